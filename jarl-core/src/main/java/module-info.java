@@ -1,0 +1,15 @@
+/**
+ * Jarl: a JVM node for Erlang distribution.
+ *
+ * <p>Layers, each depending only on those below it (see ARCHITECTURE.md):
+ * {@code node} &rarr; {@code channel} &rarr; {@code handshake} &rarr; {@code carrier},
+ * with {@code epmd} beside the carriers and {@code term} used by all.
+ * The library depends on the JDK alone.
+ */
+module dev.jarl {
+    exports dev.jarl.term;
+
+    // (epmd exports go here)
+
+    // (connection layer exports go here)
+}
