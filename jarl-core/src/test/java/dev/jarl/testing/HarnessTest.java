@@ -1,0 +1,31 @@
+package dev.jarl.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Checks the interop harness itself against real OTP, so a broken harness fails loudly. */
+class HarnessTest {
+
+    @Test
+    void evalWithoutDistribution() {
+        assertEquals("3", Otp.eval("io:format(\"~w\", [1 + 2])"));
+    }
+
+    @Test
+    void twoNodesPingThroughTheirOwnEpmd() {
+        try (RealEpmd epmd = RealEpmd.start();
+             ErlNode a = ErlNode.start(Otp.uniqueName("ha"), "c1", epmd.port());
+             ErlNode b = ErlNode.start(Otp.uniqueName("hb"), "c1", epmd.port())) {
+            assertEquals("pong", a.eval("net_adm:ping('" + b.name() + "')"));
+            assertEquals("pong", b.eval("net_adm:ping('" + a.name() + "')"));
+            ErlNode.Result r = a.evalResult("1 = 2");
+            assertFalse(r.ok());
+            assertTrue(r.text().contains("badmatch"), r.text());
+            a.eval("self() ! hello");
+            assertEquals("hello", a.eval("receive X -> X after 1000 -> timeout end"));
+        }
+    }
+}

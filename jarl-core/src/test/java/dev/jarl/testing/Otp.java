@@ -1,0 +1,143 @@
+package dev.jarl.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Access to the real Erlang/OTP installation for interop tests.
+ *
+ * <p>Interop tests call {@link #requireErl()} first. Where {@code erl} is missing they are
+ * skipped with a loud message, except under CI ({@code CI=true}), where a missing Erlang is
+ * a failure: CI must prove interop, not skip it.
+ */
+public final class Otp {
+
+    private static final String INSTALL_HINT =
+            "apt-get install erlang-nox erlang-examples erlang-jinterface";
+
+    private Otp() {
+    }
+
+    /** The {@code erl} executable; skips the test (or fails it under CI) when there is none. */
+    public static Path requireErl() {
+        return require("erl");
+    }
+
+    /** The {@code epmd} executable, as {@link #requireErl()}. */
+    public static Path requireEpmd() {
+        return require("epmd");
+    }
+
+    /** An executable from the Erlang installation ({@code erl}, {@code erlc}, {@code epmd}). */
+    public static Path require(String tool) {
+        Path found = which(tool);
+        if (found == null) {
+            String message = "INTEROP TEST NOT RUN: '" + tool + "' is not on the PATH; install Erlang/OTP ("
+                    + INSTALL_HINT + ")";
+            System.err.println("*** " + message);
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail(message + " [CI=true: interop tests must run]");
+            }
+            Assumptions.abort(message);
+        }
+        return found;
+    }
+
+    /** True when {@code erl} is on the PATH. */
+    public static boolean hasErl() {
+        return which("erl") != null;
+    }
+
+    private static Path which(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs {@code erl -noshell} without distribution, evaluates {@code expressions} (Erlang
+     * expressions separated by commas, no final full stop) and returns what it printed.
+     * Fails the test when erl exits non-zero or takes longer than a minute.
+     */
+    public static String eval(String expressions) {
+        Path erl = requireErl();
+        List<String> cmd = new ArrayList<>(List.of(erl.toString(), "-noshell", "-noinput",
+                "-eval", expressions + ", erlang:halt(0)."));
+        return run(cmd, 60);
+    }
+
+    /** Runs a command, returns its standard output; fails on a non-zero exit or a timeout. */
+    public static String run(List<String> cmd, int timeoutSeconds) {
+        try {
+            Path err = Files.createTempFile("jarl-otp", ".err");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+                p.getOutputStream().close();
+                byte[] out = p.getInputStream().readAllBytes();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    Assertions.fail(cmd.get(0) + " did not finish in " + timeoutSeconds + " s");
+                }
+                String stdout = new String(out, StandardCharsets.UTF_8);
+                if (p.exitValue() != 0) {
+                    Assertions.fail(String.join(" ", cmd) + " exited " + p.exitValue() + "\nstdout:\n" + stdout
+                            + "\nstderr:\n" + Files.readString(err));
+                }
+                return stdout;
+            } finally {
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted running " + cmd, e);
+        }
+    }
+
+    /** The short host name that {@code erl -sname} uses on this machine. */
+    public static String shortHost() {
+        try {
+            String h = InetAddress.getLocalHost().getHostName();
+            int dot = h.indexOf('.');
+            return dot < 0 ? h : h.substring(0, dot);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("no local host name", e);
+        }
+    }
+
+    /** A TCP port on loopback that was free a moment ago. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError("no free port", e);
+        }
+    }
+
+    /** A node-name part unique to this JVM and call, e.g. {@code t_ping_4711_3}. */
+    public static String uniqueName(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger COUNTER = new java.util.concurrent.atomic.AtomicInteger();
+}

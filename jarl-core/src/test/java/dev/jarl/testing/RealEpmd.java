@@ -1,0 +1,85 @@
+package dev.jarl.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * OTP's own {@code epmd}, run in the foreground on a port of its own for one test, and ended
+ * by its PID on close. It never touches a daemon on the default port.
+ */
+public final class RealEpmd implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private RealEpmd(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts {@code epmd -port P} on a free port and waits until it accepts connections. */
+    public static RealEpmd start() {
+        Path epmd = Otp.requireEpmd();
+        int port = Otp.freePort();
+        try {
+            Process p = new ProcessBuilder(epmd.toString(), "-port", Integer.toString(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            RealEpmd e = new RealEpmd(p, port);
+            e.awaitListening();
+            return e;
+        } catch (IOException e) {
+            throw new AssertionError("could not start epmd", e);
+        }
+    }
+
+    private void awaitListening() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("epmd -port " + port + " exited with " + process.exitValue());
+            }
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
+                return;
+            } catch (IOException notYet) {
+                sleep(20);
+            }
+        }
+        close();
+        throw new AssertionError("epmd -port " + port + " did not start listening");
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
