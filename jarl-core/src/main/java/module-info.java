@@ -11,5 +11,9 @@ module dev.jarl {
 
     // (epmd exports go here)
 
-    // (connection layer exports go here)
+    exports dev.jarl.carrier;
+
+    // (handshake is internal)
+
+    // (channel and node exports go here)
 }

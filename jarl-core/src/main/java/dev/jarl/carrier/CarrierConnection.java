@@ -1,0 +1,71 @@
+package dev.jarl.carrier;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * One transport connection, from the handshake to its close: the Java form of OTP's
+ * {@code #hs_data{}} callbacks plus the distribution controller behind them.
+ *
+ * <p>Life cycle, driven by the node:
+ * <ol>
+ *   <li>Handshake phase: the node's handshake calls {@link #sendHandshake(byte[])} and
+ *       {@link #receiveHandshake(Duration)} (OTP's {@code f_send}/{@code f_recv}); over TCP
+ *       these frames carry a 2-byte length.</li>
+ *   <li>{@link #preNodeup()} then {@link #postNodeup()} ({@code f_setopts_pre_nodeup},
+ *       {@code f_setopts_post_nodeup}): over TCP, switch to 4-byte framing.</li>
+ *   <li>{@link #handshakeComplete(DistChannel)} ({@code f_handshake_complete}): the carrier
+ *       starts its controller, an output party that drains {@link DistChannel#getData()}
+ *       and an input party that feeds {@link DistChannel#putData}. From here on the carrier
+ *       owns the transport.</li>
+ *   <li>While up, the node's ticker calls {@link #tick()} and {@link #stats()}
+ *       ({@code mf_tick}, {@code mf_getstat}); neither may block for long.</li>
+ *   <li>{@link #close()} ends it; so does any transport failure, which the carrier reports
+ *       once through {@link DistChannel#closed(String, Throwable)}.</li>
+ * </ol>
+ */
+public interface CarrierConnection extends AutoCloseable {
+
+    /** Sends one handshake message (the bytes after the length field). */
+    void sendHandshake(byte[] message) throws IOException;
+
+    /**
+     * Receives one handshake message, waiting at most {@code timeout}.
+     *
+     * @throws java.net.SocketTimeoutException when the time runs out
+     * @throws IOException                      when the transport fails or closes, or the
+     *                                          frame is malformed or too long
+     */
+    byte[] receiveHandshake(Duration timeout) throws IOException;
+
+    /** Called once the handshake succeeded, before the channel is published. */
+    void preNodeup() throws IOException;
+
+    /** Called right after {@link #preNodeup()}; most carriers do nothing here. */
+    void postNodeup() throws IOException;
+
+    /**
+     * Hands the connection over to the channel: start the controller threads. Called once,
+     * after {@link #postNodeup()}.
+     */
+    void handshakeComplete(DistChannel channel);
+
+    /**
+     * Sends a tick (an empty packet over TCP) unless the output party is busy anyway. Must
+     * not block the caller for long.
+     */
+    void tick();
+
+    /** Transport counters for tick logic; cheap and non-blocking. */
+    CarrierStats stats();
+
+    /** The peer's transport address for logs, e.g. {@code 127.0.0.1:51234}. */
+    String peerAddress();
+
+    /**
+     * Closes the transport. Idempotent. After the channel was handed over, the carrier also
+     * reports the close once through {@link DistChannel#closed(String, Throwable)}.
+     */
+    @Override
+    void close();
+}

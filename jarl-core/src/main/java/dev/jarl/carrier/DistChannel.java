@@ -1,0 +1,62 @@
+package dev.jarl.carrier;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The node's side of one connection as a carrier sees it: OTP's {@code dist_handle()} and the
+ * {@code erlang:dist_ctrl_*} functions. The channel layer implements it; a carrier's
+ * controller calls it.
+ *
+ * <table>
+ *   <caption>Seed function and its Java counterpart</caption>
+ *   <tr><td>{@code dist_ctrl_get_data(DHandle)}</td><td>{@link #getData()}</td></tr>
+ *   <tr><td>{@code dist_ctrl_get_data_notification(DHandle)}</td><td>{@link #awaitData()}</td></tr>
+ *   <tr><td>{@code dist_ctrl_input_handler(DHandle, Pid)}</td><td>{@link #inputHandler(Thread)}</td></tr>
+ *   <tr><td>{@code dist_ctrl_put_data(DHandle, Data)}</td><td>{@link #putData(ByteBuffer)}</td></tr>
+ * </table>
+ *
+ * <p><b>The contract</b> (as in the seed): what {@link #getData()} returns must be delivered as
+ * is to the peer's {@link #putData(ByteBuffer)}, in exactly the same order, with no loss and no
+ * duplication. Packets are whole distribution packets without any length prefix; framing is
+ * the carrier's business. An empty packet is a tick.
+ */
+public interface DistChannel {
+
+    /**
+     * The next packet to send, or {@code null} when none is queued. Never blocks. Only the
+     * output party of the controller calls it. The returned buffer belongs to the caller;
+     * its position..limit is the packet.
+     */
+    ByteBuffer getData();
+
+    /**
+     * Blocks until {@link #getData()} would return a packet, or the channel is closed.
+     * The blocking form of {@code dist_ctrl_get_data_notification}.
+     *
+     * @return true when data is available, false when the channel is closed
+     * @throws InterruptedException when the waiting thread is interrupted (cancellation)
+     */
+    boolean awaitData() throws InterruptedException;
+
+    /**
+     * Registers the thread that will call {@link #putData(ByteBuffer)}; calls from any other
+     * thread are refused with {@link IllegalStateException}. Optional: without it, any one
+     * thread may feed input, but only one at a time.
+     */
+    void inputHandler(Thread handler);
+
+    /**
+     * Delivers one received packet, in order. An empty packet is a tick and only counts as
+     * input. The channel takes ownership of the buffer.
+     */
+    void putData(ByteBuffer packet);
+
+    /**
+     * The transport is gone: the connection goes down with this reason. Called at most once
+     * by the carrier, from whichever party saw the failure first.
+     *
+     * @param reason short text for logs and the {@code nodedown} reason
+     * @param cause  the exception behind it, or null for an orderly close
+     */
+    void closed(String reason, Throwable cause);
+}
