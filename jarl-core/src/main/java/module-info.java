@@ -13,7 +13,7 @@ module dev.jarl {
 
     exports dev.jarl.carrier;
 
-    // (handshake is internal)
+    exports dev.jarl.handshake;
 
     // (channel and node exports go here)
 }
