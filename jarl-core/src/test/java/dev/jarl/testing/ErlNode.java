@@ -110,9 +110,9 @@ public final class ErlNode implements AutoCloseable {
     }
 
     private static ErlNode start(Builder b) {
-        Path erl = Otp.requireErl();
-        Path dir = controlModule();
-        List<String> cmd = new ArrayList<>(List.of(erl.toString(), "-noshell", "-pa", dir.toString()));
+        Otp.requireErl();
+        List<String> cmd = Otp.command("erl");
+        cmd.addAll(List.of("-noshell", "-pa", controlModule()));
         String fullName = null;
         if (b.sname != null || b.lname != null) {
             if (b.epmdPort == null) {
@@ -147,28 +147,49 @@ public final class ErlNode implements AutoCloseable {
         }
     }
 
-    private static Path controlModule() {
+    /**
+     * Compiles the control module once per JVM with the release under test (inside its
+     * chroot when there is one) and returns the code path as erl sees it.
+     */
+    private static String controlModule() {
         Path dir = ctlDir;
-        if (dir != null) {
-            return dir;
-        }
-        synchronized (ErlNode.class) {
-            if (ctlDir == null) {
-                try {
-                    Path d = Files.createTempDirectory("jarl-test-ctl");
-                    d.toFile().deleteOnExit();
-                    Path src = d.resolve("jarl_test_ctl.erl");
-                    Files.writeString(src, CONTROL_MODULE);
-                    Otp.run(List.of(Otp.require("erlc").toString(), "-o", d.toString(), src.toString()), 60);
-                    d.resolve("jarl_test_ctl.beam").toFile().deleteOnExit();
-                    src.toFile().deleteOnExit();
-                    ctlDir = d;
-                } catch (IOException e) {
-                    throw new AssertionError("could not compile the erl control module", e);
+        if (dir == null) {
+            synchronized (ErlNode.class) {
+                if (ctlDir == null) {
+                    try {
+                        Path root = Otp.root();
+                        Path d = root == null ? Files.createTempDirectory("jarl-test-ctl")
+                                : Files.createTempDirectory(Files.createDirectories(root.resolve("tmp")), "jarl-test-ctl");
+                        d.toFile().deleteOnExit();
+                        Path src = d.resolve("jarl_test_ctl.erl");
+                        Files.writeString(src, CONTROL_MODULE);
+                        List<String> erlc = Otp.command("erlc");
+                        erlc.addAll(List.of("-o", inside(d), inside(src)));
+                        Otp.run(erlc, 60);
+                        d.resolve("jarl_test_ctl.beam").toFile().deleteOnExit();
+                        src.toFile().deleteOnExit();
+                        ctlDir = d;
+                    } catch (IOException e) {
+                        throw new AssertionError("could not compile the erl control module", e);
+                    }
                 }
+                dir = ctlDir;
             }
-            return ctlDir;
         }
+        return inside(dir);
+    }
+
+    /** A host path as erl of the release under test sees it (relative to its chroot). */
+    public static String inside(Path hostPath) {
+        Path root = Otp.root();
+        if (root == null) {
+            return hostPath.toString();
+        }
+        Path abs = hostPath.toAbsolutePath().normalize();
+        if (!abs.startsWith(root)) {
+            throw new IllegalArgumentException(hostPath + " is outside the OTP root " + root);
+        }
+        return "/" + root.relativize(abs);
     }
 
     private static final String CONTROL_MODULE = """

@@ -15,6 +15,14 @@ class HarnessTest {
     }
 
     @Test
+    void releaseUnderTestIsSupported() {
+        int release = Integer.parseInt(Otp.release());
+        System.err.println("interop tests run against OTP " + release
+                + (Otp.root() == null ? " (this machine)" : " (" + Otp.root() + ")"));
+        assertTrue(release >= 25, "OTP " + release + " is older than Jarl supports");
+    }
+
+    @Test
     void twoNodesPingThroughTheirOwnEpmd() {
         try (RealEpmd epmd = RealEpmd.start();
              ErlNode a = ErlNode.start(Otp.uniqueName("ha"), "c1", epmd.port());

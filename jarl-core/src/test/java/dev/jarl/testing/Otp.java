@@ -39,11 +39,51 @@ public final class Otp {
         return require("epmd");
     }
 
+    /**
+     * The root of a Debian tree holding the Erlang release under test, run with
+     * {@code chroot}; null for the machine's own Erlang. Set with {@code -Djarl.otp.root=DIR}
+     * or the environment variable {@code JARL_OTP_ROOT} (see {@code .ci/prepare-otp}).
+     */
+    public static Path root() {
+        String r = System.getProperty("jarl.otp.root");
+        if (r == null || r.isBlank()) {
+            r = System.getenv("JARL_OTP_ROOT");
+        }
+        return r == null || r.isBlank() ? null : Path.of(r);
+    }
+
+    /**
+     * The command that runs {@code tool} of the release under test: the tool itself, or
+     * {@code chroot ROOT /usr/bin/TOOL}. {@code epmd} always comes from the machine.
+     */
+    public static List<String> command(String tool) {
+        Path root = root();
+        if (root == null || tool.equals("epmd")) {
+            return new ArrayList<>(List.of(require(tool).toString()));
+        }
+        require(tool);
+        return new ArrayList<>(List.of("chroot", root.toString(), "/usr/bin/" + tool));
+    }
+
+    /** The OTP release under test, e.g. {@code "25"}; asked once of erl itself. */
+    public static String release() {
+        String r = release;
+        if (r == null) {
+            r = eval("io:format(\"~s\", [erlang:system_info(otp_release)])").strip();
+            release = r;
+        }
+        return r;
+    }
+
+    private static volatile String release;
+
     /** An executable from the Erlang installation ({@code erl}, {@code erlc}, {@code epmd}). */
     public static Path require(String tool) {
-        Path found = which(tool);
+        Path root = root();
+        Path found = root != null && !tool.equals("epmd") ? inRoot(root, tool) : which(tool);
         if (found == null) {
-            String message = "INTEROP TEST NOT RUN: '" + tool + "' is not on the PATH; install Erlang/OTP ("
+            String where = root() == null ? "on the PATH" : "under " + root() + " (jarl.otp.root)";
+            String message = "INTEROP TEST NOT RUN: '" + tool + "' is not " + where + "; install Erlang/OTP ("
                     + INSTALL_HINT + ")";
             System.err.println("*** " + message);
             if ("true".equals(System.getenv("CI"))) {
@@ -54,9 +94,15 @@ public final class Otp {
         return found;
     }
 
-    /** True when {@code erl} is on the PATH. */
+    /** True when {@code erl} of the release under test is there. */
     public static boolean hasErl() {
-        return which("erl") != null;
+        Path root = root();
+        return root != null ? inRoot(root, "erl") != null : which("erl") != null;
+    }
+
+    private static Path inRoot(Path root, String tool) {
+        Path p = root.resolve("usr/bin").resolve(tool);
+        return Files.isExecutable(p) || Files.isSymbolicLink(p) ? p : null;
     }
 
     private static Path which(String tool) {
@@ -79,9 +125,8 @@ public final class Otp {
      * Fails the test when erl exits non-zero or takes longer than a minute.
      */
     public static String eval(String expressions) {
-        Path erl = requireErl();
-        List<String> cmd = new ArrayList<>(List.of(erl.toString(), "-noshell", "-noinput",
-                "-eval", expressions + ", erlang:halt(0)."));
+        List<String> cmd = command("erl");
+        cmd.addAll(List.of("-noshell", "-noinput", "-eval", expressions + ", erlang:halt(0)."));
         return run(cmd, 60);
     }
 
