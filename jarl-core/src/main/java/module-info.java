@@ -9,7 +9,7 @@
 module dev.jarl {
     exports dev.jarl.term;
 
-    // (epmd exports go here)
+    exports dev.jarl.epmd;
 
     exports dev.jarl.carrier;
 
