@@ -59,6 +59,11 @@ public record NodeName(String alive, String host) {
         return host.indexOf('.') >= 0 || host.indexOf(':') >= 0;
     }
 
+    /** The node name as an atom, {@code 'alive@host'}, as it travels in pids, ports and references. */
+    public Atom atom() {
+        return Atom.of(toString());
+    }
+
     @Override
     public String toString() {
         return alive + "@" + host;

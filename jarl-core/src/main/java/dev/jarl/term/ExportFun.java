@@ -1,0 +1,34 @@
+package dev.jarl.term;
+
+import java.util.Objects;
+
+/**
+ * An external fun, {@code fun Module:Function/Arity} (EXPORT_EXT).
+ *
+ * @param module   the module
+ * @param function the function name
+ * @param arity    the number of arguments, 0..255
+ */
+public record ExportFun(Atom module, Atom function, int arity) implements Term {
+
+    /** Checks the parts. */
+    public ExportFun {
+        Objects.requireNonNull(module, "module");
+        Objects.requireNonNull(function, "function");
+        if (arity < 0 || arity > 255) {
+            throw new IllegalArgumentException("export fun arity: " + arity + " (expected: 0..255)");
+        }
+    }
+
+    /** Itself. */
+    @Override
+    public Object toJava() {
+        return this;
+    }
+
+    /** {@code fun lists:map/2}. */
+    @Override
+    public String toString() {
+        return "fun " + module + ":" + function + "/" + arity;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.jarl.term;
+
+import java.util.Objects;
+
+/**
+ * An Erlang port identifier.
+ *
+ * <p>{@code id} is up to 64 bits (V4_PORT_EXT, OTP 24+); ids that fit in 32 bits are encoded
+ * as NEW_PORT_EXT, as OTP does. Creation 0 is accepted and encoded as it is (see {@link Pid}).
+ *
+ * @param node     the node that owns the port
+ * @param id       the port number
+ * @param creation the node's creation
+ */
+public record Port(Atom node, long id, int creation) implements Term {
+
+    /** Checks the node is not null. */
+    public Port {
+        Objects.requireNonNull(node, "node");
+    }
+
+    /** Itself. */
+    @Override
+    public Object toJava() {
+        return this;
+    }
+
+    /** {@code #Port<node@host.7>}. */
+    @Override
+    public String toString() {
+        return "#Port<" + node.name() + "." + Long.toUnsignedString(id) + ">";
+    }
+}

@@ -1,0 +1,224 @@
+package dev.jarl.term;
+
+import java.util.Set;
+
+/** Erlang syntax for {@code toString}, close to {@code io:format("~w")}. */
+final class TermFormat {
+
+    private static final Set<String> RESERVED = Set.of("after", "and", "andalso", "band", "begin", "bnot", "bor",
+            "bsl", "bsr", "bxor", "case", "catch", "cond", "div", "end", "fun", "if", "let", "not", "of", "or",
+            "orelse", "receive", "rem", "try", "when", "xor", "maybe", "else");
+
+    private TermFormat() {
+    }
+
+    static String toString(Term t) {
+        StringBuilder out = new StringBuilder();
+        append(out, t);
+        return out.toString();
+    }
+
+    static void append(StringBuilder out, Term t) {
+        switch (t) {
+            case Tuple tu -> {
+                out.append('{');
+                Term[] elements = tu.array();
+                for (int i = 0; i < elements.length; i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    append(out, elements[i]);
+                }
+                out.append('}');
+            }
+            case TermList l -> appendList(out, l);
+            case TermMap m -> {
+                out.append("#{");
+                Term[] keys = m.keyArray();
+                Term[] values = m.valueArray();
+                for (int i = 0; i < keys.length; i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    append(out, keys[i]);
+                    out.append(" => ");
+                    append(out, values[i]);
+                }
+                out.append('}');
+            }
+            default -> out.append(t);
+        }
+    }
+
+    private static void appendList(StringBuilder out, TermList l) {
+        Term[] elements = l.array();
+        if (l.isProper() && elements.length > 0 && printable(elements)) {
+            out.append('"');
+            for (Term e : elements) {
+                appendChar(out, (int) ((Int) e).longValue(), '"');
+            }
+            out.append('"');
+            return;
+        }
+        out.append('[');
+        for (int i = 0; i < elements.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            append(out, elements[i]);
+        }
+        if (!l.isProper()) {
+            out.append('|');
+            append(out, l.tail());
+        }
+        out.append(']');
+    }
+
+    /** Printable as {@code io_lib:printable_list/1} with the default Latin-1 range says. */
+    private static boolean printable(Term[] elements) {
+        for (Term e : elements) {
+            if (!(e instanceof Int i) || !i.isLong()) {
+                return false;
+            }
+            long c = i.longValue();
+            boolean ok = (c >= 32 && c <= 126) || (c >= 160 && c <= 255) || c == '\n' || c == '\r' || c == '\t'
+                    || c == 11 || c == '\b' || c == '\f' || c == 27 || c == 7;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void appendChar(StringBuilder out, int c, char quote) {
+        switch (c) {
+            case '\n' -> out.append("\\n");
+            case '\r' -> out.append("\\r");
+            case '\t' -> out.append("\\t");
+            case 11 -> out.append("\\v");
+            case '\b' -> out.append("\\b");
+            case '\f' -> out.append("\\f");
+            case 27 -> out.append("\\e");
+            case 7 -> out.append("\\a");
+            case '\\' -> out.append("\\\\");
+            default -> {
+                if (c == quote) {
+                    out.append('\\').append(quote);
+                } else if (c < 32 || c == 127) {
+                    out.append('\\').append(Integer.toOctalString(c));
+                } else {
+                    out.appendCodePoint(c);
+                }
+            }
+        }
+    }
+
+    /** An atom as Erlang writes it: bare when it is a plain lower-case name, else quoted. */
+    static String atom(String name) {
+        if (bare(name)) {
+            return name;
+        }
+        StringBuilder out = new StringBuilder(name.length() + 2).append('\'');
+        name.codePoints().forEach(c -> appendChar(out, c, '\''));
+        return out.append('\'').toString();
+    }
+
+    private static boolean bare(String name) {
+        if (name.isEmpty() || RESERVED.contains(name)) {
+            return false;
+        }
+        char first = name.charAt(0);
+        if (!lower(first)) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(lower(c) || upper(c) || (c >= '0' && c <= '9') || c == '_' || c == '@')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean lower(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7);
+    }
+
+    private static boolean upper(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
+    }
+
+    /** {@code <<"text">>} for printable ASCII, otherwise {@code <<1,2,3>>}; {@code lastBits} 0 for whole bytes. */
+    static String bits(byte[] data, int offset, int length, int lastBits) {
+        StringBuilder out = new StringBuilder(length * 4 + 4).append("<<");
+        int whole = lastBits == 0 ? length : length - 1;
+        boolean text = whole > 0 && lastBits == 0;
+        for (int i = 0; i < whole && text; i++) {
+            int b = data[offset + i] & 0xFF;
+            text = b >= 32 && b <= 126;
+        }
+        if (text) {
+            out.append('"');
+            for (int i = 0; i < whole; i++) {
+                appendChar(out, data[offset + i] & 0xFF, '"');
+            }
+            out.append('"');
+        } else {
+            for (int i = 0; i < whole; i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append(data[offset + i] & 0xFF);
+            }
+            if (lastBits != 0) {
+                if (whole > 0) {
+                    out.append(',');
+                }
+                out.append((data[offset + whole] & 0xFF) >>> (8 - lastBits)).append(':').append(lastBits);
+            }
+        }
+        return out.append(">>").toString();
+    }
+
+    /**
+     * The shortest text that reads back as {@code value}, laid out as Erlang's
+     * {@code float_to_list(F, [short])}: plain decimal or scientific, whichever is shorter,
+     * plain decimal on a tie ({@code 100.0}, {@code 1.0e6}, {@code 1.23e-4}).
+     */
+    static String floatText(double value) {
+        if (value == 0.0) {
+            return (1 / value < 0) ? "-0.0" : "0.0";
+        }
+        String java = Double.toString(Math.abs(value)); // shortest repr since JDK 19
+        int e = java.indexOf('E');
+        String mantissa = e < 0 ? java : java.substring(0, e);
+        int exp = e < 0 ? 0 : Integer.parseInt(java.substring(e + 1));
+        int dot = mantissa.indexOf('.');
+        String digits = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+        int pointExp = exp + dot - 1; // value = d.ddd x 10^pointExp once leading zeros are gone
+        int lead = 0;
+        while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+            lead++;
+        }
+        pointExp -= lead;
+        digits = digits.substring(lead);
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') {
+            end--;
+        }
+        digits = digits.substring(0, end);
+        String sign = value < 0 ? "-" : "";
+        String sci = digits.charAt(0) + "." + (digits.length() > 1 ? digits.substring(1) : "0") + "e" + pointExp;
+        String plain;
+        if (pointExp >= 0) {
+            if (digits.length() <= pointExp + 1) {
+                plain = digits + "0".repeat(pointExp + 1 - digits.length()) + ".0";
+            } else {
+                plain = digits.substring(0, pointExp + 1) + "." + digits.substring(pointExp + 1);
+            }
+        } else {
+            plain = "0." + "0".repeat(-pointExp - 1) + digits;
+        }
+        return sign + (plain.length() <= sci.length() ? plain : sci);
+    }
+}

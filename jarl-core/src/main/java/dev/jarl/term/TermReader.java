@@ -1,0 +1,726 @@
+package dev.jarl.term;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Decodes the external term format from a slice of a byte array.
+ *
+ * <p>Reads every tag OTP 25+ writes, and the legacy ones it still reads: atoms in the UTF-8
+ * and the Latin-1 forms, FLOAT_EXT, PID_EXT, PORT_EXT, REFERENCE_EXT, NEW_REFERENCE_EXT,
+ * compressed terms (tag 80, at the top level only) and ATOM_CACHE_REF (tag 82, with the
+ * table given to {@link #setAtomCache}). FUN_EXT (removed in OTP 23) and LOCAL_EXT (valid
+ * only inside the node that made it) are refused.
+ *
+ * <p><b>Hostile input.</b> Every malformed input ends in a {@link TermDecodeException} and
+ * nothing else: every length is checked against the bytes that remain (counting one byte at
+ * least for each element still owed to an open container) and against {@link DecodeLimits}
+ * before anything is allocated, and containers are tracked on an explicit stack bounded by
+ * {@link DecodeLimits#maxDepth()}, so no input can overflow the Java stack. A reader that
+ * threw is left in an unspecified position: don't read on.
+ *
+ * <p><b>Shared bytes.</b> By default a {@link Binary} decoded here is a window on the input
+ * array, not a copy: decoding a 1 MB binary costs nothing, but the caller must not change
+ * the input afterwards. Call {@link #copyBinaries(boolean) copyBinaries(true)} to get
+ * private copies instead. ({@link Etf#decode(byte[])} copies.)
+ *
+ * <p>{@link #position()} and the offsets in exceptions count bytes from the start of the
+ * slice. Not thread-safe.
+ */
+public final class TermReader {
+
+    private static final byte TUPLE = 1;
+    private static final byte LIST = 2;
+    private static final byte MAP = 3;
+    private static final byte FUN = 4;
+    private static final Term[] NO_TERMS = new Term[0];
+
+    private final byte[] data;
+    private final int start;
+    private final int end;
+    private final DecodeLimits limits;
+    private int pos;
+    private Atom[] atomCache;
+    private boolean copyBinaries;
+    /** True inside a compressed term: compression does not nest. */
+    private boolean inflated;
+
+    // the explicit stack of open containers
+    private byte[] kind = new byte[8];
+    private Term[][] kids = new Term[8][];
+    private Object[] aux = new Object[8];
+    private int[] count = new int[8];
+    private int[] fill = new int[8];
+    private int[] opened = new int[8];
+
+    /** A reader of {@code length} bytes of {@code data} from {@code offset}, with {@link DecodeLimits#DEFAULT}. */
+    public TermReader(byte[] data, int offset, int length) {
+        this(data, offset, length, DecodeLimits.DEFAULT);
+    }
+
+    /** A reader of {@code length} bytes of {@code data} from {@code offset}, with the given limits. */
+    public TermReader(byte[] data, int offset, int length, DecodeLimits limits) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        this.data = data;
+        this.start = offset;
+        this.end = offset + length;
+        this.pos = offset;
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Bytes read so far, counted from the start of the slice. */
+    public int position() {
+        return pos - start;
+    }
+
+    /** Bytes left to read. */
+    public int remaining() {
+        return end - pos;
+    }
+
+    /**
+     * Sets the table ATOM_CACHE_REF (tag 82) indexes into, as the distribution header
+     * defines it for one message; null (the default) refuses the tag.
+     */
+    public void setAtomCache(Atom[] refs) {
+        this.atomCache = refs;
+    }
+
+    /** True to copy every decoded binary out of the input; false (the default) to share the input array. */
+    public void copyBinaries(boolean copy) {
+        this.copyBinaries = copy;
+    }
+
+    /** Reads the version byte and checks it is 131. */
+    public void readVersion() {
+        need(1, "version");
+        int v = data[pos] & 0xFF;
+        if (v != Tag.VERSION) {
+            throw error("version", Integer.toString(v), "131", pos);
+        }
+        pos++;
+    }
+
+    /** Reads an atom (any atom tag, or a cache reference). */
+    public Atom readAtom() {
+        need(1, "atom tag");
+        int tagAt = pos;
+        int tag = data[pos++] & 0xFF;
+        return atomBody(tag, tagAt);
+    }
+
+    // ---------------------------------------------------------------- errors and primitives
+
+    private TermDecodeException error(String what, String actual, String expected, int at) {
+        return new TermDecodeException(what, actual, expected, at - start);
+    }
+
+    private void need(long n, String what) {
+        if (end - pos < n) {
+            throw error(what, (end - pos) + " bytes left",
+                    n + " bytes", pos);
+        }
+    }
+
+    private int u8(String what) {
+        need(1, what);
+        return data[pos++] & 0xFF;
+    }
+
+    private int u16(String what) {
+        need(2, what);
+        int v = ((data[pos] & 0xFF) << 8) | (data[pos + 1] & 0xFF);
+        pos += 2;
+        return v;
+    }
+
+    private int s32(String what) {
+        need(4, what);
+        int p = pos;
+        int v = ((data[p] & 0xFF) << 24) | ((data[p + 1] & 0xFF) << 16) | ((data[p + 2] & 0xFF) << 8) | (data[p + 3] & 0xFF);
+        pos = p + 4;
+        return v;
+    }
+
+    private long u32(String what) {
+        return s32(what) & 0xFFFF_FFFFL;
+    }
+
+    private long s64(String what) {
+        need(8, what);
+        long hi = s32(what) & 0xFFFF_FFFFL;
+        long lo = s32(what) & 0xFFFF_FFFFL;
+        return (hi << 32) | lo;
+    }
+
+    // ---------------------------------------------------------------- the decoder
+
+    /**
+     * Reads one term (without a version byte; call {@link #readVersion()} first where there
+     * is one).
+     *
+     * @throws TermDecodeException if the bytes are not a well-formed term within the limits
+     */
+    public Term read() {
+        int sp = 0;
+        int owed = 0; // elements promised by open containers and not yet begun, one byte each at least
+        outer:
+        for (;;) {
+            if (sp > 0) {
+                owed--;
+            }
+            Term value;
+            int tagAt = pos;
+            int tag = u8("tag");
+            int n;
+            switch (tag) {
+                case Tag.SMALL_INTEGER -> value = Int.of(u8("small integer"));
+                case Tag.INTEGER -> value = Int.of(s32("integer"));
+                case Tag.NEW_FLOAT -> value = checkedFloat(Double.longBitsToDouble(s64("float")), tagAt);
+                case Tag.FLOAT -> value = oldFloat(tagAt);
+                case Tag.ATOM_UTF8, Tag.SMALL_ATOM_UTF8, Tag.ATOM, Tag.SMALL_ATOM, Tag.ATOM_CACHE_REF ->
+                        value = atomBody(tag, tagAt);
+                case Tag.SMALL_BIG -> value = big(u8("big integer length"), tagAt);
+                case Tag.LARGE_BIG -> value = big(u32("big integer length"), tagAt);
+                case Tag.BINARY -> value = binary(tagAt);
+                case Tag.BIT_BINARY -> value = bitBinary(tagAt);
+                case Tag.NIL -> value = TermList.NIL;
+                case Tag.STRING -> value = string(tagAt);
+                case Tag.NEW_PID, Tag.PID -> value = pid(tag);
+                case Tag.NEW_PORT, Tag.PORT, Tag.V4_PORT -> value = port(tag);
+                case Tag.NEWER_REFERENCE, Tag.NEW_REFERENCE, Tag.REFERENCE -> value = ref(tag, tagAt);
+                case Tag.EXPORT -> value = export(tagAt);
+                case Tag.SMALL_TUPLE, Tag.LARGE_TUPLE -> {
+                    long arity = tag == Tag.SMALL_TUPLE ? u8("tuple arity") : u32("tuple arity");
+                    if (arity == 0) {
+                        value = Tuple.EMPTY;
+                    } else {
+                        n = checkCount(arity, 1, owed, "tuple arity", tagAt);
+                        sp = open(sp, TUPLE, new Term[n], null, n, tagAt);
+                        owed += n;
+                        continue;
+                    }
+                }
+                case Tag.LIST -> {
+                    long length = u32("list length");
+                    if (length == 0) {
+                        // [|Tail] is just Tail: read it in this element's place
+                        if (sp > 0) {
+                            owed++;
+                        }
+                        continue;
+                    }
+                    n = checkCount(length, 1, owed + 1, "list length", tagAt);
+                    sp = open(sp, LIST, new Term[n], null, n + 1, tagAt);
+                    owed += n + 1;
+                    continue;
+                }
+                case Tag.MAP -> {
+                    long arity = u32("map arity");
+                    if (arity == 0) {
+                        value = TermMap.EMPTY;
+                    } else {
+                        n = checkCount(arity, 2, owed, "map arity", tagAt);
+                        sp = open(sp, MAP, new Term[n], new Term[n], 2 * n, tagAt);
+                        owed += 2 * n;
+                        continue;
+                    }
+                }
+                case Tag.NEW_FUN -> {
+                    FunHeader h = funHeader(tagAt, owed);
+                    if (h.numFree == 0) {
+                        value = h.build(NO_TERMS);
+                        checkFunSize(h);
+                    } else {
+                        sp = open(sp, FUN, new Term[h.numFree], h, h.numFree, tagAt);
+                        owed += h.numFree;
+                        continue;
+                    }
+                }
+                case Tag.COMPRESSED -> {
+                    if (sp != 0 || inflated) {
+                        throw error("tag", "80 (compressed)", "compression only at the top of a term, once", tagAt);
+                    }
+                    value = compressed(tagAt);
+                }
+                case Tag.FUN -> throw error("tag", "117 (FUN_EXT)", "NEW_FUN_EXT; FUN_EXT was removed in OTP 23", tagAt);
+                case Tag.LOCAL -> throw error("tag", "121 (LOCAL_EXT)",
+                        "a term valid across nodes; LOCAL_EXT is only valid inside the node that wrote it", tagAt);
+                default -> throw error("tag", Integer.toString(tag), "an external term format tag", tagAt);
+            }
+            // hand the value to the open containers, closing each one it completes
+            while (sp > 0) {
+                int top = sp - 1;
+                int f = fill[top];
+                switch (kind[top]) {
+                    case LIST -> {
+                        Term[] el = kids[top];
+                        if (f < el.length) {
+                            el[f] = value;
+                        } else {
+                            aux[top] = value;
+                        }
+                    }
+                    case MAP -> {
+                        if ((f & 1) == 0) {
+                            kids[top][f >>> 1] = value;
+                        } else {
+                            ((Term[]) aux[top])[f >>> 1] = value;
+                        }
+                    }
+                    default -> kids[top][f] = value;
+                }
+                if (++f < count[top]) {
+                    fill[top] = f;
+                    continue outer;
+                }
+                value = close(top);
+                kids[top] = null;
+                aux[top] = null;
+                sp = top;
+            }
+            return value;
+        }
+    }
+
+    private int checkCount(long n, int bytesEach, int owed, String what, int tagAt) {
+        long available = (long) (end - pos) - owed;
+        if (n * bytesEach > available) {
+            throw error(what, Long.toString(n), "at most " + Math.max(0, available / bytesEach)
+                    + ", as " + Math.max(0, available) + " bytes remain", tagAt);
+        }
+        return (int) n;
+    }
+
+    private int open(int sp, byte k, Term[] children, Object extra, int n, int tagAt) {
+        if (sp >= limits.maxDepth()) {
+            throw error("nesting depth", (sp + 1) + " levels", "at most " + limits.maxDepth(), tagAt);
+        }
+        if (sp == kind.length) {
+            int size = Math.min(Math.max(8, sp * 2), limits.maxDepth());
+            kind = Arrays.copyOf(kind, size);
+            kids = Arrays.copyOf(kids, size);
+            aux = Arrays.copyOf(aux, size);
+            count = Arrays.copyOf(count, size);
+            fill = Arrays.copyOf(fill, size);
+            opened = Arrays.copyOf(opened, size);
+        }
+        kind[sp] = k;
+        kids[sp] = children;
+        aux[sp] = extra;
+        count[sp] = n;
+        fill[sp] = 0;
+        opened[sp] = tagAt;
+        return sp + 1;
+    }
+
+    private Term close(int top) {
+        Term[] el = kids[top];
+        switch (kind[top]) {
+            case TUPLE -> {
+                return new Tuple(el, true);
+            }
+            case LIST -> {
+                Term tail = (Term) aux[top];
+                if (tail instanceof TermList rest) {
+                    if (rest.isEmpty()) {
+                        return TermList.wrap(el, null);
+                    }
+                    Term[] all = Arrays.copyOf(el, el.length + rest.size());
+                    System.arraycopy(rest.array(), 0, all, el.length, rest.size());
+                    return TermList.wrap(all, rest.rawTail());
+                }
+                return TermList.wrap(el, tail);
+            }
+            case MAP -> {
+                Term[] values = (Term[]) aux[top];
+                TermMap map = TermMap.buildOrNull(el, values);
+                if (map == null) {
+                    int dup = TermMap.duplicateAt(el);
+                    throw error("map key", el[dup].toString() + " repeated", "unique keys", opened[top]);
+                }
+                return map;
+            }
+            default -> {
+                FunHeader h = (FunHeader) aux[top];
+                checkFunSize(h);
+                return h.build(el);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- leaves
+
+    private Float64 checkedFloat(double d, int tagAt) {
+        if (!Double.isFinite(d)) {
+            throw error("float", Double.toString(d), "a finite number", tagAt);
+        }
+        return new Float64(d);
+    }
+
+    /** FLOAT_EXT: 31 bytes of {@code printf("%.20e")}, NUL padded. */
+    private Float64 oldFloat(int tagAt) {
+        need(31, "float text");
+        int p = pos;
+        int len = 0;
+        while (len < 31 && data[p + len] != 0) {
+            len++;
+        }
+        String text = new String(data, p, len, StandardCharsets.ISO_8859_1).strip();
+        pos += 31;
+        if (!text.matches("[+-]?[0-9]+(\\.[0-9]*)?([eE][+-]?[0-9]+)?")) {
+            throw error("float text", "'" + text + "'", "a decimal number such as 1.5e+00", tagAt);
+        }
+        return checkedFloat(Double.parseDouble(text), tagAt);
+    }
+
+    private Atom atomBody(int tag, int tagAt) {
+        switch (tag) {
+            case Tag.SMALL_ATOM_UTF8 -> {
+                return utf8Atom(u8("atom length"), tagAt);
+            }
+            case Tag.ATOM_UTF8 -> {
+                return utf8Atom(u16("atom length"), tagAt);
+            }
+            case Tag.SMALL_ATOM -> {
+                return latin1Atom(u8("atom length"), tagAt);
+            }
+            case Tag.ATOM -> {
+                return latin1Atom(u16("atom length"), tagAt);
+            }
+            case Tag.ATOM_CACHE_REF -> {
+                int index = u8("atom cache index");
+                Atom[] cache = atomCache;
+                if (cache == null || index >= cache.length || cache[index] == null) {
+                    throw error("atom cache index", Integer.toString(index),
+                            cache == null ? "no atom cache reference outside a distribution message"
+                                    : "an entry of the distribution header's atom cache", tagAt);
+                }
+                return cache[index];
+            }
+            default -> throw error("atom tag", Integer.toString(tag), "an atom (tags 118, 119, 100, 115 or 82)", tagAt);
+        }
+    }
+
+    private Atom latin1Atom(int len, int tagAt) {
+        if (len > Atom.MAX_CHARACTERS) {
+            throw error("atom length", len + " characters", "at most " + Atom.MAX_CHARACTERS, tagAt);
+        }
+        need(len, "atom text");
+        int p = pos;
+        pos += len;
+        if (ascii(p, len)) {
+            return AtomCache.internAscii(data, p, len);
+        }
+        return Atom.of(new String(data, p, len, StandardCharsets.ISO_8859_1));
+    }
+
+    private Atom utf8Atom(int len, int tagAt) {
+        need(len, "atom text");
+        int p = pos;
+        if (ascii(p, len)) {
+            if (len > Atom.MAX_CHARACTERS) {
+                throw error("atom length", len + " characters", "at most " + Atom.MAX_CHARACTERS, tagAt);
+            }
+            pos += len;
+            return AtomCache.internAscii(data, p, len);
+        }
+        int chars = 0;
+        int i = p;
+        int stop = p + len;
+        while (i < stop) {
+            int b = data[i] & 0xFF;
+            int more;
+            int min;
+            int cp;
+            if (b < 0x80) {
+                i++;
+                chars++;
+                continue;
+            } else if (b >= 0xC2 && b <= 0xDF) {
+                more = 1;
+                min = 0x80;
+                cp = b & 0x1F;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                more = 2;
+                min = 0x800;
+                cp = b & 0x0F;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                more = 3;
+                min = 0x10000;
+                cp = b & 0x07;
+            } else {
+                throw error("atom text", "byte 0x" + Integer.toHexString(b), "valid UTF-8", i);
+            }
+            if (stop - i <= more) {
+                throw error("atom text", "UTF-8 sequence cut at the end", "valid UTF-8", i);
+            }
+            for (int k = 1; k <= more; k++) {
+                int c = data[i + k] & 0xFF;
+                if ((c & 0xC0) != 0x80) {
+                    throw error("atom text", "byte 0x" + Integer.toHexString(c), "a UTF-8 continuation byte", i + k);
+                }
+                cp = (cp << 6) | (c & 0x3F);
+            }
+            if (cp < min || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                throw error("atom text", "code point U+" + Integer.toHexString(cp).toUpperCase(),
+                        "valid UTF-8 (no overlong form, surrogate or value above U+10FFFF)", i);
+            }
+            i += more + 1;
+            chars++;
+        }
+        if (chars > Atom.MAX_CHARACTERS) {
+            throw error("atom length", chars + " characters", "at most " + Atom.MAX_CHARACTERS, tagAt);
+        }
+        pos = stop;
+        return Atom.of(new String(data, p, len, StandardCharsets.UTF_8));
+    }
+
+    private boolean ascii(int p, int len) {
+        for (int i = p, stop = p + len; i < stop; i++) {
+            if (data[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Int big(long n, int tagAt) {
+        if (n > limits.maxBinarySize()) {
+            throw error("big integer length", n + " bytes", "at most " + limits.maxBinarySize(), tagAt);
+        }
+        int sign = u8("big integer sign");
+        need(n, "big integer digits");
+        int len = (int) n;
+        int p = pos;
+        pos += len;
+        if (len <= 8) {
+            long magnitude = 0;
+            for (int i = len - 1; i >= 0; i--) {
+                magnitude = (magnitude << 8) | (data[p + i] & 0xFF);
+            }
+            if (magnitude >= 0) {
+                return Int.of(sign == 0 ? magnitude : -magnitude);
+            }
+            if (sign != 0 && magnitude == Long.MIN_VALUE) {
+                return Int.of(Long.MIN_VALUE);
+            }
+        }
+        byte[] be = new byte[len];
+        for (int i = 0; i < len; i++) {
+            be[i] = data[p + len - 1 - i];
+        }
+        return Int.of(new BigInteger(sign == 0 ? 1 : -1, be));
+    }
+
+    private Binary binary(int tagAt) {
+        long n = u32("binary length");
+        checkBinaryLength(n, tagAt);
+        int p = pos;
+        pos += (int) n;
+        return copyBinaries ? Binary.of(data, p, (int) n) : Binary.share(data, p, (int) n);
+    }
+
+    private void checkBinaryLength(long n, int tagAt) {
+        if (n > limits.maxBinarySize()) {
+            throw error("binary length", n + " bytes", "at most " + limits.maxBinarySize(), tagAt);
+        }
+        if (n > end - pos) {
+            throw error("binary length", n + " bytes", "at most the " + (end - pos) + " bytes that remain", tagAt);
+        }
+    }
+
+    private Term bitBinary(int tagAt) {
+        long n = u32("bit binary length");
+        int bits = u8("bit binary last byte bits");
+        checkBinaryLength(n, tagAt);
+        if (n == 0 ? bits != 0 : bits < 1 || bits > 8) {
+            throw error("bit binary last byte bits", Integer.toString(bits),
+                    n == 0 ? "0 for an empty bit string" : "1..8", tagAt + 5);
+        }
+        int p = pos;
+        pos += (int) n;
+        if (bits == 8 || n == 0) {
+            return copyBinaries ? Binary.of(data, p, (int) n) : Binary.share(data, p, (int) n);
+        }
+        return new BitString(data, p, (int) n, bits);
+    }
+
+    private TermList string(int tagAt) {
+        int n = u16("string length");
+        need(n, "string bytes");
+        if (n == 0) {
+            return TermList.NIL;
+        }
+        Term[] el = new Term[n];
+        for (int i = 0; i < n; i++) {
+            el[i] = Int.of(data[pos + i] & 0xFF);
+        }
+        pos += n;
+        return TermList.wrap(el, null);
+    }
+
+    private Pid pid(int tag) {
+        Atom node = readAtom();
+        int id = s32("pid id");
+        int serial = s32("pid serial");
+        int creation = tag == Tag.NEW_PID ? s32("pid creation") : u8("pid creation");
+        return new Pid(node, id, serial, creation);
+    }
+
+    private Port port(int tag) {
+        Atom node = readAtom();
+        long id = tag == Tag.V4_PORT ? s64("port id") : u32("port id");
+        int creation = tag == Tag.PORT ? u8("port creation") : s32("port creation");
+        return new Port(node, id, creation);
+    }
+
+    private Ref ref(int tag, int tagAt) {
+        if (tag == Tag.REFERENCE) {
+            Atom node = readAtom();
+            int id = s32("reference id");
+            int creation = u8("reference creation");
+            return new Ref(node, creation, new int[] {id});
+        }
+        int len = u16("reference length");
+        if (len < 1 || len > Ref.MAX_IDS) {
+            throw error("reference length", len + " words", "1.." + Ref.MAX_IDS, tagAt);
+        }
+        Atom node = readAtom();
+        int creation = tag == Tag.NEWER_REFERENCE ? s32("reference creation") : u8("reference creation");
+        need(4L * len, "reference ids");
+        int[] ids = new int[len];
+        for (int i = 0; i < len; i++) {
+            ids[i] = s32("reference id");
+        }
+        return new Ref(node, creation, ids);
+    }
+
+    private ExportFun export(int tagAt) {
+        Atom module = readAtom();
+        Atom function = readAtom();
+        int arityAt = pos;
+        int tag = u8("export arity tag");
+        if (tag != Tag.SMALL_INTEGER) {
+            throw error("export arity tag", Integer.toString(tag), "97 (SMALL_INTEGER_EXT)", arityAt);
+        }
+        return new ExportFun(module, function, u8("export arity"));
+    }
+
+    /** An integer term that must fit in a long (the old index and old uniq of a fun). */
+    private long smallInteger(String what) {
+        int at = pos;
+        int tag = u8(what + " tag");
+        return switch (tag) {
+            case Tag.SMALL_INTEGER -> u8(what);
+            case Tag.INTEGER -> s32(what);
+            case Tag.SMALL_BIG -> {
+                Int i = big(u8(what + " length"), at);
+                if (!i.isLong()) {
+                    throw error(what, i.toString(), "an integer of at most 64 bits", at);
+                }
+                yield i.longValue();
+            }
+            default -> throw error(what + " tag", Integer.toString(tag), "an integer (97, 98 or 110)", at);
+        };
+    }
+
+    /** The fixed part of a NEW_FUN_EXT, waiting for its free variables. */
+    private record FunHeader(int start, long size, int arity, byte[] uniq, int index, int numFree, Atom module,
+            long oldIndex, long oldUniq, Pid pid) {
+
+        Fun build(Term[] free) {
+            return new Fun(arity, uniq, index, module, oldIndex, oldUniq, pid, free, true);
+        }
+    }
+
+    private FunHeader funHeader(int tagAt, int owed) {
+        long size = u32("fun size");
+        int arity = u8("fun arity");
+        need(16, "fun uniq");
+        byte[] uniq = Arrays.copyOfRange(data, pos, pos + 16);
+        pos += 16;
+        int index = s32("fun index");
+        long numFree = u32("fun free variable count");
+        Atom module = readAtom();
+        long oldIndex = smallInteger("fun old index");
+        long oldUniq = smallInteger("fun old uniq");
+        int pidAt = pos;
+        int pidTag = u8("fun pid tag");
+        if (pidTag != Tag.NEW_PID && pidTag != Tag.PID) {
+            throw error("fun pid tag", Integer.toString(pidTag), "a pid (88 or 103)", pidAt);
+        }
+        Pid pid = pid(pidTag);
+        int n = checkCount(numFree, 1, owed, "fun free variable count", tagAt);
+        return new FunHeader(tagAt, size, arity, uniq, index, n, module, oldIndex, oldUniq, pid);
+    }
+
+    private void checkFunSize(FunHeader h) {
+        long actual = pos - h.start() - 1L;
+        if (actual != h.size()) {
+            throw error("fun size", h.size() + " bytes", actual + " bytes, as the fun's fields take", h.start() + 1);
+        }
+    }
+
+    /**
+     * Tag 80: USize:32, then zlib data inflating to exactly USize bytes holding one term.
+     * The output buffer grows with what actually inflates, so a small input declaring a
+     * large size costs little.
+     */
+    private Term compressed(int tagAt) {
+        long size = u32("uncompressed size");
+        if (size > limits.maxUncompressedSize()) {
+            throw error("uncompressed size", size + " bytes", "at most " + limits.maxUncompressedSize(), tagAt + 1);
+        }
+        byte[] out = new byte[(int) Math.min(size, Math.max(1024, 4L * (end - pos)))];
+        int done = 0;
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(data, pos, end - pos);
+            while (true) {
+                if (done == out.length) {
+                    if (done == size) {
+                        break;
+                    }
+                    out = Arrays.copyOf(out, (int) Math.min(size, 2L * out.length));
+                }
+                int k = inflater.inflate(out, done, out.length - done);
+                done += k;
+                if (k == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+            }
+            if (done < size) {
+                throw error("compressed data", "inflates to " + done + " bytes", size + " bytes, as declared", tagAt + 5);
+            }
+            if (!inflater.finished() && (inflater.inflate(new byte[1]) > 0 || !inflater.finished())) {
+                throw error("compressed data", "goes on after " + size + " bytes",
+                        "a zlib stream ending at " + size + " bytes, as declared", tagAt + 5);
+            }
+            pos = end - inflater.getRemaining();
+        } catch (DataFormatException e) {
+            throw new TermDecodeException("compressed data", "bad zlib stream (" + e.getMessage() + ")", "zlib data",
+                    tagAt + 5 - start, e);
+        } finally {
+            inflater.end();
+        }
+        TermReader inner = new TermReader(out, 0, done, limits);
+        inner.atomCache = atomCache;
+        inner.inflated = true;
+        Term t;
+        try {
+            t = inner.read();
+        } catch (TermDecodeException e) {
+            throw new TermDecodeException("compressed term", e.getMessage(), "a valid term inside",
+                    tagAt - start, e);
+        }
+        if (inner.remaining() != 0) {
+            throw error("compressed term", inner.remaining() + " bytes after the term", "nothing after it", tagAt);
+        }
+        return t;
+    }
+}
