@@ -1,0 +1,440 @@
+package dev.jarl.term;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads Erlang term syntax, as typed at an Erlang shell or passed to {@code erl_call -a}:
+ * {@code [1, {ok, <<"bin">>}, #{a => "str"}, 'quoted atom', 2.5e3, 16#ff, $a, [1|2]]}.
+ *
+ * <p>Covers literals only: integers (decimal, {@code Base#Digits}, {@code $c} characters,
+ * any size), floats, atoms (bare and quoted), strings (character lists), binaries made of
+ * integers and strings ({@code <<1, 2, "abc">>}, with an optional {@code /utf8} on strings),
+ * tuples, proper and improper lists, maps. Not expressions, variables, pids or funs.
+ *
+ * <p>Errors are {@link TermSyntaxException}s that give the position (0-based character
+ * offset) and what was expected there.
+ *
+ * <pre>{@code
+ * Term args = TermParser.parse("[[1,2,3]]");
+ * }</pre>
+ */
+public final class TermParser {
+
+    private static final int MAX_DEPTH = 1000;
+
+    private final String text;
+    private int pos;
+    private int depth;
+
+    private TermParser(String text) {
+        this.text = text;
+    }
+
+    /**
+     * Parses one term; an optional final full stop and surrounding white space are allowed.
+     *
+     * @throws TermSyntaxException when the text is not one well-formed term
+     */
+    public static Term parse(String text) {
+        TermParser p = new TermParser(text);
+        p.skipSpace();
+        Term t = p.term();
+        p.skipSpace();
+        if (p.pos < text.length() && text.charAt(p.pos) == '.') {
+            p.pos++;
+            p.skipSpace();
+        }
+        if (p.pos < text.length()) {
+            throw p.error("end of input");
+        }
+        return t;
+    }
+
+    private Term term() {
+        if (++depth > MAX_DEPTH) {
+            throw new TermSyntaxException("nesting deeper than " + MAX_DEPTH, pos);
+        }
+        try {
+            return termBody();
+        } finally {
+            depth--;
+        }
+    }
+
+    private Term termBody() {
+        if (pos >= text.length()) {
+            throw error("a term");
+        }
+        char c = text.charAt(pos);
+        switch (c) {
+            case '{': {
+                pos++;
+                List<Term> elements = sequence('}');
+                return Tuple.of(elements.toArray(new Term[0]));
+            }
+            case '[':
+                return list();
+            case '#':
+                return map();
+            case '<':
+                return binary();
+            case '"':
+                return TermList.ofString(quoted('"'));
+            case '\'':
+                return Atom.of(quoted('\''));
+            case '$': {
+                pos++;
+                return Int.of(character());
+            }
+            default:
+                break;
+        }
+        if (c == '-' || c == '+' || isDigit(c)) {
+            return number();
+        }
+        if (Character.isLowerCase(c)) {
+            int start = pos;
+            while (pos < text.length() && isAtomChar(text.charAt(pos))) {
+                pos++;
+            }
+            return Atom.of(text.substring(start, pos));
+        }
+        throw error("a term");
+    }
+
+    private List<Term> sequence(char close) {
+        List<Term> elements = new ArrayList<>();
+        skipSpace();
+        if (peek(close)) {
+            pos++;
+            return elements;
+        }
+        while (true) {
+            skipSpace();
+            elements.add(term());
+            skipSpace();
+            if (peek(',')) {
+                pos++;
+            } else if (peek(close)) {
+                pos++;
+                return elements;
+            } else {
+                throw error("',' or '" + close + "'");
+            }
+        }
+    }
+
+    private Term list() {
+        pos++; // [
+        List<Term> elements = new ArrayList<>();
+        skipSpace();
+        if (peek(']')) {
+            pos++;
+            return TermList.NIL;
+        }
+        while (true) {
+            skipSpace();
+            elements.add(term());
+            skipSpace();
+            if (peek(',')) {
+                pos++;
+            } else if (peek('|')) {
+                pos++;
+                skipSpace();
+                Term tail = term();
+                skipSpace();
+                expect(']');
+                return TermList.improper(elements, tail);
+            } else if (peek(']')) {
+                pos++;
+                return TermList.of(elements);
+            } else {
+                throw error("',', '|' or ']'");
+            }
+        }
+    }
+
+    private Term map() {
+        pos++; // #
+        expect('{');
+        Map<Term, Term> entries = new LinkedHashMap<>();
+        skipSpace();
+        if (peek('}')) {
+            pos++;
+            return TermMap.of(entries);
+        }
+        while (true) {
+            skipSpace();
+            Term key = term();
+            skipSpace();
+            if (!text.startsWith("=>", pos)) {
+                throw error("'=>'");
+            }
+            pos += 2;
+            skipSpace();
+            Term value = term();
+            entries.put(key, value);
+            skipSpace();
+            if (peek(',')) {
+                pos++;
+            } else if (peek('}')) {
+                pos++;
+                return TermMap.of(entries);
+            } else {
+                throw error("',' or '}'");
+            }
+        }
+    }
+
+    private Term binary() {
+        if (!text.startsWith("<<", pos)) {
+            throw error("'<<'");
+        }
+        pos += 2;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        skipSpace();
+        if (text.startsWith(">>", pos)) {
+            pos += 2;
+            return Binary.of(out.toByteArray());
+        }
+        while (true) {
+            skipSpace();
+            if (peek('"')) {
+                String s = quoted('"');
+                boolean utf8 = false;
+                if (text.startsWith("/utf8", pos)) {
+                    pos += 5;
+                    utf8 = true;
+                }
+                if (utf8) {
+                    out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    for (int i = 0; i < s.length(); i++) {
+                        out.write(s.charAt(i) & 0xff);
+                    }
+                }
+            } else {
+                int at = pos;
+                Term n = peek('$') ? Int.of(characterAfterDollar()) : number();
+                if (!(n instanceof Int i) || !i.isLong()) {
+                    throw new TermSyntaxException("binary segment: expected an integer", at);
+                }
+                out.write((int) (i.longValue() & 0xff));
+            }
+            skipSpace();
+            if (peek(',')) {
+                pos++;
+            } else if (text.startsWith(">>", pos)) {
+                pos += 2;
+                return Binary.of(out.toByteArray());
+            } else {
+                throw error("',' or '>>'");
+            }
+        }
+    }
+
+    private int characterAfterDollar() {
+        pos++;
+        return character();
+    }
+
+    private Term number() {
+        int start = pos;
+        boolean negative = false;
+        if (peek('-') || peek('+')) {
+            negative = text.charAt(pos) == '-';
+            pos++;
+        }
+        int digitsStart = pos;
+        while (pos < text.length() && (isDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+            pos++;
+        }
+        if (pos == digitsStart) {
+            pos = start;
+            throw error("a number");
+        }
+        String digits = text.substring(digitsStart, pos).replace("_", "");
+        if (peek('#')) {
+            pos++;
+            int radix = Integer.parseInt(digits);
+            if (radix < 2 || radix > 36) {
+                throw new TermSyntaxException("base " + radix + " (expected: 2..36)", digitsStart);
+            }
+            int valueStart = pos;
+            while (pos < text.length() && Character.digit(text.charAt(pos), radix) >= 0) {
+                pos++;
+            }
+            if (pos == valueStart) {
+                throw error("digits in base " + radix);
+            }
+            BigInteger v = new BigInteger(text.substring(valueStart, pos), radix);
+            return Int.of(negative ? v.negate() : v);
+        }
+        if (peek('.') && pos + 1 < text.length() && isDigit(text.charAt(pos + 1))) {
+            pos++;
+            while (pos < text.length() && isDigit(text.charAt(pos))) {
+                pos++;
+            }
+            if (peek('e') || peek('E')) {
+                pos++;
+                if (peek('-') || peek('+')) {
+                    pos++;
+                }
+                int expStart = pos;
+                while (pos < text.length() && isDigit(text.charAt(pos))) {
+                    pos++;
+                }
+                if (expStart == pos) {
+                    throw error("an exponent");
+                }
+            }
+            double d = Double.parseDouble(text.substring(start, pos).replace("_", ""));
+            if (Double.isInfinite(d)) {
+                throw new TermSyntaxException("float out of range", start);
+            }
+            return new Float64(d);
+        }
+        BigInteger v = new BigInteger(digits);
+        return Int.of(negative ? v.negate() : v);
+    }
+
+    private String quoted(char quote) {
+        int start = pos;
+        pos++;
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            if (pos >= text.length()) {
+                throw new TermSyntaxException("unterminated " + (quote == '"' ? "string" : "quoted atom"), start);
+            }
+            char c = text.charAt(pos);
+            if (c == quote) {
+                pos++;
+                return sb.toString();
+            }
+            if (c == '\\') {
+                pos++;
+                sb.appendCodePoint(escape());
+            } else {
+                sb.append(c);
+                pos++;
+            }
+        }
+    }
+
+    /** A character after {@code $}: itself, or an escape sequence. */
+    private int character() {
+        if (pos >= text.length()) {
+            throw error("a character after '$'");
+        }
+        char c = text.charAt(pos);
+        if (c == '\\') {
+            pos++;
+            return escape();
+        }
+        int cp = text.codePointAt(pos);
+        pos += Character.charCount(cp);
+        return cp;
+    }
+
+    private int escape() {
+        if (pos >= text.length()) {
+            throw error("an escape sequence");
+        }
+        char c = text.charAt(pos++);
+        switch (c) {
+            case 'n': return '\n';
+            case 't': return '\t';
+            case 'r': return '\r';
+            case 's': return ' ';
+            case 'b': return '\b';
+            case 'f': return '\f';
+            case 'e': return 27;
+            case 'v': return 11;
+            case 'd': return 127;
+            case 'x': {
+                if (peek('{')) {
+                    int close = text.indexOf('}', pos);
+                    if (close < 0) {
+                        throw error("'}' closing \\x{...}");
+                    }
+                    String hex = text.substring(pos + 1, close);
+                    pos = close + 1;
+                    return parseHex(hex, close);
+                }
+                int end = Math.min(pos + 2, text.length());
+                String hex = text.substring(pos, end);
+                pos = end;
+                return parseHex(hex, pos);
+            }
+            default:
+                if (c >= '0' && c <= '7') {
+                    int v = c - '0';
+                    for (int i = 0; i < 2 && pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '7'; i++) {
+                        v = v * 8 + (text.charAt(pos++) - '0');
+                    }
+                    return v;
+                }
+                if (c == '^' && pos < text.length()) {
+                    return text.charAt(pos++) & 31;
+                }
+                return c;
+        }
+    }
+
+    private int parseHex(String hex, int at) {
+        try {
+            int v = Integer.parseInt(hex, 16);
+            if (!Character.isValidCodePoint(v)) {
+                throw new TermSyntaxException("\\x escape " + hex + " is not a code point", at);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new TermSyntaxException("\\x escape: '" + hex + "' is not hexadecimal", at);
+        }
+    }
+
+    private void skipSpace() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (Character.isWhitespace(c)) {
+                pos++;
+            } else if (c == '%') {
+                while (pos < text.length() && text.charAt(pos) != '\n') {
+                    pos++;
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    private boolean peek(char c) {
+        return pos < text.length() && text.charAt(pos) == c;
+    }
+
+    private void expect(char c) {
+        if (!peek(c)) {
+            throw error("'" + c + "'");
+        }
+        pos++;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isAtomChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '@';
+    }
+
+    private TermSyntaxException error(String expected) {
+        String found = pos >= text.length() ? "end of input" : "'" + text.charAt(pos) + "'";
+        return new TermSyntaxException(found + " (expected: " + expected + ")", pos);
+    }
+}
