@@ -207,7 +207,7 @@ public final class EpmdClient {
             ByteBuffer all = ByteBuffer.allocate(EpmdCodec.NODE_HEAD + nameLength + 2 + extraLength)
                     .put(head).put(name).put(extra).flip();
             try {
-                return Optional.of(EpmdCodec.decodeNode(all, "PORT2_RESP", -1));
+                return Optional.of(EpmdCodec.decodeNode(all, "PORT2_RESP", 2, -1));
             } catch (EpmdCodec.Malformed e) {
                 throw x.malformed("PORT2_RESP", e.getMessage().substring("PORT2_RESP ".length()));
             }

@@ -139,7 +139,7 @@ final class EpmdCodec {
         ByteBuffer b = ByteBuffer.wrap(body, 1, body.length - 1);
         NodeAddress node;
         int highest = (body[5] & 0xFF) << 8 | body[6] & 0xFF;
-        node = decodeNode(b, "ALIVE2_REQ", highest);
+        node = decodeNode(b, "ALIVE2_REQ", 1, highest);
         return new EpmdRequest.Alive2Request(node);
     }
 
@@ -147,11 +147,12 @@ final class EpmdCodec {
      * Decodes a {@link NodeAddress} starting at the buffer's position. The lengths are checked
      * against what remains and against the limits before anything is copied.
      *
+     * @param base              the offset of the node's first byte in the message, for messages
      * @param refuseWithVersion for a request, the highest version to shape a refusal when only
      *                          the name or extra is unacceptable; -1 for a reply
      */
-    static NodeAddress decodeNode(ByteBuffer b, String what, int refuseWithVersion) throws Malformed {
-        int start = b.position();
+    static NodeAddress decodeNode(ByteBuffer b, String what, int base, int refuseWithVersion) throws Malformed {
+        int start = b.position() - base;
         if (b.remaining() < NODE_HEAD) {
             throw new Malformed(what + " length: " + b.remaining() + " (expected: at least " + NODE_HEAD + ")");
         }
