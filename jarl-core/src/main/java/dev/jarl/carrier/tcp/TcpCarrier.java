@@ -1,0 +1,77 @@
+package dev.jarl.carrier.tcp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Objects;
+
+import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.TcpOptions;
+import dev.jarl.term.NodeName;
+
+/** The TCP carrier; see the package comment. Thread-safe and stateless beyond its options. */
+public final class TcpCarrier implements Carrier {
+
+    private final TcpOptions options;
+
+    /** A carrier with these options. */
+    public TcpCarrier(TcpOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public String name() {
+        return "tcp";
+    }
+
+    @Override
+    public Listener listen(NodeName self) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.bind(new InetSocketAddress(options.bindAddress(), options.port()));
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("tcp listen for " + self + " on "
+                    + (options.bindAddress() == null ? "*" : options.bindAddress().getHostAddress())
+                    + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+        return new TcpListener(server, options.maxPacketSize());
+    }
+
+    @Override
+    public CarrierConnection connect(NodeName peer, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InetSocketAddress address = options.resolver().resolve(peer, timeout);
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, left));
+            return new TcpConnection(channel, options.maxPacketSize());
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("tcp connect to " + peer + " at " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the node's host resolves, as {@code inet_tcp_dist:select/1} checks. */
+    @Override
+    public boolean select(NodeName node) {
+        try {
+            InetAddress.getByName(node.host());
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpCarrier" + options;
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The TCP carrier, compatible with OTP's {@code inet_tcp_dist} (see erlang/otp
+ * {@code lib/kernel/examples/gen_tcp_dist/src/gen_tcp_dist.erl} for the controller it
+ * mirrors).
+ *
+ * <p>Framing: during the handshake each message carries a 2-byte big-endian length
+ * ({@code {packet,2}}); from {@code preNodeup} on each packet carries a 4-byte length
+ * ({@code {packet,4}}); an empty packet is a tick.
+ *
+ * <p>Threading: blocking NIO {@link java.nio.channels.SocketChannel}s on virtual threads.
+ * The handshake runs on the caller's thread. After {@code handshakeComplete} each connection
+ * has three virtual threads with one fate: an output party (drains the channel with
+ * gathering writes), an input party (reads packets, feeds the channel) and a tick writer.
+ * Writes are serialised by a {@link java.util.concurrent.locks.ReentrantLock}; no
+ * {@code synchronized} anywhere.
+ *
+ * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#tcp}.
+ */
+package dev.jarl.carrier.tcp;

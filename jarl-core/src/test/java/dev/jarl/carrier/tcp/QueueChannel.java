@@ -1,0 +1,104 @@
+package dev.jarl.carrier.tcp;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.jarl.carrier.DistChannel;
+
+/** A test channel: the test queues outgoing packets and reads what arrived. */
+final class QueueChannel implements DistChannel {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition nonEmpty = lock.newCondition();
+    private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>();
+    private boolean shut;
+
+    final LinkedBlockingQueue<ByteBuffer> received = new LinkedBlockingQueue<>();
+    final List<String> closedReasons = new CopyOnWriteArrayList<>();
+    final CountDownLatch closed = new CountDownLatch(1);
+    volatile Thread inputHandler;
+
+    void send(byte[] packet) {
+        lock.lock();
+        try {
+            outgoing.add(ByteBuffer.wrap(packet));
+            nonEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the channel from the node's side: a waiting output party wakes with false. */
+    void shut() {
+        lock.lock();
+        try {
+            shut = true;
+            nonEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    byte[] next(long millis) throws InterruptedException {
+        ByteBuffer b = received.poll(millis, TimeUnit.MILLISECONDS);
+        if (b == null) {
+            throw new AssertionError("no packet within " + millis + " ms");
+        }
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    boolean awaitClosed(long millis) throws InterruptedException {
+        return closed.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public ByteBuffer getData() {
+        lock.lock();
+        try {
+            return outgoing.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean awaitData() throws InterruptedException {
+        lock.lock();
+        try {
+            while (outgoing.isEmpty() && !shut) {
+                nonEmpty.await();
+            }
+            return !outgoing.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void inputHandler(Thread handler) {
+        inputHandler = handler;
+    }
+
+    @Override
+    public void putData(ByteBuffer packet) {
+        if (Thread.currentThread() != inputHandler) {
+            throw new IllegalStateException("putData from " + Thread.currentThread());
+        }
+        received.add(packet);
+    }
+
+    @Override
+    public void closed(String reason, Throwable cause) {
+        closedReasons.add(reason);
+        closed.countDown();
+    }
+}
