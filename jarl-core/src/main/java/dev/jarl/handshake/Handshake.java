@@ -141,11 +141,11 @@ public final class Handshake {
         }
         long peerFlags = DistFlags.expandDigest(flags);
         if (legacy && (peerFlags & DistFlags.HANDSHAKE_23) == 0) {
-            refuse(conn, peer, DistFlags.HANDSHAKE_23);
+            refuse(conn, config, peer, DistFlags.HANDSHAKE_23);
         }
         long requiredNow = legacy ? config.requiredFlags() & 0xFFFF_FFFFL : config.requiredFlags();
         if ((peerFlags & requiredNow) != requiredNow) {
-            refuse(conn, peer, requiredNow & ~peerFlags);
+            refuse(conn, config, peer, requiredNow & ~peerFlags);
         }
 
         Arbiter.Status verdict = arbiter.markPending(peer, peerFlags, creation);
@@ -200,9 +200,10 @@ public final class Handshake {
     }
 
     /** Sends {@code not_allowed} for missing flags, logs as OTP does, and fails. */
-    private static void refuse(CarrierConnection conn, NodeName peer, long missing) throws HandshakeException {
+    private static void refuse(CarrierConnection conn, HandshakeConfig config, NodeName peer, long missing)
+            throws HandshakeException {
         send(conn, new SendStatus("not_allowed"));
-        requireFlags(null, peer, 0, missing, "from", "rejected");
+        requireFlags(config, peer, 0, missing, "from", "rejected");
     }
 
     /** Fails with MISSING_FLAGS naming what {@code peerFlags} lacks of {@code required}. */
@@ -213,9 +214,8 @@ public final class Handshake {
             return;
         }
         String names = DistFlags.names(missing).toString();
-        String self = config == null ? "" : config.self() + ": ";
-        LOG.log(Level.WARNING, "{0}Connection attempt {1} node {2} {3} since it cannot handle {4}",
-                self, direction, peer, outcome, names);
+        LOG.log(Level.WARNING, "{0}: Connection attempt {1} node {2} {3} since it cannot handle {4}",
+                config.self(), direction, peer, outcome, names);
         throw new HandshakeException(Reason.MISSING_FLAGS, "node " + peer + " cannot handle " + names);
     }
 

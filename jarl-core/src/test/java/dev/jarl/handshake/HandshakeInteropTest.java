@@ -1,0 +1,225 @@
+package dev.jarl.handshake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.jarl.carrier.AddressResolver;
+import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.TcpOptions;
+import dev.jarl.term.NodeName;
+import dev.jarl.testing.ErlNode;
+import dev.jarl.testing.Otp;
+import dev.jarl.testing.RealEpmd;
+
+/**
+ * The handshake against real OTP nodes: Jarl dials an {@code erl} node found through a real
+ * {@code epmd}, and an {@code erl} node dials a Jarl listener registered there. Only the
+ * handshake is under test: the channel and {@code is_auth} belong to the node layer.
+ */
+class HandshakeInteropTest {
+
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final String COOKIE = "interop-cookie";
+
+    static RealEpmd epmd;
+    static ErlNode erl;
+    static NodeName erlName;
+
+    @BeforeAll
+    static void startErl() {
+        Otp.requireErl();
+        epmd = RealEpmd.start();
+        erl = ErlNode.start(Otp.uniqueName("hs"), COOKIE, epmd.port());
+        erlName = NodeName.parse(erl.name());
+    }
+
+    @AfterAll
+    static void stopErl() {
+        if (erl != null) {
+            erl.close();
+        }
+        if (epmd != null) {
+            epmd.close();
+        }
+    }
+
+    /** Resolves through the real epmd with a hand-written PORT_PLEASE2_REQ. */
+    static final AddressResolver EPMD = (node, timeout) ->
+            new InetSocketAddress(LOOPBACK, portPlease(epmd.port(), node.alive()));
+
+    static NodeName jarlName(String prefix) {
+        return new NodeName(Otp.uniqueName(prefix), Otp.shortHost());
+    }
+
+    @Test
+    void jarlDialsErl() throws Exception {
+        NodeName self = jarlName("jarl_out");
+        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD));
+        try (CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5))) {
+            HandshakeResult r = Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of(COOKIE), 3), erlName,
+                    new TestArbiter(Arbiter.Status.OK));
+            assertEquals(erlName, r.peer());
+            assertTrue((r.peerFlags() & DistFlags.MANDATORY_26) == DistFlags.MANDATORY_26,
+                    DistFlags.names(r.peerFlags()).toString());
+            assertEquals(DistFlags.DEFAULT_OFFERED & r.peerFlags(), r.agreedFlags());
+            assertEquals(DistFlags.DEFAULT_OFFERED, r.agreedFlags(), "OTP 25 offers all that Jarl offers");
+            assertFalse(r.published());
+            assertTrue(r.peerCreation() != 0);
+            assertEquals("true", awaitErl("lists:member('" + self + "', nodes(hidden))"));
+        }
+    }
+
+    @Test
+    void erlDialsJarl() throws Exception {
+        NodeName self = jarlName("jarl_in");
+        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD).withBindAddress(LOOPBACK));
+        try (Listener listener = carrier.listen(self);
+             Socket registration = register(epmd.port(), self.alive(), listener.port().orElseThrow())) {
+            TestArbiter arbiter = new TestArbiter(Arbiter.Status.OK);
+            CompletableFuture<HandshakeResult> accepted = acceptOne(listener,
+                    HandshakeConfig.of(self, Cookie.of(COOKIE), 5), arbiter);
+            assertEquals("true", erl.eval("net_kernel:connect_node('" + self + "')"));
+            HandshakeResult r = accepted.get(10, TimeUnit.SECONDS);
+            assertEquals(erlName, r.peer());
+            assertFalse(r.initiatedHere());
+            assertTrue((r.peerFlags() & DistFlags.PUBLISHED) != 0, "erl offers PUBLISHED");
+            assertFalse(r.published(), "Jarl is hidden unless the node offers PUBLISHED");
+            assertEquals(erl.eval("erlang:system_info(creation)"), Integer.toUnsignedString(r.peerCreation()));
+            assertEquals("true", erl.eval("lists:member('" + self + "', nodes(hidden))"));
+            assertEquals(1, arbiter.marked.size());
+            assertTrue(registration.isConnected());
+        }
+    }
+
+    @Test
+    void wrongCookieWhenJarlDials() throws Exception {
+        NodeName self = jarlName("jarl_badout");
+        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD));
+        try (CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5))) {
+            HandshakeException e = org.junit.jupiter.api.Assertions.assertThrows(HandshakeException.class,
+                    () -> Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of("not-" + COOKIE), 3), erlName,
+                            new TestArbiter(Arbiter.Status.OK)));
+            // OTP closes without an ack after a bad reply: Jarl sees the close, naming the node.
+            assertEquals(HandshakeException.Reason.CLOSED, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains(erlName.toString()), e.getMessage());
+            assertFalse(e.getMessage().contains(COOKIE), e.getMessage());
+        }
+        awaitLog("Connection attempt from node " + self + " rejected. Invalid challenge reply.");
+    }
+
+    @Test
+    void wrongCookieWhenErlDials() throws Exception {
+        NodeName self = jarlName("jarl_badin");
+        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD).withBindAddress(LOOPBACK));
+        try (Listener listener = carrier.listen(self);
+             Socket registration = register(epmd.port(), self.alive(), listener.port().orElseThrow())) {
+            CompletableFuture<HandshakeResult> accepted = acceptOne(listener,
+                    HandshakeConfig.of(self, Cookie.of("jarls-own-cookie"), 5), new TestArbiter(Arbiter.Status.OK));
+            assertEquals("false", erl.eval("net_kernel:connect_node('" + self + "')"));
+            HandshakeException e = HandshakeAcceptTest.failure(accepted);
+            assertEquals(HandshakeException.Reason.BAD_DIGEST, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains(erlName.toString()) && e.getMessage().contains("wrong cookie?"), e.getMessage());
+            assertFalse(e.getMessage().contains("jarls-own-cookie") || e.getMessage().contains(COOKIE), e.getMessage());
+            assertTrue(registration.isConnected());
+        }
+    }
+
+    static CompletableFuture<HandshakeResult> acceptOne(Listener listener, HandshakeConfig config, Arbiter arbiter) {
+        return CompletableFuture.supplyAsync(() -> {
+            CarrierConnection conn = null;
+            try {
+                conn = listener.accept();
+                return Handshake.accept(conn, config, arbiter);
+            } catch (IOException e) {
+                if (conn != null) {
+                    conn.close();
+                }
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, HandshakeLoopbackTest.VIRTUAL);
+    }
+
+    /** Evaluates until the answer is {@code true} or five seconds pass; returns the last answer. */
+    static String awaitErl(String expression) throws InterruptedException {
+        String answer = erl.eval(expression);
+        for (int i = 0; i < 50 && !answer.equals("true"); i++) {
+            Thread.sleep(100);
+            answer = erl.eval(expression);
+        }
+        return answer;
+    }
+
+    static void awaitLog(String text) throws InterruptedException {
+        for (int i = 0; i < 50 && !erl.log().contains(text); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(erl.log().contains(text), "erl log lacks '" + text + "':\n" + erl.log());
+    }
+
+    /** EPMD PORT_PLEASE2_REQ by hand (the EPMD client is another package's work). */
+    static int portPlease(int epmdPort, String alive) throws IOException {
+        try (Socket s = new Socket(LOOPBACK, epmdPort)) {
+            s.setSoTimeout(5000);
+            byte[] name = alive.getBytes(StandardCharsets.UTF_8);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeShort(1 + name.length);
+            out.write(122);
+            out.write(name);
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int tag = in.read();
+            int result = in.read();
+            if (tag != 119 || result != 0) {
+                throw new IOException("epmd: no node '" + alive + "' (tag " + tag + ", result " + result + ")");
+            }
+            return in.readUnsignedShort();
+        }
+    }
+
+    /** EPMD ALIVE2_REQ by hand; the registration lasts as long as the returned socket. */
+    static Socket register(int epmdPort, String alive, int port) throws IOException {
+        Socket s = new Socket(LOOPBACK, epmdPort);
+        s.setSoTimeout(5000);
+        byte[] name = alive.getBytes(StandardCharsets.UTF_8);
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeShort(13 + name.length);
+        out.write(120);
+        out.writeShort(port);
+        out.write(72);
+        out.write(0);
+        out.writeShort(6);
+        out.writeShort(5);
+        out.writeShort(name.length);
+        out.write(name);
+        out.writeShort(0);
+        out.flush();
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        int tag = in.read();
+        int result = in.read();
+        if ((tag != 118 && tag != 121) || result != 0) {
+            s.close();
+            throw new IOException("epmd refused '" + alive + "' (tag " + tag + ", result " + result + ")");
+        }
+        in.readNBytes(tag == 118 ? 4 : 2);
+        return s;
+    }
+}
