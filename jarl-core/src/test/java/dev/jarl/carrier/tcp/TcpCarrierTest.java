@@ -127,7 +127,7 @@ class TcpCarrierTest {
         }
         long writes = c.writeCalls.get() - before;
         assertTrue(writes <= count / 50, writes + " writes for " + count + " queued packets");
-        assertEquals(count, c.stats().packetsSent());
+        waitFor(() -> c.stats().packetsSent() == count);
         assertEquals(0, c.stats().pendingBytes());
     }
 
