@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "jarl 0.1.0-SNAPSHOT",
         description = "A JVM node for Erlang distribution.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, NamesCommand.class, EpmdCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
