@@ -143,6 +143,12 @@ public final class EpmdServer implements AutoCloseable {
      * The embedded default: starts a server on all interfaces and {@code port} unless an EPMD
      * already answers there on this host.
      *
+     * <p>The server lives in this process: when the node that owns it stops, it must close
+     * it, and the EPMD of this host goes away with it. Every node registered through it then
+     * sees its registration connection close at once ({@link EpmdRegistration#onLost} runs);
+     * none hangs. OTP 25 nodes retry their registration every 2 s, so they register again with
+     * whichever EPMD starts next on the port.
+     *
      * @return the new server, which the caller owns and closes when its node stops; or empty
      *         when another EPMD (OTP's or another process's) already serves this host
      * @throws EpmdException when something that is not EPMD holds the port

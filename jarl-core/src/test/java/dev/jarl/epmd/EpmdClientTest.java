@@ -135,6 +135,31 @@ class EpmdClientTest {
     }
 
     @Test
+    void interruptCancelsACall() throws Exception {
+        try (FakeEpmd fake = FakeEpmd.silentAfter()) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread t = Thread.ofVirtual().start(() -> {
+                try {
+                    fake.client(Duration.ofSeconds(30)).names();
+                } catch (IOException e) {
+                    thrown.set(e);
+                    stillInterrupted.set(Thread.currentThread().isInterrupted());
+                }
+            });
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            t.interrupt();
+            t.join(5000);
+            assertFalse(t.isAlive());
+            assertTrue(System.nanoTime() - t0 < 2_000_000_000L);
+            assertTrue(thrown.get() instanceof java.io.InterruptedIOException, String.valueOf(thrown.get()));
+            assertEquals("epmd at 127.0.0.1:" + fake.port() + ": interrupted", thrown.get().getMessage());
+            assertTrue(stillInterrupted.get(), "the interrupt status stays set");
+        }
+    }
+
+    @Test
     void halfAnswerThenSilenceTimesOut() throws Exception {
         try (FakeEpmd fake = FakeEpmd.silentAfter((byte) 119, (byte) 0, (byte) 1)) {
             EpmdException e = assertThrows(EpmdException.class, () -> fake.client(SHORT).portPlease("x"));

@@ -69,6 +69,32 @@ class EpmdInteropTest {
         }
     }
 
+    /**
+     * When the EPMD a real node registered with stops, the node does not hang: OTP 25's
+     * {@code erl_epmd} retries every 2 s and registers with the next EPMD on that port.
+     */
+    @Test
+    void realErlNodeOutlivesJarlsServerAndRegistersWithTheNextOne() throws Exception {
+        Otp.requireErl();
+        EpmdServer first = EpmdServer.start(hostAddress(), 0);
+        int port = first.port();
+        String a = Otp.uniqueName("ir");
+        try (ErlNode na = ErlNode.start(a, "ick", port)) {
+            assertEquals(List.of(a), first.registeredNames());
+            first.close();
+            assertEquals("ok", na.eval("ok"), "the node still answers");
+            try (EpmdServer second = EpmdServer.start(hostAddress(), port)) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (second.registeredNames().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(List.of(a), second.registeredNames());
+            }
+        } finally {
+            first.close();
+        }
+    }
+
     @Test
     void jarlClientAndErlAgreeOnRealEpmd() throws Exception {
         try (RealEpmd epmd = RealEpmd.start()) {
