@@ -31,6 +31,14 @@ public record TcpOptions(InetAddress bindAddress, int port, AddressResolver reso
         }
     }
 
+    /**
+     * OTP's defaults: listen on every address, any port, 512 MiB packets, peers found through
+     * EPMD ({@link AddressResolver#epmd()}).
+     */
+    public static TcpOptions defaults() {
+        return of(AddressResolver.epmd());
+    }
+
     /** Listen on every address, any port, 512 MiB packets, peers found with {@code resolver}. */
     public static TcpOptions of(AddressResolver resolver) {
         return new TcpOptions(null, 0, resolver, DEFAULT_MAX_PACKET_SIZE);

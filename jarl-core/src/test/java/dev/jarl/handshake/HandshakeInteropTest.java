@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +20,8 @@ import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carrier.TcpOptions;
+import dev.jarl.epmd.EpmdClient;
+import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -62,9 +59,10 @@ class HandshakeInteropTest {
         }
     }
 
-    /** Resolves through the real epmd with a hand-written PORT_PLEASE2_REQ. */
-    static final AddressResolver EPMD = (node, timeout) ->
-            new InetSocketAddress(LOOPBACK, portPlease(epmd.port(), node.alive()));
+    /** Jarl's default resolver, pointed at the test's real epmd. */
+    static AddressResolver resolver() {
+        return AddressResolver.epmd(epmd.port());
+    }
 
     static NodeName jarlName(String prefix) {
         return new NodeName(Otp.uniqueName(prefix), Otp.shortHost());
@@ -73,7 +71,7 @@ class HandshakeInteropTest {
     @Test
     void jarlDialsErl() throws Exception {
         NodeName self = jarlName("jarl_out");
-        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD));
+        Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()));
         try (CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5))) {
             HandshakeResult r = Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of(COOKIE), 3), erlName,
                     new TestArbiter(Arbiter.Status.OK));
@@ -91,9 +89,10 @@ class HandshakeInteropTest {
     @Test
     void erlDialsJarl() throws Exception {
         NodeName self = jarlName("jarl_in");
-        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD).withBindAddress(LOOPBACK));
+        Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()).withBindAddress(LOOPBACK));
         try (Listener listener = carrier.listen(self);
-             Socket registration = register(epmd.port(), self.alive(), listener.port().orElseThrow())) {
+             EpmdRegistration registration = new EpmdClient(LOOPBACK, epmd.port(), Duration.ofSeconds(5))
+                     .register(self.alive(), listener.port().orElseThrow(), true)) {
             TestArbiter arbiter = new TestArbiter(Arbiter.Status.OK);
             CompletableFuture<HandshakeResult> accepted = acceptOne(listener,
                     HandshakeConfig.of(self, Cookie.of(COOKIE), 5), arbiter);
@@ -106,14 +105,14 @@ class HandshakeInteropTest {
             assertEquals(erl.eval("erlang:system_info(creation)"), Integer.toUnsignedString(r.peerCreation()));
             assertEquals("true", erl.eval("lists:member('" + self + "', nodes(hidden))"));
             assertEquals(1, arbiter.marked.size());
-            assertTrue(registration.isConnected());
+            assertTrue(registration.isOpen());
         }
     }
 
     @Test
     void wrongCookieWhenJarlDials() throws Exception {
         NodeName self = jarlName("jarl_badout");
-        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD));
+        Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()));
         try (CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5))) {
             HandshakeException e = org.junit.jupiter.api.Assertions.assertThrows(HandshakeException.class,
                     () -> Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of("not-" + COOKIE), 3), erlName,
@@ -129,9 +128,10 @@ class HandshakeInteropTest {
     @Test
     void wrongCookieWhenErlDials() throws Exception {
         NodeName self = jarlName("jarl_badin");
-        Carrier carrier = Carriers.tcp(TcpOptions.of(EPMD).withBindAddress(LOOPBACK));
+        Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()).withBindAddress(LOOPBACK));
         try (Listener listener = carrier.listen(self);
-             Socket registration = register(epmd.port(), self.alive(), listener.port().orElseThrow())) {
+             EpmdRegistration registration = new EpmdClient(LOOPBACK, epmd.port(), Duration.ofSeconds(5))
+                     .register(self.alive(), listener.port().orElseThrow(), true)) {
             CompletableFuture<HandshakeResult> accepted = acceptOne(listener,
                     HandshakeConfig.of(self, Cookie.of("jarls-own-cookie"), 5), new TestArbiter(Arbiter.Status.OK));
             assertEquals("false", erl.eval("net_kernel:connect_node('" + self + "')"));
@@ -139,7 +139,7 @@ class HandshakeInteropTest {
             assertEquals(HandshakeException.Reason.BAD_DIGEST, e.reason(), e.getMessage());
             assertTrue(e.getMessage().contains(erlName.toString()) && e.getMessage().contains("wrong cookie?"), e.getMessage());
             assertFalse(e.getMessage().contains("jarls-own-cookie") || e.getMessage().contains(COOKIE), e.getMessage());
-            assertTrue(registration.isConnected());
+            assertTrue(registration.isOpen());
         }
     }
 
@@ -173,53 +173,5 @@ class HandshakeInteropTest {
             Thread.sleep(100);
         }
         assertTrue(erl.log().contains(text), "erl log lacks '" + text + "':\n" + erl.log());
-    }
-
-    /** EPMD PORT_PLEASE2_REQ by hand (the EPMD client is another package's work). */
-    static int portPlease(int epmdPort, String alive) throws IOException {
-        try (Socket s = new Socket(LOOPBACK, epmdPort)) {
-            s.setSoTimeout(5000);
-            byte[] name = alive.getBytes(StandardCharsets.UTF_8);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            out.writeShort(1 + name.length);
-            out.write(122);
-            out.write(name);
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            int tag = in.read();
-            int result = in.read();
-            if (tag != 119 || result != 0) {
-                throw new IOException("epmd: no node '" + alive + "' (tag " + tag + ", result " + result + ")");
-            }
-            return in.readUnsignedShort();
-        }
-    }
-
-    /** EPMD ALIVE2_REQ by hand; the registration lasts as long as the returned socket. */
-    static Socket register(int epmdPort, String alive, int port) throws IOException {
-        Socket s = new Socket(LOOPBACK, epmdPort);
-        s.setSoTimeout(5000);
-        byte[] name = alive.getBytes(StandardCharsets.UTF_8);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeShort(13 + name.length);
-        out.write(120);
-        out.writeShort(port);
-        out.write(72);
-        out.write(0);
-        out.writeShort(6);
-        out.writeShort(5);
-        out.writeShort(name.length);
-        out.write(name);
-        out.writeShort(0);
-        out.flush();
-        DataInputStream in = new DataInputStream(s.getInputStream());
-        int tag = in.read();
-        int result = in.read();
-        if ((tag != 118 && tag != 121) || result != 0) {
-            s.close();
-            throw new IOException("epmd refused '" + alive + "' (tag " + tag + ", result " + result + ")");
-        }
-        in.readNBytes(tag == 118 ? 4 : 2);
-        return s;
     }
 }
