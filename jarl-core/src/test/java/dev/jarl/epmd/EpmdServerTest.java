@@ -261,6 +261,41 @@ class EpmdServerTest {
     }
 
     @Test
+    void unicodeNamesTravelAsUtf8() throws Exception {
+        String name = "j\u00f6r\u00f0_\u6771";
+        try (EpmdRegistration r = client.register(name, 6000, false)) {
+            assertTrue(r.isOpen());
+            assertEquals(6000, client.portPlease(name).orElseThrow().port());
+            assertEquals(List.of(new NameEntry(name, 6000)), client.names());
+            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+            byte[] raw = exchange(framed(ByteBuffer.allocate(1 + utf8.length).put((byte) 122).put(utf8).array()));
+            assertEquals(119, raw[0]);
+            assertEquals(0, raw[1]);
+        }
+    }
+
+    @Test
+    void servesIpv6Loopback() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        EpmdServer six;
+        try {
+            six = EpmdServer.start(v6, 0, REQUEST_TIMEOUT);
+        } catch (IOException noIpv6) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + noIpv6.getMessage());
+            return;
+        }
+        try (six) {
+            EpmdClient c6 = new EpmdClient(v6, six.port(), Duration.ofSeconds(5));
+            assertEquals("[0:0:0:0:0:0:0:1]:" + six.port(), c6.endpoint());
+            assertEquals("[0:0:0:0:0:0:0:1]:" + six.port(), six.endpoint());
+            try (EpmdRegistration r = c6.register("six", 66, false)) {
+                assertTrue(r.isOpen());
+                assertEquals(66, c6.portPlease("six").orElseThrow().port());
+            }
+        }
+    }
+
+    @Test
     void creationCounterWrapsAboveThree() {
         assertEquals(4, EpmdServer.bump(0xFFFF_FFFFL));
         assertEquals(4, EpmdServer.bump(0));
