@@ -15,5 +15,6 @@ module dev.jarl {
 
     exports dev.jarl.handshake;
 
-    // (channel and node exports go here)
+    exports dev.jarl.channel;
+    exports dev.jarl.node;
 }

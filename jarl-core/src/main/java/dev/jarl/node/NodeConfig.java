@@ -1,0 +1,212 @@
+package dev.jarl.node;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import dev.jarl.carrier.Carrier;
+import dev.jarl.channel.TickPolicy;
+import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.DistFlags;
+import dev.jarl.term.NodeName;
+
+/**
+ * How to start a {@link Node}: its name, cookie, carrier, EPMD use, visibility, timers and
+ * limits. Immutable; build one with {@link #builder(NodeName)}.
+ *
+ * <pre>{@code
+ * NodeConfig config = NodeConfig.builder(NodeName.parse("java@localhost"))
+ *         .cookie(Cookie.of("secret"))
+ *         .netTicktime(Duration.ofSeconds(20))
+ *         .build();
+ * try (Node node = Node.start(config)) { ... }
+ * }</pre>
+ *
+ * <p>Every plug-in (the carrier, the clock) is passed here; nothing is looked up through
+ * system properties or static state.
+ *
+ * @param name           the node's name
+ * @param cookie         the cookie, or empty to use {@code ~/.erlang.cookie} (created as
+ *                       {@code erl} creates it when missing)
+ * @param carrier        the carrier, or empty for TCP with EPMD
+ * @param useEpmd        register with EPMD (TCP); when no EPMD answers on the local host the
+ *                       node starts Jarl's embedded one
+ * @param epmdPort       EPMD's port, by default {@code ERL_EPMD_PORT} or 4369
+ * @param hidden         true (the default) for a hidden node, false for a visible one (see
+ *                       {@link Node} on what visible means without {@code global})
+ * @param netTicktime    OTP's {@code net_ticktime}: a silent peer is declared down after
+ *                       between {@code 3/4} and {@code 5/4} of it
+ * @param tickIntensity  OTP's {@code net_tickintensity}, checks per ticktime (4)
+ * @param setupTime      bound on each step of a connection set-up ({@code net_setuptime}, 7 s)
+ * @param maxMessageSize the largest distribution packet accepted, in bytes (512 MiB)
+ * @param offeredFlags   distribution flags offered in the handshake (PUBLISHED is added for a
+ *                       visible node)
+ * @param requiredFlags  flags a peer must offer
+ * @param allowed        which nodes may connect ({@code net_kernel:allow/1}); all by default
+ * @param clock          the clock for timers and time stamps
+ */
+public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
+                         int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,
+                         int maxMessageSize, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
+                         InstantSource clock) {
+
+    /** The default maximum message size, 512 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
+
+    /** Checks every value. */
+    public NodeConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(cookie, "cookie");
+        Objects.requireNonNull(carrier, "carrier");
+        Objects.requireNonNull(netTicktime, "netTicktime");
+        Objects.requireNonNull(setupTime, "setupTime");
+        Objects.requireNonNull(allowed, "allowed");
+        Objects.requireNonNull(clock, "clock");
+        if (epmdPort < 1 || epmdPort > 65535) {
+            throw new IllegalArgumentException("epmdPort: " + epmdPort + " (expected: 1..65535)");
+        }
+        if (tickIntensity < 4 || tickIntensity > 1000) {
+            throw new IllegalArgumentException("tickIntensity: " + tickIntensity + " (expected: 4..1000, as OTP)");
+        }
+        if (netTicktime.toMillis() < tickIntensity) {
+            throw new IllegalArgumentException("netTicktime: " + netTicktime + " (expected: at least "
+                    + tickIntensity + " ms)");
+        }
+        if (setupTime.isNegative() || setupTime.isZero()) {
+            throw new IllegalArgumentException("setupTime: " + setupTime + " (expected: positive)");
+        }
+        if (maxMessageSize < 64) {
+            throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: at least 64)");
+        }
+    }
+
+    /** A builder with the defaults described on the record components. */
+    public static Builder builder(NodeName name) {
+        return new Builder(name);
+    }
+
+    /** A builder for {@code alive@host}. */
+    public static Builder builder(String name) {
+        return new Builder(NodeName.parse(name));
+    }
+
+    /** The interval between tick checks: {@code netTicktime / tickIntensity}. */
+    public Duration tickInterval() {
+        return netTicktime.dividedBy(tickIntensity);
+    }
+
+    /** Builds a {@link NodeConfig}. */
+    public static final class Builder {
+        private final NodeName name;
+        private Cookie cookie;
+        private Carrier carrier;
+        private boolean useEpmd = true;
+        private Integer epmdPort;
+        private boolean hidden = true;
+        private Duration netTicktime = Duration.ofSeconds(60);
+        private int tickIntensity = TickPolicy.DEFAULT_INTENSITY;
+        private Duration setupTime = Duration.ofSeconds(7);
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private long offeredFlags = DistFlags.DEFAULT_OFFERED;
+        private long requiredFlags = DistFlags.DEFAULT_REQUIRED;
+        private Predicate<NodeName> allowed = n -> true;
+        private InstantSource clock = InstantSource.system();
+
+        private Builder(NodeName name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** The cookie (default: {@code ~/.erlang.cookie}). */
+        public Builder cookie(Cookie cookie) {
+            this.cookie = Objects.requireNonNull(cookie, "cookie");
+            return this;
+        }
+
+        /** The cookie text (default: {@code ~/.erlang.cookie}). */
+        public Builder cookie(String cookie) {
+            return cookie(Cookie.of(cookie));
+        }
+
+        /** The carrier (default: TCP, addresses from EPMD). */
+        public Builder carrier(Carrier carrier) {
+            this.carrier = Objects.requireNonNull(carrier, "carrier");
+            return this;
+        }
+
+        /** Whether to register with EPMD (default true; meaningless for carriers without EPMD). */
+        public Builder useEpmd(boolean useEpmd) {
+            this.useEpmd = useEpmd;
+            return this;
+        }
+
+        /** EPMD's port (default {@code ERL_EPMD_PORT} or 4369). */
+        public Builder epmdPort(int port) {
+            this.epmdPort = port;
+            return this;
+        }
+
+        /** Hidden (the default) or visible. */
+        public Builder hidden(boolean hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        /** {@code net_ticktime} (default 60 s). */
+        public Builder netTicktime(Duration ticktime) {
+            this.netTicktime = Objects.requireNonNull(ticktime, "ticktime");
+            return this;
+        }
+
+        /** {@code net_tickintensity} (default 4). */
+        public Builder tickIntensity(int intensity) {
+            this.tickIntensity = intensity;
+            return this;
+        }
+
+        /** {@code net_setuptime} (default 7 s). */
+        public Builder setupTime(Duration setupTime) {
+            this.setupTime = Objects.requireNonNull(setupTime, "setupTime");
+            return this;
+        }
+
+        /** Largest accepted packet in bytes (default 512 MiB). */
+        public Builder maxMessageSize(int bytes) {
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /** The flags to offer (default {@link DistFlags#DEFAULT_OFFERED}). */
+        public Builder offeredFlags(long flags) {
+            this.offeredFlags = flags;
+            return this;
+        }
+
+        /** The flags to require (default {@link DistFlags#DEFAULT_REQUIRED}). */
+        public Builder requiredFlags(long flags) {
+            this.requiredFlags = flags;
+            return this;
+        }
+
+        /** Which peers may connect (default all). */
+        public Builder allowed(Predicate<NodeName> allowed) {
+            this.allowed = Objects.requireNonNull(allowed, "allowed");
+            return this;
+        }
+
+        /** The clock (default the system clock). */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The configuration. */
+        public NodeConfig build() {
+            int port = epmdPort != null ? epmdPort : dev.jarl.epmd.Epmd.portFromEnvironment();
+            return new NodeConfig(name, Optional.ofNullable(cookie), Optional.ofNullable(carrier), useEpmd, port,
+                    hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, offeredFlags, requiredFlags,
+                    allowed, clock);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.jarl.node;
+
+import dev.jarl.term.NodeName;
+
+/**
+ * Told when connections to other nodes come up and go down: the minimal form of
+ * {@code net_kernel:monitor_nodes/1}. Called on the thread that saw the event (a connection
+ * or handshake thread): return quickly and never block.
+ */
+public interface NodeListener {
+
+    /** A connection to {@code node} came up. */
+    default void nodeUp(NodeName node) {
+    }
+
+    /**
+     * The connection to {@code node} went down.
+     *
+     * @param reason why, e.g. {@code net_tick_timeout}, {@code connection closed}
+     */
+    default void nodeDown(NodeName node, String reason) {
+    }
+}

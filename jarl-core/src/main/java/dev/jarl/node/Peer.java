@@ -1,0 +1,76 @@
+package dev.jarl.node;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.channel.ControlMessage;
+import dev.jarl.channel.DistConnection;
+import dev.jarl.term.NodeName;
+
+/**
+ * One row of the connection table: what this node knows of one peer node (OTP's
+ * {@code #connection{}} record in {@code sys_dist}). Guarded by its own lock; nothing that
+ * blocks on the network runs under it.
+ */
+final class Peer {
+
+    /** The row's state, as net_kernel's. */
+    enum State {
+        /** No connection and no attempt. */
+        IDLE,
+        /** An attempt (ours or the peer's) owns the row; messages wait in {@link #queued}. */
+        PENDING,
+        /** A connection is up. */
+        UP,
+        /** A connection is up and a new incoming attempt waits to replace it. */
+        UP_PENDING
+    }
+
+    /** One connection attempt, outgoing or incoming. */
+    static final class Attempt {
+        final boolean outgoing;
+        volatile Peer peer;
+        volatile CarrierConnection transport;
+        volatile boolean cancelled;
+        volatile Thread thread;
+
+        Attempt(boolean outgoing, Peer peer) {
+            this.outgoing = outgoing;
+            this.peer = peer;
+        }
+
+        /** Stops the attempt: closes its transport so a blocked handshake step fails. */
+        void cancel() {
+            cancelled = true;
+            CarrierConnection t = transport;
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+
+    final NodeName name;
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled on every state change. */
+    final Condition changed = lock.newCondition();
+
+    State state = State.IDLE;
+    /** The pending attempt (PENDING), null otherwise. */
+    Attempt owner;
+    /** The incoming attempt that waits to replace the connection (UP_PENDING). */
+    Attempt pendingOwner;
+    /** The connection (UP, UP_PENDING). */
+    DistConnection connection;
+    /** Messages sent while PENDING, in order. */
+    final ArrayDeque<ControlMessage> queued = new ArrayDeque<>();
+    /** Counts failed attempts, so waiters can tell that theirs failed. */
+    long failures;
+    /** Why the last attempt failed. */
+    String lastFailure;
+
+    Peer(NodeName name) {
+        this.name = name;
+    }
+}

@@ -1,0 +1,259 @@
+package dev.jarl.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.carrier.MemNetwork;
+import dev.jarl.term.Atom;
+import dev.jarl.term.Int;
+import dev.jarl.term.NodeName;
+import dev.jarl.term.Pid;
+import dev.jarl.term.Term;
+import dev.jarl.term.Tuple;
+
+/** Jarl to Jarl over the in-JVM carrier: connect, ping, send, order, simultaneous connects, ticks. */
+@Timeout(60)
+class MemNodeTest {
+
+    private final MemNetwork net = new MemNetwork();
+    private final List<Node> nodes = new ArrayList<>();
+
+    private Node node(String name) throws IOException {
+        return node(name, "cookie", Duration.ofSeconds(60));
+    }
+
+    private Node node(String name, String cookie, Duration ticktime) throws IOException {
+        Node n = Node.start(NodeConfig.builder(name + "@mem").cookie(cookie).carrier(net.carrier())
+                .netTicktime(ticktime).setupTime(Duration.ofSeconds(3)).build());
+        nodes.add(n);
+        return n;
+    }
+
+    @AfterEach
+    void closeAll() {
+        nodes.forEach(Node::close);
+    }
+
+    @Test
+    void pingAndNodes() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        assertTrue(a.ping(b.name(), Duration.ofSeconds(5)));
+        assertEquals(List.of(b.name()), a.nodes());
+        assertEquals(List.of(a.name()), b.nodes());
+        assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
+        assertFalse(a.ping(NodeName.parse("nobody@mem"), Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void sendToPidAndNameBothWays() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Mailbox boxA = a.createMailbox("inbox");
+        Mailbox boxB = b.createMailbox("inbox");
+        boxA.send("inbox", b.name(), Term.tuple(boxA.self(), "hello"));
+        Tuple got = (Tuple) boxB.receive(Duration.ofSeconds(5)).orElseThrow();
+        assertEquals(boxA.self(), got.get(0));
+        Pid back = (Pid) got.get(1 - 1);
+        boxB.send(back, Atom.of("world"));
+        assertEquals(Atom.of("world"), boxA.receive(Duration.ofSeconds(5)).orElseThrow());
+        boxB.send("inbox", a.name(), Int.of(7));
+        assertEquals(Int.of(7), boxA.receive(Duration.ofSeconds(5)).orElseThrow());
+    }
+
+    @Test
+    void manyMessagesInOrder() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Mailbox src = a.createMailbox();
+        Mailbox dst = b.createMailbox("dst");
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            src.send("dst", b.name(), Int.of(i));
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(Int.of(i), dst.receive(Duration.ofSeconds(10)).orElseThrow(), "message " + i);
+        }
+    }
+
+    @Test
+    void wrongCookieFailsConnect() throws Exception {
+        Node a = node("a", "one", Duration.ofSeconds(60));
+        Node b = node("b", "two", Duration.ofSeconds(60));
+        IOException e = assertThrows(IOException.class, () -> a.connect(b.name()));
+        assertTrue(e.getMessage().contains("b@mem"), e.getMessage());
+        assertFalse(e.getMessage().contains("one") || e.getMessage().contains("two"), e.getMessage());
+        assertFalse(a.ping(b.name(), Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void simultaneousConnectsResolveToOneConnection() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Node a = node("sa" + round);
+            Node b = node("sb" + round);
+            List<String> ups = new CopyOnWriteArrayList<>();
+            a.addNodeListener(new NodeListener() {
+                @Override
+                public void nodeUp(NodeName n) {
+                    ups.add("a:" + n);
+                }
+            });
+            b.addNodeListener(new NodeListener() {
+                @Override
+                public void nodeUp(NodeName n) {
+                    ups.add("b:" + n);
+                }
+            });
+            Mailbox ra = a.createMailbox("r");
+            Mailbox rb = b.createMailbox("r");
+            CountDownLatch go = new CountDownLatch(1);
+            Thread ta = Thread.ofVirtual().start(() -> {
+                await(go);
+                for (int i = 0; i < 50; i++) {
+                    ra.send("r", b.name(), Int.of(i));
+                }
+            });
+            Thread tb = Thread.ofVirtual().start(() -> {
+                await(go);
+                for (int i = 0; i < 50; i++) {
+                    rb.send("r", a.name(), Int.of(i));
+                }
+            });
+            go.countDown();
+            ta.join();
+            tb.join();
+            for (int i = 0; i < 50; i++) {
+                assertEquals(Int.of(i), rb.receive(Duration.ofSeconds(10)).orElseThrow(), "round " + round + " b msg " + i);
+                assertEquals(Int.of(i), ra.receive(Duration.ofSeconds(10)).orElseThrow(), "round " + round + " a msg " + i);
+            }
+            assertEquals(0, ra.queued());
+            assertEquals(0, rb.queued());
+            assertEquals(List.of(b.name()), a.nodes());
+            assertEquals(List.of(a.name()), b.nodes());
+            assertEquals(2, ups.size(), "round " + round + ": " + ups);
+            a.close();
+            b.close();
+        }
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void stalledPeerIsDeclaredDownInsideTheWindow() throws Exception {
+        Duration ticktime = Duration.ofMillis(1200);
+        Node a = node("a", "cookie", ticktime);
+        Node b = node("b", "cookie", Duration.ofSeconds(60));
+        CountDownLatch down = new CountDownLatch(1);
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        a.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeDown(NodeName n, String reason) {
+                reasons.add(reason);
+                down.countDown();
+            }
+        });
+        assertTrue(a.ping(b.name(), Duration.ofSeconds(5)));
+        long frozen = System.nanoTime();
+        net.stall(b.name());
+        assertTrue(down.await(5, TimeUnit.SECONDS));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozen);
+        // b itself never ticks within its 60 s ticktime; a's echo rule keeps nothing alive
+        // once b is frozen, so silence starts now: down after T - D .. T + D
+        assertTrue(ms >= 900 - 50 && ms <= 1500 + 300, "declared down after " + ms + " ms");
+        assertEquals(List.of("net_tick_timeout"), reasons);
+        net.resume(b.name());
+    }
+
+    @Test
+    void busyConnectionStaysUp() throws Exception {
+        Duration ticktime = Duration.ofMillis(800);
+        Node a = node("a", "cookie", ticktime);
+        Node b = node("b", "cookie", ticktime);
+        List<String> downs = new CopyOnWriteArrayList<>();
+        a.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeDown(NodeName n, String reason) {
+                downs.add(reason);
+            }
+        });
+        Mailbox src = a.createMailbox();
+        Mailbox dst = b.createMailbox("dst");
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+        int i = 0;
+        while (System.nanoTime() < end) {
+            src.send("dst", b.name(), Int.of(i++));
+            Thread.sleep(5);
+        }
+        Thread.sleep(1500);
+        assertEquals(List.of(), downs);
+        assertEquals(List.of(b.name()), a.nodes());
+        assertEquals(i, dst.queued());
+    }
+
+    @Test
+    void reconnectAfterRestartDropsOldPids() throws Exception {
+        Node a = node("a");
+        Node b1 = node("b");
+        Mailbox boxA = a.createMailbox();
+        Mailbox old = b1.createMailbox("x");
+        Pid oldPid = old.self();
+        boxA.send(oldPid, Atom.of("first"));
+        assertEquals(Atom.of("first"), old.receive(Duration.ofSeconds(5)).orElseThrow());
+        CountDownLatch down = new CountDownLatch(1);
+        a.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeDown(NodeName n, String reason) {
+                down.countDown();
+            }
+        });
+        b1.close();
+        assertTrue(down.await(5, TimeUnit.SECONDS));
+        Node b2 = node("b");
+        assertTrue(b2.creation() != b1.creation());
+        Mailbox fresh = b2.createMailbox("x");
+        // same id and serial as the old pid, but the new incarnation
+        Pid reused = new Pid(oldPid.node(), oldPid.id(), oldPid.serial(), b2.creation());
+        boxA.send(oldPid, Atom.of("stale"));
+        boxA.send("x", b2.name(), Atom.of("fresh"));
+        assertEquals(Atom.of("fresh"), fresh.receive(Duration.ofSeconds(5)).orElseThrow());
+        assertEquals(0, fresh.queued());
+        assertTrue(reused.creation() == b2.creation());
+    }
+
+    @Test
+    void closedNodeIsDown() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        assertTrue(a.ping(b.name(), Duration.ofSeconds(5)));
+        CountDownLatch down = new CountDownLatch(1);
+        a.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeDown(NodeName n, String reason) {
+                down.countDown();
+            }
+        });
+        b.close();
+        assertTrue(down.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of(), a.nodes());
+    }
+}

@@ -1,0 +1,150 @@
+package dev.jarl.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.term.Int;
+import dev.jarl.term.Term;
+
+/** Mailbox queue: order, selective receive, deadlines, interruption, close. */
+@Timeout(20)
+class MessageQueueTest {
+
+    @Test
+    void fifo() throws Exception {
+        MessageQueue q = new MessageQueue();
+        for (int i = 0; i < 1000; i++) {
+            q.put(Int.of(i));
+        }
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(Int.of(i), q.take(null, 0));
+        }
+        assertNull(q.take(null, 0));
+    }
+
+    @Test
+    void selectiveReceiveLeavesOthersInOrder() throws Exception {
+        MessageQueue q = new MessageQueue();
+        for (int i = 0; i < 10; i++) {
+            q.put(Int.of(i));
+        }
+        assertEquals(Int.of(7), q.take(t -> t.equals(Int.of(7)), 0));
+        assertEquals(Int.of(9), q.take(t -> t.equals(Int.of(9)), 0));
+        assertNull(q.take(t -> t.equals(Int.of(42)), TimeUnit.MILLISECONDS.toNanos(20)));
+        int[] rest = {0, 1, 2, 3, 4, 5, 6, 8};
+        for (int r : rest) {
+            assertEquals(Int.of(r), q.take(null, 0));
+        }
+        assertEquals(0, q.size());
+    }
+
+    @Test
+    void selectiveReceiveWaitsForAMatchArrivingLater() throws Exception {
+        MessageQueue q = new MessageQueue();
+        q.put(Int.of(1));
+        AtomicReference<Term> got = new AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                got.set(q.take(m -> m.equals(Int.of(3)), TimeUnit.SECONDS.toNanos(5)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(50);
+        q.put(Int.of(2));
+        q.put(Int.of(3));
+        q.put(Int.of(4));
+        t.join();
+        assertEquals(Int.of(3), got.get());
+        assertEquals(Int.of(1), q.take(null, 0));
+        assertEquals(Int.of(2), q.take(null, 0));
+        assertEquals(Int.of(4), q.take(null, 0));
+    }
+
+    @Test
+    void timeoutReturnsNullAfterTheDeadline() throws Exception {
+        MessageQueue q = new MessageQueue();
+        long t0 = System.nanoTime();
+        assertNull(q.take(null, TimeUnit.MILLISECONDS.toNanos(100)));
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(100));
+    }
+
+    @Test
+    void interruptionCancels() throws Exception {
+        MessageQueue q = new MessageQueue();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                q.take(null, -1);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        Thread.sleep(50);
+        t.interrupt();
+        t.join();
+        assertTrue(thrown.get() instanceof InterruptedException, String.valueOf(thrown.get()));
+    }
+
+    @Test
+    void closeWakesReceivers() throws Exception {
+        MessageQueue q = new MessageQueue();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                q.take(null, -1);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        Thread.sleep(50);
+        q.close("shutdown");
+        t.join();
+        assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+        assertTrue(!q.put(Int.of(1)));
+        assertThrows(IllegalStateException.class, () -> q.take(null, 0));
+    }
+
+    @Test
+    void concurrentSendersKeepTheirOwnOrder() throws Exception {
+        MessageQueue q = new MessageQueue();
+        int senders = 8;
+        int each = 5000;
+        Thread[] ts = new Thread[senders];
+        for (int s = 0; s < senders; s++) {
+            int id = s;
+            ts[s] = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    q.put(Term.tuple(id, i));
+                }
+            });
+        }
+        int[] next = new int[senders];
+        for (int n = 0; n < senders * each; n++) {
+            Object[] t = (Object[]) q.take(null, TimeUnit.SECONDS.toNanos(5)).toJava();
+            int id = ((Long) t[0]).intValue();
+            assertEquals((long) next[id]++, t[1]);
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+    }
+
+    @Test
+    void atomOrderDecidesSimultaneousConnects() {
+        assertTrue(ConnectionTable.atomCompare("b@h", "a@h") > 0);
+        assertTrue(ConnectionTable.atomCompare("a@h", "ab@h") < 0);
+        assertEquals(0, ConnectionTable.atomCompare("x@h", "x@h"));
+        assertTrue(ConnectionTable.atomCompare("Z@h", "a@h") < 0);
+        // by code point, not UTF-16 unit: U+1F600 sorts after U+FFFD
+        assertTrue(ConnectionTable.atomCompare("\uD83D\uDE00@h", "\uFFFD@h") > 0);
+    }
+}
