@@ -261,9 +261,10 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        transport.handshakeComplete(connection);
         LOG.log(Level.DEBUG, "connection to {0} up ({1})", p.name, result);
+        // nodeup before the first input, so listeners hear of a node before its messages
         host.nodeUp(p.name, connection);
+        transport.handshakeComplete(connection);
     }
 
     // ------------------------------------------------------------------ accepting
