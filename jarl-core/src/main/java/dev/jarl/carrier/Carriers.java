@@ -1,6 +1,7 @@
 package dev.jarl.carrier;
 
 import dev.jarl.carrier.tcp.TcpCarrier;
+import dev.jarl.carrier.udp.UdpCarrier;
 
 /** Factories for the carriers Jarl ships. */
 public final class Carriers {
@@ -14,5 +15,13 @@ public final class Carriers {
      */
     public static Carrier tcp(TcpOptions options) {
         return new TcpCarrier(options);
+    }
+
+    /**
+     * The UDP carrier: reliable, ordered distribution over datagrams, with the protocol of
+     * {@code docs/udp-carrier.md} (Jarl to Jarl; OTP ships no UDP carrier).
+     */
+    public static Carrier udp(UdpOptions options) {
+        return new UdpCarrier(options);
     }
 }

@@ -1,0 +1,111 @@
+package dev.jarl.carrier.udp;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.jarl.carrier.udp.Datagram.MalformedDatagramException;
+
+/**
+ * One UDP socket and the virtual thread that receives from it and hands each datagram to
+ * its connection. A listener's endpoint serves many connections; an initiator's serves one.
+ * Datagrams that do not belong (garbage, wrong connection id, wrong source address) are
+ * dropped and counted, with at most one log line every {@value #LOG_INTERVAL_MS} ms.
+ */
+abstract class Endpoint {
+
+    private static final System.Logger LOG = System.getLogger(Endpoint.class.getName());
+    static final long LOG_INTERVAL_MS = 10_000;
+    /** Larger than any UDP payload. */
+    static final int RECEIVE_BUFFER = 65_536;
+    /** Kernel socket buffers asked for (the kernel may grant less). */
+    static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+
+    final DatagramChannel channel;
+    final Link link;
+    final String local;
+    final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong lastLog = new AtomicLong(System.currentTimeMillis() - LOG_INTERVAL_MS);
+    private long droppedAtLastLog;
+
+    Endpoint(DatagramChannel channel, Link link) throws IOException {
+        this.channel = channel;
+        this.link = link;
+        channel.configureBlocking(true);
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+        InetSocketAddress address = (InetSocketAddress) channel.getLocalAddress();
+        this.local = address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    /** Starts the receiving thread. */
+    void start() {
+        Thread.ofVirtual().name("jarl-udp-" + local + "-in").start(this::receive);
+    }
+
+    private void receive() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
+        while (channel.isOpen()) {
+            buffer.clear();
+            InetSocketAddress from;
+            try {
+                from = (InetSocketAddress) channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // An ICMP error reported on a connected socket, for example: the peer's
+                // silence is what counts, so keep receiving.
+                drop(null, "receive failed: " + e);
+                continue;
+            }
+            if (from == null) {
+                continue;
+            }
+            buffer.flip();
+            try {
+                dispatch(Datagram.decode(buffer), from);
+            } catch (MalformedDatagramException e) {
+                drop(from, e.getMessage());
+            }
+        }
+    }
+
+    /** Routes one well-formed datagram to its connection, or drops it. */
+    abstract void dispatch(Datagram datagram, InetSocketAddress from);
+
+    /** The connection ended: stop routing to it (and close the socket when nothing else uses it). */
+    abstract void forget(UdpConnection connection);
+
+    /** Encodes {@code datagram} into {@code scratch} and sends it to {@code target}. */
+    void send(Datagram datagram, InetSocketAddress target, ByteBuffer scratch) throws IOException {
+        scratch.clear();
+        datagram.encode(scratch);
+        link.send(channel, scratch.flip(), target);
+    }
+
+    /** Counts a dropped datagram; logs at most once per interval. */
+    void drop(InetSocketAddress from, String why) {
+        long n = dropped.incrementAndGet();
+        long now = System.currentTimeMillis();
+        long last = lastLog.get();
+        if (now - last >= LOG_INTERVAL_MS && lastLog.compareAndSet(last, now)) {
+            long since = n - droppedAtLastLog;
+            droppedAtLastLog = n;
+            LOG.log(Level.INFO, "udp {0}: dropped datagram from {1}: {2} ({3} dropped since the last report)",
+                    local, from, why, since);
+        }
+    }
+
+    void closeSocket() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "udp {0}: close failed: {1}", local, e);
+        }
+    }
+}

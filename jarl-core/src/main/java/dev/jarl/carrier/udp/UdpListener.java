@@ -1,0 +1,172 @@
+package dev.jarl.carrier.udp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carrier.udp.Datagram.Initial;
+import dev.jarl.carrier.udp.Datagram.Retry;
+
+/**
+ * A listening UDP socket serving every connection accepted on it, demultiplexed by the
+ * connection id each datagram carries and checked against the address the connection was
+ * set up from.
+ *
+ * <p>Connection requests are answered statelessly with a {@link Retry} carrying an HMAC
+ * token until a request echoes a valid one: before that the listener keeps no state and
+ * sends back fewer bytes than it received, so it cannot amplify traffic toward a spoofed
+ * address. Closing the listener stops accepting; the socket stays open until the last
+ * accepted connection ends.
+ */
+final class UdpListener extends Endpoint implements Listener {
+
+    /** Most accepted connections waiting for {@link #accept()}. */
+    static final int BACKLOG = 128;
+
+    private record InitiatorKey(InetSocketAddress address, long id) {
+    }
+
+    private final UdpOptions options;
+    private final RetryTokens tokens = new RetryTokens();
+    private final SecureRandom random = new SecureRandom();
+    private final Map<Long, UdpConnection> byId = new ConcurrentHashMap<>();
+    private final Map<InitiatorKey, UdpConnection> byInitiator = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Object> accepted = new LinkedBlockingQueue<>();
+    private final Object closedMarker = new Object();
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(Endpoint.RECEIVE_BUFFER);
+    private final int port;
+    private volatile boolean accepting = true;
+
+    UdpListener(DatagramChannel channel, Link link, UdpOptions options) throws IOException {
+        super(channel, link);
+        this.options = options;
+        this.port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    @Override
+    void dispatch(Datagram datagram, InetSocketAddress from) {
+        if (datagram instanceof Initial initial) {
+            onInitial(initial, from);
+            return;
+        }
+        UdpConnection c = byId.get(datagram.destination());
+        if (c == null) {
+            drop(from, "connection id: " + Long.toHexString(datagram.destination()) + " (expected: an open connection)");
+        } else if (!c.peer().equals(from)) {
+            drop(from, "source address: " + from + " (expected: " + c.peer() + " for this connection id)");
+        } else {
+            c.onDatagram(datagram, scratch);
+        }
+    }
+
+    private void onInitial(Initial initial, InetSocketAddress from) {
+        if (!accepting) {
+            drop(from, "connection request to a closed listener");
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try {
+            if (initial.token().length == 0) {
+                send(new Retry(initial.source(), tokens.issue(from, initial.source(), now)), from, scratch);
+                return;
+            }
+            if (!tokens.valid(initial.token(), from, initial.source(), now)) {
+                drop(from, "retry token: invalid or expired (expected: one issued to this address within "
+                        + RetryTokens.LIFETIME_MS + " ms)");
+                return;
+            }
+            InitiatorKey key = new InitiatorKey(from, initial.source());
+            UdpConnection c = byInitiator.get(key);
+            if (c == null) {
+                if (accepted.size() >= BACKLOG) {
+                    drop(from, "accept backlog: " + accepted.size() + " (expected: below " + BACKLOG + ")");
+                    return;
+                }
+                long id;
+                do {
+                    id = random.nextLong();
+                } while (id == 0 || byId.containsKey(id));
+                c = new UdpConnection(this, from, id, initial.source(), false, options);
+                byId.put(id, c);
+                byInitiator.put(key, c);
+                c.startResponder();
+                accepted.add(c);
+            }
+            c.sendAccept(scratch);
+        } catch (IOException e) {
+            drop(from, "reply failed: " + e);
+        }
+    }
+
+    @Override
+    void forget(UdpConnection connection) {
+        byId.remove(connection.localId, connection);
+        byInitiator.values().remove(connection);
+        if (!accepting && byId.isEmpty()) {
+            closeSocket();
+        }
+    }
+
+    @Override
+    public CarrierConnection accept() throws IOException {
+        try {
+            Object next = accepted.take();
+            if (next == closedMarker) {
+                accepted.add(closedMarker);
+                throw new IOException("udp listener " + local + " closed");
+            }
+            return (UdpConnection) next;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("accept on udp listener " + local + " interrupted");
+        }
+    }
+
+    @Override
+    public OptionalInt port() {
+        return OptionalInt.of(port);
+    }
+
+    @Override
+    public OptionalInt creation() {
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public String address() {
+        return local;
+    }
+
+    @Override
+    public void close() {
+        accepting = false;
+        for (Object o; (o = accepted.poll()) != null; ) {
+            if (o instanceof UdpConnection c) {
+                c.close();
+            }
+        }
+        accepted.add(closedMarker);
+        if (byId.isEmpty()) {
+            closeSocket();
+        }
+    }
+
+    /** Connections currently routed through this listener. */
+    int connections() {
+        return byId.size();
+    }
+
+    @Override
+    public String toString() {
+        return "UdpListener[" + local + "]";
+    }
+}
