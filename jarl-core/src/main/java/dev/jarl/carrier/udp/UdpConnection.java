@@ -145,7 +145,6 @@ final class UdpConnection implements CarrierConnection {
     private final ArrayDeque<ByteBuffer> inbox = new ArrayDeque<>();
     private volatile DistChannel channel;
 
-    private volatile Thread pumpThread;
     private volatile Thread outputThread;
 
     private final AtomicLong packetsIn = new AtomicLong();
@@ -257,9 +256,7 @@ final class UdpConnection implements CarrierConnection {
     }
 
     private void startPump() {
-        Thread t = Thread.ofVirtual().name("jarl-udp-" + peerText + "-pump").unstarted(this::pump);
-        pumpThread = t;
-        t.start();
+        Thread.ofVirtual().name("jarl-udp-" + peerText + "-pump").start(this::pump);
     }
 
     // ---- handshake phase ----
@@ -979,11 +976,12 @@ final class UdpConnection implements CarrierConnection {
             inputLock.unlock();
         }
         LOG.log(Level.DEBUG, "udp connection {0}: {1}", peerText, reason);
-        Thread self = Thread.currentThread();
-        for (Thread t : new Thread[] {outputThread, pumpThread}) {
-            if (t != null && t != self) {
-                t.interrupt();
-            }
+        // Only the output party is interrupted (it may wait in the channel's awaitData). The
+        // pump wakes from the signal above: interrupting a thread inside a DatagramChannel
+        // operation would close the socket, which a listener shares with other connections.
+        Thread out = outputThread;
+        if (out != null && out != Thread.currentThread()) {
+            out.interrupt();
         }
         if (tellPeer) {
             Thread.ofVirtual().name("jarl-udp-" + peerText + "-close").start(() -> sendClose(reason));
