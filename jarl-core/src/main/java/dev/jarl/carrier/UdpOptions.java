@@ -86,6 +86,15 @@ public record UdpOptions(InetAddress bindAddress, int port, AddressResolver reso
     }
 
     /**
+     * The defaults of {@link #of(AddressResolver)} with peers found through EPMD
+     * ({@link AddressResolver#epmd()}): the node registers its UDP port there as a TCP node
+     * registers its TCP port.
+     */
+    public static UdpOptions defaults() {
+        return of(AddressResolver.epmd());
+    }
+
+    /**
      * Listen on every address, any port, 512 MiB packets, {@value #DEFAULT_DATAGRAM_SIZE}-byte
      * datagrams, a 4 MiB window, RTO from 200 ms (1 s before the first measurement),
      * keepalive every 5 s, peer down after 30 s of silence; peers found with {@code resolver}.
