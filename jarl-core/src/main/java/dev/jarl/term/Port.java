@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * An Erlang port identifier.
  *
- * <p>{@code id} is up to 64 bits (V4_PORT_EXT, OTP 24+); ids that fit in 32 bits are encoded
- * as NEW_PORT_EXT, as OTP does. Creation 0 is accepted and encoded as it is (see {@link Pid}).
+ * <p>{@code id} is up to 64 bits (V4_PORT_EXT, OTP 24+); ids below 2<sup>28</sup> are encoded
+ * as NEW_PORT_EXT, larger ones as V4_PORT_EXT, as OTP does. Creation 0 is accepted and encoded as it is (see {@link Pid}).
  *
  * @param node     the node that owns the port
  * @param id       the port number

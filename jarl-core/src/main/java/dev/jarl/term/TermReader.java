@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -46,6 +47,7 @@ public final class TermReader {
     private int pos;
     private Atom[] atomCache;
     private boolean copyBinaries;
+    private IntConsumer tagListener;
     /** True inside a compressed term: compression does not nest. */
     private boolean inflated;
 
@@ -107,10 +109,8 @@ public final class TermReader {
 
     /** Reads an atom (any atom tag, or a cache reference). */
     public Atom readAtom() {
-        need(1, "atom tag");
         int tagAt = pos;
-        int tag = data[pos++] & 0xFF;
-        return atomBody(tag, tagAt);
+        return atomBody(tag("atom tag"), tagAt);
     }
 
     // ---------------------------------------------------------------- errors and primitives
@@ -146,6 +146,20 @@ public final class TermReader {
         return v;
     }
 
+    /** Reads a tag byte, telling the test hook. */
+    private int tag(String what) {
+        int t = u8(what);
+        if (tagListener != null) {
+            tagListener.accept(t);
+        }
+        return t;
+    }
+
+    /** For tests: sees every tag byte read. */
+    void tagListener(IntConsumer listener) {
+        this.tagListener = listener;
+    }
+
     private long u32(String what) {
         return s32(what) & 0xFFFF_FFFFL;
     }
@@ -175,7 +189,7 @@ public final class TermReader {
             }
             Term value;
             int tagAt = pos;
-            int tag = u8("tag");
+            int tag = tag("tag");
             int n;
             switch (tag) {
                 case Tag.SMALL_INTEGER -> value = Int.of(u8("small integer"));
@@ -370,9 +384,9 @@ public final class TermReader {
         while (len < 31 && data[p + len] != 0) {
             len++;
         }
-        String text = new String(data, p, len, StandardCharsets.ISO_8859_1).strip();
+        String text = new String(data, p, len, StandardCharsets.ISO_8859_1);
         pos += 31;
-        if (!text.matches("[+-]?[0-9]+(\\.[0-9]*)?([eE][+-]?[0-9]+)?")) {
+        if (!text.matches("[+-]?[0-9]+\\.[0-9]+([eE][+-]?[0-9]+)?")) {
             throw error("float text", "'" + text + "'", "a decimal number such as 1.5e+00", tagAt);
         }
         return checkedFloat(Double.parseDouble(text), tagAt);
@@ -568,22 +582,22 @@ public final class TermReader {
         Atom node = readAtom();
         int id = s32("pid id");
         int serial = s32("pid serial");
-        int creation = tag == Tag.NEW_PID ? s32("pid creation") : u8("pid creation");
+        int creation = tag == Tag.NEW_PID ? s32("pid creation") : oldCreation("pid creation");
         return new Pid(node, id, serial, creation);
     }
 
     private Port port(int tag) {
         Atom node = readAtom();
         long id = tag == Tag.V4_PORT ? s64("port id") : u32("port id");
-        int creation = tag == Tag.PORT ? u8("port creation") : s32("port creation");
+        int creation = tag == Tag.PORT ? oldCreation("port creation") : s32("port creation");
         return new Port(node, id, creation);
     }
 
     private Ref ref(int tag, int tagAt) {
         if (tag == Tag.REFERENCE) {
             Atom node = readAtom();
-            int id = s32("reference id");
-            int creation = u8("reference creation");
+            int id = oldRefWord();
+            int creation = oldCreation("reference creation");
             return new Ref(node, creation, new int[] {id});
         }
         int len = u16("reference length");
@@ -591,20 +605,40 @@ public final class TermReader {
             throw error("reference length", len + " words", "1.." + Ref.MAX_IDS, tagAt);
         }
         Atom node = readAtom();
-        int creation = tag == Tag.NEWER_REFERENCE ? s32("reference creation") : u8("reference creation");
+        int creation = tag == Tag.NEWER_REFERENCE ? s32("reference creation") : oldCreation("reference creation");
         need(4L * len, "reference ids");
         int[] ids = new int[len];
         for (int i = 0; i < len; i++) {
-            ids[i] = s32("reference id");
+            ids[i] = i == 0 && tag == Tag.NEW_REFERENCE ? oldRefWord() : s32("reference id");
         }
         return new Ref(node, creation, ids);
+    }
+
+    /** The 8-bit creation of the pre-OTP-23 forms holds 2 bits, as OTP checks. */
+    private int oldCreation(String what) {
+        int at = pos;
+        int c = u8(what);
+        if (c > 3) {
+            throw error(what, Integer.toString(c), "0..3 in this legacy form", at);
+        }
+        return c;
+    }
+
+    /** The first word of a pre-OTP-23 reference holds 18 bits, as OTP checks. */
+    private int oldRefWord() {
+        int at = pos;
+        int id = s32("reference id");
+        if ((id & ~0x3FFFF) != 0) {
+            throw error("reference id", Integer.toUnsignedString(id), "at most 262143 (18 bits) in this legacy form", at);
+        }
+        return id;
     }
 
     private ExportFun export(int tagAt) {
         Atom module = readAtom();
         Atom function = readAtom();
         int arityAt = pos;
-        int tag = u8("export arity tag");
+        int tag = tag("export arity tag");
         if (tag != Tag.SMALL_INTEGER) {
             throw error("export arity tag", Integer.toString(tag), "97 (SMALL_INTEGER_EXT)", arityAt);
         }
@@ -614,7 +648,7 @@ public final class TermReader {
     /** An integer term that must fit in a long (the old index and old uniq of a fun). */
     private long smallInteger(String what) {
         int at = pos;
-        int tag = u8(what + " tag");
+        int tag = tag(what + " tag");
         return switch (tag) {
             case Tag.SMALL_INTEGER -> u8(what);
             case Tag.INTEGER -> s32(what);
@@ -650,7 +684,7 @@ public final class TermReader {
         long oldIndex = smallInteger("fun old index");
         long oldUniq = smallInteger("fun old uniq");
         int pidAt = pos;
-        int pidTag = u8("fun pid tag");
+        int pidTag = tag("fun pid tag");
         if (pidTag != Tag.NEW_PID && pidTag != Tag.PID) {
             throw error("fun pid tag", Integer.toString(pidTag), "a pid (88 or 103)", pidAt);
         }
@@ -710,6 +744,7 @@ public final class TermReader {
         }
         TermReader inner = new TermReader(out, 0, done, limits);
         inner.atomCache = atomCache;
+        inner.tagListener = tagListener;
         inner.inflated = true;
         Term t;
         try {

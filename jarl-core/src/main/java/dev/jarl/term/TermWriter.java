@@ -13,7 +13,7 @@ import java.util.Arrays;
  * ATOM_UTF8_EXT; integers as SMALL_INTEGER_EXT, INTEGER_EXT, SMALL_BIG_EXT or LARGE_BIG_EXT,
  * the smallest that fits; floats as NEW_FLOAT_EXT; proper lists of 1 to 65535 integers in
  * 0..255 as STRING_EXT; SMALL/LARGE_TUPLE_EXT; MAP_EXT; BINARY_EXT and BIT_BINARY_EXT;
- * NEW_PID_EXT; NEW_PORT_EXT when the id fits in 32 bits, else V4_PORT_EXT;
+ * NEW_PID_EXT; NEW_PORT_EXT when the id fits in 28 bits (as OTP), else V4_PORT_EXT;
  * NEWER_REFERENCE_EXT; NEW_FUN_EXT; EXPORT_EXT.
  *
  * <p>Pids, ports and references are written exactly as they are, creation included: a value
@@ -348,7 +348,7 @@ public final class TermWriter {
                 putInt(p.creation());
             }
             case Port p -> {
-                boolean small = (p.id() >>> 32) == 0;
+                boolean small = (p.id() >>> 28) == 0; // as OTP: NEW_PORT_EXT up to 2^28 - 1
                 writeByte(small ? Tag.NEW_PORT : Tag.V4_PORT);
                 writeAtom(p.node());
                 ensure(12);
