@@ -180,6 +180,25 @@ final class TermFormat {
         return out.append(">>").toString();
     }
 
+    /** "d" or "10" when one significant digit reads back as {@code abs}, else null. */
+    private static String oneDigit(double abs, String twoDigits, int pointExp) {
+        int first = twoDigits.charAt(0) - '0';
+        String best = null;
+        java.math.BigDecimal exact = new java.math.BigDecimal(abs);
+        java.math.BigDecimal bestDistance = null;
+        for (int d = first; d <= first + 1; d++) {
+            java.math.BigDecimal candidate = java.math.BigDecimal.valueOf(d).scaleByPowerOfTen(pointExp);
+            if (Double.parseDouble(candidate.toString()) == abs) {
+                java.math.BigDecimal distance = candidate.subtract(exact).abs();
+                if (bestDistance == null || distance.compareTo(bestDistance) < 0) {
+                    best = Integer.toString(d);
+                    bestDistance = distance;
+                }
+            }
+        }
+        return best;
+    }
+
     /**
      * The shortest text that reads back as {@code value}, laid out as Erlang's
      * {@code float_to_list(F, [short])}: plain decimal or scientific, whichever is shorter,
@@ -207,6 +226,14 @@ final class TermFormat {
             end--;
         }
         digits = digits.substring(0, end);
+        if (digits.length() == 2) {
+            // Java prints at least two digits; Erlang prints the shortest, which may be one
+            String one = oneDigit(Math.abs(value), digits, pointExp);
+            if (one != null) {
+                pointExp += one.length() - 1; // a carry (9.6 -> 10) moves the point
+                digits = one.substring(0, 1);
+            }
+        }
         String sign = value < 0 ? "-" : "";
         String sci = digits.charAt(0) + "." + (digits.length() > 1 ? digits.substring(1) : "0") + "e" + pointExp;
         String plain;

@@ -7,26 +7,46 @@ import java.util.Comparator;
 /**
  * Erlang's term order, made total (see {@link Term}).
  *
- * <p>Rules as OTP 25 applies them (checked against {@code lists:sort/1} in the tests):
+ * <p>Rules as OTP 25 applies them (checked pair by pair against a real BEAM in the tests):
  * numbers by value; atoms by their UTF-8 bytes (that is, by code point); references by
- * node, creation, number of words, then words from the last one down; local funs before
+ * node, creation, then words from the last one down (extra words of the longer one count
+ * only when not zero); local funs before
  * export funs, locals by module, old index, old uniq, free variables, exports by module,
  * function, arity; ports by node, creation, id; pids by serial, id, node, creation; tuples
  * by size, then elements; maps by size, then keys (each map's keys sorted in map-key order,
  * where every integer precedes every float), then values in that key order; {@code []}
  * before any non-empty list; lists element by element, then tails; bit strings bit by bit,
  * a prefix first.
+ *
+ * <p>Erlang's order has ties between terms that are {@code ==} but not {@code =:=}
+ * ({@code 1} and {@code 1.0}, {@code [1]} and {@code [1.0]}). The total order compares in
+ * Erlang's order first and only then breaks such a tie with a second pass in which an
+ * integer precedes a float of the same value and {@code -0.0} precedes {@code 0.0}.
  */
 final class TermOrder {
 
     /** OTP's order of map keys: as the term order, except that all integers precede all floats. */
-    static final Comparator<Term> MAP_KEY_ORDER = (a, b) -> compare(a, b, true);
+    static final Comparator<Term> MAP_KEY_ORDER = (a, b) -> compare(a, b, Mode.KEY);
+
+    /** How numbers of different types meet. */
+    private enum Mode {
+        /** Erlang's {@code <}: by value, {@code 1 == 1.0}, {@code 0.0 == -0.0}. */
+        ARITH,
+        /** The tie-break: by value, then integer before float, then {@code -0.0} before {@code 0.0}. */
+        TOTAL,
+        /** Map keys: every integer before every float. */
+        KEY
+    }
 
     private TermOrder() {
     }
 
     static int compare(Term a, Term b) {
-        return compare(a, b, false);
+        int c = compare(a, b, Mode.ARITH);
+        if (c != 0 || a.equals(b)) {
+            return c;
+        }
+        return compare(a, b, Mode.TOTAL);
     }
 
     private static int rank(Term t) {
@@ -47,7 +67,7 @@ final class TermOrder {
         };
     }
 
-    private static int compare(Term a, Term b, boolean mapKeys) {
+    private static int compare(Term a, Term b, Mode mode) {
         if (a == b) {
             return 0;
         }
@@ -57,19 +77,19 @@ final class TermOrder {
             return Integer.compare(ra, rb);
         }
         return switch (a) {
-            case Int i -> b instanceof Int j ? compareInts(i, j) : compareIntFloat(i, ((Float64) b).value(), mapKeys);
+            case Int i -> b instanceof Int j ? compareInts(i, j) : compareIntFloat(i, ((Float64) b).value(), mode);
             case Float64 f -> b instanceof Float64 g
-                    ? Double.compare(f.value(), g.value())
-                    : -compareIntFloat((Int) b, f.value(), mapKeys);
+                    ? compareFloats(f.value(), g.value(), mode)
+                    : -compareIntFloat((Int) b, f.value(), mode);
             case Atom x -> compareText(x.name(), ((Atom) b).name());
             case Ref x -> compareRefs(x, (Ref) b);
-            case Fun x -> b instanceof Fun y ? compareFuns(x, y) : -1;
+            case Fun x -> b instanceof Fun y ? compareFuns(x, y, mode) : -1;
             case ExportFun x -> b instanceof ExportFun y ? compareExports(x, y) : 1;
             case Port x -> comparePorts(x, (Port) b);
             case Pid x -> comparePids(x, (Pid) b);
-            case Tuple x -> compareTuples(x, (Tuple) b);
-            case TermMap x -> compareMaps(x, (TermMap) b);
-            case TermList x -> compareLists(x, (TermList) b);
+            case Tuple x -> compareArrays(x.array(), ((Tuple) b).array(), mode);
+            case TermMap x -> compareMaps(x, (TermMap) b, mode);
+            case TermList x -> compareLists(x, (TermList) b, mode);
             case Binary x -> compareBits(x, b);
             case BitString x -> compareBits(x, b);
         };
@@ -82,9 +102,13 @@ final class TermOrder {
         return a.bigValue().compareTo(b.bigValue());
     }
 
-    /** Integer against float: by exact value; on a tie (or always, for map keys) the integer first. */
-    private static int compareIntFloat(Int i, double f, boolean mapKeys) {
-        if (mapKeys) {
+    private static int compareFloats(double a, double b, Mode mode) {
+        return mode == Mode.ARITH && a == b ? 0 : Double.compare(a, b);
+    }
+
+    /** Integer against float: by exact value, the integer first on a tie except in Erlang's own order; always the integer first for map keys. */
+    private static int compareIntFloat(Int i, double f, Mode mode) {
+        if (mode == Mode.KEY) {
             return -1;
         }
         int c;
@@ -93,7 +117,7 @@ final class TermOrder {
         } else {
             c = new BigDecimal(i.bigValue()).compareTo(new BigDecimal(f));
         }
-        return c != 0 ? c : -1;
+        return c != 0 || mode == Mode.ARITH ? c : -1;
     }
 
     static int compareText(String a, String b) {
@@ -125,10 +149,18 @@ final class TermOrder {
         }
         int[] x = a.idArray();
         int[] y = b.idArray();
-        if (x.length != y.length) {
-            return Integer.compare(x.length, y.length);
+        // the longer one's extra high words decide first, if any is not zero
+        for (int i = x.length - 1; i >= y.length; i--) {
+            if (x[i] != 0) {
+                return 1;
+            }
         }
-        for (int i = x.length - 1; i >= 0; i--) {
+        for (int i = y.length - 1; i >= x.length; i--) {
+            if (y[i] != 0) {
+                return -1;
+            }
+        }
+        for (int i = Math.min(x.length, y.length) - 1; i >= 0; i--) {
             c = Integer.compareUnsigned(x[i], y[i]);
             if (c != 0) {
                 return c;
@@ -137,7 +169,7 @@ final class TermOrder {
         return 0;
     }
 
-    private static int compareFuns(Fun a, Fun b) {
+    private static int compareFuns(Fun a, Fun b, Mode mode) {
         int c = compareText(a.module().name(), b.module().name());
         if (c == 0) {
             c = Long.compare(a.oldIndex(), b.oldIndex());
@@ -146,7 +178,7 @@ final class TermOrder {
             c = Long.compare(a.oldUniq(), b.oldUniq());
         }
         if (c == 0) {
-            c = compareArrays(a.freeVarArray(), b.freeVarArray());
+            c = compareArrays(a.freeVarArray(), b.freeVarArray(), mode);
         }
         if (c == 0) {
             c = Integer.compare(a.index(), b.index());
@@ -157,7 +189,7 @@ final class TermOrder {
         if (c == 0) {
             c = Arrays.compareUnsigned(a.uniqArray(), b.uniqArray());
         }
-        return c != 0 ? c : compare(a.pid(), b.pid());
+        return c != 0 ? c : compare(a.pid(), b.pid(), mode);
     }
 
     private static int compareExports(ExportFun a, ExportFun b) {
@@ -187,22 +219,13 @@ final class TermOrder {
         return c != 0 ? c : Integer.compareUnsigned(a.creation(), b.creation());
     }
 
-    private static int compareTuples(Tuple a, Tuple b) {
-        Term[] x = a.array();
-        Term[] y = b.array();
-        if (x.length != y.length) {
-            return Integer.compare(x.length, y.length);
-        }
-        return compareArrays(x, y);
-    }
-
-    /** Arrays of the same length, element by element. */
-    private static int compareArrays(Term[] x, Term[] y) {
+    /** By length, then element by element (tuples, free variables). */
+    private static int compareArrays(Term[] x, Term[] y, Mode mode) {
         if (x.length != y.length) {
             return Integer.compare(x.length, y.length);
         }
         for (int i = 0; i < x.length; i++) {
-            int c = compare(x[i], y[i]);
+            int c = compare(x[i], y[i], mode);
             if (c != 0) {
                 return c;
             }
@@ -210,7 +233,7 @@ final class TermOrder {
         return 0;
     }
 
-    private static int compareMaps(TermMap a, TermMap b) {
+    private static int compareMaps(TermMap a, TermMap b, Mode mode) {
         if (a.size() != b.size()) {
             return Integer.compare(a.size(), b.size());
         }
@@ -219,7 +242,7 @@ final class TermOrder {
         Term[] ka = a.keyArray();
         Term[] kb = b.keyArray();
         for (int i = 0; i < ia.length; i++) {
-            int c = compare(ka[ia[i]], kb[ib[i]], true);
+            int c = compare(ka[ia[i]], kb[ib[i]], Mode.KEY);
             if (c != 0) {
                 return c;
             }
@@ -227,7 +250,7 @@ final class TermOrder {
         Term[] va = a.valueArray();
         Term[] vb = b.valueArray();
         for (int i = 0; i < ia.length; i++) {
-            int c = compare(va[ia[i]], vb[ib[i]]);
+            int c = compare(va[ia[i]], vb[ib[i]], mode);
             if (c != 0) {
                 return c;
             }
@@ -245,24 +268,24 @@ final class TermOrder {
         return order;
     }
 
-    private static int compareLists(TermList a, TermList b) {
+    private static int compareLists(TermList a, TermList b, Mode mode) {
         Term[] x = a.array();
         Term[] y = b.array();
         int n = Math.min(x.length, y.length);
         for (int i = 0; i < n; i++) {
-            int c = compare(x[i], y[i]);
+            int c = compare(x[i], y[i], mode);
             if (c != 0) {
                 return c;
             }
         }
         if (x.length == y.length) {
-            return compare(a.tail(), b.tail());
+            return compare(a.tail(), b.tail(), mode);
         }
         // one list ran out: its tail meets the rest of the other, a non-empty list
         if (x.length < y.length) {
-            return compare(a.tail(), TermList.wrap(Arrays.copyOfRange(y, n, y.length), b.rawTail()));
+            return compare(a.tail(), TermList.wrap(Arrays.copyOfRange(y, n, y.length), b.rawTail()), mode);
         }
-        return compare(TermList.wrap(Arrays.copyOfRange(x, n, x.length), a.rawTail()), b.tail());
+        return compare(TermList.wrap(Arrays.copyOfRange(x, n, x.length), a.rawTail()), b.tail(), mode);
     }
 
     /** A bit string's bytes as one view: {@code bits} bits from {@code array[offset]}. */

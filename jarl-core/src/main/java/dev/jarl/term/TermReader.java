@@ -305,7 +305,7 @@ public final class TermReader {
         long available = (long) (end - pos) - owed;
         if (n * bytesEach > available) {
             throw error(what, Long.toString(n), "at most " + Math.max(0, available / bytesEach)
-                    + ", as " + Math.max(0, available) + " bytes remain", tagAt);
+                    + ", as " + (end - pos) + " bytes remain", tagAt);
         }
         return (int) n;
     }
@@ -533,25 +533,25 @@ public final class TermReader {
 
     private Binary binary(int tagAt) {
         long n = u32("binary length");
-        checkBinaryLength(n, tagAt);
+        checkBinaryLength("binary length", n, tagAt);
         int p = pos;
         pos += (int) n;
         return copyBinaries ? Binary.of(data, p, (int) n) : Binary.share(data, p, (int) n);
     }
 
-    private void checkBinaryLength(long n, int tagAt) {
+    private void checkBinaryLength(String what, long n, int tagAt) {
         if (n > limits.maxBinarySize()) {
-            throw error("binary length", n + " bytes", "at most " + limits.maxBinarySize(), tagAt);
+            throw error(what, n + " bytes", "at most " + limits.maxBinarySize(), tagAt);
         }
         if (n > end - pos) {
-            throw error("binary length", n + " bytes", "at most the " + (end - pos) + " bytes that remain", tagAt);
+            throw error(what, n + " bytes", "at most the " + (end - pos) + " bytes that remain", tagAt);
         }
     }
 
     private Term bitBinary(int tagAt) {
         long n = u32("bit binary length");
         int bits = u8("bit binary last byte bits");
-        checkBinaryLength(n, tagAt);
+        checkBinaryLength("bit binary length", n, tagAt);
         if (n == 0 ? bits != 0 : bits < 1 || bits > 8) {
             throw error("bit binary last byte bits", Integer.toString(bits),
                     n == 0 ? "0 for an empty bit string" : "1..8", tagAt + 5);
