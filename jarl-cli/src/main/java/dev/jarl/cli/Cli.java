@@ -1,0 +1,100 @@
+package dev.jarl.cli;
+
+import java.io.IOException;
+
+import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.TcpOptions;
+import dev.jarl.node.Node;
+import dev.jarl.node.NodeConfig;
+import dev.jarl.term.NodeName;
+
+/** Helpers shared by the commands. */
+final class Cli {
+
+    private Cli() {
+    }
+
+    /** Starts a node, turning the usual failures into messages a user can act on. */
+    static Node startNode(NodeConfig config) {
+        try {
+            return Node.start(config);
+        } catch (IOException e) {
+            throw new CliException("cannot start node " + config.name() + ": " + e.getMessage());
+        }
+    }
+
+    /** The configuration of a short-lived hidden client node talking to {@code target} over TCP. */
+    static NodeConfig clientConfig(NodeOptions options, NodeName target) {
+        return NodeConfig.builder(options.nodeName(target)).cookie(options.cookie())
+                .carrier(Carriers.tcp(TcpOptions.defaults())).build();
+    }
+
+    /** Parses a node name given on the command line, with a message naming the argument. */
+    static NodeName parseNode(String text) {
+        try {
+            return NodeName.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+    }
+
+    /** {@code net_adm:ping/1}: true for pong. */
+    static boolean ping(Node node, NodeName target) throws InterruptedException {
+        return node.ping(target);
+    }
+
+    /**
+     * Connects to {@code target} or fails with one line saying why: the node is not
+     * registered, the host is unknown, the cookie is wrong, ...
+     */
+    static void connect(Node node, NodeName target) throws InterruptedException {
+        try {
+            node.connect(target);
+        } catch (java.io.IOException e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new CliException(m.contains(target.toString()) ? m : "cannot connect to " + target + ": " + m);
+        }
+    }
+
+    /** Connects, then pings; fails with one line when either does not work. */
+    static void reach(Node node, NodeName target) throws InterruptedException {
+        connect(node, target);
+        if (!node.ping(target)) {
+            throw new CliException("connected to " + target + " but it did not answer net_kernel's is_auth");
+        }
+    }
+
+    /**
+     * Sets up logging for a command-line run: warnings and errors only, one line each, on
+     * standard error; everything from INFO down with {@code --verbose}.
+     */
+    static void configureLogging(boolean verbose) {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        java.util.logging.Handler handler = new java.util.logging.StreamHandler(System.err, new java.util.logging.Formatter() {
+            @Override
+            public String format(java.util.logging.LogRecord r) {
+                String line = "jarl: " + r.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": " + formatMessage(r)
+                        + System.lineSeparator();
+                if (verbose && r.getThrown() != null) {
+                    java.io.StringWriter w = new java.io.StringWriter();
+                    r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                    line += w;
+                }
+                return line;
+            }
+        }) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord r) {
+                super.publish(r);
+                flush();
+            }
+        };
+        java.util.logging.Level level = verbose ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING;
+        handler.setLevel(level);
+        root.setLevel(level);
+        root.addHandler(handler);
+    }
+}

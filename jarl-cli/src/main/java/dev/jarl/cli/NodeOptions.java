@@ -1,0 +1,71 @@
+package dev.jarl.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.Locale;
+
+import dev.jarl.handshake.Cookie;
+import dev.jarl.term.NodeName;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every node-starting command shares: name, cookie, verbosity. Mixed into commands.
+ */
+final class NodeOptions {
+
+    @Option(names = "--name", paramLabel = "NAME@HOST",
+            description = "This node's name. A host without dots means short names (like erl -sname); "
+                    + "with dots or an IP address, long names (like erl -name). "
+                    + "Default: a random hidden name in the target's naming mode.")
+    String name;
+
+    @Option(names = "--cookie", paramLabel = "COOKIE",
+            description = "The distribution cookie. Default: ~/.erlang.cookie (created as erl creates it when missing).")
+    String cookie;
+
+    @Option(names = "--verbose", description = "Print stack traces and debug logs.")
+    boolean verbose;
+
+    /** The cookie from {@code --cookie}, else from {@code ~/.erlang.cookie}. Never printed. */
+    Cookie cookie() {
+        return cookie != null ? Cookie.of(cookie) : CookieFile.readOrCreate();
+    }
+
+    /** This node's name: {@code --name}, else a random one in {@code target}'s naming mode. */
+    NodeName nodeName(NodeName target) {
+        if (name != null) {
+            return name.indexOf('@') >= 0 ? NodeName.parse(name) : new NodeName(name, localHost(target));
+        }
+        return new NodeName("jarl_" + randomSuffix(), localHost(target));
+    }
+
+    /** A host part for this machine in the naming mode of {@code target} (short when null). */
+    static String localHost(NodeName target) {
+        try {
+            if (target == null || !target.isLongName()) {
+                String h = InetAddress.getLocalHost().getHostName();
+                int dot = h.indexOf('.');
+                return dot < 0 ? h : h.substring(0, dot);
+            }
+            String host = target.host();
+            if (Character.digit(host.charAt(0), 16) >= 0 && host.chars().allMatch(c -> c == '.' || c == ':' || Character.digit(c, 16) >= 0)) {
+                InetAddress a = InetAddress.getByName(host);
+                return a.isLoopbackAddress() ? host : InetAddress.getLocalHost().getHostAddress();
+            }
+            String fqdn = InetAddress.getLocalHost().getCanonicalHostName();
+            return fqdn.indexOf('.') >= 0 ? fqdn : "127.0.0.1";
+        } catch (UnknownHostException e) {
+            return target != null && target.isLongName() ? "127.0.0.1" : "localhost";
+        }
+    }
+
+    private static String randomSuffix() {
+        SecureRandom r = new SecureRandom();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            sb.append((char) ('a' + r.nextInt(26)));
+        }
+        return sb.toString().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jarl.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+
+import dev.jarl.node.Node;
+import dev.jarl.node.NodeConfig;
+import dev.jarl.term.NodeName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code jarl serve}: the conformance target of CONFORMANCE.md. */
+@Command(name = "serve",
+        description = {"Starts a Jarl node that Erlang code can drive: registered processes echo, sink and flood.",
+                "Prints 'ready NODE' once it accepts connections; runs until SIGTERM or Ctrl-C."},
+        footer = {"", "Example:", "  jarl serve --name jarl@localhost --cookie secret"},
+        mixinStandardHelpOptions = true)
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    NodeOptions node;
+
+    @Mixin
+    CarrierOptions carrier;
+
+    @Option(names = "--visible", description = "Make the node visible (default: hidden; a visible node that does not "
+            + "take part in global makes global:sync() wait).")
+    boolean visible;
+
+    @Override
+    public Integer call() throws Exception {
+        if (node.name == null) {
+            throw new CliException("serve needs --name NAME@HOST");
+        }
+        NodeName name = node.nodeName(null);
+        NodeConfig.Builder config = NodeConfig.builder(name).cookie(node.cookie()).hidden(!visible);
+        carrier.apply(config, name);
+        Node n = Cli.startNode(config.build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            n.close();
+            stopped.countDown();
+        }, "jarl-serve-shutdown"));
+        Roles.start(n);
+        System.out.println("ready " + n.name());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

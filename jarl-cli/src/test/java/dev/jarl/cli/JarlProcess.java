@@ -1,0 +1,153 @@
+package dev.jarl.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code jarl} command run as a user runs it: a separate JVM with real arguments, its
+ * output read line by line, its exit code checked. It uses the test class path, so it runs
+ * the code under test without going through the launcher's build step.
+ */
+final class JarlProcess implements AutoCloseable {
+
+    private final Process process;
+    private final BlockingQueue<String> stdoutLines = new LinkedBlockingQueue<>();
+    private final StringBuffer stdout = new StringBuffer();
+    private final StringBuffer stderr = new StringBuffer();
+    private final Thread outPump;
+    private final Thread errPump;
+
+    private JarlProcess(Process process) {
+        this.process = process;
+        this.outPump = Thread.ofVirtual().start(() -> pump(process.getInputStream(), stdout, true));
+        this.errPump = Thread.ofVirtual().start(() -> pump(process.getErrorStream(), stderr, false));
+    }
+
+    /** Starts {@code jarl ARGS...} with extra environment variables. */
+    static JarlProcess start(Map<String, String> env, Path workDir, String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.jarl.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
+        try {
+            return new JarlProcess(pb.start());
+        } catch (IOException e) {
+            throw new AssertionError("could not start " + cmd, e);
+        }
+    }
+
+    static JarlProcess start(Map<String, String> env, String... args) {
+        return start(env, null, args);
+    }
+
+    /** Runs {@code jarl ARGS...} to completion (at most {@code timeout}). */
+    static JarlProcess run(Map<String, String> env, Duration timeout, String... args) {
+        JarlProcess p = start(env, args);
+        p.awaitExit(timeout);
+        return p;
+    }
+
+    private void pump(java.io.InputStream in, StringBuffer into, boolean lines) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                into.append(line).append('\n');
+                if (lines) {
+                    stdoutLines.add(line);
+                }
+            }
+        } catch (IOException e) {
+            into.append("[stream closed: ").append(e.getMessage()).append("]\n");
+        }
+    }
+
+    /** Waits for a standard-output line starting with {@code prefix}; returns the line. */
+    String awaitLine(String prefix, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String line = left <= 0 ? null : stdoutLines.poll(left, TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("no line starting with '" + prefix + "' within " + timeout
+                            + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")")
+                            + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+                }
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Waits for the process to exit; fails the test if it does not within {@code timeout}. */
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("jarl did not exit within " + timeout + "\nstdout:\n" + stdout
+                        + "\nstderr:\n" + stderr);
+            }
+            outPump.join(5000);
+            errPump.join(5000);
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    String stdout() {
+        return stdout.toString();
+    }
+
+    String stderr() {
+        return stderr.toString();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGTERM (as a user's Ctrl-C or a service manager would). */
+    void terminate() {
+        process.destroy();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
