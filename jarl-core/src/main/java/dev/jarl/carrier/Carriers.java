@@ -24,4 +24,12 @@ public final class Carriers {
     public static Carrier udp(UdpOptions options) {
         return new UdpCarrier(options);
     }
+
+    /**
+     * The in-JVM carrier on {@code network}: nodes in this JVM connected by in-memory pipes,
+     * with the same handshake and packets as TCP. Give each node its own carrier.
+     */
+    public static Carrier mem(MemNetwork network) {
+        return network.carrier();
+    }
 }

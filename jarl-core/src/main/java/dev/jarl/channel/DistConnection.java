@@ -145,25 +145,43 @@ public final class DistConnection implements DistChannel {
     }
 
     /**
-     * Encodes {@code message} on the calling thread and queues it.
+     * Encodes {@code message} on the calling thread and queues it, in the form the agreed
+     * flags allow (see {@link #adapt(ControlMessage)}).
      *
      * @return false when the connection is closed (the message is dropped)
      */
     public boolean send(ControlMessage message) {
-        return enqueue(DistPacket.encode(message, useHeader));
+        return enqueue(DistPacket.encode(adapt(message), useHeader));
     }
 
     /**
-     * Sends {@code message} from {@code from} to {@code to} with the operation the agreed
-     * flags call for: SEND_SENDER when agreed, else SEND.
+     * The form of {@code message} this peer agreed to: SEND_SENDER(_TT) becomes SEND(_TT)
+     * without SEND_SENDER, and the PAYLOAD_ exits become EXIT, EXIT2 and their _TT forms
+     * without EXIT_PAYLOAD, as the BEAM sends them. Other operations are the caller's choice.
+     */
+    public ControlMessage adapt(ControlMessage message) {
+        long f = params.agreedFlags();
+        boolean sender = (f & DistFlags.SEND_SENDER) != 0;
+        boolean payload = (f & DistFlags.EXIT_PAYLOAD) != 0;
+        return switch (message) {
+            case ControlMessage.SendSender m when !sender -> new ControlMessage.Send(m.to(), m.message());
+            case ControlMessage.SendSenderTT m when !sender -> new ControlMessage.SendTT(m.to(), m.token(), m.message());
+            case ControlMessage.PayloadExit m when !payload -> new ControlMessage.Exit(m.from(), m.to(), m.reason());
+            case ControlMessage.PayloadExitTT m when !payload -> new ControlMessage.ExitTT(m.from(), m.to(), m.token(), m.reason());
+            case ControlMessage.PayloadExit2 m when !payload -> new ControlMessage.Exit2(m.from(), m.to(), m.reason());
+            case ControlMessage.PayloadExit2TT m when !payload -> new ControlMessage.Exit2TT(m.from(), m.to(), m.token(), m.reason());
+            default -> message;
+        };
+    }
+
+    /**
+     * Sends {@code message} from {@code from} (may be null) to {@code to} with the operation
+     * the agreed flags call for: SEND_SENDER when agreed, else SEND.
      *
      * @return false when the connection is closed (the message is dropped)
      */
     public boolean sendMessage(Pid from, Pid to, Term message) {
-        ControlMessage m = agreed(DistFlags.SEND_SENDER) && from != null
-                ? new ControlMessage.SendSender(from, to, message)
-                : new ControlMessage.Send(to, message);
-        return send(m);
+        return send(from != null ? new ControlMessage.SendSender(from, to, message) : new ControlMessage.Send(to, message));
     }
 
     private boolean enqueue(ByteBuffer packet) {

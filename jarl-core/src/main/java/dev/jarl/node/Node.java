@@ -15,12 +15,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.TcpOptions;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.HandshakeConfig;
@@ -93,6 +97,7 @@ public final class Node implements AutoCloseable {
     private volatile int creation;
     private volatile Listener listener;
     private volatile EpmdRegistration registration;
+    private volatile EpmdServer embeddedEpmd;
     private volatile Thread ticker;
 
     private Node(NodeConfig config, Cookie cookie, Carrier carrier) {
@@ -125,7 +130,8 @@ public final class Node implements AutoCloseable {
     }
 
     private static Carrier defaultCarrier(NodeConfig config) {
-        throw new IllegalArgumentException("carrier: none (expected: a carrier in the config)");
+        return Carriers.tcp(TcpOptions.of(AddressResolver.epmd(config.epmdPort()))
+                .withMaxPacketSize(config.maxMessageSize()));
     }
 
     private void open(Cookie cookie) throws IOException {
@@ -138,6 +144,12 @@ public final class Node implements AutoCloseable {
             EpmdRegistration r = register(l.port().getAsInt());
             this.registration = r;
             c = r.creation();
+            r.onLost(() -> {
+                if (!closed.get()) {
+                    LOG.log(Level.WARNING, "node {0}: the EPMD registration was lost; peers cannot find this node "
+                            + "by name until it restarts", name);
+                }
+            });
         } else {
             c = 1 + RANDOM.nextInt(Integer.MAX_VALUE - 1);
         }
@@ -156,6 +168,7 @@ public final class Node implements AutoCloseable {
     }
 
     private EpmdRegistration register(int port) throws IOException {
+        embeddedEpmd = EpmdServer.startIfAbsent(config.epmdPort()).orElse(null);
         EpmdClient epmd = new EpmdClient(InetAddress.getLoopbackAddress(), config.epmdPort(), config.setupTime());
         return epmd.register(name.alive(), port, config.hidden());
     }
@@ -596,6 +609,10 @@ public final class Node implements AutoCloseable {
         EpmdRegistration r = registration;
         if (r != null) {
             r.close();
+        }
+        EpmdServer epmd = embeddedEpmd;
+        if (epmd != null) {
+            epmd.close();
         }
         Listener l = listener;
         if (l != null) {
