@@ -1,0 +1,160 @@
+package dev.jarl.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.term.Atom;
+import dev.jarl.term.Binary;
+import dev.jarl.term.Int;
+import dev.jarl.term.NodeName;
+import dev.jarl.term.Pid;
+import dev.jarl.term.Term;
+import dev.jarl.term.Tuple;
+import dev.jarl.testing.ErlNode;
+import dev.jarl.testing.Otp;
+import dev.jarl.testing.RealEpmd;
+
+/**
+ * A Jarl node and a real OTP node over TCP with a real EPMD: set-up both ways, ping both ways,
+ * sends to pids and names both ways, 100 000 messages in order, a 64 MB binary, wrong cookies.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
+class ErlInteropTest {
+
+    private RealEpmd epmd;
+    private ErlNode erl;
+    private NodeName erlName;
+
+    @BeforeAll
+    void start() {
+        Otp.requireErl();
+        epmd = RealEpmd.start();
+        erl = ErlNode.start(Otp.uniqueName("erl"), "jarltest", epmd.port());
+        erlName = NodeName.parse(erl.name());
+        erl.eval("register(ebox, self()), ok");
+    }
+
+    @AfterAll
+    void stop() {
+        if (erl != null) {
+            erl.close();
+        }
+        if (epmd != null) {
+            epmd.close();
+        }
+    }
+
+    private Node jarl(String cookie) throws IOException {
+        return Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie(cookie)
+                .epmdPort(epmd.port()).build());
+    }
+
+    private static String q(Node n) {
+        return "'" + n.name() + "'";
+    }
+
+    @Test
+    void jarlConnectsToErlang() throws Exception {
+        try (Node jarl = jarl("jarltest")) {
+            assertTrue(jarl.ping(erlName, Duration.ofSeconds(10)));
+            assertTrue(jarl.nodes().contains(erlName));
+            assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes(hidden))"));
+            assertEquals("false", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
+        }
+    }
+
+    @Test
+    void erlangConnectsToJarlAndPings() throws Exception {
+        try (Node jarl = jarl("jarltest")) {
+            assertEquals("pong", erl.eval("net_adm:ping(" + q(jarl) + ")"));
+            assertTrue(jarl.nodes().contains(erlName));
+        }
+    }
+
+    @Test
+    void sendToPidAndNameBothWays() throws Exception {
+        try (Node jarl = jarl("jarltest"); Mailbox box = jarl.createMailbox("jbox")) {
+            erl.eval("{jbox, " + q(jarl) + "} ! {self(), hello}, ok");
+            Tuple t = (Tuple) box.receive(Duration.ofSeconds(10)).orElseThrow();
+            assertEquals(Atom.of("hello"), t.get(1));
+            Pid erlPid = (Pid) t.get(0);
+            box.send(erlPid, Atom.of("to_pid"));
+            assertEquals("to_pid", erl.eval("receive to_pid -> to_pid after 5000 -> timeout end"));
+            box.send("ebox", erlName, Term.tuple(Atom.of("pid"), box.self()));
+            assertEquals("ok", erl.eval("receive {pid, P} -> P ! from_erl_to_pid, ok after 5000 -> timeout end"));
+            assertEquals(Atom.of("from_erl_to_pid"), box.receive(Duration.ofSeconds(5)).orElseThrow());
+        }
+    }
+
+    @Test
+    void hundredThousandMessagesInOrderBothWays() throws Exception {
+        int n = 100_000;
+        try (Node jarl = jarl("jarltest"); Mailbox box = jarl.createMailbox("jbox")) {
+            Atom seq = Atom.of("seq");
+            for (int i = 1; i <= n; i++) {
+                box.send("ebox", erlName, Tuple.of(seq, Int.of(i)));
+            }
+            assertEquals("ok", erl.evalResult("F = fun F(N) when N > " + n + " -> ok; F(N) -> receive {seq, N} -> F(N + 1); "
+                    + "{seq, M} -> {bad, N, M} after 20000 -> {timeout, N} end end, F(1)", Duration.ofSeconds(60)).text());
+            erl.eval("[{jbox, " + q(jarl) + "} ! {seq, I} || I <- lists:seq(1, " + n + ")], ok");
+            for (int i = 1; i <= n; i++) {
+                Term m = box.receive(Duration.ofSeconds(20)).orElseThrow(() -> new AssertionError("timeout"));
+                assertEquals(Tuple.of(seq, Int.of(i)), m);
+            }
+            assertEquals(0, box.queued());
+        }
+    }
+
+    @Test
+    void sixtyFourMegabyteBinaryBothWays() throws Exception {
+        try (Node jarl = jarl("jarltest"); Mailbox box = jarl.createMailbox("jbox")) {
+            erl.evalResult("B = binary:copy(rand:bytes(1024), 65536), {jbox, " + q(jarl) + "} ! {bin, erlang:md5(B), B}, ok",
+                    Duration.ofSeconds(60));
+            Tuple t = (Tuple) box.receive(Duration.ofSeconds(60)).orElseThrow();
+            Binary md5 = (Binary) t.get(1);
+            Binary big = (Binary) t.get(2);
+            assertEquals(64 << 20, big.size());
+            assertEquals(HexFormat.of().formatHex(md5.bytes()),
+                    HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(big.bytes())));
+
+            byte[] data = new byte[64 << 20];
+            new Random(42).nextBytes(data);
+            box.send("ebox", erlName, Tuple.of(Atom.of("bin"), Binary.of(data)));
+            String hex = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("MD5").digest(data));
+            String got = erl.evalResult("receive {bin, B} -> {byte_size(B), binary:encode_hex(erlang:md5(B))} "
+                    + "after 60000 -> timeout end", Duration.ofSeconds(90)).text();
+            StringBuilder bytes = new StringBuilder();
+            for (char c : hex.toCharArray()) {
+                bytes.append(bytes.isEmpty() ? "" : ",").append((int) c);
+            }
+            assertEquals("{" + (64 << 20) + ",<<" + bytes + ">>}", got);
+        }
+    }
+
+    @Test
+    void wrongCookieFailsBothWaysAndNamesTheNodeNotTheCookie() throws Exception {
+        try (Node jarl = jarl("notthecookie")) {
+            IOException e = assertThrows(IOException.class, () -> jarl.connect(erlName));
+            assertTrue(e.getMessage().contains(erlName.toString()), e.getMessage());
+            assertFalse(e.getMessage().contains("notthecookie") || e.getMessage().contains("jarltest"), e.getMessage());
+            assertFalse(jarl.ping(erlName, Duration.ofSeconds(5)));
+            assertEquals("pang", erl.eval("net_adm:ping(" + q(jarl) + ")"));
+            assertTrue(jarl.nodes().isEmpty());
+        }
+    }
+}
