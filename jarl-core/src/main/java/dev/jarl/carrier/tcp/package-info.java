@@ -7,6 +7,9 @@
  * ({@code {packet,2}}); from {@code preNodeup} on each packet carries a 4-byte length
  * ({@code {packet,4}}); an empty packet is a tick.
  *
+ * <p>The controller is the one all stream carriers share,
+ * {@link dev.jarl.carrier.stream.StreamConnection}; this package only opens the sockets.
+ *
  * <p>Threading: blocking NIO {@link java.nio.channels.SocketChannel}s on virtual threads.
  * The handshake runs on the caller's thread. After {@code handshakeComplete} each connection
  * has three virtual threads with one fate: an output party (drains the channel with

@@ -1,0 +1,50 @@
+package dev.jarl.carrier.stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The reliable byte stream under a {@link StreamConnection}: a TCP or Unix domain socket, or
+ * a TLS session over TCP. The connection owns the framing; the stream only moves bytes.
+ *
+ * <p>Threading: during the handshake one thread uses the stream. Afterwards one thread reads
+ * ({@link #read}) while writes ({@link #write}) are serialised by the connection; any thread
+ * may call {@link #close()}, which must wake a blocked reader or writer.
+ */
+public interface ByteStream {
+
+    /**
+     * Reads at least one byte into {@code dst}, blocking without a time limit.
+     *
+     * @return the number of bytes read, or -1 at the end of the stream
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * Reads at least one byte into {@code into[off..off+len)}, waiting at most
+     * {@code timeoutMillis} (positive). A timeout leaves the stream usable.
+     *
+     * @return the number of bytes read, or -1 at the end of the stream
+     * @throws java.net.SocketTimeoutException when nothing arrived in time
+     */
+    int read(byte[] into, int off, int len, long timeoutMillis) throws IOException;
+
+    /**
+     * Writes some bytes of {@code srcs[offset..offset+length)} (a gathering write), blocking
+     * until at least one byte is written.
+     *
+     * @return the number of bytes written
+     */
+    long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+    /** A buffer for {@link #read(ByteBuffer)} of {@code capacity} bytes, direct or on the heap as suits the stream. */
+    default ByteBuffer readBuffer(int capacity) {
+        return ByteBuffer.allocateDirect(capacity);
+    }
+
+    /** The peer's address for logs and errors, e.g. {@code 127.0.0.1:51234} or a socket path. */
+    String peerAddress();
+
+    /** Closes the stream at once; idempotent; wakes blocked readers and writers. */
+    void close() throws IOException;
+}

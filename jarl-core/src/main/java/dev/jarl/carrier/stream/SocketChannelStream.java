@@ -1,0 +1,99 @@
+package dev.jarl.carrier.stream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A {@link ByteStream} over a blocking {@link SocketChannel}, TCP or Unix domain. Blocking
+ * channel I/O parks a virtual thread rather than its carrier.
+ *
+ * <p>Timed reads (the handshake) use the socket adapter's {@code SO_TIMEOUT} for TCP; a Unix
+ * domain channel has no adapter, so it waits in a {@link Selector} for the time left, with the
+ * channel briefly non-blocking. Either way a timeout leaves the channel usable.
+ */
+public final class SocketChannelStream implements ByteStream {
+
+    private final SocketChannel channel;
+    private final InputStream adapter;
+    private final String peerAddress;
+
+    /** A stream over the connected {@code channel}; switches it to blocking mode (and {@code TCP_NODELAY} for TCP). */
+    public SocketChannelStream(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        channel.configureBlocking(true);
+        SocketAddress remote = channel.getRemoteAddress();
+        if (remote instanceof InetSocketAddress inet) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            this.adapter = channel.socket().getInputStream();
+            this.peerAddress = inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        } else {
+            this.adapter = null;
+            this.peerAddress = remote instanceof UnixDomainSocketAddress unix && !unix.getPath().toString().isEmpty()
+                    ? unix.getPath().toString() : "unix:" + localName(channel);
+        }
+    }
+
+    private static String localName(SocketChannel channel) throws IOException {
+        SocketAddress local = channel.getLocalAddress();
+        return local instanceof UnixDomainSocketAddress unix && !unix.getPath().toString().isEmpty()
+                ? unix.getPath().toString() : "unnamed";
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return channel.read(dst);
+    }
+
+    @Override
+    public int read(byte[] into, int off, int len, long timeoutMillis) throws IOException {
+        if (adapter != null) {
+            channel.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            return adapter.read(into, off, len);
+        }
+        ByteBuffer dst = ByteBuffer.wrap(into, off, len);
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        channel.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_READ);
+            while (true) {
+                int n = channel.read(dst);
+                if (n != 0) {
+                    return n;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("read timed out after " + timeoutMillis + " ms");
+                }
+                selector.select(left);
+            }
+        } finally {
+            if (channel.isOpen()) {
+                channel.configureBlocking(true);
+            }
+        }
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return channel.write(srcs, offset, length);
+    }
+
+    @Override
+    public String peerAddress() {
+        return peerAddress;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

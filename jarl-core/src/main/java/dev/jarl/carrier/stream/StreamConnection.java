@@ -1,0 +1,419 @@
+package dev.jarl.carrier.stream;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.DistChannel;
+
+/**
+ * One distribution connection over a {@link ByteStream}: length-prefixed handshake frames,
+ * 4-byte frames after {@link #preNodeup()}, and after {@link #handshakeComplete} the
+ * controller, three virtual threads with one fate. The TCP, Unix-socket and TLS carriers
+ * differ only in how the stream is opened and in the handshake's length prefix.
+ *
+ * <pre>
+ *   handshake phase            connection phase (after preNodeup)
+ *   +--------+-----------+     +----------------+-----------+
+ *   | len:2  | message   |     | len:4 (0=tick) | packet    |
+ *   +--------+-----------+     +----------------+-----------+
+ *   (len:4 in the handshake phase too for TLS, as inet_tls_dist runs {packet,4} throughout)
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>Output</b>: waits in {@link DistChannel#awaitData()}, then drains up to
+ *       {@value #MAX_BATCH} packets from {@link DistChannel#getData()} and writes their
+ *       length prefixes and bodies with one gathering write (more only when the stream takes
+ *       part of it), so a queue of small messages costs one system call, not one each.</li>
+ *   <li><b>Input</b>: reads through a {@value #READ_BUFFER}-byte buffer, so many small
+ *       packets arrive per system call; checks each declared length against the maximum
+ *       before allocating the packet; hands each packet to
+ *       {@link DistChannel#putData(ByteBuffer)}.</li>
+ *   <li><b>Tick writer</b>: {@link #tick()} only signals it; it writes an empty packet under
+ *       the write lock, so a tick never lands inside a packet, and only when the output party
+ *       is not busy anyway. The caller of {@code tick()} never blocks on the stream.</li>
+ * </ul>
+ *
+ * <p>The first failure of any party closes the stream, interrupts the output and tick
+ * threads (the input thread wakes from the close), and reports {@link DistChannel#closed}
+ * exactly once.
+ */
+public class StreamConnection implements CarrierConnection {
+
+    private static final System.Logger LOG = System.getLogger(StreamConnection.class.getName());
+
+    /** Input buffer size; packets up to this size usually arrive many per read. */
+    public static final int READ_BUFFER = 64 * 1024;
+    /** Most packets in one gathering write. */
+    public static final int MAX_BATCH = 512;
+    /** Most bytes handed to one read or one buffer of a write, which bounds the JDK's temporary copies. */
+    public static final int SLICE = 256 * 1024;
+    /** The largest handshake message accepted or sent, whatever the length prefix. */
+    public static final int MAX_HANDSHAKE = 0xFFFF;
+
+    private final ByteStream stream;
+    private final String kind;
+    private final int handshakeHeader;
+    private final int maxPacketSize;
+    private final String peerAddress;
+
+    private volatile boolean packet4;
+    private volatile DistChannel channel;
+    private volatile Thread outputThread;
+    private volatile Thread tickThread;
+    private volatile boolean draining;
+
+    /** Why the connection ended; set once, by the first failure. */
+    private record Failure(String reason, Throwable cause) {
+    }
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final AtomicBoolean reported = new AtomicBoolean();
+    private final AtomicBoolean tickRequested = new AtomicBoolean();
+    private final Semaphore tickSignal = new Semaphore(0);
+    private final AtomicLong packetsIn = new AtomicLong();
+    private final AtomicLong packetsOut = new AtomicLong();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicLong writeCalls = new AtomicLong();
+
+    /**
+     * A connection over {@code stream}.
+     *
+     * @param kind            the carrier's name, for thread names and logs ({@code tcp}, ...)
+     * @param handshakeHeader bytes of the length prefix during the handshake: 2 ({@code inet_tcp_dist},
+     *                        {@code erl_uds_dist}) or 4 ({@code inet_tls_dist})
+     * @param maxPacketSize   the largest packet accepted after the handshake
+     */
+    public StreamConnection(ByteStream stream, String kind, int handshakeHeader, int maxPacketSize) {
+        if (handshakeHeader != 2 && handshakeHeader != 4) {
+            throw new IllegalArgumentException("handshakeHeader: " + handshakeHeader + " (expected: 2 or 4)");
+        }
+        this.stream = stream;
+        this.kind = kind;
+        this.handshakeHeader = handshakeHeader;
+        this.maxPacketSize = maxPacketSize;
+        this.peerAddress = stream.peerAddress();
+    }
+
+    /** Write calls made on the stream so far; lets tests prove that queued packets share writes. */
+    public final AtomicLong writeCalls() {
+        return writeCalls;
+    }
+
+    // ---- handshake phase: 2- or 4-byte frames, caller's thread ----
+
+    @Override
+    public void sendHandshake(byte[] message) throws IOException {
+        if (packet4) {
+            throw new IllegalStateException("handshake message after preNodeup");
+        }
+        if (message.length > MAX_HANDSHAKE) {
+            throw new IOException("handshake message: " + message.length + " bytes (expected: at most " + MAX_HANDSHAKE + ")");
+        }
+        ByteBuffer frame = ByteBuffer.allocate(handshakeHeader + message.length);
+        if (handshakeHeader == 2) {
+            frame.putShort((short) message.length);
+        } else {
+            frame.putInt(message.length);
+        }
+        writeFully(new ByteBuffer[] {frame.put(message).flip()});
+    }
+
+    @Override
+    public byte[] receiveHandshake(Duration timeout) throws IOException {
+        if (packet4) {
+            throw new IllegalStateException("handshake message after preNodeup");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] header = new byte[handshakeHeader];
+        readHandshake(header, deadline, "frame length");
+        long length = 0;
+        for (byte b : header) {
+            length = (length << 8) | (b & 0xFF);
+        }
+        if (length > MAX_HANDSHAKE) {
+            throw new IOException("handshake frame length: " + length + " bytes (expected: at most " + MAX_HANDSHAKE
+                    + ") from " + peerAddress);
+        }
+        byte[] message = new byte[(int) length];
+        readHandshake(message, deadline, "frame body");
+        return message;
+    }
+
+    /** Fills {@code into} from the stream, each read bounded by what is left until {@code deadline}. */
+    private void readHandshake(byte[] into, long deadline, String what) throws IOException {
+        int off = 0;
+        while (off < into.length) {
+            long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMillis <= 0) {
+                throw new SocketTimeoutException("handshake " + what + ": " + off + " of " + into.length
+                        + " bytes within the setup time from " + peerAddress);
+            }
+            int n = stream.read(into, off, into.length - off, leftMillis);
+            if (n < 0) {
+                throw new EOFException("handshake " + what + ": connection closed after " + off + " of "
+                        + into.length + " bytes from " + peerAddress);
+            }
+            off += n;
+        }
+    }
+
+    @Override
+    public void preNodeup() throws IOException {
+        packet4 = true;
+    }
+
+    @Override
+    public void postNodeup() throws IOException {
+        // Nothing to do: framing switched in preNodeup.
+    }
+
+    // ---- connection phase: 4-byte frames, controller threads ----
+
+    @Override
+    public void handshakeComplete(DistChannel distChannel) {
+        if (!packet4) {
+            throw new IllegalStateException("handshakeComplete before preNodeup");
+        }
+        if (channel != null) {
+            throw new IllegalStateException("handshakeComplete called twice");
+        }
+        channel = distChannel;
+        if (failure.get() != null) {
+            report();
+            return;
+        }
+        String name = "jarl-" + kind + "-" + peerAddress;
+        outputThread = Thread.ofVirtual().name(name + "-out").unstarted(this::output);
+        tickThread = Thread.ofVirtual().name(name + "-tick").unstarted(this::ticker);
+        Thread input = Thread.ofVirtual().name(name + "-in").unstarted(this::input);
+        outputThread.start();
+        tickThread.start();
+        input.start();
+    }
+
+    private void output() {
+        DistChannel ch = channel;
+        List<ByteBuffer> buffers = new ArrayList<>();
+        ByteBuffer headers = ByteBuffer.allocate(4 * MAX_BATCH);
+        try {
+            while (failure.get() == null) {
+                ByteBuffer packet = ch.getData();
+                if (packet == null) {
+                    if (!ch.awaitData()) {
+                        fail("channel closed", null);
+                        return;
+                    }
+                    continue;
+                }
+                draining = true;
+                buffers.clear();
+                int count = 0;
+                long bytes = 0;
+                do {
+                    int length = packet.remaining();
+                    buffers.add(headers.slice(4 * count, 4).putInt(0, length));
+                    slice(packet, buffers);
+                    bytes += 4L + length;
+                    count++;
+                } while (count < MAX_BATCH && (packet = ch.getData()) != null);
+                pendingBytes.addAndGet(bytes);
+                writeLock.lock();
+                try {
+                    writeFully(buffers.toArray(ByteBuffer[]::new));
+                } finally {
+                    writeLock.unlock();
+                }
+                packetsOut.addAndGet(count);
+                draining = false;
+            }
+        } catch (InterruptedException e) {
+            fail("output interrupted", e);
+        } catch (IOException e) {
+            fail("write failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            fail("output failed: " + e, e);
+            throw e;
+        }
+    }
+
+    /** Adds {@code packet} to {@code into} as pieces of at most {@link #SLICE} bytes. */
+    private static void slice(ByteBuffer packet, List<ByteBuffer> into) {
+        if (packet.remaining() <= SLICE) {
+            into.add(packet);
+            return;
+        }
+        for (int at = packet.position(); at < packet.limit(); at += SLICE) {
+            into.add(packet.slice(at, Math.min(SLICE, packet.limit() - at)));
+        }
+    }
+
+    private void ticker() {
+        ByteBuffer tick = ByteBuffer.allocate(4);
+        try {
+            while (true) {
+                tickSignal.acquire();
+                if (failure.get() != null) {
+                    return;
+                }
+                tickRequested.set(false);
+                if (draining) {
+                    continue;
+                }
+                writeLock.lock();
+                try {
+                    if (!draining && failure.get() == null) {
+                        pendingBytes.addAndGet(4);
+                        writeFully(new ByteBuffer[] {tick.clear()});
+                        packetsOut.incrementAndGet();
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            fail("tick writer interrupted", e);
+        } catch (IOException e) {
+            fail("write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void input() {
+        DistChannel ch = channel;
+        ch.inputHandler(Thread.currentThread());
+        ByteBuffer buffer = stream.readBuffer(READ_BUFFER).flip();
+        try {
+            while (true) {
+                if (!fill(buffer, 4)) {
+                    fail("connection closed by peer", null);
+                    return;
+                }
+                int length = buffer.getInt();
+                if (length < 0 || length > maxPacketSize) {
+                    fail("packet length: " + Integer.toUnsignedString(length) + " bytes (expected: at most "
+                            + maxPacketSize + ") from " + peerAddress, null);
+                    return;
+                }
+                ByteBuffer packet = ByteBuffer.allocate(length);
+                int buffered = Math.min(length, buffer.remaining());
+                packet.put(buffer.slice(buffer.position(), buffered));
+                buffer.position(buffer.position() + buffered);
+                while (packet.hasRemaining()) {
+                    int limit = packet.limit();
+                    packet.limit(Math.min(limit, packet.position() + SLICE));
+                    int n = stream.read(packet);
+                    packet.limit(limit);
+                    if (n < 0) {
+                        fail("connection closed by peer inside a packet (" + packet.position() + " of "
+                                + length + " bytes)", null);
+                        return;
+                    }
+                }
+                packetsIn.incrementAndGet();
+                ch.putData(packet.flip());
+            }
+        } catch (IOException e) {
+            fail("read failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            fail("input failed: " + e, e);
+            throw e;
+        }
+    }
+
+    /** Reads until {@code buffer} (in read mode) has {@code n} bytes; false at end of stream. */
+    private boolean fill(ByteBuffer buffer, int n) throws IOException {
+        while (buffer.remaining() < n) {
+            buffer.compact();
+            int read = stream.read(buffer);
+            buffer.flip();
+            if (read < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes every byte of {@code buffers}, counting down the pending bytes. */
+    private void writeFully(ByteBuffer[] buffers) throws IOException {
+        int first = 0;
+        while (first < buffers.length) {
+            long n = stream.write(buffers, first, Math.min(buffers.length - first, 1024));
+            writeCalls.incrementAndGet();
+            pendingBytes.addAndGet(-n);
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
+        }
+    }
+
+    @Override
+    public void tick() {
+        if (channel != null && failure.get() == null && tickRequested.compareAndSet(false, true)) {
+            tickSignal.release();
+        }
+    }
+
+    @Override
+    public CarrierStats stats() {
+        return new CarrierStats(packetsIn.get(), packetsOut.get(), Math.max(0, pendingBytes.get()));
+    }
+
+    @Override
+    public String peerAddress() {
+        return peerAddress;
+    }
+
+    @Override
+    public void close() {
+        fail("closed locally", null);
+    }
+
+    /** The one fate: first caller closes the stream, wakes the others and reports. */
+    private void fail(String reason, Throwable cause) {
+        if (!failure.compareAndSet(null, new Failure(reason, cause))) {
+            return;
+        }
+        LOG.log(Level.DEBUG, "{0} connection {1}: {2}", kind, peerAddress, reason);
+        try {
+            stream.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0} connection {1}: close failed: {2}", kind, peerAddress, e);
+        }
+        Thread self = Thread.currentThread();
+        Thread out = outputThread;
+        if (out != null && out != self) {
+            out.interrupt();
+        }
+        Thread ticker = tickThread;
+        if (ticker != null && ticker != self) {
+            ticker.interrupt();
+        }
+        report();
+    }
+
+    private void report() {
+        DistChannel ch = channel;
+        Failure f = failure.get();
+        if (ch != null && f != null && reported.compareAndSet(false, true)) {
+            ch.closed(f.reason(), f.cause());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + kind + " " + peerAddress + "]";
+    }
+}
