@@ -2,6 +2,7 @@ package dev.jarl.carrier;
 
 import dev.jarl.carrier.tcp.TcpCarrier;
 import dev.jarl.carrier.udp.UdpCarrier;
+import dev.jarl.carrier.uds.UdsCarrier;
 
 /** Factories for the carriers Jarl ships. */
 public final class Carriers {
@@ -31,5 +32,13 @@ public final class Carriers {
      */
     public static Carrier mem(MemNetwork network) {
         return network.carrier();
+    }
+
+    /**
+     * The Unix domain socket carrier, compatible with OTP's {@code erl_uds_dist} example: no
+     * EPMD, the socket file named after the node's alive part, the creation kept beside it.
+     */
+    public static Carrier uds(UdsOptions options) {
+        return new UdsCarrier(options);
     }
 }

@@ -27,6 +27,7 @@ import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carrier.TcpOptions;
 import dev.jarl.term.NodeName;
 

@@ -1,4 +1,4 @@
-package dev.jarl.carrier.tcp;
+package dev.jarl.carrier;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -7,25 +7,36 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.jarl.carrier.DistChannel;
-
-/** A test channel: the test queues outgoing packets and reads what arrived. */
-final class QueueChannel implements DistChannel {
+/**
+ * A test channel: the test queues outgoing packets and reads what arrived (ticks, the empty
+ * packets, included, and also counted in {@link #ticks}). Shared by the carrier tests.
+ */
+public final class QueueChannel implements DistChannel {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
     private final ArrayDeque<ByteBuffer> outgoing = new ArrayDeque<>();
     private boolean shut;
 
-    final LinkedBlockingQueue<ByteBuffer> received = new LinkedBlockingQueue<>();
-    final List<String> closedReasons = new CopyOnWriteArrayList<>();
+    /** Every packet delivered, in order. */
+    public final LinkedBlockingQueue<ByteBuffer> received = new LinkedBlockingQueue<>();
+    /** The reasons given to {@link #closed}, one per call. */
+    public final List<String> closedReasons = new CopyOnWriteArrayList<>();
+    /** Empty packets delivered. */
+    public final AtomicInteger ticks = new AtomicInteger();
     final CountDownLatch closed = new CountDownLatch(1);
     volatile Thread inputHandler;
 
-    void send(byte[] packet) {
+    /** An open channel with nothing queued. */
+    public QueueChannel() {
+    }
+
+    /** Queues {@code packet} for the carrier's output party. */
+    public void send(byte[] packet) {
         lock.lock();
         try {
             outgoing.add(ByteBuffer.wrap(packet));
@@ -36,7 +47,7 @@ final class QueueChannel implements DistChannel {
     }
 
     /** Closes the channel from the node's side: a waiting output party wakes with false. */
-    void shut() {
+    public void shut() {
         lock.lock();
         try {
             shut = true;
@@ -46,7 +57,8 @@ final class QueueChannel implements DistChannel {
         }
     }
 
-    byte[] next(long millis) throws InterruptedException {
+    /** The next packet delivered, waiting at most {@code millis}; fails the test when none comes. */
+    public byte[] next(long millis) throws InterruptedException {
         ByteBuffer b = received.poll(millis, TimeUnit.MILLISECONDS);
         if (b == null) {
             throw new AssertionError("no packet within " + millis + " ms");
@@ -56,7 +68,8 @@ final class QueueChannel implements DistChannel {
         return out;
     }
 
-    boolean awaitClosed(long millis) throws InterruptedException {
+    /** Waits for {@link #closed}; false when it was not called in time. */
+    public boolean awaitClosed(long millis) throws InterruptedException {
         return closed.await(millis, TimeUnit.MILLISECONDS);
     }
 
@@ -92,6 +105,9 @@ final class QueueChannel implements DistChannel {
     public void putData(ByteBuffer packet) {
         if (Thread.currentThread() != inputHandler) {
             throw new IllegalStateException("putData from " + Thread.currentThread());
+        }
+        if (!packet.hasRemaining()) {
+            ticks.incrementAndGet();
         }
         received.add(packet);
     }

@@ -1,0 +1,18 @@
+/**
+ * The Unix domain socket carrier, interoperable with OTP's {@code erl_uds_dist} example
+ * (erlang/otp {@code lib/kernel/examples/erl_uds_dist/src/erl_uds_dist.erl};
+ * {@code erl -proto_dist erl_uds -no_epmd}).
+ *
+ * <p>Addressing: no EPMD. The node {@code alive@host} listens on the socket file
+ * {@code alive} in the configured directory (the working directory for OTP); the host part
+ * is ignored. Its creation, 1 to 3, is kept as one ASCII digit in {@code alive.uds} beside
+ * the socket and stepped on every listen.
+ *
+ * <p>Framing: the same as TCP, 2-byte frames during the handshake and 4-byte frames after
+ * it, an empty packet being a tick; the controller is
+ * {@link dev.jarl.carrier.stream.StreamConnection} over a blocking Unix
+ * {@link java.nio.channels.SocketChannel} on virtual threads.
+ *
+ * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#uds}.
+ */
+package dev.jarl.carrier.uds;

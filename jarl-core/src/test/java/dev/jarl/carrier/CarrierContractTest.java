@@ -1,0 +1,373 @@
+package dev.jarl.carrier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.jarl.handshake.Arbiter;
+import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.Handshake;
+import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.HandshakeResult;
+import dev.jarl.term.NodeName;
+
+/**
+ * The carrier contract: what the seed demands of every carrier, run against each one.
+ *
+ * <p>Two carrier connections are set up through the carrier's listener and its
+ * {@link Carrier#connect}, the real {@link Handshake} runs over them, and each side is handed
+ * a {@link QueueChannel}. The tests then check that every packet one channel's
+ * {@code getData} hands out reaches the other's {@code putData} unchanged, in order, exactly
+ * once (with concurrent senders, ticks in between, and 16 MB packets); that ticks arrive as
+ * empty packets and are counted; that a close from either side, the node shutting its
+ * channel, and a broken transport each take the connection down and are reported once on
+ * each side; and that closing the listener stops accepting but leaves connections up.
+ *
+ * <p><b>Adding a carrier is one line in {@link #carriers()}</b>. A carrier that finds peers
+ * through an {@link AddressResolver} and publishes {@link Listener#port()} needs no fixture
+ * of its own, for example UDP:
+ * <pre>{@code
+ * CarrierFixture.resolved("udp", r -> Carriers.udp(UdpOptions.of(r).withBindAddress(CarrierFixture.LOOPBACK))),
+ * }</pre>
+ * ({@link CarrierFixture#resolvedOverTcp} instead for a carrier over TCP, whose connections a
+ * TCP relay can cut). Others implement {@link CarrierFixture}; to take part in the
+ * transport-failure test a fixture implements {@link CarrierFixture#cuttableDialer} and
+ * {@link CarrierFixture#cut()}.
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("carriers")
+class CarrierContractTest {
+
+    /** Every carrier under the contract: one line each. */
+    static Stream<CarrierFixture> carriers() throws IOException {
+        return Stream.of(
+                CarrierFixture.resolvedOverTcp("tcp", r -> Carriers.tcp(TcpOptions.of(r).withBindAddress(CarrierFixture.LOOPBACK))),
+                CarrierFixture.uds());
+    }
+
+    static final NodeName SERVER = NodeName.parse("server@localhost");
+    static final NodeName CLIENT = NodeName.parse("client@localhost");
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final Executor VIRTUAL = r -> Thread.ofVirtual().start(r);
+
+    @Parameter
+    CarrierFixture fixture;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /** Two connected carrier connections after the handshake, each with its channel. */
+    record Pair(CarrierConnection client, QueueChannel clientChannel, HandshakeResult clientResult,
+                CarrierConnection server, QueueChannel serverChannel, HandshakeResult serverResult) {
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    Listener listen() throws IOException {
+        Listener listener = fixture.carrier(SERVER).listen(SERVER);
+        toClose.add(listener);
+        return listener;
+    }
+
+    /** Connects {@code dialer} to {@code listener}, runs both sides of the handshake and hands both connections a channel. */
+    Pair connect(Carrier dialer, Listener listener) throws Exception {
+        HandshakeConfig serverConfig = HandshakeConfig.of(SERVER, Cookie.of("contract"), listener.creation().orElse(7))
+                .withSetupTime(TIMEOUT);
+        HandshakeConfig clientConfig = HandshakeConfig.of(CLIENT, Cookie.of("contract"), 9).withSetupTime(TIMEOUT);
+        CompletableFuture<CarrierConnection> accepted = new CompletableFuture<>();
+        CompletableFuture<HandshakeResult> serverSide = CompletableFuture.supplyAsync(() -> call(() -> {
+            CarrierConnection c = listener.accept();
+            accepted.complete(c);
+            return Handshake.accept(c, serverConfig, ARBITER);
+        }), VIRTUAL);
+        CarrierConnection client = dialer.connect(SERVER, TIMEOUT);
+        toClose.add(client);
+        HandshakeResult clientResult = Handshake.initiate(client, clientConfig, SERVER, ARBITER);
+        HandshakeResult serverResult = serverSide.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        CarrierConnection server = accepted.get();
+        toClose.add(server);
+        QueueChannel cc = new QueueChannel();
+        QueueChannel sc = new QueueChannel();
+        client.handshakeComplete(cc);
+        server.handshakeComplete(sc);
+        return new Pair(client, cc, clientResult, server, sc, serverResult);
+    }
+
+    Pair connect() throws Exception {
+        Listener listener = listen();
+        return connect(fixture.dialer(CLIENT, listener), listener);
+    }
+
+    @Test
+    void handshakeRunsOverTheCarrier() throws Exception {
+        Listener listener = listen();
+        Pair p = connect(fixture.dialer(CLIENT, listener), listener);
+        assertEquals(SERVER, p.clientResult().peer());
+        assertEquals(CLIENT, p.serverResult().peer());
+        assertEquals(listener.creation().orElse(7), p.clientResult().peerCreation());
+        assertEquals(9, p.serverResult().peerCreation());
+        assertTrue(!p.client().peerAddress().isEmpty() && !p.server().peerAddress().isEmpty());
+    }
+
+    @Test
+    void packetsArriveUnchangedInOrderBothWays() throws Exception {
+        Pair p = connect();
+        Random random = new Random(1);
+        int count = 5000;
+        List<byte[]> toServer = packets(random, count, 3000);
+        List<byte[]> toClient = packets(random, count, 3000);
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> toServer.forEach(p.clientChannel()::send), VIRTUAL);
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> toClient.forEach(p.serverChannel()::send), VIRTUAL);
+        a.get();
+        b.get();
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(toServer.get(i), nextData(p.serverChannel()), "packet " + i + " to server");
+            assertArrayEquals(toClient.get(i), nextData(p.clientChannel()), "packet " + i + " to client");
+        }
+        waitFor(() -> p.client().stats().packetsSent() >= count && p.server().stats().packetsReceived() >= count);
+        assertEquals(0, p.serverChannel().closedReasons.size() + p.clientChannel().closedReasons.size());
+    }
+
+    @Test
+    void concurrentSendersLoseNothingAndKeepEachSendersOrder() throws Exception {
+        Pair p = connect();
+        int senders = 8;
+        int each = 1500;
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int sender = s;
+            running.add(CompletableFuture.runAsync(() -> {
+                for (int seq = 0; seq < each; seq++) {
+                    p.clientChannel().send(tagged(sender, seq));
+                    if (seq % 100 == 0) {
+                        p.client().tick();
+                    }
+                }
+            }, VIRTUAL));
+        }
+        int[] expected = new int[senders];
+        for (int i = 0; i < senders * each; i++) {
+            byte[] packet = nextData(p.serverChannel());
+            int sender = packet[0];
+            int seq = ByteBuffer.wrap(packet).getInt(1);
+            assertEquals(expected[sender], seq, "sender " + sender);
+            assertArrayEquals(tagged(sender, seq), packet, "sender " + sender + " packet " + seq);
+            expected[sender]++;
+        }
+        for (CompletableFuture<Void> r : running) {
+            r.get();
+        }
+        assertTrue(p.serverChannel().received.stream().allMatch(b -> !b.hasRemaining()), "more data than was sent");
+    }
+
+    @Test
+    void sixteenMegabytePacketsBothWays() throws Exception {
+        Pair p = connect();
+        byte[] big = new byte[16 << 20];
+        new Random(16).nextBytes(big);
+        p.clientChannel().send(big);
+        p.clientChannel().send(new byte[] {1});
+        p.serverChannel().send(big);
+        p.serverChannel().send(new byte[] {2});
+        assertArrayEquals(big, nextData(p.serverChannel()));
+        assertArrayEquals(new byte[] {1}, nextData(p.serverChannel()));
+        assertArrayEquals(big, nextData(p.clientChannel()));
+        assertArrayEquals(new byte[] {2}, nextData(p.clientChannel()));
+    }
+
+    @Test
+    void ticksArriveAsEmptyPacketsAndAreCounted() throws Exception {
+        Pair p = connect();
+        long sentBefore = p.client().stats().packetsSent();
+        for (int i = 1; i <= 3; i++) {
+            p.client().tick();
+            int n = i;
+            waitFor(() -> p.serverChannel().ticks.get() >= n);
+        }
+        assertEquals(3, p.serverChannel().received.size());
+        assertTrue(p.serverChannel().received.stream().noneMatch(ByteBuffer::hasRemaining), "a tick arrived as data");
+        waitFor(() -> p.client().stats().packetsSent() >= sentBefore + 3);
+        assertTrue(p.server().stats().packetsReceived() >= 3, p.server().stats().toString());
+        assertEquals(0, p.clientChannel().ticks.get());
+    }
+
+    @Test
+    void closeFromTheDialerIsReportedOnceOnEachSide() throws Exception {
+        Pair p = connect();
+        p.client().close();
+        assertClosedOnce(p);
+    }
+
+    @Test
+    void closeFromTheAcceptorIsReportedOnceOnEachSide() throws Exception {
+        Pair p = connect();
+        p.server().close();
+        assertClosedOnce(p);
+    }
+
+    @Test
+    void channelShutByTheNodeClosesTheConnection() throws Exception {
+        Pair p = connect();
+        p.clientChannel().shut();
+        assertClosedOnce(p);
+    }
+
+    @Test
+    void transportFailureTakesTheConnectionDownOnce() throws Exception {
+        Listener listener = listen();
+        Carrier dialer = fixture.cuttableDialer(CLIENT, listener).orElse(null);
+        Assumptions.assumeTrue(dialer != null, fixture.name() + ": this fixture cannot break a transport");
+        Pair p = connect(dialer, listener);
+        p.clientChannel().send(new byte[] {42});
+        assertArrayEquals(new byte[] {42}, nextData(p.serverChannel()));
+        fixture.cut();
+        assertClosedOnce(p);
+    }
+
+    @Test
+    void closedListenerStopsAcceptingAndLeavesConnectionsUp() throws Exception {
+        Listener listener = listen();
+        Pair p = connect(fixture.dialer(CLIENT, listener), listener);
+        CompletableFuture<CarrierConnection> blocked = CompletableFuture.supplyAsync(() -> call(listener::accept), VIRTUAL);
+        Thread.sleep(100);
+        listener.close();
+        CompletionException e = assertThrows(CompletionException.class, () -> {
+            try {
+                blocked.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException x) {
+                throw new CompletionException(x.getCause());
+            }
+        });
+        assertTrue(e.getCause() instanceof IOException, e.toString());
+        assertThrows(IOException.class, () -> fixture.dialer(CLIENT, listener).connect(SERVER, Duration.ofSeconds(2)));
+        p.clientChannel().send(new byte[] {7});
+        p.serverChannel().send(new byte[] {8});
+        assertArrayEquals(new byte[] {7}, nextData(p.serverChannel()));
+        assertArrayEquals(new byte[] {8}, nextData(p.clientChannel()));
+    }
+
+    @Test
+    void handshakeReceiveTimesOut() throws Exception {
+        Listener listener = listen();
+        CompletableFuture<Throwable> serverSide = CompletableFuture.supplyAsync(() -> call(() -> {
+            try (CarrierConnection c = listener.accept()) {
+                return assertThrows(IOException.class, () -> c.receiveHandshake(Duration.ofMillis(300)));
+            }
+        }), VIRTUAL);
+        try (CarrierConnection client = fixture.dialer(CLIENT, listener).connect(SERVER, TIMEOUT)) {
+            Throwable t = serverSide.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(t instanceof SocketTimeoutException, t.toString());
+            assertTrue(client.peerAddress() != null);
+        }
+    }
+
+    // ---- helpers ----
+
+    /** Both channels report the close exactly once, and nothing more comes after further closes and ticks. */
+    static void assertClosedOnce(Pair p) throws InterruptedException {
+        assertTrue(p.clientChannel().awaitClosed(TIMEOUT.toMillis()), "client side: closed not reported");
+        assertTrue(p.serverChannel().awaitClosed(TIMEOUT.toMillis()), "server side: closed not reported");
+        p.client().close();
+        p.server().close();
+        p.client().tick();
+        p.server().tick();
+        Thread.sleep(100);
+        assertEquals(1, p.clientChannel().closedReasons.size(), p.clientChannel().closedReasons.toString());
+        assertEquals(1, p.serverChannel().closedReasons.size(), p.serverChannel().closedReasons.toString());
+    }
+
+    /** The next non-empty packet (ticks skipped). */
+    static byte[] nextData(QueueChannel ch) throws InterruptedException {
+        while (true) {
+            byte[] b = ch.next(TIMEOUT.toMillis());
+            if (b.length > 0) {
+                return b;
+            }
+        }
+    }
+
+    static List<byte[]> packets(Random random, int count, int maxSize) {
+        List<byte[]> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] p = new byte[1 + random.nextInt(maxSize)];
+            random.nextBytes(p);
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** A packet that names its sender and sequence number, with a body derived from both. */
+    static byte[] tagged(int sender, int seq) {
+        byte[] p = new byte[5 + (seq * 31 + sender * 7) % 700];
+        ByteBuffer b = ByteBuffer.wrap(p).put((byte) sender).putInt(seq);
+        while (b.hasRemaining()) {
+            b.put((byte) (b.position() * sender + seq));
+        }
+        return p;
+    }
+
+    static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + TIMEOUT);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    interface Call<T> {
+        T run() throws Exception;
+    }
+
+    static <T> T call(Call<T> c) {
+        try {
+            return c.run();
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Accepts every peer, as a node with no other connections would. */
+    static final Arbiter ARBITER = new Arbiter() {
+        @Override
+        public Status markPending(NodeName peer, long peerFlags, int peerCreation) {
+            return Status.OK;
+        }
+
+        @Override
+        public boolean isPending(NodeName peer) {
+            return false;
+        }
+
+        @Override
+        public void awaitPreviousDown(NodeName peer, Duration timeout) {
+        }
+    };
+}
