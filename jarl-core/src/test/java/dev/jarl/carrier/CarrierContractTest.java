@@ -64,7 +64,9 @@ class CarrierContractTest {
     static Stream<CarrierFixture> carriers() throws IOException {
         return Stream.of(
                 CarrierFixture.resolvedOverTcp("tcp", r -> Carriers.tcp(TcpOptions.of(r).withBindAddress(CarrierFixture.LOOPBACK))),
-                CarrierFixture.uds());
+                CarrierFixture.uds(),
+                CarrierFixture.mem(),
+                CarrierFixture.resolved("udp", r -> Carriers.udp(UdpOptions.of(r).withBindAddress(CarrierFixture.LOOPBACK))));
     }
 
     static final NodeName SERVER = NodeName.parse("server@localhost");

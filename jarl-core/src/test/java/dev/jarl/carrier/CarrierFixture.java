@@ -69,6 +69,69 @@ public interface CarrierFixture extends AutoCloseable {
         return new Uds();
     }
 
+    /** The in-JVM carrier: every node of the fixture on one {@link MemNetwork}, which can cut connections. */
+    static CarrierFixture mem() {
+        return new Mem();
+    }
+
+    /** See {@link CarrierFixture#mem()}. */
+    final class Mem implements CarrierFixture {
+        private final MemNetwork network = new MemNetwork();
+        private final List<NodeName[]> pairs = new CopyOnWriteArrayList<>();
+        private final java.util.Map<NodeName, Carrier> dialers = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<Listener> dialerListeners = new CopyOnWriteArrayList<>();
+        private volatile NodeName listening;
+
+        Mem() {
+        }
+
+        @Override
+        public String name() {
+            return "mem";
+        }
+
+        @Override
+        public Carrier carrier(NodeName self) {
+            listening = self;
+            return network.carrier();
+        }
+
+        /** A mem carrier dials in its node's name, so a dialer listens first (once per name). */
+        @Override
+        public Carrier dialer(NodeName self, Listener server) throws IOException {
+            Carrier c = dialers.get(self);
+            if (c == null) {
+                c = network.carrier();
+                dialerListeners.add(c.listen(self));
+                dialers.put(self, c);
+            }
+            return c;
+        }
+
+        @Override
+        public Optional<Carrier> cuttableDialer(NodeName self, Listener server) throws IOException {
+            pairs.add(new NodeName[] {self, listening});
+            return Optional.of(dialer(self, server));
+        }
+
+        @Override
+        public void cut() {
+            pairs.forEach(p -> network.cut(p[0], p[1]));
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Listener l : dialerListeners) {
+                l.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "mem";
+        }
+    }
+
     /** A fixture whose cuttable dialers go through {@link Relay}s it keeps. */
     abstract class Relaying implements CarrierFixture {
         final List<Relay> relays = new CopyOnWriteArrayList<>();

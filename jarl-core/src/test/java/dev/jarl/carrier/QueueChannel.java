@@ -30,6 +30,7 @@ public final class QueueChannel implements DistChannel {
     public final AtomicInteger ticks = new AtomicInteger();
     final CountDownLatch closed = new CountDownLatch(1);
     volatile Thread inputHandler;
+    private final java.util.concurrent.atomic.AtomicBoolean feeding = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** An open channel with nothing queued. */
     public QueueChannel() {
@@ -103,13 +104,21 @@ public final class QueueChannel implements DistChannel {
 
     @Override
     public void putData(ByteBuffer packet) {
-        if (Thread.currentThread() != inputHandler) {
-            throw new IllegalStateException("putData from " + Thread.currentThread());
+        Thread handler = inputHandler;
+        if (handler != null && Thread.currentThread() != handler) {
+            throw new IllegalStateException("putData from " + Thread.currentThread() + " (expected: " + handler + ")");
         }
-        if (!packet.hasRemaining()) {
-            ticks.incrementAndGet();
+        if (!feeding.compareAndSet(false, true)) {
+            throw new IllegalStateException("putData from two threads at once");
         }
-        received.add(packet);
+        try {
+            if (!packet.hasRemaining()) {
+                ticks.incrementAndGet();
+            }
+            received.add(packet);
+        } finally {
+            feeding.set(false);
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carrier.TcpOptions;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
