@@ -2,7 +2,6 @@ package dev.jarl.handshake;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
@@ -259,8 +258,7 @@ public final class Handshake {
         if (e instanceof SocketTimeoutException) {
             return new HandshakeException(Reason.TIMEOUT, step + ": no message within the setup time" + from(peer), e);
         }
-        if (e instanceof ClosedByInterruptException
-                || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
+        if (Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException) {
             Thread.currentThread().interrupt();
             return new HandshakeException(Reason.SHUTDOWN, step + ": interrupted" + from(peer), e);
         }

@@ -35,4 +35,19 @@ class CookieTest {
         assertFalse(e.getMessage().contains("cret"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Cookie.of(""));
     }
+
+    @Test
+    void homeFileIsReadWithTrailingWhiteSpaceRemoved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
+        String saved = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            java.io.IOException missing = assertThrows(java.io.IOException.class, Cookie::fromHomeFile);
+            assertTrue(missing.getMessage().contains(".erlang.cookie"), missing.getMessage());
+            assertFalse(java.nio.file.Files.exists(home.resolve(".erlang.cookie")), "fromHomeFile created the file");
+            java.nio.file.Files.writeString(home.resolve(".erlang.cookie"), "HOMECOOKIE\n");
+            assertArrayEquals(Cookie.of("HOMECOOKIE").digest(42), Cookie.fromHomeFile().digest(42));
+        } finally {
+            System.setProperty("user.home", saved);
+        }
+    }
 }

@@ -242,6 +242,30 @@ class HandshakeInitiateTest {
     }
 
     @Test
+    void interruptingTheThreadCancelsTheAttempt() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
+        var result = CompletableFuture.supplyAsync(() -> {
+            worker.set(Thread.currentThread());
+            try {
+                CarrierConnection conn = carrier.connect(PEER, Duration.ofSeconds(3));
+                try {
+                    return Handshake.initiate(conn, config, PEER, new TestArbiter(Arbiter.Status.OK));
+                } finally {
+                    conn.close();
+                }
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, HandshakeLoopbackTest.VIRTUAL);
+        try (RawPeer raw = acceptName()) {
+            worker.get().interrupt();
+            HandshakeException e = failure(result);
+            assertReason(Reason.SHUTDOWN, e);
+            assertTrue(raw.closedByOtherSide());
+        }
+    }
+
+    @Test
     void aSilentAcceptorTimesOut() throws Exception {
         var result = initiating(config.withSetupTime(Duration.ofMillis(300)), PEER, new TestArbiter(Arbiter.Status.OK));
         try (RawPeer raw = acceptName()) {

@@ -133,6 +133,43 @@ class TcpCarrierTest {
     }
 
     @Test
+    void ticksDuringAStreamNeverLandInsideAPacket() throws Exception {
+        TcpConnection c = dial(TcpOptions.DEFAULT_MAX_PACKET_SIZE);
+        QueueChannel ch = up(c);
+        int count = 20_000;
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread ticker = Thread.ofVirtual().start(() -> {
+            while (!done.get()) {
+                c.tick();
+                Thread.onSpinWait();
+            }
+        });
+        Thread sender = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < count; i++) {
+                ch.send(ByteBuffer.allocate(4 + i % 300).putInt(0, i).array());
+            }
+        });
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw.getInputStream()));
+        int ticks = 0;
+        for (int i = 0; i < count; ) {
+            int length = in.readInt();
+            if (length == 0) {
+                ticks++;
+                continue;
+            }
+            assertEquals(4 + i % 300, length, "packet " + i);
+            byte[] body = in.readNBytes(length);
+            assertEquals(i, ByteBuffer.wrap(body).getInt(), "packet " + i);
+            i++;
+        }
+        done.set(true);
+        ticker.join();
+        sender.join();
+        int seenTicks = ticks;
+        waitFor(() -> c.stats().packetsSent() >= count + seenTicks);
+    }
+
+    @Test
     void largePacketsBothWays() throws Exception {
         TcpConnection c = dial(TcpOptions.DEFAULT_MAX_PACKET_SIZE);
         QueueChannel ch = up(c);
