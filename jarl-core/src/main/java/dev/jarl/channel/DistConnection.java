@@ -3,6 +3,7 @@ package dev.jarl.channel;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Set;
@@ -304,6 +305,34 @@ public final class DistConnection implements DistChannel {
             }
         }
         return true;
+    }
+
+    /**
+     * Waits until everything queued so far has been handed to the carrier and the carrier
+     * reports nothing pending, or {@code timeout} passes, or the connection goes down.
+     * Used before an orderly close so that the last signals (exits on node stop) leave.
+     *
+     * @return true when drained
+     */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!down.get()) {
+            boolean empty;
+            lock.lock();
+            try {
+                empty = queue.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            if (empty && carrier.stats().pendingBytes() == 0) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return false;
     }
 
     /** Packets (ticks included) this channel received so far. */

@@ -621,7 +621,17 @@ final class ConnectionTable implements DistConnection.Handler {
             }
         }
         attempts.forEach(Attempt::cancel);
-        for (DistConnection c : connections()) {
+        List<DistConnection> open = connections();
+        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        for (DistConnection c : open) {
+            try {
+                c.awaitDrained(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (DistConnection c : open) {
             c.close("node stopping");
         }
         for (Thread t : threads) {

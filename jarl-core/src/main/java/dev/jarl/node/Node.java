@@ -597,8 +597,9 @@ public final class Node implements AutoCloseable {
     // ------------------------------------------------------------------ close
 
     /**
-     * Stops the node: unregisters from EPMD, stops accepting, closes every connection and
-     * every mailbox. Idempotent.
+     * Stops the node: unregisters from EPMD, stops accepting, ends every process with reason
+     * {@code shutdown} (linked processes on other nodes get the exit signal), gives the
+     * connections up to half a second to send what is queued, and closes them. Idempotent.
      */
     @Override
     public void close() {
@@ -622,10 +623,10 @@ public final class Node implements AutoCloseable {
                 LOG.log(Level.DEBUG, "closing listener: {0}", e.getMessage());
             }
         }
-        table.close();
         for (LocalProcess p : processes.values()) {
             exit(p, "shutdown");
         }
+        table.close();
         Thread t = ticker;
         if (t != null) {
             t.interrupt();

@@ -157,4 +157,42 @@ class ErlInteropTest {
             assertTrue(jarl.nodes().isEmpty());
         }
     }
+
+    @Test
+    void linksFromErlangAreKeptAnsweredAndToldOfTheExit() throws Exception {
+        try (Node jarl = jarl("jarltest")) {
+            Mailbox box = jarl.createMailbox("jbox");
+            box.send("ebox", erlName, Tuple.of(Atom.of("pid"), box.self()));
+            try {
+                assertEquals("ok", erl.eval("process_flag(trap_exit, true), receive {pid, P} -> put(jp, P), "
+                        + "link(P), unlink(P), link(P), ok after 5000 -> timeout end"));
+                assertEquals("pong", erl.eval("net_adm:ping(" + q(jarl) + ")"));
+                box.close();
+                assertEquals("normal", erl.eval("P = get(jp), receive {'EXIT', P, R} -> R after 5000 -> timeout end"));
+                assertEquals("noproc", erl.eval("P = get(jp), link(P), receive {'EXIT', P, R} -> R after 5000 -> timeout end"));
+                assertTrue(jarl.nodes().contains(erlName));
+            } finally {
+                erl.eval("process_flag(trap_exit, false), erase(jp), ok");
+            }
+        }
+    }
+
+    @Test
+    void visibleJarlNodeAnswersRexAndSurvivesGlobal() throws Exception {
+        try (Node jarl = Node.start(NodeConfig.builder(Otp.uniqueName("vis") + "@" + Otp.shortHost()).cookie("jarltest")
+                .epmdPort(epmd.port()).hidden(false).build())) {
+            assertEquals("pong", erl.eval("net_adm:ping(" + q(jarl) + ")"));
+            assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
+            String expected = "[{" + jarl.name() + ",false}]";
+            String seen = "";
+            for (int i = 0; i < 50 && !seen.equals(expected); i++) {
+                seen = erl.eval("ets:lookup(persistent_term:get(rex_nodes_observer), " + q(jarl) + ")");
+                Thread.sleep(50);
+            }
+            assertEquals(expected, seen, "rex's features_request was not answered");
+            Thread.sleep(500);
+            assertTrue(jarl.nodes().contains(erlName));
+            assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
+        }
+    }
 }

@@ -1,0 +1,199 @@
+package dev.jarl.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.DistChannel;
+import dev.jarl.handshake.DistFlags;
+import dev.jarl.term.Atom;
+import dev.jarl.term.DecodeLimits;
+import dev.jarl.term.Etf;
+import dev.jarl.term.Int;
+import dev.jarl.term.NodeName;
+import dev.jarl.term.Pid;
+import dev.jarl.term.Term;
+import dev.jarl.term.Tuple;
+
+/** The channel against a fake carrier: dispatch, bad input, limits, ticks, encoding by flags. */
+@Timeout(10)
+class DistConnectionTest {
+
+    static final NodeName SELF = NodeName.parse("self@h");
+    static final NodeName PEER = NodeName.parse("peer@h");
+    static final Pid P = new Pid(Atom.of("peer@h"), 1, 0, 7);
+    static final Pid Q = new Pid(Atom.of("self@h"), 2, 0, 9);
+
+    /** Records what the channel asks of the carrier. */
+    static final class FakeCarrier implements CarrierConnection {
+        final AtomicInteger ticks = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+        volatile long in;
+        volatile long out;
+
+        @Override public void sendHandshake(byte[] message) { }
+        @Override public byte[] receiveHandshake(Duration timeout) { return new byte[0]; }
+        @Override public void preNodeup() { }
+        @Override public void postNodeup() { }
+        @Override public void handshakeComplete(DistChannel channel) { }
+        @Override public void tick() { ticks.incrementAndGet(); out++; }
+        @Override public CarrierStats stats() { return new CarrierStats(in, out, 0); }
+        @Override public String peerAddress() { return "fake"; }
+        @Override public void close() { closes.incrementAndGet(); }
+    }
+
+    static final class Recorder implements DistConnection.Handler {
+        final List<ControlMessage> got = new CopyOnWriteArrayList<>();
+        final List<String> downs = new CopyOnWriteArrayList<>();
+
+        @Override public void received(DistConnection c, ControlMessage m) { got.add(m); }
+        @Override public void down(DistConnection c, String reason) { downs.add(reason); }
+    }
+
+    final FakeCarrier carrier = new FakeCarrier();
+    final Recorder rec = new Recorder();
+
+    DistConnection conn(long flags, int max) {
+        return new DistConnection(new DistConnection.Params(SELF, PEER, 7, flags, true), carrier, rec, DecodeLimits.DEFAULT, max);
+    }
+
+    static byte[] pass(Term control, Term payload) {
+        byte[] c = Etf.encode(control);
+        byte[] p = payload == null ? new byte[0] : Etf.encode(payload);
+        byte[] out = new byte[1 + c.length + p.length];
+        out[0] = 112;
+        System.arraycopy(c, 0, out, 1, c.length);
+        System.arraycopy(p, 0, out, 1 + c.length, p.length);
+        return out;
+    }
+
+    @Test
+    void dispatchesInOrder() {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        for (int i = 0; i < 100; i++) {
+            c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(2), Atom.of(""), Q), Int.of(i))));
+        }
+        assertEquals(100, rec.got.size());
+        for (int i = 0; i < 100; i++) {
+            assertEquals(new ControlMessage.Send(Q, Int.of(i)), rec.got.get(i));
+        }
+        assertEquals(List.of(), rec.downs);
+    }
+
+    @Test
+    void unknownOperationIsDroppedAndTheConnectionStaysUp() {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(37), P, Q), null)));
+        c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(99)), null)));
+        c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(1), P, Q), null)));
+        assertEquals(List.of(new ControlMessage.Link(P, Q)), rec.got);
+        assertFalse(c.isDown());
+    }
+
+    @Test
+    void malformedInputClosesOnceWithAReason() {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        c.putData(ByteBuffer.wrap(new byte[] {112, (byte) 131, 104}));
+        assertTrue(c.isDown());
+        assertEquals(1, rec.downs.size());
+        assertTrue(rec.downs.get(0).startsWith("malformed input from peer@h"), rec.downs.get(0));
+        c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(1), P, Q), null)));
+        c.closed("later", null);
+        assertEquals(1, rec.downs.size());
+        assertEquals(List.of(), rec.got);
+        assertTrue(carrier.closes.get() >= 1);
+        assertFalse(c.send(new ControlMessage.Link(Q, P)));
+    }
+
+    @Test
+    void oversizedPacketCloses() {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 64);
+        c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(2), Atom.of(""), Q), dev.jarl.term.Binary.of(new byte[100]))));
+        assertTrue(c.isDown());
+        assertTrue(rec.downs.get(0).contains("(expected: at most 64)"), rec.downs.get(0));
+    }
+
+    @Test
+    void sendSenderOnlyWhenAgreed() throws Exception {
+        DistConnection with = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        with.sendMessage(Q, P, Atom.OK);
+        assertEquals(new ControlMessage.SendSender(Q, P, Atom.OK), DistPacket.decode(with.getData(), DecodeLimits.DEFAULT));
+        DistConnection without = conn(DistFlags.MANDATORY_25, 1 << 20);
+        without.sendMessage(Q, P, Atom.OK);
+        assertEquals(new ControlMessage.Send(P, Atom.OK), DistPacket.decode(without.getData(), DecodeLimits.DEFAULT));
+        without.send(new ControlMessage.PayloadExit2(Q, P, Atom.of("kill")));
+        assertEquals(new ControlMessage.Exit2(Q, P, Atom.of("kill")), DistPacket.decode(without.getData(), DecodeLimits.DEFAULT));
+        assertNull(without.getData());
+    }
+
+    @Test
+    void headerFormWhenFragmentsAgreed() {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED | DistFlags.FRAGMENTS, 1 << 20);
+        c.send(new ControlMessage.Link(Q, P));
+        ByteBuffer b = c.getData();
+        assertEquals(131, b.get(0) & 0xFF);
+        assertEquals(68, b.get(1));
+        assertEquals(0, b.get(2));
+    }
+
+    @Test
+    void awaitDataWakesOnSendAndOnClose() throws Exception {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        List<Boolean> results = new ArrayList<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                results.add(c.awaitData());
+                c.getData();
+                results.add(c.awaitData());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(50);
+        c.send(new ControlMessage.Link(Q, P));
+        Thread.sleep(50);
+        c.close("test");
+        t.join();
+        assertEquals(List.of(true, false), results);
+    }
+
+    @Test
+    void tickCheckTicksAndDeclaresDown() {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        assertTrue(c.tickCheck(4)); // first check: nothing
+        assertEquals(0, carrier.ticks.get());
+        for (int i = 1; i < 4; i++) {
+            assertTrue(c.tickCheck(4));
+        }
+        assertEquals(3, carrier.ticks.get());
+        assertFalse(c.tickCheck(4));
+        assertEquals(List.of("net_tick_timeout"), rec.downs);
+    }
+
+    @Test
+    void receivedTicksAreEchoedOnlyWhenSilent() {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        c.putData(ByteBuffer.allocate(0));
+        assertEquals(0, carrier.ticks.get());
+        c.putData(ByteBuffer.allocate(0));
+        assertEquals(1, carrier.ticks.get());
+        carrier.out += 5; // we wrote something
+        c.putData(ByteBuffer.allocate(0));
+        assertEquals(1, carrier.ticks.get());
+        assertEquals(3, c.packetsReceived());
+        assertEquals(List.of(), rec.got);
+    }
+}
