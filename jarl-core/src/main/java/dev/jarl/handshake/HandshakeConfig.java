@@ -12,7 +12,9 @@ import dev.jarl.term.NodeName;
  * ({@code this_node}, {@code this_flags}, {@code require_flags}, {@code this_creation},
  * {@code allowed}) plus {@code net_setuptime}.
  *
- * @param self          this node's name, sent in {@code send_name} and {@code send_challenge}
+ * @param self          this node's name, sent in {@code send_name} and {@code send_challenge};
+ *                      Latin-1 only, as OTP writes node names there with
+ *                      {@code atom_to_binary(Node, latin1)}
  * @param cookie        the shared secret (never logged)
  * @param offeredFlags  the flags this node offers; the agreed set is
  *                      {@code offeredFlags & peerFlags}
@@ -40,6 +42,13 @@ public record HandshakeConfig(NodeName self, Cookie cookie, long offeredFlags, l
         Objects.requireNonNull(allowed, "allowed");
         if (setupTime.isNegative() || setupTime.isZero()) {
             throw new IllegalArgumentException("setupTime: " + setupTime + " (expected: positive)");
+        }
+        String name = self.toString();
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) > 0xFF) {
+                throw new IllegalArgumentException("self: '" + name + "' has a character outside Latin-1 at index "
+                        + i + " (expected: Latin-1, as OTP sends node names in the handshake)");
+            }
         }
     }
 

@@ -143,6 +143,23 @@ class HandshakeInteropTest {
         }
     }
 
+    @Test
+    void erlsAllowListRefusesJarl() throws Exception {
+        try (ErlNode strict = ErlNode.start(Otp.uniqueName("hs_strict"), COOKIE, epmd.port())) {
+            strict.eval("net_kernel:allow(['nobody@nowhere'])");
+            NodeName self = jarlName("jarl_refused");
+            NodeName strictName = NodeName.parse(strict.name());
+            Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()));
+            try (CarrierConnection conn = carrier.connect(strictName, Duration.ofSeconds(5))) {
+                HandshakeException e = org.junit.jupiter.api.Assertions.assertThrows(HandshakeException.class,
+                        () -> Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of(COOKIE), 3), strictName,
+                                new TestArbiter(Arbiter.Status.OK)));
+                assertEquals(HandshakeException.Reason.NOT_ALLOWED, e.reason(), e.getMessage());
+                assertTrue(e.getMessage().contains(strictName.toString()), e.getMessage());
+            }
+        }
+    }
+
     static CompletableFuture<HandshakeResult> acceptOne(Listener listener, HandshakeConfig config, Arbiter arbiter) {
         return CompletableFuture.supplyAsync(() -> {
             CarrierConnection conn = null;
