@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -569,19 +570,28 @@ public final class Node implements AutoCloseable {
         logOnce("global", "global_name_server: ignoring {0}; Jarl does not take part in global", message);
     }
 
+    /**
+     * One check of every connection per tick interval ({@link dev.jarl.channel.TickPolicy}).
+     * The schedule follows {@link NodeConfig#clock()}; a wait is never longer than one
+     * interval, so a clock that jumps cannot stall the ticker, and a late wake-up does not
+     * fire a burst of checks.
+     */
     private void startTicker() {
-        Duration interval = config.tickInterval();
+        long interval = Math.max(1, config.tickInterval().toMillis());
         int intensity = config.tickIntensity();
+        InstantSource clock = config.clock();
         Thread t = Thread.ofVirtual().name("jarl-ticker-" + name).start(() -> {
-            long next = System.nanoTime();
+            long next = clock.millis();
             try {
                 while (!closed.get()) {
-                    next += interval.toNanos();
-                    long wait = next - System.nanoTime();
+                    next += interval;
+                    long wait = next - clock.millis();
+                    if (wait > interval || wait < -interval) {
+                        next = clock.millis() + interval;
+                        wait = interval;
+                    }
                     if (wait > 0) {
-                        Thread.sleep(Duration.ofNanos(wait));
-                    } else {
-                        next = System.nanoTime();
+                        Thread.sleep(wait);
                     }
                     for (DistConnection c : table.connections()) {
                         c.tickCheck(intensity);

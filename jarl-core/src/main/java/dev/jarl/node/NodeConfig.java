@@ -45,7 +45,7 @@ import dev.jarl.term.NodeName;
  *                       visible node)
  * @param requiredFlags  flags a peer must offer
  * @param allowed        which nodes may connect ({@code net_kernel:allow/1}); all by default
- * @param clock          the clock for timers and time stamps
+ * @param clock          the clock the tick schedule follows (the system clock by default)
  */
 public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
                          int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,

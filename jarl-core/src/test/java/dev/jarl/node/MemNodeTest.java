@@ -256,4 +256,74 @@ class MemNodeTest {
         assertTrue(down.await(5, TimeUnit.SECONDS));
         assertEquals(List.of(), a.nodes());
     }
+
+    @Test
+    void threeNodesRelayInOrder() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Node c = node("c");
+        Mailbox relay = b.createMailbox("relay");
+        Mailbox sink = c.createMailbox("sink");
+        Mailbox src = a.createMailbox();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    relay.send("sink", c.name(), relay.receive());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        for (int i = 0; i < 1000; i++) {
+            src.send("relay", b.name(), Int.of(i));
+        }
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(Int.of(i), sink.receive(Duration.ofSeconds(5)).orElseThrow());
+        }
+        t.join();
+        assertEquals(List.of(b.name()), a.nodes());
+        assertEquals(2, b.nodes().size());
+        assertEquals(List.of(b.name()), c.nodes());
+    }
+
+    @Test
+    void cutConnectionGoesDownOnceAndTheNextSendReconnects() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Mailbox src = a.createMailbox();
+        Mailbox dst = b.createMailbox("dst");
+        List<String> downs = new CopyOnWriteArrayList<>();
+        CountDownLatch down = new CountDownLatch(1);
+        a.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeDown(NodeName n, String reason) {
+                downs.add(reason);
+                down.countDown();
+            }
+        });
+        src.send("dst", b.name(), Int.of(1));
+        assertEquals(Int.of(1), dst.receive(Duration.ofSeconds(5)).orElseThrow());
+        net.cut(a.name(), b.name());
+        assertTrue(down.await(5, TimeUnit.SECONDS));
+        Thread.sleep(100);
+        assertEquals(1, downs.size(), downs.toString());
+        src.send("dst", b.name(), Int.of(2));
+        assertEquals(Int.of(2), dst.receive(Duration.ofSeconds(5)).orElseThrow());
+    }
+
+    @Test
+    void delayedNetworkKeepsOrder() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        net.delay(Duration.ofMillis(20));
+        Mailbox src = a.createMailbox();
+        Mailbox dst = b.createMailbox("dst");
+        for (int i = 0; i < 200; i++) {
+            src.send("dst", b.name(), Int.of(i));
+        }
+        for (int i = 0; i < 200; i++) {
+            assertEquals(Int.of(i), dst.receive(Duration.ofSeconds(5)).orElseThrow());
+        }
+        net.delay(Duration.ZERO);
+    }
 }

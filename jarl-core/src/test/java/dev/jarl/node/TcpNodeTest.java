@@ -1,0 +1,105 @@
+package dev.jarl.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.term.Atom;
+import dev.jarl.term.Int;
+import dev.jarl.term.NodeName;
+import dev.jarl.term.Pid;
+import dev.jarl.term.Tuple;
+import dev.jarl.testing.Otp;
+
+/**
+ * Jarl to Jarl over TCP with the embedded EPMD (started by the first node because none answers
+ * on the port): ping, sends both ways, simultaneous connects.
+ */
+@Timeout(60)
+class TcpNodeTest {
+
+    private static Node start(int epmdPort) throws Exception {
+        return Node.start(NodeConfig.builder(Otp.uniqueName("tcp") + "@" + Otp.shortHost()).cookie("c")
+                .epmdPort(epmdPort).build());
+    }
+
+    @Test
+    void pingSendAndSimultaneousConnects() throws Exception {
+        int epmdPort = Otp.freePort();
+        try (Node a = start(epmdPort)) {
+            try (Node b = start(epmdPort);
+                 Mailbox ra = a.createMailbox("r");
+                 Mailbox rb = b.createMailbox("r")) {
+                assertTrue(a.ping(b.name(), Duration.ofSeconds(5)));
+                assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
+                ra.send("r", b.name(), Tuple.of(ra.self(), Atom.of("hi")));
+                Tuple t = (Tuple) rb.receive(Duration.ofSeconds(5)).orElseThrow();
+                rb.send((Pid) t.get(0), Atom.of("ho"));
+                assertEquals(Atom.of("ho"), ra.receive(Duration.ofSeconds(5)).orElseThrow());
+
+                AtomicInteger upsA = new AtomicInteger();
+                AtomicInteger upsB = new AtomicInteger();
+                a.addNodeListener(new NodeListener() {
+                    @Override
+                    public void nodeUp(NodeName n) {
+                        upsA.incrementAndGet();
+                    }
+                });
+                b.addNodeListener(new NodeListener() {
+                    @Override
+                    public void nodeUp(NodeName n) {
+                        upsB.incrementAndGet();
+                    }
+                });
+                for (int round = 1; round <= 10; round++) {
+                    a.disconnect(b.name());
+                    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    while ((!a.nodes().isEmpty() || !b.nodes().isEmpty()) && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    assertTrue(a.nodes().isEmpty() && b.nodes().isEmpty(), "round " + round);
+                    CountDownLatch go = new CountDownLatch(1);
+                    int r = round;
+                    Thread ta = Thread.ofVirtual().start(() -> {
+                        awaitQuietly(go);
+                        for (int i = 0; i < 50; i++) {
+                            ra.send("r", b.name(), Tuple.of(Int.of(r), Int.of(i)));
+                        }
+                    });
+                    Thread tb = Thread.ofVirtual().start(() -> {
+                        awaitQuietly(go);
+                        for (int i = 0; i < 50; i++) {
+                            rb.send("r", a.name(), Tuple.of(Int.of(r), Int.of(i)));
+                        }
+                    });
+                    go.countDown();
+                    ta.join();
+                    tb.join();
+                    for (int i = 0; i < 50; i++) {
+                        assertEquals(Tuple.of(Int.of(r), Int.of(i)), rb.receive(Duration.ofSeconds(10)).orElseThrow());
+                        assertEquals(Tuple.of(Int.of(r), Int.of(i)), ra.receive(Duration.ofSeconds(10)).orElseThrow());
+                    }
+                    assertEquals(List.of(b.name()), a.nodes());
+                    assertEquals(List.of(a.name()), b.nodes());
+                    assertEquals(round, upsA.get(), "nodeups on a");
+                    assertEquals(round, upsB.get(), "nodeups on b");
+                }
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch l) {
+        try {
+            l.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
