@@ -345,6 +345,11 @@ final class ConnectionTable implements DistConnection.Handler {
         }
     }
 
+    /** A fresh incoming attempt's arbiter, as the acceptor makes one (for tests of the decisions). */
+    Arbiter incomingArbiter() {
+        return new IncomingArbiter(new Attempt(false, null));
+    }
+
     /** The arbiter of an incoming attempt: OTP's {@code accept_pending} and {@code wait_pending}. */
     private final class IncomingArbiter implements Arbiter {
         private final Attempt attempt;

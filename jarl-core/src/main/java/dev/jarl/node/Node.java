@@ -196,6 +196,10 @@ public final class Node implements AutoCloseable {
         return config;
     }
 
+    ConnectionTable table() {
+        return table;
+    }
+
     /** The nodes this node has a connection to now. */
     public List<NodeName> nodes() {
         return table.nodes();
