@@ -71,6 +71,9 @@ abstract class Endpoint {
                 dispatch(Datagram.decode(buffer), from);
             } catch (MalformedDatagramException e) {
                 drop(from, e.getMessage());
+            } catch (RuntimeException e) {
+                // A bug must not take every connection of the socket down with this thread.
+                LOG.log(Level.WARNING, "udp " + local + ": datagram from " + from + " failed", e);
             }
         }
     }

@@ -887,15 +887,16 @@ final class UdpConnection implements CarrierConnection {
     private void deliver(List<ByteBuffer> chunks) {
         List<ByteBuffer> packets = new ArrayList<>();
         String error = null;
+        Throwable cause = null;
         inputLock.lock();
         try {
-            for (ByteBuffer chunk : chunks) {
-                reader.feed(chunk, packets);
+            try {
+                for (ByteBuffer chunk : chunks) {
+                    reader.feed(chunk, packets);
+                }
+            } catch (IllegalArgumentException e) {
+                error = e.getMessage() + " from " + peerText;
             }
-        } catch (IllegalArgumentException e) {
-            error = e.getMessage();
-        }
-        try {
             DistChannel ch = channel;
             for (ByteBuffer p : packets) {
                 packetsIn.incrementAndGet();
@@ -909,14 +910,17 @@ final class UdpConnection implements CarrierConnection {
                 inboxReady.signalAll();
                 if (inbox.size() > MAX_INBOX) {
                     error = "packets before the handshake completed: " + inbox.size() + " (expected: at most "
-                            + MAX_INBOX + ")";
+                            + MAX_INBOX + ") from " + peerText;
                 }
             }
+        } catch (RuntimeException e) {
+            error = "input failed: " + e;
+            cause = e;
         } finally {
             inputLock.unlock();
         }
         if (error != null) {
-            fail(error + " from " + peerText, null, true);
+            fail(error, cause, true);
         }
     }
 

@@ -29,6 +29,8 @@ final class TestChannel implements DistChannel {
     final AtomicLong ticks = new AtomicLong();
     final List<String> closedReasons = new CopyOnWriteArrayList<>();
     final CountDownLatch closed = new CountDownLatch(1);
+    /** Makes {@link #putData} throw, as a channel that refuses its input would. */
+    volatile boolean refuseInput;
 
     void send(byte[] packet) {
         lock.lock();
@@ -95,6 +97,9 @@ final class TestChannel implements DistChannel {
 
     @Override
     public void putData(ByteBuffer packet) {
+        if (refuseInput) {
+            throw new IllegalStateException("input refused");
+        }
         if (!packet.hasRemaining()) {
             ticks.incrementAndGet();
         } else {

@@ -180,6 +180,20 @@ class UdpCarrierTest {
     }
 
     @Test
+    void aChannelThatRefusesInputFailsOnlyItsConnection() throws Exception {
+        try (UdpPair p = UdpPair.open(UdpPair.options())) {
+            p.chB.refuseInput = true;
+            p.chA.send(new byte[] {1});
+            assertTrue(p.chB.awaitClosed(5000));
+            assertEquals("input failed: java.lang.IllegalStateException: input refused", p.chB.closedReasons.get(0));
+            assertTrue(p.chA.awaitClosed(5000), "the peer is told");
+            try (UdpConnection again = (UdpConnection) p.carrierA.connect(UdpPair.B, Duration.ofSeconds(5))) {
+                assertFalse(again.isClosed(), "the listener still answers");
+            }
+        }
+    }
+
+    @Test
     void hostileDatagramsAreDroppedAndTheConnectionGoesOn() throws Exception {
         try (UdpPair p = UdpPair.open(UdpPair.options());
              DatagramChannel raw = DatagramChannel.open()) {
