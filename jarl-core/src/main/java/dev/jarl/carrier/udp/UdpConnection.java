@@ -11,6 +11,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -65,6 +67,8 @@ final class UdpConnection implements CarrierConnection {
     static final int BATCH = 32;
     /** How many times a close is sent before giving up on its acknowledgement. */
     static final int CLOSE_ATTEMPTS = 3;
+    /** How long {@link #close()} waits for the first close datagram to leave. */
+    static final long CLOSE_WAIT_MS = 200;
     /** Largest handshake message (the TCP carrier's 2-byte frame limit). */
     static final int MAX_HANDSHAKE = 0xFFFF;
     /** Most packets held for the handshake before the node takes the channel. */
@@ -988,18 +992,32 @@ final class UdpConnection implements CarrierConnection {
             out.interrupt();
         }
         if (tellPeer) {
-            Thread.ofVirtual().name("jarl-udp-" + peerText + "-close").start(() -> sendClose(reason));
+            // The close goes out from a thread of its own, which nobody interrupts (an interrupt
+            // inside a send would close the socket); the caller waits briefly for the first
+            // one, so that a process which exits right after close() still tells its peer.
+            CountDownLatch first = new CountDownLatch(1);
+            Thread.ofVirtual().name("jarl-udp-" + peerText + "-close").start(() -> sendClose(reason, first));
+            boolean interrupted = false;
+            try {
+                first.await(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         } else {
             endpoint.forget(this);
         }
         report();
     }
 
-    private void sendClose(String reason) {
+    private void sendClose(String reason, CountDownLatch first) {
         ByteBuffer scratch = ByteBuffer.allocate(Datagram.HEADER + 2 + Datagram.MAX_REASON * 4);
         try {
             for (int i = 0; i < CLOSE_ATTEMPTS; i++) {
                 endpoint.send(new Close(peerId, reason), peer, scratch);
+                first.countDown();
                 lock.lock();
                 try {
                     long wait = rtt.rto();
@@ -1018,6 +1036,7 @@ final class UdpConnection implements CarrierConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            first.countDown();
             endpoint.forget(this);
         }
     }
