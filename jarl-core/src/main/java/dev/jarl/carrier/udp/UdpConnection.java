@@ -204,22 +204,23 @@ final class UdpConnection implements CarrierConnection {
             lock.lock();
             try {
                 long wait = interval;
-                while (!established && failure == null && !resend) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new SocketTimeoutException("no answer from " + peerText + " within " + timeout);
-                    }
-                    long before = System.nanoTime();
-                    changed.awaitNanos(Math.min(wait, left));
-                    wait -= System.nanoTime() - before;
+                while (!resend && !established && failure == null) {
                     if (retryReceived) {
-                        retryReceived = false;
                         resend = true;
                     } else if (wait <= 0) {
                         interval = Math.min(interval * 2, RttEstimator.MAX_RTO);
                         resend = true;
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new SocketTimeoutException("no answer from " + peerText + " within " + timeout);
+                        }
+                        long before = System.nanoTime();
+                        changed.awaitNanos(Math.min(wait, left));
+                        wait -= System.nanoTime() - before;
                     }
                 }
+                retryReceived = false;
                 if (failure != null) {
                     throw new IOException(failure.reason(), failure.cause());
                 }
