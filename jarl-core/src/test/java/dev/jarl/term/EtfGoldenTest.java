@@ -112,11 +112,55 @@ class EtfGoldenTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    /**
+     * OTP 26 and later write every port as V4_PORT_EXT (tag 120), where OTP 25 writes
+     * NEW_PORT_EXT (89) when the id fits in 32 bits. Jarl writes what OTP 25 writes, which every
+     * release decodes; against a newer release such terms are compared by value, not bytes.
+     */
+    private static boolean releaseWritesPortsDifferently(Term t) {
+        return Integer.parseInt(dev.jarl.testing.Otp.release()) >= 26 && containsPort(t);
+    }
+
+    /**
+     * Iterative, as the vectors nest far deeper than the Java stack allows, and visiting each
+     * shared subterm once, as some vectors share subterms so widely that walking every path
+     * would never end.
+     */
+    private static boolean containsPort(Term root) {
+        java.util.ArrayDeque<Term> todo = new java.util.ArrayDeque<>();
+        java.util.Set<Term> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Term next = todo.pop();
+            if (!seen.add(next)) {
+                continue;
+            }
+            switch (next) {
+                case Port p -> {
+                    return true;
+                }
+                case Tuple tuple -> tuple.elements().forEach(todo::push);
+                case TermList list -> {
+                    list.elements().forEach(todo::push);
+                    todo.push(list.tail());
+                }
+                case TermMap map -> map.entries().forEach(e -> {
+                    todo.push(e.getKey());
+                    todo.push(e.getValue());
+                });
+                case Fun fun -> fun.freeVars().forEach(todo::push);
+                default -> {
+                }
+            }
+        }
+        return false;
+    }
+
     @Test
     void jarlReencodesOtpBytesExactly() {
         List<String> failures = new ArrayList<>();
         for (Row row : ROWS.values()) {
-            if (!row.c().canonical()) {
+            if (!row.c().canonical() || releaseWritesPortsDifferently(Etf.decode(row.minor2()))) {
                 continue;
             }
             byte[] again = Etf.encode(Etf.decode(row.minor2()));
@@ -134,7 +178,7 @@ class EtfGoldenTest {
         List<String> failures = new ArrayList<>();
         for (Row row : ROWS.values()) {
             Term want = row.c().expected();
-            if (want == null || want.toString().contains("#{")) {
+            if (want == null || want.toString().contains("#{") || releaseWritesPortsDifferently(want)) {
                 continue;
             }
             if (!java.util.Arrays.equals(row.minor2(), Etf.encode(want))) {

@@ -148,8 +148,8 @@ public final class ErlNode implements AutoCloseable {
     }
 
     /**
-     * Compiles the control module once per JVM with the release under test (inside its
-     * chroot when there is one) and returns the code path as erl sees it.
+     * Compiles the control module once per JVM with the release under test and returns its
+     * code path.
      */
     private static String controlModule() {
         Path dir = ctlDir;
@@ -157,9 +157,7 @@ public final class ErlNode implements AutoCloseable {
             synchronized (ErlNode.class) {
                 if (ctlDir == null) {
                     try {
-                        Path root = Otp.root();
-                        Path d = root == null ? Files.createTempDirectory("jarl-test-ctl")
-                                : Files.createTempDirectory(Files.createDirectories(root.resolve("tmp")), "jarl-test-ctl");
+                        Path d = Files.createTempDirectory(Path.of("/tmp"), "jarl-test-ctl");
                         d.toFile().deleteOnExit();
                         Path src = d.resolve("jarl_test_ctl.erl");
                         Files.writeString(src, CONTROL_MODULE);
@@ -179,17 +177,16 @@ public final class ErlNode implements AutoCloseable {
         return inside(dir);
     }
 
-    /** A host path as erl of the release under test sees it (relative to its chroot). */
+    /**
+     * A host path as erl of the release under test sees it: the same path, which must lie
+     * under {@code /tmp} when the release runs from another tree (see {@link Otp#command}).
+     */
     public static String inside(Path hostPath) {
-        Path root = Otp.root();
-        if (root == null) {
-            return hostPath.toString();
-        }
         Path abs = hostPath.toAbsolutePath().normalize();
-        if (!abs.startsWith(root)) {
-            throw new IllegalArgumentException(hostPath + " is outside the OTP root " + root);
+        if (Otp.root() != null && !abs.startsWith("/tmp")) {
+            throw new IllegalArgumentException(hostPath + " is not under /tmp, so erl in " + Otp.root() + " cannot see it");
         }
-        return "/" + root.relativize(abs);
+        return abs.toString();
     }
 
     private static final String CONTROL_MODULE = """

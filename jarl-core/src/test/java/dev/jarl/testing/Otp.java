@@ -53,8 +53,14 @@ public final class Otp {
     }
 
     /**
-     * The command that runs {@code tool} of the release under test: the tool itself, or
-     * {@code chroot ROOT /usr/bin/TOOL}. {@code epmd} always comes from the machine.
+     * The command that runs {@code tool} of the release under test: the tool itself, or,
+     * with a root set, the tool inside that tree. {@code epmd} always comes from the machine.
+     *
+     * <p>Inside the tree, {@code /tmp} is the machine's {@code /tmp} (bind-mounted in a
+     * private mount namespace that ends with the process, so nothing is left mounted) and the
+     * working directory is kept when it lies under {@code /tmp}: files a test creates under
+     * {@code /tmp} (JUnit's {@code @TempDir}, sockets, certificates) have the same path for
+     * Java and for erl. Needs root, as the OTP matrix in CI has.
      */
     public static List<String> command(String tool) {
         Path root = root();
@@ -62,7 +68,10 @@ public final class Otp {
             return new ArrayList<>(List.of(require(tool).toString()));
         }
         require(tool);
-        return new ArrayList<>(List.of("chroot", root.toString(), "/usr/bin/" + tool));
+        String script = "R=$1; T=$2; shift 2; mount --bind /tmp \"$R/tmp\" || exit 97; "
+                + "exec chroot \"$R\" /bin/sh -c 'cd \"$1\" 2>/dev/null || cd /; shift; exec \"$@\"' sh \"$PWD\" \"/usr/bin/$T\" \"$@\"";
+        return new ArrayList<>(List.of("unshare", "--mount", "--", "/bin/sh", "-c", script, "jarl-otp",
+                root.toString(), tool));
     }
 
     /** The OTP release under test, e.g. {@code "25"}; asked once of erl itself. */
