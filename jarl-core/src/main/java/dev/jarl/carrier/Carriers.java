@@ -1,6 +1,7 @@
 package dev.jarl.carrier;
 
 import dev.jarl.carrier.tcp.TcpCarrier;
+import dev.jarl.carrier.tls.TlsCarrier;
 import dev.jarl.carrier.udp.UdpCarrier;
 import dev.jarl.carrier.uds.UdsCarrier;
 
@@ -40,5 +41,16 @@ public final class Carriers {
      */
     public static Carrier uds(UdsOptions options) {
         return new UdsCarrier(options);
+    }
+
+    /**
+     * The TLS carrier, compatible with OTP's {@code inet_tls_dist}: TCP with EPMD, TLS from
+     * the first byte, the distribution handshake and packets inside it with 4-byte lengths.
+     *
+     * @throws IllegalArgumentException when a certificate or key file cannot be used; the
+     *                                  message names the file
+     */
+    public static Carrier tls(TlsOptions options) {
+        return new TlsCarrier(options);
     }
 }

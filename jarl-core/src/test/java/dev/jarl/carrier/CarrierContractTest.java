@@ -26,7 +26,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.jarl.handshake.Arbiter;
+import dev.jarl.carrier.tls.TlsTestCerts;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
@@ -66,6 +66,7 @@ class CarrierContractTest {
                 CarrierFixture.resolvedOverTcp("tcp", r -> Carriers.tcp(TcpOptions.of(r).withBindAddress(CarrierFixture.LOOPBACK))),
                 CarrierFixture.uds(),
                 CarrierFixture.mem(),
+                CarrierFixture.resolvedOverTcp("tls", r -> Carriers.tls(TlsTestCerts.shared().options(r))),
                 CarrierFixture.resolved("udp", r -> Carriers.udp(UdpOptions.of(r).withBindAddress(CarrierFixture.LOOPBACK))));
     }
 
@@ -106,11 +107,11 @@ class CarrierContractTest {
         CompletableFuture<HandshakeResult> serverSide = CompletableFuture.supplyAsync(() -> call(() -> {
             CarrierConnection c = listener.accept();
             accepted.complete(c);
-            return Handshake.accept(c, serverConfig, ARBITER);
+            return Handshake.accept(c, serverConfig, CarrierFixture.ARBITER);
         }), VIRTUAL);
         CarrierConnection client = dialer.connect(SERVER, TIMEOUT);
         toClose.add(client);
-        HandshakeResult clientResult = Handshake.initiate(client, clientConfig, SERVER, ARBITER);
+        HandshakeResult clientResult = Handshake.initiate(client, clientConfig, SERVER, CarrierFixture.ARBITER);
         HandshakeResult serverResult = serverSide.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         CarrierConnection server = accepted.get();
         toClose.add(server);
@@ -355,21 +356,4 @@ class CarrierContractTest {
             throw new CompletionException(e);
         }
     }
-
-    /** Accepts every peer, as a node with no other connections would. */
-    static final Arbiter ARBITER = new Arbiter() {
-        @Override
-        public Status markPending(NodeName peer, long peerFlags, int peerCreation) {
-            return Status.OK;
-        }
-
-        @Override
-        public boolean isPending(NodeName peer) {
-            return false;
-        }
-
-        @Override
-        public void awaitPreviousDown(NodeName peer, Duration timeout) {
-        }
-    };
 }

@@ -6,11 +6,13 @@ import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import dev.jarl.handshake.Arbiter;
 import dev.jarl.term.NodeName;
 
 /**
@@ -22,6 +24,23 @@ public interface CarrierFixture extends AutoCloseable {
 
     /** The loopback address every fixture listens on. */
     InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    /** Accepts every peer, as a node with no other connections would. */
+    Arbiter ARBITER = new Arbiter() {
+        @Override
+        public Status markPending(NodeName peer, long peerFlags, int peerCreation) {
+            return Status.OK;
+        }
+
+        @Override
+        public boolean isPending(NodeName peer) {
+            return false;
+        }
+
+        @Override
+        public void awaitPreviousDown(NodeName peer, Duration timeout) {
+        }
+    };
 
     /** The carrier's name, shown in test names. */
     String name();

@@ -1,0 +1,283 @@
+package dev.jarl.carrier.tls;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.jarl.carrier.AddressResolver;
+import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.CarrierFixture;
+import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carrier.TlsOptions;
+import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.Handshake;
+import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.HandshakeException;
+import dev.jarl.term.NodeName;
+
+/**
+ * The TLS carrier's trust decisions and bad input, Jarl to Jarl: peers that never finish the
+ * TLS handshake or do not speak TLS, certificates that do not verify, mutual authentication,
+ * the PEM key forms, and the cookie still checked inside TLS. The contract suite covers the
+ * data path; {@code TlsInteropTest} covers OTP.
+ */
+class TlsCarrierTest {
+
+    static final NodeName SERVER = NodeName.parse("server@localhost");
+    static final NodeName CLIENT = NodeName.parse("client@localhost");
+
+    final TlsTestCerts certs = TlsTestCerts.shared();
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    TlsOptions options(String name, AddressResolver resolver) {
+        return TlsOptions.of(TcpOptions.of(resolver).withBindAddress(CarrierFixture.LOOPBACK),
+                certs.file(name + ".pem"), certs.file(name + ".key"), certs.file("ca.pem"));
+    }
+
+    Listener listen(TlsOptions options) throws IOException {
+        Listener l = Carriers.tls(options).listen(SERVER);
+        toClose.add(l);
+        return l;
+    }
+
+    static AddressResolver at(int port) {
+        return AddressResolver.fixed(new InetSocketAddress(CarrierFixture.LOOPBACK, port));
+    }
+
+    static AddressResolver at(Listener l) {
+        return at(l.port().orElseThrow());
+    }
+
+    /** In the background: accept one connection and wait for its first handshake frame. */
+    CompletableFuture<byte[]> serverReceives(Listener listener, Duration timeout) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                CarrierConnection c = listener.accept();
+                toClose.add(c);
+                f.complete(c.receiveHandshake(timeout));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    static Throwable failure(CompletableFuture<?> f) throws Exception {
+        try {
+            f.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected a failure, got " + f.get());
+    }
+
+    /** Connects and sends one handshake frame that the server side reads. */
+    void roundTrip(Listener listener, Carrier dialer) throws Exception {
+        CompletableFuture<byte[]> got = serverReceives(listener, Duration.ofSeconds(10));
+        CarrierConnection c = dialer.connect(SERVER, Duration.ofSeconds(10));
+        toClose.add(c);
+        c.sendHandshake(new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, got.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aClientThatNeverStartsTlsTimesOutAndTheListenerGoesOn() throws Exception {
+        Listener listener = listen(options("node", at(0)));
+        CompletableFuture<byte[]> first = serverReceives(listener, Duration.ofMillis(500));
+        try (Socket silent = new Socket(CarrierFixture.LOOPBACK, listener.port().orElseThrow())) {
+            assertTrue(silent.isConnected());
+            Throwable t = failure(first);
+            assertTrue(t instanceof SocketTimeoutException, t.toString());
+            assertTrue(t.getMessage().contains("tls handshake with 127.0.0.1:") && t.getMessage().contains("not finished within"),
+                    t.getMessage());
+        }
+        roundTrip(listener, Carriers.tls(options("node", at(listener))));
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOut() throws Exception {
+        try (ServerSocket mute = new ServerSocket(0, 1, CarrierFixture.LOOPBACK)) {
+            Carrier c = Carriers.tls(options("node", at(mute.getLocalPort())));
+            long start = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> c.connect(SERVER, Duration.ofMillis(700)));
+            long took = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.getMessage().contains("not finished within"), e.getMessage());
+            assertTrue(took < 5000, took + " ms");
+        }
+    }
+
+    @Test
+    void aServerCertificateFromAnotherCaIsRefused() throws Exception {
+        Listener listener = listen(options("rogue", at(0)));
+        CompletableFuture<byte[]> server = serverReceives(listener, Duration.ofSeconds(10));
+        IOException e = assertThrows(IOException.class,
+                () -> Carriers.tls(options("node", at(listener))).connect(SERVER, Duration.ofSeconds(10)));
+        assertTrue(e.getMessage().startsWith("tls connect to server@localhost at ") && e.getMessage().contains("not trusted"),
+                e.getMessage());
+        assertTrue(failure(server) instanceof IOException);
+    }
+
+    /**
+     * With mutual authentication, a client whose certificate comes from another CA is refused
+     * (the JDK client does not even offer a certificate the server's CA list does not cover).
+     */
+    @Test
+    void aClientCertificateFromAnotherCaIsRefused() throws Exception {
+        Listener listener = listen(options("node", at(0)).withMutualAuth(true));
+        CompletableFuture<byte[]> server = serverReceives(listener, Duration.ofSeconds(10));
+        Carrier rogue = Carriers.tls(options("rogue", at(listener)).withVerify(TlsOptions.Verify.NONE));
+        try {
+            CarrierConnection c = rogue.connect(SERVER, Duration.ofSeconds(10));
+            toClose.add(c);
+            c.sendHandshake(new byte[] {1});
+        } catch (IOException e) {
+            // TLS 1.3 may report the server's refusal to the client only on its next read
+        }
+        Throwable t = failure(server);
+        assertTrue(t instanceof IOException && t.getMessage().startsWith("tls handshake with"), t.toString());
+    }
+
+    @Test
+    void aServerCertificateForAnotherHostIsRefusedUnlessTheCheckIsOff() throws Exception {
+        Listener listener = listen(options("wronghost", at(0)));
+        serverReceives(listener, Duration.ofSeconds(10));
+        IOException e = assertThrows(IOException.class,
+                () -> Carriers.tls(options("node", at(listener))).connect(SERVER, Duration.ofSeconds(10)));
+        assertTrue(e.getMessage().contains("does not name the peer's host"), e.getMessage());
+        roundTrip(listener, Carriers.tls(options("node", at(listener)).withHostnameCheck(false)));
+    }
+
+    @Test
+    void verifyNoneAcceptsAnyServer() throws Exception {
+        Listener listener = listen(options("rogue", at(0)).withVerify(TlsOptions.Verify.NONE));
+        roundTrip(listener, Carriers.tls(options("node", at(listener)).withVerify(TlsOptions.Verify.NONE)));
+    }
+
+    @Test
+    void mutualAuthenticationRefusesAClientWithoutACertificate() throws Exception {
+        Listener listener = listen(options("node", at(0)).withMutualAuth(true));
+        CompletableFuture<byte[]> server = serverReceives(listener, Duration.ofSeconds(10));
+        TlsOptions anonymous = new TlsOptions(TcpOptions.of(at(listener)), null, null, certs.file("ca.pem"),
+                TlsOptions.Verify.PEER, false, true, TlsOptions.DEFAULT_PROTOCOLS);
+        try {
+            CarrierConnection c = Carriers.tls(anonymous).connect(SERVER, Duration.ofSeconds(10));
+            toClose.add(c);
+            c.sendHandshake(new byte[] {1});
+        } catch (IOException e) {
+            // TLS 1.3 may report the refusal to the client only on its next read
+        }
+        Throwable t = failure(server);
+        assertTrue(t instanceof IOException && t.getMessage().startsWith("tls handshake with"), t.toString());
+        roundTrip(listener, Carriers.tls(options("node", at(listener))));
+    }
+
+    @Test
+    void aPeerThatIsNotTlsIsOneClearError() throws Exception {
+        Listener listener = listen(options("node", at(0)));
+        CompletableFuture<byte[]> server = serverReceives(listener, Duration.ofSeconds(10));
+        try (Socket plain = new Socket(CarrierFixture.LOOPBACK, listener.port().orElseThrow())) {
+            OutputStream out = plain.getOutputStream();
+            out.write(new byte[] {0, 15, 'N', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            out.flush();
+            Throwable t = failure(server);
+            assertTrue(t.getMessage().contains("does not speak TLS"), t.getMessage());
+        }
+        try (ServerSocket plainServer = new ServerSocket(0, 1, CarrierFixture.LOOPBACK)) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = plainServer.accept()) {
+                    s.getOutputStream().write("HTTP/1.0 400 not a node\r\n\r\n".getBytes());
+                    s.getInputStream().read();
+                } catch (IOException e) {
+                    // the client gave up
+                }
+            });
+            IOException e = assertThrows(IOException.class,
+                    () -> Carriers.tls(options("node", at(plainServer.getLocalPort()))).connect(SERVER, Duration.ofSeconds(5)));
+            assertTrue(e.getMessage().contains("does not speak TLS"), e.getMessage());
+        }
+    }
+
+    @Test
+    void tls12AndTls13BothWork() throws Exception {
+        for (String version : List.of("TLSv1.2", "TLSv1.3")) {
+            Listener listener = listen(options("node", at(0)).withProtocols(version));
+            roundTrip(listener, Carriers.tls(options("node", at(listener))));
+        }
+    }
+
+    @Test
+    void pemKeysInPkcs8Pkcs1AndSec1FormsAllServe() throws Exception {
+        for (String key : List.of("rsa-pkcs1", "rsa-pkcs8", "ec-sec1")) {
+            Listener listener = listen(options(key, at(0)).withVerify(TlsOptions.Verify.NONE));
+            roundTrip(listener, Carriers.tls(options("node", at(listener)).withVerify(TlsOptions.Verify.NONE)));
+        }
+    }
+
+    @Test
+    void unusableCertificateAndKeyFilesAreClearErrors() throws IOException {
+        Path dir = certs.dir();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
+                TcpOptions.of(at(1)), certs.file("node.pem"), null, certs.file("ca.pem"))));
+        assertTrue(e.getMessage().contains("node.pem: private key: none"), e.getMessage());
+        Path encrypted = dir.resolve("encrypted.key");
+        Files.writeString(encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
+        e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
+                TcpOptions.of(at(1)), certs.file("node.pem"), encrypted, certs.file("ca.pem"))));
+        assertTrue(e.getMessage().contains("encrypted (expected: an unencrypted PEM key)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
+                TcpOptions.of(at(1)), certs.file("node.key"), certs.file("node.key"), certs.file("ca.pem"))));
+        assertTrue(e.getMessage().contains("certificates: none"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
+                TcpOptions.of(at(1)), dir.resolve("missing.pem"), null, null)));
+        assertTrue(e.getMessage().contains("missing.pem"), e.getMessage());
+    }
+
+    @Test
+    void theCookieIsStillCheckedInsideTls() throws Exception {
+        Listener listener = listen(options("node", at(0)));
+        CompletableFuture<HandshakeException> server = CompletableFuture.supplyAsync(() -> {
+            try (CarrierConnection c = listener.accept()) {
+                return assertThrows(HandshakeException.class, () -> Handshake.accept(c,
+                        HandshakeConfig.of(SERVER, Cookie.of("server-cookie"), 1).withSetupTime(Duration.ofSeconds(5)), CarrierFixture.ARBITER));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        CarrierConnection c = Carriers.tls(options("node", at(listener))).connect(SERVER, Duration.ofSeconds(10));
+        toClose.add(c);
+        assertThrows(HandshakeException.class, () -> Handshake.initiate(c,
+                HandshakeConfig.of(CLIENT, Cookie.of("client-cookie"), 2).withSetupTime(Duration.ofSeconds(5)), SERVER, CarrierFixture.ARBITER));
+        assertEquals(HandshakeException.Reason.BAD_DIGEST, server.get(10, TimeUnit.SECONDS).reason());
+    }
+}

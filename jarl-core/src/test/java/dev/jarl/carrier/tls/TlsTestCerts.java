@@ -1,0 +1,141 @@
+package dev.jarl.carrier.tls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+
+import dev.jarl.carrier.AddressResolver;
+import dev.jarl.carrier.CarrierFixture;
+import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carrier.TlsOptions;
+import dev.jarl.testing.Otp;
+
+/**
+ * Certificates made at test time with {@code openssl} (never committed), once per JVM, in a
+ * temporary directory (under the OTP root when erl runs in a chroot, so erl can read them):
+ *
+ * <ul>
+ *   <li>{@code ca.pem}: the test CA;</li>
+ *   <li>{@code node.pem}/{@code node.key}: signed by it, naming {@code localhost}, this
+ *       machine's short host name and {@code 127.0.0.1}, for servers and clients alike;</li>
+ *   <li>{@code wronghost.pem}/{@code wronghost.key}: signed by the CA, naming only
+ *       {@code elsewhere.invalid};</li>
+ *   <li>{@code rogue-ca.pem}, {@code rogue.pem}/{@code rogue.key}: another CA and a node
+ *       certificate it signed, which the test CA does not vouch for;</li>
+ *   <li>{@code rsa-pkcs1.key}, {@code ec-sec1.key}, {@code rsa-pkcs8.key}: keys in the other
+ *       PEM forms, with matching self-signed certificates {@code *.pem}.</li>
+ * </ul>
+ */
+public final class TlsTestCerts {
+
+    private static final java.util.concurrent.locks.ReentrantLock LOCK = new java.util.concurrent.locks.ReentrantLock();
+    private static volatile TlsTestCerts shared;
+
+    private final Path dir;
+
+    private TlsTestCerts(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The certificates of this JVM, made on first use; skips the test when openssl is missing. */
+    public static TlsTestCerts shared() {
+        TlsTestCerts c = shared;
+        if (c == null) {
+            LOCK.lock();
+            try {
+                if (shared == null) {
+                    shared = make();
+                }
+                c = shared;
+            } finally {
+                LOCK.unlock();
+            }
+        }
+        return c;
+    }
+
+    /** A file of the set, e.g. {@code ca.pem}. */
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    /** The directory holding them. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Options for a node with {@code node.pem}, trusting {@code ca.pem}, on loopback, peers found with {@code resolver}. */
+    public TlsOptions options(AddressResolver resolver) {
+        return TlsOptions.of(TcpOptions.of(resolver).withBindAddress(CarrierFixture.LOOPBACK),
+                file("node.pem"), file("node.key"), file("ca.pem"));
+    }
+
+    private static TlsTestCerts make() {
+        Path openssl = Stream.of("/usr/bin/openssl", "/bin/openssl", "/usr/local/bin/openssl").map(Path::of)
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        Assumptions.assumeTrue(openssl != null, "TLS TESTS NOT RUN: openssl is not installed");
+        try {
+            Path root = Otp.root();
+            Path dir = root == null ? Files.createTempDirectory("jarl-tls")
+                    : Files.createTempDirectory(Files.createDirectories(root.resolve("tmp")), "jarl-tls");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+            String o = openssl.toString();
+            String ec = "ec_paramgen_curve:prime256v1";
+            run(dir, o, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+                    "-days", "2", "-subj", "/CN=jarl test CA");
+            run(dir, o, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "rogue-ca.key",
+                    "-out", "rogue-ca.pem", "-days", "2", "-subj", "/CN=jarl rogue CA");
+            String sans = "DNS:localhost,DNS:" + Otp.shortHost() + ",IP:127.0.0.1";
+            signed(dir, o, "node", "ca", sans);
+            signed(dir, o, "wronghost", "ca", "DNS:elsewhere.invalid");
+            signed(dir, o, "rogue", "rogue-ca", sans);
+            run(dir, o, "genrsa", "-traditional", "-out", "rsa-pkcs1.key", "2048");
+            run(dir, o, "pkcs8", "-topk8", "-nocrypt", "-in", "rsa-pkcs1.key", "-out", "rsa-pkcs8.key");
+            run(dir, o, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ec-sec1.key");
+            for (String k : List.of("rsa-pkcs1", "rsa-pkcs8", "ec-sec1")) {
+                run(dir, o, "req", "-x509", "-new", "-key", k + ".key", "-out", k + ".pem", "-days", "2", "-subj", "/CN=" + k);
+            }
+            return new TlsTestCerts(dir);
+        } catch (IOException e) {
+            throw new AssertionError("could not make test certificates", e);
+        }
+    }
+
+    private static void signed(Path dir, String openssl, String name, String ca, String sans) throws IOException {
+        run(dir, openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
+        Files.writeString(dir.resolve(name + ".ext"), "subjectAltName=" + sans
+                + "\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n");
+        run(dir, openssl, "x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
+                "-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
+    }
+
+    private static void run(Path dir, String... cmd) throws IOException {
+        List<String> command = new ArrayList<>(List.of(cmd));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed:\n" + new String(out));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort at exit
+        }
+    }
+}
