@@ -58,6 +58,8 @@ public final class ErlNode implements AutoCloseable {
         private String lname;
         private String cookie = "jarltest";
         private Integer epmdPort;
+        private boolean noEpmd;
+        private Path directory;
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new java.util.HashMap<>();
 
@@ -81,6 +83,24 @@ public final class ErlNode implements AutoCloseable {
         /** The EPMD port ({@code ERL_EPMD_PORT}); required for a distributed node. */
         public Builder epmdPort(int port) {
             this.epmdPort = port;
+            return this;
+        }
+
+        /**
+         * A distributed node without EPMD ({@code -no_epmd}), for carriers that find peers
+         * another way (Unix sockets); then no {@link #epmdPort} is needed.
+         */
+        public Builder noEpmd() {
+            this.noEpmd = true;
+            return this;
+        }
+
+        /**
+         * The working directory of {@code erl} (on the host; inside the OTP root when one is
+         * set, where erl then starts in the matching directory of its chroot).
+         */
+        public Builder directory(Path dir) {
+            this.directory = dir;
             return this;
         }
 
@@ -115,8 +135,8 @@ public final class ErlNode implements AutoCloseable {
         cmd.addAll(List.of("-noshell", "-pa", controlModule()));
         String fullName = null;
         if (b.sname != null || b.lname != null) {
-            if (b.epmdPort == null) {
-                throw new IllegalArgumentException("a distributed erl node needs an epmdPort (ERL_EPMD_PORT)");
+            if (b.epmdPort == null && !b.noEpmd) {
+                throw new IllegalArgumentException("a distributed erl node needs an epmdPort (ERL_EPMD_PORT) or noEpmd()");
             }
             if (b.sname != null) {
                 cmd.addAll(List.of("-sname", b.sname));
@@ -126,10 +146,23 @@ public final class ErlNode implements AutoCloseable {
                 fullName = b.lname;
             }
             cmd.addAll(List.of("-setcookie", b.cookie, "-start_epmd", "false"));
+            if (b.noEpmd) {
+                cmd.add("-no_epmd");
+            }
         }
         cmd.addAll(b.args);
         cmd.addAll(List.of("-eval", "jarl_test_ctl:main()"));
+        if (b.directory != null && Otp.root() != null) {
+            // chroot starts in "/": change to the directory inside the root, then run erl
+            List<String> inRoot = new ArrayList<>(List.of(cmd.get(0), cmd.get(1), "/bin/sh", "-c", "cd \"$0\" && exec \"$@\"",
+                    inside(b.directory)));
+            inRoot.addAll(cmd.subList(2, cmd.size()));
+            cmd = inRoot;
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (b.directory != null) {
+            pb.directory(b.directory.toFile());
+        }
         if (b.epmdPort != null) {
             pb.environment().put("ERL_EPMD_PORT", Integer.toString(b.epmdPort));
         }

@@ -43,7 +43,7 @@ public final class UdsCarrier implements Carrier {
      */
     @Override
     public Listener listen(NodeName self) throws IOException {
-        return UdsListener.open(self, socketPath(self, "listen for " + self), options.maxPacketSize());
+        return UdsListener.open(self, socketPath(self, "listen for " + self), options);
     }
 
     /** Connects to the socket file named after {@code peer}'s alive part; the host part is ignored, as OTP does. */

@@ -21,13 +21,14 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.UdsOptions;
 import dev.jarl.carrier.stream.SocketChannelStream;
 import dev.jarl.carrier.stream.StreamConnection;
 import dev.jarl.term.NodeName;
 
 /**
- * A listening Unix domain socket with the creation kept in {@code <socket>.uds}, as
- * {@code erl_uds_dist} keeps it.
+ * A listening Unix domain socket with a creation drawn at random, or kept in
+ * {@code <socket>.uds}, as {@code erl_uds_dist} does depending on the headers it was built with.
  */
 final class UdsListener implements Listener {
 
@@ -45,7 +46,7 @@ final class UdsListener implements Listener {
         this.maxPacketSize = maxPacketSize;
     }
 
-    static UdsListener open(NodeName self, Path path, int maxPacketSize) throws IOException {
+    static UdsListener open(NodeName self, Path path, UdsOptions options) throws IOException {
         String what = "uds listen for " + self + " at " + path;
         clearStaleSocket(path, what);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -55,7 +56,8 @@ final class UdsListener implements Listener {
             server.close();
             throw new IOException(what + ": " + describe(e), e);
         }
-        return new UdsListener(server, path, nextCreation(path), maxPacketSize);
+        int creation = options.creationFile() ? nextCreation(path) : randomCreation();
+        return new UdsListener(server, path, creation, options.maxPacketSize());
     }
 
     /**
@@ -92,6 +94,14 @@ final class UdsListener implements Listener {
         } catch (IOException e) {
             throw new IOException(what + ": stale socket cannot be removed: " + describe(e), e);
         }
+    }
+
+    /**
+     * A creation in 4..2<sup>32</sup>-1 (as an unsigned int), as {@code erl_uds_dist} built on
+     * OTP 23 or later draws one: 0 is the wildcard and 1..3 belong to the old small creations.
+     */
+    static int randomCreation() {
+        return (int) ThreadLocalRandom.current().nextLong(4, 0x1_0000_0000L);
     }
 
     /**

@@ -5,8 +5,10 @@
  *
  * <p>Addressing: no EPMD. The node {@code alive@host} listens on the socket file
  * {@code alive} in the configured directory (the working directory for OTP); the host part
- * is ignored. Its creation, 1 to 3, is kept as one ASCII digit in {@code alive.uds} beside
- * the socket and stepped on every listen.
+ * is ignored. Its creation is drawn at random in 4..2<sup>32</sup>-1 on every listen, as the
+ * example does when built on OTP 23 or later; optionally (the example built against older
+ * headers) it is a digit 1..3 kept in {@code alive.uds} beside the socket and stepped on
+ * every listen.
  *
  * <p>Framing: the same as TCP, 2-byte frames during the handshake and 4-byte frames after
  * it, an empty packet being a tick; the controller is
