@@ -47,6 +47,12 @@ public final class DistConnection implements DistChannel {
 
     private static final Logger LOG = System.getLogger(DistConnection.class.getName());
 
+    /**
+     * OTP's default {@code dist_buf_busy_limit}: 1 MiB queued for a connection makes senders
+     * wait.
+     */
+    public static final long DEFAULT_BUSY_LIMIT = 1 << 20;
+
     /** What the node does with a connection's input and its end. */
     public interface Handler {
 
@@ -83,8 +89,12 @@ public final class DistConnection implements DistChannel {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition dataOrClosed = lock.newCondition();
+    private final Condition notBusy = lock.newCondition();
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private int busyWaiters;
     private boolean closed;
+    private volatile long busyLimit = DEFAULT_BUSY_LIMIT;
     private volatile Thread inputHandler;
 
     private final AtomicBoolean down = new AtomicBoolean();
@@ -152,7 +162,15 @@ public final class DistConnection implements DistChannel {
      * @return false when the connection is closed (the message is dropped)
      */
     public boolean send(ControlMessage message) {
-        return enqueue(DistPacket.encode(adapt(message), useHeader));
+        return enqueue(DistPacket.encode(adapt(message), useHeader), Thread.currentThread() != inputHandler);
+    }
+
+    /**
+     * As {@link #send(ControlMessage)}, but never waits on the busy limit: for replies sent
+     * from the input thread and for flushing messages queued while the connection was set up.
+     */
+    public boolean sendNoWait(ControlMessage message) {
+        return enqueue(DistPacket.encode(adapt(message), useHeader), false);
     }
 
     /**
@@ -185,19 +203,49 @@ public final class DistConnection implements DistChannel {
         return send(from != null ? new ControlMessage.SendSender(from, to, message) : new ControlMessage.Send(to, message));
     }
 
-    private boolean enqueue(ByteBuffer packet) {
+    /**
+     * Sets the busy limit: while at least this many bytes wait in the output queue, senders
+     * wait (as the BEAM suspends a process that sends to a busy distribution port), except
+     * the carrier's input thread, whose replies never wait. Default {@link #DEFAULT_BUSY_LIMIT}.
+     */
+    public void busyLimit(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("busy limit: " + bytes + " (expected: positive)");
+        }
+        this.busyLimit = bytes;
+    }
+
+    private boolean enqueue(ByteBuffer packet, boolean wait) {
+        boolean mayWait = wait;
+        boolean interrupted = false;
         lock.lock();
         try {
+            while (mayWait && !closed && queuedBytes >= busyLimit) {
+                busyWaiters++;
+                try {
+                    notBusy.await();
+                } catch (InterruptedException e) {
+                    // cancels the wait, not the send: the message goes out and the flag stays set
+                    interrupted = true;
+                    mayWait = false;
+                } finally {
+                    busyWaiters--;
+                }
+            }
             if (closed) {
                 return false;
             }
             queue.addLast(packet);
+            queuedBytes += packet.remaining();
             if (queue.size() == 1) {
                 dataOrClosed.signalAll();
             }
             return true;
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -205,7 +253,14 @@ public final class DistConnection implements DistChannel {
     public ByteBuffer getData() {
         lock.lock();
         try {
-            return queue.pollFirst();
+            ByteBuffer b = queue.pollFirst();
+            if (b != null) {
+                queuedBytes -= b.remaining();
+                if (busyWaiters > 0 && queuedBytes < busyLimit) {
+                    notBusy.signalAll();
+                }
+            }
+            return b;
         } finally {
             lock.unlock();
         }
@@ -359,7 +414,9 @@ public final class DistConnection implements DistChannel {
         try {
             closed = true;
             queue.clear();
+            queuedBytes = 0;
             dataOrClosed.signalAll();
+            notBusy.signalAll();
         } finally {
             lock.unlock();
         }

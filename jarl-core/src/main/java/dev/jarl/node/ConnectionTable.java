@@ -116,7 +116,7 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        deliverTo(c, message);
+        deliverTo(c, message, true);
     }
 
     private static Pid targetOf(ControlMessage m) {
@@ -127,7 +127,7 @@ final class ConnectionTable implements DistConnection.Handler {
         };
     }
 
-    private static void deliverTo(DistConnection c, ControlMessage message) {
+    private static void deliverTo(DistConnection c, ControlMessage message, boolean mayWait) {
         Pid pid = targetOf(message);
         if (pid != null && pid.creation() != c.params().peerCreation()) {
             LOG.log(Level.DEBUG, "dropping {0} to {1}: creation {2} is not the connected incarnation''s {3}",
@@ -135,7 +135,11 @@ final class ConnectionTable implements DistConnection.Handler {
                     Integer.toUnsignedString(c.params().peerCreation()));
             return;
         }
-        c.send(message);
+        if (mayWait) {
+            c.send(message);
+        } else {
+            c.sendNoWait(message);
+        }
     }
 
     /** Starts an outgoing attempt for an IDLE row; called with the row's lock held. */
@@ -245,6 +249,7 @@ final class ConnectionTable implements DistConnection.Handler {
         DistConnection.Params params = new DistConnection.Params(config.name(), result.peer(), result.peerCreation(),
                 result.agreedFlags(), !result.published());
         DistConnection connection = new DistConnection(params, transport, this, limits, config.maxMessageSize());
+        connection.busyLimit(config.busyLimit());
         p.lock.lock();
         try {
             if (p.owner != a || p.state != State.PENDING || closing) {
@@ -255,7 +260,7 @@ final class ConnectionTable implements DistConnection.Handler {
             p.connection = connection;
             p.state = State.UP;
             for (ControlMessage m; (m = p.queued.pollFirst()) != null; ) {
-                deliverTo(connection, m);
+                deliverTo(connection, m, false);
             }
             p.changed.signalAll();
         } finally {

@@ -24,11 +24,14 @@ import dev.jarl.term.Term;
  * }
  * }</pre>
  *
- * <p><b>Sending</b> never blocks and never fails for a remote destination, as Erlang's
- * {@code !}: a message to a node that is not connected starts a connection attempt and waits
- * for it in a queue; if the attempt fails, those messages are dropped (use
+ * <p><b>Sending</b> never fails for a remote destination, as Erlang's {@code !}: a message to
+ * a node that is not connected starts a connection attempt and waits for it in a queue; if
+ * the attempt fails, those messages are dropped (use
  * {@link Node#connect(NodeName)} or {@link Node#ping(NodeName, Duration)} to learn whether a
- * node is reachable). Messages from one process to another arrive in the order sent.
+ * node is reachable). A send waits only while the connection's output queue holds more than
+ * {@link NodeConfig#busyLimit()} bytes (the BEAM suspends a sender on a busy distribution
+ * port the same way); interrupting it ends the wait, sends anyway and keeps the interrupt
+ * status. Messages from one process to another arrive in the order sent.
  *
  * <p><b>Receiving</b> blocks the calling thread (use virtual threads). {@link #receive()}
  * takes the oldest message; the variants with a {@link Predicate} take the oldest message

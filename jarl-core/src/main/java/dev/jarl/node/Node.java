@@ -440,7 +440,7 @@ public final class Node implements AutoCloseable {
                 if (p != null && !p.exited()) {
                     p.linkFrom(m.from());
                 } else {
-                    c.send(new ControlMessage.Exit(m.to(), m.from(), Atom.NOPROC));
+                    c.sendNoWait(new ControlMessage.Exit(m.to(), m.from(), Atom.NOPROC));
                 }
             }
             case ControlMessage.UnlinkId m -> {
@@ -448,7 +448,7 @@ public final class Node implements AutoCloseable {
                 if (p != null) {
                     p.unlinkFrom(m.from());
                 }
-                c.send(new ControlMessage.UnlinkIdAck(m.id(), m.to(), m.from()));
+                c.sendNoWait(new ControlMessage.UnlinkIdAck(m.id(), m.to(), m.from()));
             }
             case ControlMessage.UnlinkIdAck m -> {
             }

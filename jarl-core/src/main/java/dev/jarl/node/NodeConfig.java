@@ -41,6 +41,8 @@ import dev.jarl.term.NodeName;
  * @param tickIntensity  OTP's {@code net_tickintensity}, checks per ticktime (4)
  * @param setupTime      bound on each step of a connection set-up ({@code net_setuptime}, 7 s)
  * @param maxMessageSize the largest distribution packet accepted, in bytes (512 MiB)
+ * @param busyLimit      bytes queued for one connection above which senders wait, as OTP's
+ *                       {@code dist_buf_busy_limit} (1 MiB)
  * @param offeredFlags   distribution flags offered in the handshake (PUBLISHED is added for a
  *                       visible node)
  * @param requiredFlags  flags a peer must offer
@@ -49,7 +51,7 @@ import dev.jarl.term.NodeName;
  */
 public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
                          int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,
-                         int maxMessageSize, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
+                         int maxMessageSize, long busyLimit, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
                          InstantSource clock) {
 
     /** The default maximum message size, 512 MiB. */
@@ -76,6 +78,9 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         }
         if (setupTime.isNegative() || setupTime.isZero()) {
             throw new IllegalArgumentException("setupTime: " + setupTime + " (expected: positive)");
+        }
+        if (busyLimit < 1) {
+            throw new IllegalArgumentException("busyLimit: " + busyLimit + " (expected: positive)");
         }
         if (maxMessageSize < 64) {
             throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: at least 64)");
@@ -109,6 +114,7 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         private int tickIntensity = TickPolicy.DEFAULT_INTENSITY;
         private Duration setupTime = Duration.ofSeconds(7);
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private long busyLimit = dev.jarl.channel.DistConnection.DEFAULT_BUSY_LIMIT;
         private long offeredFlags = DistFlags.DEFAULT_OFFERED;
         private long requiredFlags = DistFlags.DEFAULT_REQUIRED;
         private Predicate<NodeName> allowed = n -> true;
@@ -177,6 +183,12 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             return this;
         }
 
+        /** Bytes queued for one connection above which senders wait (default 1 MiB). */
+        public Builder busyLimit(long bytes) {
+            this.busyLimit = bytes;
+            return this;
+        }
+
         /** The flags to offer (default {@link DistFlags#DEFAULT_OFFERED}). */
         public Builder offeredFlags(long flags) {
             this.offeredFlags = flags;
@@ -205,7 +217,7 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         public NodeConfig build() {
             int port = epmdPort != null ? epmdPort : dev.jarl.epmd.Epmd.portFromEnvironment();
             return new NodeConfig(name, Optional.ofNullable(cookie), Optional.ofNullable(carrier), useEpmd, port,
-                    hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, offeredFlags, requiredFlags,
+                    hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, busyLimit, offeredFlags, requiredFlags,
                     allowed, clock);
         }
     }

@@ -196,4 +196,58 @@ class DistConnectionTest {
         assertEquals(3, c.packetsReceived());
         assertEquals(List.of(), rec.got);
     }
+
+    @Test
+    void sendersWaitOverTheBusyLimitAndResumeWhenDrained() throws Exception {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        c.busyLimit(100);
+        Term big = dev.jarl.term.Binary.of(new byte[200]);
+        AtomicInteger sent = new AtomicInteger();
+        Thread t = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 3; i++) {
+                c.sendMessage(Q, P, big);
+                sent.incrementAndGet();
+            }
+        });
+        Thread.sleep(100);
+        assertEquals(1, sent.get()); // the first fits (queue was empty), the second waits
+        assertTrue(c.sendNoWait(new ControlMessage.Link(Q, P))); // replies never wait
+        assertTrue(c.getData() != null);
+        Thread.sleep(100);
+        assertEquals(2, sent.get());
+        c.getData();
+        c.getData();
+        t.join(2000);
+        assertEquals(3, sent.get());
+    }
+
+    @Test
+    void interruptEndsTheWaitButTheMessageIsSent() throws Exception {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        c.busyLimit(10);
+        c.sendMessage(Q, P, dev.jarl.term.Binary.of(new byte[50]));
+        List<Boolean> flags = new CopyOnWriteArrayList<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            flags.add(c.sendMessage(Q, P, Atom.OK));
+            flags.add(Thread.currentThread().isInterrupted());
+        });
+        Thread.sleep(100);
+        assertEquals(List.of(), flags);
+        t.interrupt();
+        t.join(2000);
+        assertEquals(List.of(true, true), flags);
+    }
+
+    @Test
+    void closeReleasesWaitingSenders() throws Exception {
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        c.busyLimit(10);
+        c.sendMessage(Q, P, dev.jarl.term.Binary.of(new byte[50]));
+        List<Boolean> results = new CopyOnWriteArrayList<>();
+        Thread t = Thread.ofVirtual().start(() -> results.add(c.sendMessage(Q, P, Atom.OK)));
+        Thread.sleep(100);
+        c.close("test");
+        t.join(2000);
+        assertEquals(List.of(false), results);
+    }
 }
