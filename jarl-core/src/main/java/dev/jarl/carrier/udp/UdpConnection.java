@@ -127,6 +127,10 @@ final class UdpConnection implements CarrierConnection {
     private volatile long unsentBytes;
     private final RttEstimator rtt;
     private long rtoDeadline;
+    /** Our clock (microseconds) at the latest timeout not yet judged, or 0. */
+    private int timeoutAt;
+    private double cwndBeforeTimeout;
+    private double ssthreshBeforeTimeout;
     private long lastSent;
     private volatile long lastReceived;
 
@@ -157,6 +161,7 @@ final class UdpConnection implements CarrierConnection {
     final AtomicLong retransmissions = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
     final AtomicLong timeouts = new AtomicLong();
+    final AtomicLong spuriousTimeouts = new AtomicLong();
     final AtomicLong lossEvents = new AtomicLong();
 
     UdpConnection(Endpoint endpoint, InetSocketAddress peer, long localId, long peerId, boolean initiator,
@@ -610,6 +615,11 @@ final class UdpConnection implements CarrierConnection {
             any = true;
         }
         if (any) {
+            if (timeoutAt == 0) {
+                cwndBeforeTimeout = cwnd;
+                ssthreshBeforeTimeout = ssthresh;
+            }
+            timeoutAt = micros(System.nanoTime());
             ssthresh = Math.max(cwnd / 2, 2);
             cwnd = 1;
             recoveryEnd = sndNxt;
@@ -852,6 +862,17 @@ final class UdpConnection implements CarrierConnection {
             return;
         }
         long now = System.nanoTime();
+        if (timeoutAt != 0 && echoed != 0) {
+            // Eifel-style check: the first acknowledgement after a timeout echoes a segment
+            // sent before it, so the timeout was spurious (a delay, not a loss): undo the cut.
+            if (echoed - timeoutAt < 0) {
+                cwnd = cwndBeforeTimeout;
+                ssthresh = ssthreshBeforeTimeout;
+                recoveryEnd = -1;
+                spuriousTimeouts.incrementAndGet();
+            }
+            timeoutAt = 0;
+        }
         if (echoed != 0) {
             long sample = ((micros(now) - echoed) & 0xFFFF_FFFFL) - (delayMicros & 0xFFFF_FFFFL);
             if (sample > 0 && sample < 60_000_000L) {

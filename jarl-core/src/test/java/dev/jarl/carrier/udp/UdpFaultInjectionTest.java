@@ -66,8 +66,9 @@ class UdpFaultInjectionTest {
             Thread.sleep(100);
             assertTrue(p.chB.received.isEmpty() && p.chA.received.isEmpty(), "nothing extra");
             System.out.printf("200000 messages + 32 MB in %d ms; a->b link: %s; b->a link: %s%n", millis, p.linkA, p.linkB);
-            System.out.printf("a: %d datagrams, %d retransmissions, %d timeouts, %d loss events; b: %d duplicates%n",
-                    p.a.datagramsSent.get(), p.a.retransmissions.get(), p.a.timeouts.get(), p.a.lossEvents.get(),
+            System.out.printf("a: %d datagrams, %d retransmissions, %d timeouts (%d spurious), %d loss events; "
+                    + "b: %d duplicates%n", p.a.datagramsSent.get(), p.a.retransmissions.get(), p.a.timeouts.get(),
+                    p.a.spuriousTimeouts.get(), p.a.lossEvents.get(),
                     p.b.duplicates.get());
             assertTrue(p.linkA.dropped.get() > 0 && p.linkA.duplicated.get() > 0 && p.linkA.reordered.get() > 0);
         }
