@@ -1,7 +1,11 @@
 package dev.jarl.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carrier.TlsOptions;
 import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.UdsOptions;
 import dev.jarl.node.NodeConfig;
@@ -11,9 +15,10 @@ import picocli.CommandLine.Option;
 /** {@code --carrier} and the options of each carrier. */
 final class CarrierOptions {
 
-    @Option(names = "--carrier", paramLabel = "tcp|uds|udp", defaultValue = "tcp",
+    @Option(names = "--carrier", paramLabel = "tcp|tls|uds|udp", defaultValue = "tcp",
             description = {"The transport under each connection (default: ${DEFAULT-VALUE}).",
                     "tcp: as erl's inet_tcp_dist, through EPMD.",
+                    "tls: as erl's inet_tls_dist (-proto_dist inet_tls), TLS 1.3/1.2, through EPMD; see --tls-*.",
                     "uds: as OTP's erl_uds_dist example, no EPMD: a node's socket is the file named after "
                             + "its alive part in the current directory.",
                     "udp: Jarl's reliable UDP carrier (docs/udp-carrier.md), through EPMD."})
@@ -23,10 +28,27 @@ final class CarrierOptions {
             description = "Largest UDP datagram to send (default: 65000 on loopback hosts, else 1400).")
     Integer udpDatagramSize;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "tls: this node's certificate chain, PEM (ssl_dist_optfile certfile).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "tls: the private key, PEM (keyfile; default: in the certificate file).")
+    Path tlsKey;
+
+    @Option(names = "--tls-cacerts", paramLabel = "FILE",
+            description = "tls: the CA certificates peers must chain to, PEM (cacertfile; default: the JDK's trust store).")
+    Path tlsCacerts;
+
+    @Option(names = "--tls-verify", paramLabel = "peer|none", defaultValue = "peer",
+            description = "tls: verify the peer's certificate (verify_peer, the default) or not (verify_none).")
+    String tlsVerify;
+
     void apply(NodeConfig.Builder config, NodeName self) {
         switch (carrier) {
             case "tcp" -> config.carrier(Carriers.tcp(TcpOptions.defaults()));
             case "uds" -> config.carrier(Carriers.uds(UdsOptions.defaults())).useEpmd(false);
+            case "tls" -> config.carrier(Carriers.tls(tlsOptions()));
             case "udp" -> {
                 int size = udpDatagramSize != null ? udpDatagramSize
                         : isLoopbackHost(self) ? UdpOptions.LOOPBACK_DATAGRAM_SIZE : UdpOptions.DEFAULT_DATAGRAM_SIZE;
@@ -36,7 +58,25 @@ final class CarrierOptions {
                     throw new CliException("--udp-datagram-size: " + e.getMessage(), 2);
                 }
             }
-            default -> throw new CliException("--carrier " + carrier + ": unknown (expected: tcp, uds or udp)", 2);
+            default -> throw new CliException("--carrier " + carrier + ": unknown (expected: tcp, tls, uds or udp)", 2);
+        }
+    }
+
+    private TlsOptions tlsOptions() {
+        TlsOptions.Verify verify = switch (tlsVerify) {
+            case "peer" -> TlsOptions.Verify.PEER;
+            case "none" -> TlsOptions.Verify.NONE;
+            default -> throw new CliException("--tls-verify " + tlsVerify + ": unknown (expected: peer or none)", 2);
+        };
+        for (Path p : new Path[] {tlsCert, tlsKey, tlsCacerts}) {
+            if (p != null && !Files.isReadable(p)) {
+                throw new CliException("TLS file " + p + " cannot be read", 2);
+            }
+        }
+        try {
+            return TlsOptions.of(TcpOptions.defaults(), tlsCert, tlsKey, tlsCacerts).withVerify(verify);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("TLS options: " + e.getMessage(), 2);
         }
     }
 
