@@ -47,7 +47,18 @@ public final class TcpCarrier implements Carrier {
     @Override
     public CarrierConnection connect(NodeName peer, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress address = options.resolver().resolve(peer, timeout);
+        InetSocketAddress address;
+        try {
+            address = options.resolver().resolve(peer, timeout);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains(peer.toString())) {
+                throw e;
+            }
+            throw new IOException("tcp connect to " + peer + ": address lookup failed: " + e.getMessage(), e);
+        }
+        if (address == null) {
+            throw new IOException("tcp connect to " + peer + ": the resolver found no address");
+        }
         long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
         SocketChannel channel = SocketChannel.open();
         try {

@@ -299,6 +299,18 @@ class TcpCarrierTest {
         assertTrue(e.getMessage().contains("peer@localhost") && e.getMessage().contains(Integer.toString(port)), e.getMessage());
     }
 
+    @Test
+    void lookupFailuresNamePeer() {
+        Carrier failing = Carriers.tcp(TcpOptions.of((node, timeout) -> {
+            throw new IOException("epmd at 127.0.0.1:1: connection refused");
+        }));
+        IOException e = assertThrows(IOException.class, () -> failing.connect(PEER, Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("peer@localhost") && e.getMessage().contains("connection refused"), e.getMessage());
+        Carrier empty = Carriers.tcp(TcpOptions.of(AddressResolver.fixed(null)));
+        IOException none = assertThrows(IOException.class, () -> empty.connect(PEER, Duration.ofSeconds(1)));
+        assertTrue(none.getMessage().contains("peer@localhost"), none.getMessage());
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!condition.getAsBoolean()) {
