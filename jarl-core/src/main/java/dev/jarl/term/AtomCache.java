@@ -4,18 +4,25 @@ package dev.jarl.term;
  * A fixed-size, lossy cache of atoms shared by {@link Atom#of(String)} and the decoder.
  *
  * <p>Direct-mapped: each name hashes to one slot, and a newcomer overwrites whatever was
- * there. Memory is bounded by the table size whatever arrives from the network. Slots hold
- * immutable {@link Atom}s, so racing writers can only cost a miss, never a wrong answer.
+ * there, except in the slots of the well-known constants ({@link Atom#OK} and the like),
+ * which stay pinned so that {@code Atom.of("ok") == Atom.OK} always holds. Memory is bounded
+ * by the table size whatever arrives from the network. Slots hold immutable {@link Atom}s, so
+ * racing writers can only cost a miss, never a wrong answer.
  */
 final class AtomCache {
 
     private static final int SIZE = 4096;
     private static final Atom[] SLOTS = new Atom[SIZE];
+    private static final boolean[] PINNED = new boolean[SIZE];
 
     static {
         for (Atom a : new Atom[] {Atom.OK, Atom.ERROR, Atom.TRUE, Atom.FALSE, Atom.UNDEFINED,
                 Atom.EXIT, Atom.NORMAL, Atom.NOPROC, Atom.NOCONNECTION, Atom.GEN_CALL, Atom.GEN_CAST, Atom.NONODE}) {
-            SLOTS[slot(a.name().hashCode())] = a;
+            int slot = slot(a.name().hashCode());
+            if (!PINNED[slot]) {
+                SLOTS[slot] = a;
+                PINNED[slot] = true;
+            }
         }
     }
 
@@ -33,7 +40,9 @@ final class AtomCache {
             return cached;
         }
         Atom atom = new Atom(name);
-        SLOTS[slot] = atom;
+        if (!PINNED[slot]) {
+            SLOTS[slot] = atom;
+        }
         return atom;
     }
 
@@ -56,7 +65,9 @@ final class AtomCache {
             }
         }
         Atom atom = new Atom(new String(data, offset, length, java.nio.charset.StandardCharsets.ISO_8859_1));
-        SLOTS[slot] = atom;
+        if (!PINNED[slot]) {
+            SLOTS[slot] = atom;
+        }
         return atom;
     }
 

@@ -145,6 +145,11 @@ class TermModelTest {
     @Test
     void atoms() {
         assertSame(Atom.of("ok"), Atom.OK);
+        for (int i = 0; i < 100_000; i++) {
+            Atom.of("filler_" + i); // collides with every slot of the cache many times over
+        }
+        assertSame(Atom.of("ok"), Atom.OK, "a well-known atom was evicted from the cache");
+        assertSame(Atom.of("$gen_call"), Atom.GEN_CALL);
         assertEquals("'hello world'", Atom.of("hello world").toString());
         assertEquals("'EXIT'", Atom.EXIT.toString());
         assertEquals("''", Atom.of("").toString());
