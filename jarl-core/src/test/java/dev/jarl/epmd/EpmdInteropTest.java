@@ -83,7 +83,7 @@ class EpmdInteropTest {
             assertEquals(List.of(a), first.registeredNames());
             first.close();
             assertEquals("ok", na.eval("ok"), "the node still answers");
-            try (EpmdServer second = EpmdServer.start(hostAddress(), port)) {
+            try (EpmdServer second = startRetrying(port)) {
                 long deadline = System.nanoTime() + 10_000_000_000L;
                 while (second.registeredNames().isEmpty() && System.nanoTime() < deadline) {
                     Thread.sleep(50);
@@ -92,6 +92,21 @@ class EpmdInteropTest {
             }
         } finally {
             first.close();
+        }
+    }
+
+    /** Binds {@code port} again, retrying for a while: under load the old socket may linger. */
+    private static EpmdServer startRetrying(int port) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                return EpmdServer.start(hostAddress(), port);
+            } catch (java.net.BindException inUse) {
+                if (System.nanoTime() > deadline) {
+                    throw inUse;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

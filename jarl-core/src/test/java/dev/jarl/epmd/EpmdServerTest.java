@@ -256,8 +256,9 @@ class EpmdServerTest {
         long t0 = System.nanoTime();
         r.close();
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
+        // refused as a rule; under load the freed port may already answer with a reset
         EpmdException e = assertThrows(EpmdException.class, client::names);
-        assertTrue(e.getMessage().endsWith("connection refused"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("epmd at " + client.endpoint() + ": "), e.getMessage());
     }
 
     @Test

@@ -20,21 +20,30 @@ public final class RealEpmd implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts {@code epmd -port P} on a free port and waits until it accepts connections. */
+    /**
+     * Starts {@code epmd -port P} on a free port and waits until it accepts connections. A
+     * port another process takes between the choice and epmd's bind is given up for a new one.
+     */
     public static RealEpmd start() {
         Path epmd = Otp.requireEpmd();
-        int port = Otp.freePort();
-        try {
-            Process p = new ProcessBuilder(epmd.toString(), "-port", Integer.toString(port))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            RealEpmd e = new RealEpmd(p, port);
-            e.awaitListening();
-            return e;
-        } catch (IOException e) {
-            throw new AssertionError("could not start epmd", e);
+        AssertionError last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = Otp.freePort();
+            try {
+                Process p = new ProcessBuilder(epmd.toString(), "-port", Integer.toString(port))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                RealEpmd e = new RealEpmd(p, port);
+                e.awaitListening();
+                return e;
+            } catch (IOException e) {
+                throw new AssertionError("could not start epmd", e);
+            } catch (AssertionError portTaken) {
+                last = portTaken;
+            }
         }
+        throw last;
     }
 
     private void awaitListening() {
@@ -45,7 +54,10 @@ public final class RealEpmd implements AutoCloseable {
             }
             try {
                 new Socket(InetAddress.getLoopbackAddress(), port).close();
-                return;
+                sleep(30); // an epmd that lost the port to another process exits at once
+                if (process.isAlive()) {
+                    return;
+                }
             } catch (IOException notYet) {
                 sleep(20);
             }
