@@ -69,6 +69,18 @@ public record Atom(String name) implements Term {
         return value ? TRUE : FALSE;
     }
 
+    /** Equal names. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof Atom other && name.equals(other.name);
+    }
+
+    /** The name's hash. */
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
     /** True if this is {@code true} or {@code false}. */
     public boolean isBoolean() {
         return this.equals(TRUE) || this.equals(FALSE);

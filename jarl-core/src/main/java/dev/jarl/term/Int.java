@@ -89,6 +89,11 @@ public final class Int implements Term {
         return big != null ? big.signum() : Long.signum(small);
     }
 
+    /** The {@code long} value; meaningless when {@link #bigOrNull()} is not null. */
+    long smallValue() {
+        return small;
+    }
+
     /** The {@code BigInteger}, or null on the {@code long} fast path. */
     BigInteger bigOrNull() {
         return big;

@@ -27,12 +27,17 @@ public final class Ref implements Term {
      * @param ids      1 to 5 words, copied
      */
     public Ref(Atom node, int creation, int[] ids) {
+        this(node, creation, ids.clone(), true);
+    }
+
+    /** Trusted: {@code ids} is not shared. */
+    Ref(Atom node, int creation, int[] ids, boolean owned) {
         this.node = Objects.requireNonNull(node, "node");
         this.creation = creation;
         if (ids.length < 1 || ids.length > MAX_IDS) {
             throw new IllegalArgumentException("reference ids: " + ids.length + " words (expected: 1.." + MAX_IDS + ")");
         }
-        this.ids = ids.clone();
+        this.ids = ids;
     }
 
     /** The node that made the reference. */

@@ -34,10 +34,10 @@ import java.util.zip.Inflater;
  */
 public final class TermReader {
 
-    private static final byte TUPLE = 1;
-    private static final byte LIST = 2;
-    private static final byte MAP = 3;
-    private static final byte FUN = 4;
+    private static final int TUPLE = 1;
+    private static final int LIST = 2;
+    private static final int MAP = 3;
+    private static final int FUN = 4;
     private static final Term[] NO_TERMS = new Term[0];
 
     private final byte[] data;
@@ -51,13 +51,19 @@ public final class TermReader {
     /** True inside a compressed term: compression does not nest. */
     private boolean inflated;
 
-    // the explicit stack of open containers
-    private byte[] kind = new byte[8];
-    private Term[][] kids = new Term[8][];
-    private Object[] aux = new Object[8];
-    private int[] count = new int[8];
-    private int[] fill = new int[8];
-    private int[] opened = new int[8];
+    // The explicit stack of open containers, made on the first container: per level, 4 ints
+    // in meta (KIND, COUNT, FILL, OPENED) and 2 references in refs (the element array, and
+    // the tail, the map's values or the fun's header).
+    private static final int KIND = 0;
+    private static final int COUNT = 1;
+    private static final int FILL = 2;
+    private static final int OPENED = 3;
+    private int[] meta;
+    private Object[] refs;
+    /** Open levels. */
+    private int sp;
+    /** Elements promised by open containers and not yet begun, one byte each at least. */
+    private int owed;
 
     /** A reader of {@code length} bytes of {@code data} from {@code offset}, with {@link DecodeLimits#DEFAULT}. */
     public TermReader(byte[] data, int offset, int length) {
@@ -180,129 +186,219 @@ public final class TermReader {
      * @throws TermDecodeException if the bytes are not a well-formed term within the limits
      */
     public Term read() {
-        int sp = 0;
-        int owed = 0; // elements promised by open containers and not yet begun, one byte each at least
+        sp = 0;
+        owed = 0;
         outer:
         for (;;) {
             if (sp > 0) {
                 owed--;
             }
-            Term value;
             int tagAt = pos;
             int tag = tag("tag");
-            int n;
-            switch (tag) {
-                case Tag.SMALL_INTEGER -> value = Int.of(u8("small integer"));
-                case Tag.INTEGER -> value = Int.of(s32("integer"));
-                case Tag.NEW_FLOAT -> value = checkedFloat(Double.longBitsToDouble(s64("float")), tagAt);
-                case Tag.FLOAT -> value = oldFloat(tagAt);
-                case Tag.ATOM_UTF8, Tag.SMALL_ATOM_UTF8, Tag.ATOM, Tag.SMALL_ATOM, Tag.ATOM_CACHE_REF ->
-                        value = atomBody(tag, tagAt);
-                case Tag.SMALL_BIG -> value = big(u8("big integer length"), tagAt);
-                case Tag.LARGE_BIG -> value = big(u32("big integer length"), tagAt);
-                case Tag.BINARY -> value = binary(tagAt);
-                case Tag.BIT_BINARY -> value = bitBinary(tagAt);
-                case Tag.NIL -> value = TermList.NIL;
-                case Tag.STRING -> value = string(tagAt);
-                case Tag.NEW_PID, Tag.PID -> value = pid(tag);
-                case Tag.NEW_PORT, Tag.PORT, Tag.V4_PORT -> value = port(tag);
-                case Tag.NEWER_REFERENCE, Tag.NEW_REFERENCE, Tag.REFERENCE -> value = ref(tag, tagAt);
-                case Tag.EXPORT -> value = export(tagAt);
-                case Tag.SMALL_TUPLE, Tag.LARGE_TUPLE -> {
-                    long arity = tag == Tag.SMALL_TUPLE ? u8("tuple arity") : u32("tuple arity");
-                    if (arity == 0) {
-                        value = Tuple.EMPTY;
-                    } else {
-                        n = checkCount(arity, 1, owed, "tuple arity", tagAt);
-                        sp = open(sp, TUPLE, new Term[n], null, n, tagAt);
-                        owed += n;
-                        continue;
-                    }
+            Term value = leaf(tag, tagAt);
+            if (value == null) {
+                value = container(tag, tagAt);
+                if (value == null) {
+                    continue; // a container was opened, or [|T] reads T in its place
                 }
-                case Tag.LIST -> {
-                    long length = u32("list length");
-                    if (length == 0) {
-                        // [|Tail] is just Tail: read it in this element's place
-                        if (sp > 0) {
-                            owed++;
-                        }
-                        continue;
-                    }
-                    n = checkCount(length, 1, owed + 1, "list length", tagAt);
-                    sp = open(sp, LIST, new Term[n], null, n + 1, tagAt);
-                    owed += n + 1;
-                    continue;
-                }
-                case Tag.MAP -> {
-                    long arity = u32("map arity");
-                    if (arity == 0) {
-                        value = TermMap.EMPTY;
-                    } else {
-                        n = checkCount(arity, 2, owed, "map arity", tagAt);
-                        sp = open(sp, MAP, new Term[n], new Term[n], 2 * n, tagAt);
-                        owed += 2 * n;
-                        continue;
-                    }
-                }
-                case Tag.NEW_FUN -> {
-                    FunHeader h = funHeader(tagAt, owed);
-                    if (h.numFree == 0) {
-                        value = h.build(NO_TERMS);
-                        checkFunSize(h);
-                    } else {
-                        sp = open(sp, FUN, new Term[h.numFree], h, h.numFree, tagAt);
-                        owed += h.numFree;
-                        continue;
-                    }
-                }
-                case Tag.COMPRESSED -> {
-                    if (sp != 0 || inflated) {
-                        throw error("tag", "80 (compressed)", "compression only at the top of a term, once", tagAt);
-                    }
-                    value = compressed(tagAt);
-                }
-                case Tag.FUN -> throw error("tag", "117 (FUN_EXT)", "NEW_FUN_EXT; FUN_EXT was removed in OTP 23", tagAt);
-                case Tag.LOCAL -> throw error("tag", "121 (LOCAL_EXT)",
-                        "a term valid across nodes; LOCAL_EXT is only valid inside the node that wrote it", tagAt);
-                default -> throw error("tag", Integer.toString(tag), "an external term format tag", tagAt);
             }
             // hand the value to the open containers, closing each one it completes
             while (sp > 0) {
                 int top = sp - 1;
-                int f = fill[top];
-                switch (kind[top]) {
-                    case LIST -> {
-                        Term[] el = kids[top];
-                        if (f < el.length) {
-                            el[f] = value;
-                        } else {
-                            aux[top] = value;
-                        }
+                int m = 4 * top;
+                int r = 2 * top;
+                int[] mt = meta;
+                int f = mt[m + FILL];
+                int k = mt[m + KIND];
+                if (k == LIST) {
+                    Term[] el = (Term[]) refs[r];
+                    if (f < el.length) {
+                        el[f] = value;
+                    } else {
+                        refs[r + 1] = value;
                     }
-                    case MAP -> {
-                        if ((f & 1) == 0) {
-                            kids[top][f >>> 1] = value;
-                        } else {
-                            ((Term[]) aux[top])[f >>> 1] = value;
-                        }
-                    }
-                    default -> kids[top][f] = value;
+                } else if (k == MAP) {
+                    ((Term[]) refs[r + (f & 1)])[f >>> 1] = value;
+                } else {
+                    ((Term[]) refs[r])[f] = value;
                 }
-                if (++f < count[top]) {
-                    fill[top] = f;
-                    continue outer;
+                if (++f < mt[m + COUNT]) {
+                    // carry on with the leaves that follow, without a round through the loop
+                    f = fill(k, (Term[]) refs[r], refs[r + 1], f, mt[m + COUNT]);
+                    if (f < mt[m + COUNT]) {
+                        mt[m + FILL] = f;
+                        continue outer;
+                    }
                 }
                 value = close(top);
-                kids[top] = null;
-                aux[top] = null;
+                refs[r] = null;
+                refs[r + 1] = null;
                 sp = top;
             }
             return value;
         }
     }
 
-    private int checkCount(long n, int bytesEach, int owed, String what, int tagAt) {
-        long available = (long) (end - pos) - owed;
+    /** The leaf a tag starts, read; null for the container tags; an error for tags no term has. */
+    private Term leaf(int tag, int tagAt) {
+        return switch (tag) {
+            case Tag.SMALL_INTEGER -> Int.of(u8("small integer"));
+            case Tag.INTEGER -> Int.of(s32("integer"));
+            case Tag.NEW_FLOAT -> checkedFloat(Double.longBitsToDouble(s64("float")), tagAt);
+            case Tag.FLOAT -> oldFloat(tagAt);
+            case Tag.ATOM_UTF8, Tag.SMALL_ATOM_UTF8, Tag.ATOM, Tag.SMALL_ATOM, Tag.ATOM_CACHE_REF -> atomBody(tag, tagAt);
+            case Tag.SMALL_BIG -> big(u8("big integer length"), tagAt);
+            case Tag.LARGE_BIG -> big(u32("big integer length"), tagAt);
+            case Tag.BINARY -> binary(tagAt);
+            case Tag.BIT_BINARY -> bitBinary(tagAt);
+            case Tag.NIL -> TermList.NIL;
+            case Tag.STRING -> string(tagAt);
+            case Tag.NEW_PID, Tag.PID -> pid(tag);
+            case Tag.NEW_PORT, Tag.PORT, Tag.V4_PORT -> port(tag);
+            case Tag.NEWER_REFERENCE, Tag.NEW_REFERENCE, Tag.REFERENCE -> ref(tag, tagAt);
+            case Tag.EXPORT -> export(tagAt);
+            case Tag.SMALL_TUPLE, Tag.LARGE_TUPLE, Tag.LIST, Tag.MAP, Tag.NEW_FUN, Tag.COMPRESSED -> null;
+            case Tag.FUN -> throw error("tag", "117 (FUN_EXT)", "NEW_FUN_EXT; FUN_EXT was removed in OTP 23", tagAt);
+            case Tag.LOCAL -> throw error("tag", "121 (LOCAL_EXT)",
+                    "a term valid across nodes; LOCAL_EXT is only valid inside the node that wrote it", tagAt);
+            default -> throw error("tag", Integer.toString(tag), "an external term format tag", tagAt);
+        };
+    }
+
+    /** The next term if it is a leaf (consumed, and no longer owed); null, consuming nothing, otherwise. */
+    private Term nextLeaf() {
+        if (pos >= end) {
+            return null;
+        }
+        int tag = data[pos] & 0xFF;
+        if (tag == Tag.SMALL_TUPLE || tag == Tag.LARGE_TUPLE || tag == Tag.LIST || tag == Tag.MAP
+                || tag == Tag.NEW_FUN || tag == Tag.COMPRESSED) {
+            return null;
+        }
+        int tagAt = pos;
+        owed--;
+        return leaf(tag("tag"), tagAt);
+    }
+
+    /**
+     * Reads the leaves that come next into a container of {@code kind}, from element
+     * {@code f} on, up to {@code count}; returns how far it got (it stops at a container).
+     */
+    private int fill(int kind, Term[] el, Object extra, int f, int count) {
+        int limit = kind == LIST ? el.length : count; // a list's tail is left to the caller
+        while (f < limit) {
+            Term v;
+            int p = pos;
+            int tag = p < end ? data[p] & 0xFF : -1;
+            // integers inline: the commonest leaves in lists
+            if (tag == Tag.SMALL_INTEGER && end - p >= 2 && tagListener == null) {
+                v = Int.of(data[p + 1] & 0xFF);
+                pos = p + 2;
+                owed--;
+            } else if (tag == Tag.INTEGER && end - p >= 5 && tagListener == null) {
+                v = Int.of(((data[p + 1] & 0xFF) << 24) | ((data[p + 2] & 0xFF) << 16) | ((data[p + 3] & 0xFF) << 8)
+                        | (data[p + 4] & 0xFF));
+                pos = p + 5;
+                owed--;
+            } else {
+                v = nextLeaf();
+                if (v == null) {
+                    break;
+                }
+            }
+            if (kind == MAP) {
+                ((f & 1) == 0 ? el : (Term[]) extra)[f >>> 1] = v;
+            } else {
+                el[f] = v;
+            }
+            f++;
+        }
+        return f;
+    }
+
+    /** A container: the finished term when its elements were all leaves, else null with a level opened. */
+    private Term container(int tag, int tagAt) {
+        int n;
+        switch (tag) {
+            case Tag.SMALL_TUPLE, Tag.LARGE_TUPLE -> {
+                long arity = tag == Tag.SMALL_TUPLE ? u8("tuple arity") : u32("tuple arity");
+                if (arity == 0) {
+                    return Tuple.EMPTY;
+                }
+                checkDepth(tagAt);
+                n = checkCount(arity, 1, owed, "tuple arity", tagAt);
+                Term[] el = new Term[n];
+                owed += n;
+                int f = fill(TUPLE, el, null, 0, n);
+                if (f == n) {
+                    return new Tuple(el, true);
+                }
+                open(TUPLE, el, null, n, f, tagAt);
+                return null;
+            }
+            case Tag.LIST -> {
+                long length = u32("list length");
+                if (length == 0) {
+                    // [|Tail] is just Tail: read it in this element's place
+                    if (sp > 0) {
+                        owed++;
+                    }
+                    return null;
+                }
+                checkDepth(tagAt);
+                n = checkCount(length, 1, owed + 1, "list length", tagAt);
+                Term[] el = new Term[n];
+                owed += n + 1;
+                int f = fill(LIST, el, null, 0, n);
+                if (f == n) {
+                    Term tail = nextLeaf();
+                    if (tail != null) {
+                        return list(el, tail);
+                    }
+                }
+                open(LIST, el, null, n + 1, f, tagAt);
+                return null;
+            }
+            case Tag.MAP -> {
+                long arity = u32("map arity");
+                if (arity == 0) {
+                    return TermMap.EMPTY;
+                }
+                checkDepth(tagAt);
+                n = checkCount(arity, 2, owed, "map arity", tagAt);
+                Term[] keys = new Term[n];
+                Term[] values = new Term[n];
+                owed += 2 * n;
+                int f = fill(MAP, keys, values, 0, 2 * n);
+                if (f == 2 * n) {
+                    return map(keys, values, tagAt);
+                }
+                open(MAP, keys, values, 2 * n, f, tagAt);
+                return null;
+            }
+            case Tag.NEW_FUN -> {
+                FunHeader h = funHeader(tagAt);
+                if (h.numFree == 0) {
+                    checkFunSize(h);
+                    return h.build(NO_TERMS);
+                }
+                checkDepth(tagAt);
+                owed += h.numFree;
+                open(FUN, new Term[h.numFree], h, h.numFree, 0, tagAt);
+                return null;
+            }
+            default -> {
+                // COMPRESSED
+                if (sp != 0 || inflated) {
+                    throw error("tag", "80 (compressed)", "compression only at the top of a term, once", tagAt);
+                }
+                return compressed(tagAt);
+            }
+        }
+    }
+
+    private int checkCount(long n, int bytesEach, int owedNow, String what, int tagAt) {
+        long available = (long) (end - pos) - owedNow;
         if (n * bytesEach > available) {
             throw error(what, Long.toString(n), "at most " + Math.max(0, available / bytesEach)
                     + ", as " + (end - pos) + " bytes remain", tagAt);
@@ -310,61 +406,72 @@ public final class TermReader {
         return (int) n;
     }
 
-    private int open(int sp, byte k, Term[] children, Object extra, int n, int tagAt) {
+    private void checkDepth(int tagAt) {
         if (sp >= limits.maxDepth()) {
             throw error("nesting depth", (sp + 1) + " levels", "at most " + limits.maxDepth(), tagAt);
         }
-        if (sp == kind.length) {
-            int size = Math.min(Math.max(8, sp * 2), limits.maxDepth());
-            kind = Arrays.copyOf(kind, size);
-            kids = Arrays.copyOf(kids, size);
-            aux = Arrays.copyOf(aux, size);
-            count = Arrays.copyOf(count, size);
-            fill = Arrays.copyOf(fill, size);
-            opened = Arrays.copyOf(opened, size);
+    }
+
+    private void open(int k, Term[] children, Object extra, int n, int f, int tagAt) {
+        if (meta == null) {
+            int levels = Math.min(2, limits.maxDepth());
+            meta = new int[4 * levels];
+            refs = new Object[2 * levels];
+        } else if (4 * sp == meta.length) {
+            int levels = Math.min(sp * 2, limits.maxDepth());
+            meta = Arrays.copyOf(meta, 4 * levels);
+            refs = Arrays.copyOf(refs, 2 * levels);
         }
-        kind[sp] = k;
-        kids[sp] = children;
-        aux[sp] = extra;
-        count[sp] = n;
-        fill[sp] = 0;
-        opened[sp] = tagAt;
-        return sp + 1;
+        int m = 4 * sp;
+        meta[m + KIND] = k;
+        meta[m + COUNT] = n;
+        meta[m + FILL] = f;
+        meta[m + OPENED] = tagAt;
+        refs[2 * sp] = children;
+        refs[2 * sp + 1] = extra;
+        sp++;
     }
 
     private Term close(int top) {
-        Term[] el = kids[top];
-        switch (kind[top]) {
+        Term[] el = (Term[]) refs[2 * top];
+        Object extra = refs[2 * top + 1];
+        switch (meta[4 * top + KIND]) {
             case TUPLE -> {
                 return new Tuple(el, true);
             }
             case LIST -> {
-                Term tail = (Term) aux[top];
-                if (tail instanceof TermList rest) {
-                    if (rest.isEmpty()) {
-                        return TermList.wrap(el, null);
-                    }
-                    Term[] all = Arrays.copyOf(el, el.length + rest.size());
-                    System.arraycopy(rest.array(), 0, all, el.length, rest.size());
-                    return TermList.wrap(all, rest.rawTail());
-                }
-                return TermList.wrap(el, tail);
+                return list(el, (Term) extra);
             }
             case MAP -> {
-                Term[] values = (Term[]) aux[top];
-                TermMap map = TermMap.buildOrNull(el, values);
-                if (map == null) {
-                    int dup = TermMap.duplicateAt(el);
-                    throw error("map key", el[dup].toString() + " repeated", "unique keys", opened[top]);
-                }
-                return map;
+                return map(el, (Term[]) extra, meta[4 * top + OPENED]);
             }
             default -> {
-                FunHeader h = (FunHeader) aux[top];
+                FunHeader h = (FunHeader) extra;
                 checkFunSize(h);
                 return h.build(el);
             }
         }
+    }
+
+    private static TermList list(Term[] el, Term tail) {
+        if (tail instanceof TermList rest) {
+            if (rest.isEmpty()) {
+                return TermList.wrap(el, null);
+            }
+            Term[] all = Arrays.copyOf(el, el.length + rest.size());
+            System.arraycopy(rest.array(), 0, all, el.length, rest.size());
+            return TermList.wrap(all, rest.rawTail());
+        }
+        return TermList.wrap(el, tail);
+    }
+
+    private TermMap map(Term[] keys, Term[] values, int tagAt) {
+        TermMap map = TermMap.buildOrNull(keys, values);
+        if (map == null) {
+            int dup = TermMap.duplicateAt(keys);
+            throw error("map key", keys[dup].toString() + " repeated", "unique keys", tagAt);
+        }
+        return map;
     }
 
     // ---------------------------------------------------------------- leaves
@@ -428,20 +535,40 @@ public final class TermReader {
         int p = pos;
         pos += len;
         if (ascii(p, len)) {
-            return AtomCache.internAscii(data, p, len);
+            // ASCII is the same in Latin-1 and UTF-8
+            Atom cached = AtomCache.lookup(data, p, len);
+            if (cached != null) {
+                return cached;
+            }
+            Atom atom = new Atom(new String(data, p, len, StandardCharsets.ISO_8859_1));
+            AtomCache.remember(atom, data, p, len);
+            return atom;
         }
         return Atom.of(new String(data, p, len, StandardCharsets.ISO_8859_1));
+    }
+
+    private boolean ascii(int p, int len) {
+        int bits = 0;
+        for (int i = p, stop = p + len; i < stop; i++) {
+            bits |= data[i];
+        }
+        return bits >= 0;
     }
 
     private Atom utf8Atom(int len, int tagAt) {
         need(len, "atom text");
         int p = pos;
-        if (ascii(p, len)) {
-            if (len > Atom.MAX_CHARACTERS) {
-                throw error("atom length", len + " characters", "at most " + Atom.MAX_CHARACTERS, tagAt);
-            }
+        // bytes equal to a cached atom's UTF-8 are that atom: no validation needed
+        Atom cached = AtomCache.lookup(data, p, len);
+        if (cached != null) {
             pos += len;
-            return AtomCache.internAscii(data, p, len);
+            return cached;
+        }
+        if (len <= Atom.MAX_CHARACTERS && ascii(p, len)) {
+            Atom atom = new Atom(new String(data, p, len, StandardCharsets.ISO_8859_1));
+            AtomCache.remember(atom, data, p, len);
+            pos += len;
+            return atom;
         }
         int chars = 0;
         int i = p;
@@ -491,16 +618,9 @@ public final class TermReader {
             throw error("atom length", chars + " characters", "at most " + Atom.MAX_CHARACTERS, tagAt);
         }
         pos = stop;
-        return Atom.of(new String(data, p, len, StandardCharsets.UTF_8));
-    }
-
-    private boolean ascii(int p, int len) {
-        for (int i = p, stop = p + len; i < stop; i++) {
-            if (data[i] < 0) {
-                return false;
-            }
-        }
-        return true;
+        Atom atom = new Atom(new String(data, p, len, StandardCharsets.UTF_8));
+        AtomCache.remember(atom, data, p, len);
+        return atom;
     }
 
     private Int big(long n, int tagAt) {
@@ -598,7 +718,7 @@ public final class TermReader {
             Atom node = readAtom();
             int id = oldRefWord();
             int creation = oldCreation("reference creation");
-            return new Ref(node, creation, new int[] {id});
+            return new Ref(node, creation, new int[] {id}, true);
         }
         int len = u16("reference length");
         if (len < 1 || len > Ref.MAX_IDS) {
@@ -611,7 +731,7 @@ public final class TermReader {
         for (int i = 0; i < len; i++) {
             ids[i] = i == 0 && tag == Tag.NEW_REFERENCE ? oldRefWord() : s32("reference id");
         }
-        return new Ref(node, creation, ids);
+        return new Ref(node, creation, ids, true);
     }
 
     /** The 8-bit creation of the pre-OTP-23 forms holds 2 bits, as OTP checks. */
@@ -672,7 +792,7 @@ public final class TermReader {
         }
     }
 
-    private FunHeader funHeader(int tagAt, int owed) {
+    private FunHeader funHeader(int tagAt) {
         long size = u32("fun size");
         int arity = u8("fun arity");
         need(16, "fun uniq");

@@ -1,7 +1,6 @@
 package dev.jarl.term;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -137,6 +136,13 @@ public final class TermWriter {
         pos = p + 4;
     }
 
+    private static void put(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
     private void putLong(long v) {
         putInt((int) (v >>> 32));
         putInt((int) v);
@@ -148,140 +154,140 @@ public final class TermWriter {
 
     /** Writes {@code term} (without the version byte). */
     public void write(Term term) {
+        if (writeIfLeaf(term)) {
+            return;
+        }
+        // containers: an explicit stack of what is still to write, in reverse order
         int sp = 0;
-        Object[] st = stack;
+        int high = 0;
         Object item = term;
         while (true) {
-            switch (item) {
-                case Tuple t -> {
-                    Term[] el = t.array();
+            // instanceof chains rather than pattern switches: measurably faster on this hot path
+            if (item instanceof Tuple t) {
+                Term[] el = t.array();
+                ensure(5);
+                if (el.length <= 255) {
+                    buf[pos++] = (byte) Tag.SMALL_TUPLE;
+                    buf[pos++] = (byte) el.length;
+                } else {
+                    buf[pos++] = (byte) Tag.LARGE_TUPLE;
+                    putInt(el.length);
+                }
+                sp = pushChildren(el, null, sp);
+            } else if (item instanceof TermList l) {
+                Term[] el = l.array();
+                if (el.length == 0) {
+                    writeByte(Tag.NIL);
+                } else if (!(l.isProper() && el.length <= 65535 && writeString(el))) {
                     ensure(5);
-                    if (el.length <= 255) {
-                        buf[pos++] = (byte) Tag.SMALL_TUPLE;
-                        buf[pos++] = (byte) el.length;
-                    } else {
-                        buf[pos++] = (byte) Tag.LARGE_TUPLE;
-                        putInt(el.length);
-                    }
-                    sp = pushChildren(el, 0, el.length, null, sp);
-                    st = stack;
+                    buf[pos++] = (byte) Tag.LIST;
+                    putInt(el.length);
+                    sp = pushChildren(el, l.tail(), sp);
                 }
-                case TermList l -> {
-                    Term[] el = l.array();
-                    if (el.length == 0) {
-                        writeByte(Tag.NIL);
-                    } else if (!(l.isProper() && el.length <= 65535 && writeString(el))) {
-                        ensure(5);
-                        buf[pos++] = (byte) Tag.LIST;
-                        putInt(el.length);
-                        sp = pushChildren(el, 0, el.length, l.tail(), sp);
-                        st = stack;
-                    }
-                }
-                case TermMap m -> {
-                    Term[] keys = m.keyArray();
-                    Term[] values = m.valueArray();
-                    ensure(5);
-                    buf[pos++] = (byte) Tag.MAP;
-                    putInt(keys.length);
-                    sp = pushEntries(keys, values, sp);
-                    st = stack;
-                }
-                case Fun f -> {
-                    int start = pos;
-                    ensure(1 + 4 + 1 + 16 + 4 + 4);
-                    buf[pos++] = (byte) Tag.NEW_FUN;
-                    pos += 4; // size, patched by FunEnd
-                    buf[pos++] = (byte) f.arity();
-                    System.arraycopy(f.uniqArray(), 0, buf, pos, 16);
-                    pos += 16;
-                    putInt(f.index());
-                    Term[] free = f.freeVarArray();
-                    putInt(free.length);
-                    writeAtom(f.module());
-                    writeInteger(f.oldIndex(), null);
-                    writeInteger(f.oldUniq(), null);
-                    writeLeaf(f.pid());
-                    if (sp == st.length) {
-                        st = stack = Arrays.copyOf(st, st.length * 2);
-                    }
-                    st[sp++] = new FunEnd(start);
-                    sp = pushChildren(free, 0, free.length, null, sp);
-                    st = stack;
-                }
-                case FunEnd end -> {
-                    int save = pos;
-                    pos = end.start() + 1;
-                    putInt(save - end.start() - 1);
-                    pos = save;
-                }
-                case Term leaf -> writeLeaf(leaf);
-                default -> throw new IllegalStateException("unexpected " + item);
+            } else if (item instanceof TermMap m) {
+                ensure(5);
+                buf[pos++] = (byte) Tag.MAP;
+                putInt(m.size());
+                sp = pushEntries(m.keyArray(), m.valueArray(), sp);
+            } else if (item instanceof Fun f) {
+                sp = writeFunHead(f, sp);
+            } else if (item instanceof FunEnd end) {
+                int save = pos;
+                pos = end.start() + 1;
+                putInt(save - end.start() - 1);
+                pos = save;
+            } else if (!writeIfLeaf((Term) item)) {
+                throw new IllegalStateException("unexpected " + item.getClass());
             }
             if (sp == 0) {
+                Arrays.fill(stack, 0, high, null); // hold no terms after the call
                 return;
             }
-            item = st[--sp];
-            st[sp] = null;
+            high = Math.max(high, sp);
+            item = stack[--sp];
         }
     }
 
-    private static boolean isLeaf(Term t) {
-        return !(t instanceof Tuple || t instanceof TermMap || t instanceof Fun
-                || (t instanceof TermList l && l.size() > 0));
+    /** The fixed part of a NEW_FUN_EXT; its free variables and the size patch go on the stack. */
+    private int writeFunHead(Fun f, int sp) {
+        int start = pos;
+        ensure(1 + 4 + 1 + 16 + 4 + 4);
+        buf[pos++] = (byte) Tag.NEW_FUN;
+        pos += 4; // size, patched by FunEnd
+        buf[pos++] = (byte) f.arity();
+        System.arraycopy(f.uniqArray(), 0, buf, pos, 16);
+        pos += 16;
+        putInt(f.index());
+        Term[] free = f.freeVarArray();
+        putInt(free.length);
+        writeAtom(f.module());
+        writeInteger(f.oldIndex(), null);
+        writeInteger(f.oldUniq(), null);
+        writeIfLeaf(f.pid());
+        int top = push(new FunEnd(start), sp);
+        return pushChildren(free, null, top);
     }
 
     /**
-     * Writes the leading leaves of {@code el[from..to)} at once, then pushes the rest (and the
-     * tail, if any) so they pop in order. Returns the new stack pointer.
+     * Writes the leading leaves of {@code el} at once, then pushes the rest (and the tail, if
+     * any) so they pop in order. Returns the new stack pointer.
      */
-    private int pushChildren(Term[] el, int from, int to, Term tail, int sp) {
-        int i = from;
-        while (i < to && isLeaf(el[i])) {
-            writeLeaf(el[i]);
+    private int pushChildren(Term[] el, Term tail, int sp) {
+        int i = 0;
+        int n = el.length;
+        while (i < n && writeIfLeaf(el[i])) {
             i++;
         }
-        if (i == to) {
-            if (tail != null) {
-                if (isLeaf(tail)) {
-                    writeLeaf(tail);
-                } else {
-                    sp = push(tail, sp);
-                }
-            }
-            return sp;
+        if (i == n) {
+            return tail == null || writeIfLeaf(tail) ? sp : push(tail, sp);
         }
-        int needed = sp + (to - i) + 1;
+        int top = sp;
+        int needed = top + (n - i) + 1;
         if (needed > stack.length) {
             stack = Arrays.copyOf(stack, Math.max(needed, stack.length * 2));
         }
         Object[] st = stack;
         if (tail != null) {
-            st[sp++] = tail;
+            st[top++] = tail;
         }
-        for (int j = to - 1; j >= i; j--) {
-            st[sp++] = el[j];
+        for (int j = n - 1; j >= i; j--) {
+            st[top++] = el[j];
         }
-        return sp;
+        return top;
     }
 
+    /** As {@link #pushChildren}, for a map's keys and values in turn. */
     private int pushEntries(Term[] keys, Term[] values, int sp) {
+        int n = keys.length;
         int i = 0;
-        while (i < keys.length && isLeaf(keys[i]) && isLeaf(values[i])) {
-            writeLeaf(keys[i]);
-            writeLeaf(values[i]);
-            i++;
+        boolean keyWritten = false;
+        for (; i < n; i++) {
+            if (!writeIfLeaf(keys[i])) {
+                break;
+            }
+            if (!writeIfLeaf(values[i])) {
+                keyWritten = true;
+                break;
+            }
         }
-        int needed = sp + 2 * (keys.length - i);
+        if (i == n) {
+            return sp;
+        }
+        int top = sp;
+        int needed = top + 2 * (n - i);
         if (needed > stack.length) {
             stack = Arrays.copyOf(stack, Math.max(needed, stack.length * 2));
         }
         Object[] st = stack;
-        for (int j = keys.length - 1; j >= i; j--) {
-            st[sp++] = values[j];
-            st[sp++] = keys[j];
+        for (int j = n - 1; j > i; j--) {
+            st[top++] = values[j];
+            st[top++] = keys[j];
         }
-        return sp;
+        st[top++] = values[i];
+        if (!keyWritten) {
+            st[top++] = keys[i];
+        }
+        return top;
     }
 
     private int push(Object o, int sp) {
@@ -312,145 +318,156 @@ public final class TermWriter {
         return true;
     }
 
-    private void writeLeaf(Term t) {
-        switch (t) {
-            case Atom a -> writeAtom(a);
-            case Int i -> writeInteger(i.isLong() ? i.longValue() : 0, i.bigOrNull());
-            case Float64 f -> {
-                ensure(9);
-                buf[pos++] = (byte) Tag.NEW_FLOAT;
-                putLong(Double.doubleToRawLongBits(f.value()));
+    /**
+     * Writes {@code t} if it holds no other terms ([] counts as a leaf) and says so; returns
+     * false, writing nothing, for tuples, non-empty lists, maps and funs. Small, so the JIT
+     * inlines it into the loops over elements; rarer leaves are out of line.
+     */
+    private boolean writeIfLeaf(Term t) {
+        if (t instanceof Int i) {
+            BigInteger big = i.bigOrNull();
+            if (big == null) {
+                writeLongTerm(i.smallValue());
+            } else {
+                writeBig(big);
             }
-            case Binary b -> {
-                int n = b.size();
-                ensure(5 + n);
-                buf[pos++] = (byte) Tag.BINARY;
-                putInt(n);
-                b.copyTo(buf, pos);
-                pos += n;
-            }
-            case BitString s -> {
-                byte[] data = s.array();
-                ensure(6 + data.length);
-                buf[pos++] = (byte) Tag.BIT_BINARY;
-                putInt(data.length);
-                buf[pos++] = (byte) s.lastByteBits();
-                System.arraycopy(data, 0, buf, pos, data.length);
-                pos += data.length;
-            }
-            case TermList l -> writeByte(Tag.NIL); // only [] is a leaf
-            case Pid p -> {
-                writeByte(Tag.NEW_PID);
-                writeAtom(p.node());
-                ensure(12);
-                putInt(p.id());
-                putInt(p.serial());
-                putInt(p.creation());
-            }
-            case Port p -> {
-                boolean small = (p.id() >>> 28) == 0; // as OTP: NEW_PORT_EXT up to 2^28 - 1
-                writeByte(small ? Tag.NEW_PORT : Tag.V4_PORT);
-                writeAtom(p.node());
-                ensure(12);
-                if (small) {
-                    putInt((int) p.id());
-                } else {
-                    putLong(p.id());
-                }
-                putInt(p.creation());
-            }
-            case Ref r -> {
-                int[] ids = r.idArray();
-                ensure(3);
-                buf[pos++] = (byte) Tag.NEWER_REFERENCE;
-                putShort(ids.length);
-                writeAtom(r.node());
-                ensure(4 + 4 * ids.length);
-                putInt(r.creation());
-                for (int id : ids) {
-                    putInt(id);
-                }
-            }
-            case ExportFun e -> {
-                writeByte(Tag.EXPORT);
-                writeAtom(e.module());
-                writeAtom(e.function());
-                ensure(2);
-                buf[pos++] = (byte) Tag.SMALL_INTEGER;
-                buf[pos++] = (byte) e.arity();
-            }
-            case Tuple x -> throw notLeaf(x);
-            case TermMap x -> throw notLeaf(x);
-            case Fun x -> throw notLeaf(x);
+            return true;
         }
+        if (t instanceof Atom a) {
+            writeAtom(a);
+            return true;
+        }
+        if (t instanceof Tuple || t instanceof TermMap) {
+            return false;
+        }
+        if (t instanceof TermList l) {
+            if (!l.isEmpty()) {
+                return false;
+            }
+            writeByte(Tag.NIL);
+            return true;
+        }
+        return writeOtherLeaf(t);
     }
 
-    private static IllegalStateException notLeaf(Term t) {
-        return new IllegalStateException("not a leaf: " + t.getClass().getSimpleName());
+    /** The leaves other than integers, atoms and []: false for containers. */
+    private boolean writeOtherLeaf(Term t) {
+        if (t instanceof Binary b) {
+            int n = b.size();
+            ensure(5 + n);
+            buf[pos++] = (byte) Tag.BINARY;
+            putInt(n);
+            b.copyTo(buf, pos);
+            pos += n;
+        } else if (t instanceof Pid p) {
+            writeByte(Tag.NEW_PID);
+            writeAtom(p.node());
+            ensure(12);
+            byte[] b = buf;
+            int at = pos;
+            put(b, at, p.id());
+            put(b, at + 4, p.serial());
+            put(b, at + 8, p.creation());
+            pos = at + 12;
+        } else if (t instanceof Ref r) {
+            int[] ids = r.idArray();
+            ensure(3);
+            buf[pos++] = (byte) Tag.NEWER_REFERENCE;
+            putShort(ids.length);
+            writeAtom(r.node());
+            ensure(4 + 4 * ids.length);
+            byte[] b = buf;
+            int at = pos;
+            put(b, at, r.creation());
+            for (int id : ids) {
+                at += 4;
+                put(b, at, id);
+            }
+            pos = at + 4;
+        } else if (t instanceof Float64 f) {
+            ensure(9);
+            buf[pos++] = (byte) Tag.NEW_FLOAT;
+            putLong(Double.doubleToRawLongBits(f.value()));
+        } else if (t instanceof Port p) {
+            boolean small = (p.id() >>> 28) == 0; // as OTP: NEW_PORT_EXT up to 2^28 - 1
+            writeByte(small ? Tag.NEW_PORT : Tag.V4_PORT);
+            writeAtom(p.node());
+            ensure(12);
+            if (small) {
+                putInt((int) p.id());
+            } else {
+                putLong(p.id());
+            }
+            putInt(p.creation());
+        } else if (t instanceof ExportFun e) {
+            writeByte(Tag.EXPORT);
+            writeAtom(e.module());
+            writeAtom(e.function());
+            ensure(2);
+            buf[pos++] = (byte) Tag.SMALL_INTEGER;
+            buf[pos++] = (byte) e.arity();
+        } else if (t instanceof BitString s) {
+            byte[] data = s.array();
+            ensure(6 + data.length);
+            buf[pos++] = (byte) Tag.BIT_BINARY;
+            putInt(data.length);
+            buf[pos++] = (byte) s.lastByteBits();
+            System.arraycopy(data, 0, buf, pos, data.length);
+            pos += data.length;
+        } else {
+            return false; // Tuple, TermMap, Fun
+        }
+        return true;
     }
 
     private void writeAtom(Atom a) {
-        String name = a.name();
-        int n = name.length();
-        ensure(3 + n);
-        byte[] b = buf;
-        int p = pos;
-        if (n <= 255) {
-            int start = p + 2;
-            int i = 0;
-            for (; i < n; i++) {
-                char c = name.charAt(i);
-                if (c >= 0x80) {
-                    break;
-                }
-                b[start + i] = (byte) c;
-            }
-            if (i == n) {
-                b[p] = (byte) Tag.SMALL_ATOM_UTF8;
-                b[p + 1] = (byte) n;
-                pos = start + n;
-                return;
-            }
-        }
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        ensure(3 + utf8.length);
-        if (utf8.length <= 255) {
-            buf[pos++] = (byte) Tag.SMALL_ATOM_UTF8;
-            buf[pos++] = (byte) utf8.length;
-        } else {
-            buf[pos++] = (byte) Tag.ATOM_UTF8;
-            putShort(utf8.length);
-        }
-        System.arraycopy(utf8, 0, buf, pos, utf8.length);
-        pos += utf8.length;
+        byte[] ext = AtomCache.encoding(a);
+        int n = ext.length;
+        ensure(n);
+        System.arraycopy(ext, 0, buf, pos, n);
+        pos += n;
     }
 
     /** An integer: {@code big} when not null, else {@code small}. */
     private void writeInteger(long small, BigInteger big) {
         if (big == null) {
-            if ((small & ~0xFFL) == 0) {
-                ensure(2);
-                buf[pos++] = (byte) Tag.SMALL_INTEGER;
-                buf[pos++] = (byte) small;
-                return;
-            }
-            if (small == (int) small) {
-                ensure(5);
-                buf[pos++] = (byte) Tag.INTEGER;
-                putInt((int) small);
-                return;
-            }
-            long magnitude = small < 0 ? -small : small; // Long.MIN_VALUE stays 2^63 read unsigned
-            int n = (64 - Long.numberOfLeadingZeros(magnitude) + 7) / 8;
-            ensure(3 + n);
-            buf[pos++] = (byte) Tag.SMALL_BIG;
-            buf[pos++] = (byte) n;
-            buf[pos++] = (byte) (small < 0 ? 1 : 0);
-            for (int i = 0; i < n; i++) {
-                buf[pos++] = (byte) (magnitude >>> (8 * i));
-            }
-            return;
+            writeLongTerm(small);
+        } else {
+            writeBig(big);
         }
+    }
+
+    /** SMALL_INTEGER_EXT or INTEGER_EXT inline; the rare 64-bit values out of line. */
+    private void writeLongTerm(long v) {
+        if ((v & ~0xFFL) == 0) {
+            ensure(2);
+            byte[] b = buf;
+            int p = pos;
+            b[p] = (byte) Tag.SMALL_INTEGER;
+            b[p + 1] = (byte) v;
+            pos = p + 2;
+        } else if (v == (int) v) {
+            ensure(5);
+            buf[pos++] = (byte) Tag.INTEGER;
+            putInt((int) v);
+        } else {
+            writeLongAsBig(v);
+        }
+    }
+
+    private void writeLongAsBig(long v) {
+        long magnitude = v < 0 ? -v : v; // Long.MIN_VALUE stays 2^63 read unsigned
+        int n = (64 - Long.numberOfLeadingZeros(magnitude) + 7) / 8;
+        ensure(3 + n);
+        buf[pos++] = (byte) Tag.SMALL_BIG;
+        buf[pos++] = (byte) n;
+        buf[pos++] = (byte) (v < 0 ? 1 : 0);
+        for (int i = 0; i < n; i++) {
+            buf[pos++] = (byte) (magnitude >>> (8 * i));
+        }
+    }
+
+    private void writeBig(BigInteger big) {
         byte[] be = big.abs().toByteArray(); // big-endian, maybe a leading zero
         int skip = be[0] == 0 ? 1 : 0;
         int n = be.length - skip;

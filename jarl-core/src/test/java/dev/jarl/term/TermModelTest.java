@@ -150,6 +150,8 @@ class TermModelTest {
         }
         assertSame(Atom.of("ok"), Atom.OK, "a well-known atom was evicted from the cache");
         assertSame(Atom.of("$gen_call"), Atom.GEN_CALL);
+        assertSame(Atom.OK, Etf.decode(Etf.encode(Atom.OK)), "the decoder finds the pinned atom too");
+        assertSame(Atom.of("cached_now"), Atom.of("cached_now"), "the second call hits the cache");
         assertEquals("'hello world'", Atom.of("hello world").toString());
         assertEquals("'EXIT'", Atom.EXIT.toString());
         assertEquals("''", Atom.of("").toString());
@@ -159,6 +161,18 @@ class TermModelTest {
         assertThrows(IllegalArgumentException.class, () -> new Atom("a".repeat(256)));
         assertThrows(IllegalArgumentException.class, () -> Atom.of("\ud83d\ude00".repeat(256)));
         assertTrue(Atom.of("\uffff").compareTo(Atom.of("\ud83d\ude00")) < 0, "code point order, not UTF-16 order");
+    }
+
+    @Test
+    void decodedAtomsAreTheirBytesEvenWhenOnlyTheMiddleDiffers() {
+        List<Term> atoms = new ArrayList<>();
+        for (String middle : new String[] {"A", "B", "AB", "", "\u00e9", "C"}) {
+            atoms.add(Atom.of("Elixir.MyApp." + middle + ".Worker.Supervisor"));
+            atoms.add(Atom.of("k" + middle));
+        }
+        for (int round = 0; round < 3; round++) {
+            assertEquals(TermList.of(atoms), Etf.decode(Etf.encode(TermList.of(atoms))), "round " + round);
+        }
     }
 
     @Test
