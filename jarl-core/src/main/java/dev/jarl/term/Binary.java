@@ -23,7 +23,6 @@ public final class Binary implements Term {
     private final byte[] array;
     private final int offset;
     private final int length;
-    private int hash;
 
     private Binary(byte[] array, int offset, int length) {
         this.array = array;
@@ -115,15 +114,12 @@ public final class Binary implements Term {
                 && Arrays.equals(array, offset, offset + length, other.array, other.offset, other.offset + other.length);
     }
 
+    /** Computed from the bytes each time (not cached, so a decoded binary stays small). */
     @Override
     public int hashCode() {
-        int h = hash;
-        if (h == 0) {
-            h = 1;
-            for (int i = offset, end = offset + length; i < end; i++) {
-                h = 31 * h + array[i];
-            }
-            hash = h;
+        int h = 1;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + array[i];
         }
         return h;
     }

@@ -45,9 +45,12 @@ public final class TermReader {
     private final int end;
     private final DecodeLimits limits;
     private int pos;
-    private Atom[] atomCache;
+    /**
+     * Null, the atom cache ({@code Atom[]}), or {@link Extras} when a test watches tags: one
+     * field for what is rarely set keeps the reader, made per message, small.
+     */
+    private Object extras;
     private boolean copyBinaries;
-    private IntConsumer tagListener;
     /** True inside a compressed term: compression does not nest. */
     private boolean inflated;
 
@@ -95,7 +98,8 @@ public final class TermReader {
      * defines it for one message; null (the default) refuses the tag.
      */
     public void setAtomCache(Atom[] refs) {
-        this.atomCache = refs;
+        IntConsumer listener = tagListener();
+        this.extras = listener == null ? refs : new Extras(refs, listener);
     }
 
     /** True to copy every decoded binary out of the input; false (the default) to share the input array. */
@@ -155,15 +159,27 @@ public final class TermReader {
     /** Reads a tag byte, telling the test hook. */
     private int tag(String what) {
         int t = u8(what);
-        if (tagListener != null) {
-            tagListener.accept(t);
+        if (extras instanceof Extras e) {
+            e.listener().accept(t);
         }
         return t;
     }
 
     /** For tests: sees every tag byte read. */
     void tagListener(IntConsumer listener) {
-        this.tagListener = listener;
+        this.extras = new Extras(atomCache(), listener);
+    }
+
+    /** The atom cache and a tag listener, when a test watches tags. */
+    private record Extras(Atom[] atomCache, IntConsumer listener) {
+    }
+
+    private Atom[] atomCache() {
+        return extras instanceof Extras e ? e.atomCache() : (Atom[]) extras;
+    }
+
+    private IntConsumer tagListener() {
+        return extras instanceof Extras e ? e.listener() : null;
     }
 
     private long u32(String what) {
@@ -291,11 +307,11 @@ public final class TermReader {
             int p = pos;
             int tag = p < end ? data[p] & 0xFF : -1;
             // integers inline: the commonest leaves in lists
-            if (tag == Tag.SMALL_INTEGER && end - p >= 2 && tagListener == null) {
+            if (tag == Tag.SMALL_INTEGER && end - p >= 2 && !(extras instanceof Extras)) {
                 v = Int.of(data[p + 1] & 0xFF);
                 pos = p + 2;
                 owed--;
-            } else if (tag == Tag.INTEGER && end - p >= 5 && tagListener == null) {
+            } else if (tag == Tag.INTEGER && end - p >= 5 && !(extras instanceof Extras)) {
                 v = Int.of(((data[p + 1] & 0xFF) << 24) | ((data[p + 2] & 0xFF) << 16) | ((data[p + 3] & 0xFF) << 8)
                         | (data[p + 4] & 0xFF));
                 pos = p + 5;
@@ -515,7 +531,7 @@ public final class TermReader {
             }
             case Tag.ATOM_CACHE_REF -> {
                 int index = u8("atom cache index");
-                Atom[] cache = atomCache;
+                Atom[] cache = atomCache();
                 if (cache == null || index >= cache.length || cache[index] == null) {
                     throw error("atom cache index", Integer.toString(index),
                             cache == null ? "no atom cache reference outside a distribution message"
@@ -863,8 +879,7 @@ public final class TermReader {
             inflater.end();
         }
         TermReader inner = new TermReader(out, 0, done, limits);
-        inner.atomCache = atomCache;
-        inner.tagListener = tagListener;
+        inner.extras = extras;
         inner.inflated = true;
         Term t;
         try {
