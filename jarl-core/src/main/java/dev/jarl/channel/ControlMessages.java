@@ -97,44 +97,44 @@ final class ControlMessages {
         int op = (int) opTerm.longValue();
         Shape s = new Shape(op, t, payload);
         return switch (op) {
-            case Link.OP -> s.done(new Link(s.pid(1), s.pid(2)), 3, false);
-            case Send.OP -> s.done(new Send(s.pid(2), payload), 3, true);
-            case Exit.OP -> s.done(new Exit(s.pid(1), s.pid(2), t.get(3)), 4, false);
-            case Unlink.OP -> s.done(new Unlink(s.pid(1), s.pid(2)), 3, false);
-            case NodeLink.OP -> s.done(new NodeLink(), 1, false);
-            case RegSend.OP -> s.done(new RegSend(s.pid(1), s.atom(3), payload), 4, true);
-            case GroupLeader.OP -> s.done(new GroupLeader(s.pid(1), s.pid(2)), 3, false);
-            case Exit2.OP -> s.done(new Exit2(s.pid(1), s.pid(2), t.get(3)), 4, false);
-            case SendTT.OP -> s.done(new SendTT(s.pid(2), t.get(3), payload), 4, true);
-            case ExitTT.OP -> s.done(new ExitTT(s.pid(1), s.pid(2), t.get(3), t.get(4)), 5, false);
-            case RegSendTT.OP -> s.done(new RegSendTT(s.pid(1), s.atom(3), t.get(4), payload), 5, true);
-            case Exit2TT.OP -> s.done(new Exit2TT(s.pid(1), s.pid(2), t.get(3), t.get(4)), 5, false);
-            case MonitorP.OP -> s.done(new MonitorP(s.pid(1), s.proc(2), s.ref(3)), 4, false);
-            case DemonitorP.OP -> s.done(new DemonitorP(s.pid(1), s.proc(2), s.ref(3)), 4, false);
-            case MonitorPExit.OP -> s.done(new MonitorPExit(s.proc(1), s.pid(2), s.ref(3), t.get(4)), 5, false);
-            case SendSender.OP -> s.done(new SendSender(s.pid(1), s.pid(2), payload), 3, true);
-            case SendSenderTT.OP -> s.done(new SendSenderTT(s.pid(1), s.pid(2), t.get(3), payload), 4, true);
-            case PayloadExit.OP -> s.done(new PayloadExit(s.pid(1), s.pid(2), payload), 3, true);
-            case PayloadExitTT.OP -> s.done(new PayloadExitTT(s.pid(1), s.pid(2), t.get(3), payload), 4, true);
-            case PayloadExit2.OP -> s.done(new PayloadExit2(s.pid(1), s.pid(2), payload), 3, true);
-            case PayloadExit2TT.OP -> s.done(new PayloadExit2TT(s.pid(1), s.pid(2), t.get(3), payload), 4, true);
-            case PayloadMonitorPExit.OP -> s.done(new PayloadMonitorPExit(s.proc(1), s.pid(2), s.ref(3), payload), 4, true);
+            case Link.OP -> new Link(s.pid(1), s.pid(2));
+            case Send.OP -> new Send(s.pid(2), payload);
+            case Exit.OP -> new Exit(s.pid(1), s.pid(2), t.get(3));
+            case Unlink.OP -> new Unlink(s.pid(1), s.pid(2));
+            case NodeLink.OP -> new NodeLink();
+            case RegSend.OP -> new RegSend(s.pid(1), s.atom(3), payload);
+            case GroupLeader.OP -> new GroupLeader(s.pid(1), s.pid(2));
+            case Exit2.OP -> new Exit2(s.pid(1), s.pid(2), t.get(3));
+            case SendTT.OP -> new SendTT(s.pid(2), t.get(3), payload);
+            case ExitTT.OP -> new ExitTT(s.pid(1), s.pid(2), t.get(3), t.get(4));
+            case RegSendTT.OP -> new RegSendTT(s.pid(1), s.atom(3), t.get(4), payload);
+            case Exit2TT.OP -> new Exit2TT(s.pid(1), s.pid(2), t.get(3), t.get(4));
+            case MonitorP.OP -> new MonitorP(s.pid(1), s.proc(2), s.ref(3));
+            case DemonitorP.OP -> new DemonitorP(s.pid(1), s.proc(2), s.ref(3));
+            case MonitorPExit.OP -> new MonitorPExit(s.proc(1), s.pid(2), s.ref(3), t.get(4));
+            case SendSender.OP -> new SendSender(s.pid(1), s.pid(2), payload);
+            case SendSenderTT.OP -> new SendSenderTT(s.pid(1), s.pid(2), t.get(3), payload);
+            case PayloadExit.OP -> new PayloadExit(s.pid(1), s.pid(2), payload);
+            case PayloadExitTT.OP -> new PayloadExitTT(s.pid(1), s.pid(2), t.get(3), payload);
+            case PayloadExit2.OP -> new PayloadExit2(s.pid(1), s.pid(2), payload);
+            case PayloadExit2TT.OP -> new PayloadExit2TT(s.pid(1), s.pid(2), t.get(3), payload);
+            case PayloadMonitorPExit.OP -> new PayloadMonitorPExit(s.proc(1), s.pid(2), s.ref(3), payload);
             case SpawnRequest.OP -> {
                 Tuple mfa = s.mfa(4);
-                yield s.done(new SpawnRequest(s.ref(1), s.pid(2), s.pid(3), (Atom) mfa.get(0), (Atom) mfa.get(1),
-                        arity(mfa), t.get(5), payload), 6, true);
+                yield new SpawnRequest(s.ref(1), s.pid(2), s.pid(3), (Atom) mfa.get(0), (Atom) mfa.get(1),
+                        arity(mfa), t.get(5), payload);
             }
             case SpawnRequestTT.OP -> {
                 Tuple mfa = s.mfa(4);
-                yield s.done(new SpawnRequestTT(s.ref(1), s.pid(2), s.pid(3), (Atom) mfa.get(0), (Atom) mfa.get(1),
-                        arity(mfa), t.get(5), t.get(6), payload), 7, true);
+                yield new SpawnRequestTT(s.ref(1), s.pid(2), s.pid(3), (Atom) mfa.get(0), (Atom) mfa.get(1),
+                        arity(mfa), t.get(5), t.get(6), payload);
             }
-            case SpawnReply.OP -> s.done(new SpawnReply(s.ref(1), s.pid(2), s.smallInt(3), t.get(4)), 5, false);
-            case SpawnReplyTT.OP -> s.done(new SpawnReplyTT(s.ref(1), s.pid(2), s.smallInt(3), t.get(4), t.get(5)), 6, false);
-            case AliasSend.OP -> s.done(new AliasSend(s.pid(1), s.ref(2), payload), 3, true);
-            case AliasSendTT.OP -> s.done(new AliasSendTT(s.pid(1), s.ref(2), t.get(3), payload), 4, true);
-            case UnlinkId.OP -> s.done(new UnlinkId(s.unlinkId(1), s.pid(2), s.pid(3)), 4, false);
-            case UnlinkIdAck.OP -> s.done(new UnlinkIdAck(s.unlinkId(1), s.pid(2), s.pid(3)), 4, false);
+            case SpawnReply.OP -> new SpawnReply(s.ref(1), s.pid(2), s.smallInt(3), t.get(4));
+            case SpawnReplyTT.OP -> new SpawnReplyTT(s.ref(1), s.pid(2), s.smallInt(3), t.get(4), t.get(5));
+            case AliasSend.OP -> new AliasSend(s.pid(1), s.ref(2), payload);
+            case AliasSendTT.OP -> new AliasSendTT(s.pid(1), s.ref(2), t.get(3), payload);
+            case UnlinkId.OP -> new UnlinkId(s.unlinkId(1), s.pid(2), s.pid(3));
+            case UnlinkIdAck.OP -> new UnlinkIdAck(s.unlinkId(1), s.pid(2), s.pid(3));
             default -> throw new DistProtocolException.UnknownOperation(op);
         };
     }
@@ -152,9 +152,9 @@ final class ControlMessages {
     }
 
     /**
-     * Checks the shape of one control tuple. Accessors check their element before the
-     * record is built (the record constructors reject nulls, so a missing payload is checked
-     * before {@link #done}).
+     * Checks the shape of one control tuple: its arity and whether a payload must follow are
+     * checked on construction, before any record is built; the accessors check one element
+     * each.
      */
     private static final class Shape {
         private final int op;
@@ -178,11 +178,6 @@ final class ControlMessages {
                 throw new DistProtocolException(name(op) + " payload: " + describe(payload)
                         + " (expected: nothing after the control tuple)");
             }
-        }
-
-        ControlMessage done(ControlMessage m, int arity, boolean withPayload) {
-            assert arity == t.arity() && withPayload == (payload != null);
-            return m;
         }
 
         Pid pid(int i) throws DistProtocolException {

@@ -149,7 +149,6 @@ final class ConnectionTable implements DistConnection.Handler {
         p.owner = a;
         p.changed.signalAll();
         Thread t = Thread.ofVirtual().name("jarl-connect-" + p.name).unstarted(() -> runOutgoing(a));
-        a.thread = t;
         track(t);
         t.start();
     }
@@ -304,7 +303,6 @@ final class ConnectionTable implements DistConnection.Handler {
     private void runIncoming(CarrierConnection transport) {
         Attempt a = new Attempt(false, null);
         a.transport = transport;
-        a.thread = Thread.currentThread();
         try {
             HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(a));
             up(a, transport, result);

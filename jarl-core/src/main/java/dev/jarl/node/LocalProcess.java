@@ -70,11 +70,6 @@ final class LocalProcess {
         links.remove(other);
     }
 
-    /** The pids linked to this process now. */
-    Set<Pid> links() {
-        return Set.copyOf(links);
-    }
-
     /**
      * The process ends with {@code reason}: the queue closes and the linked processes are
      * returned so the node can send them exit signals. Idempotent: later calls return an

@@ -34,7 +34,6 @@ final class Peer {
         volatile Peer peer;
         volatile CarrierConnection transport;
         volatile boolean cancelled;
-        volatile Thread thread;
 
         Attempt(boolean outgoing, Peer peer) {
             this.outgoing = outgoing;
