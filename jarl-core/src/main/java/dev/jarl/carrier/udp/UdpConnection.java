@@ -675,8 +675,12 @@ final class UdpConnection implements CarrierConnection {
                 sendQuietly(a, scratch);
             }
             case Close c -> {
-                sendQuietly(new CloseAck(peerId), scratch);
-                fail("closed by peer: " + c.reason(), null, false);
+                if (!initiator || isEstablished()) {
+                    sendQuietly(new CloseAck(peerId), scratch);
+                    fail("closed by peer: " + c.reason(), null, false);
+                } else {
+                    fail("refused: " + c.reason(), null, false);
+                }
             }
             case CloseAck c -> closeAcked();
             case Accept a -> {
@@ -705,6 +709,15 @@ final class UdpConnection implements CarrierConnection {
                 }
             }
             case Initial i -> endpoint.drop(peer, "initial on an open connection");
+        }
+    }
+
+    private boolean isEstablished() {
+        lock.lock();
+        try {
+            return established;
+        } finally {
+            lock.unlock();
         }
     }
 
