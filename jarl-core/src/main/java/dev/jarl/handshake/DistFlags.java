@@ -93,11 +93,12 @@ public final class DistFlags {
     /**
      * What Jarl offers unless told otherwise: {@link #MANDATORY_26}, the digest flag (as
      * JInterface 1.14 sends it) and the optional flags whose messages Jarl handles today.
-     * The node adds {@link #PUBLISHED} when it is visible; later work adds DIST_MONITOR, SPAWN
-     * and the others together with the code that handles their messages.
+     * The node adds {@link #PUBLISHED} when it is visible. Since the processes work:
+     * DIST_MONITOR, DIST_MONITOR_NAME, EXIT_PAYLOAD and ALIAS (the node downgrades what it
+     * sends to a peer that lacks them); SPAWN comes with RPC.
      */
     public static final long DEFAULT_OFFERED = MANDATORY_26 | MANDATORY_25_DIGEST
-            | SEND_SENDER | BIG_SEQTRACE_LABELS;
+            | SEND_SENDER | BIG_SEQTRACE_LABELS | DIST_MONITOR | DIST_MONITOR_NAME | EXIT_PAYLOAD | ALIAS;
 
     /** What Jarl requires of a peer unless told otherwise: OTP 25's mandatory set. */
     public static final long DEFAULT_REQUIRED = MANDATORY_25;

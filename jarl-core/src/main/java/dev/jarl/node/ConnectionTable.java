@@ -15,6 +15,7 @@ import dev.jarl.carrier.Listener;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
 import dev.jarl.handshake.Arbiter;
+import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.HandshakeException;
@@ -56,7 +57,16 @@ final class ConnectionTable implements DistConnection.Handler {
         void nodeUp(NodeName peer, DistConnection connection);
 
         /** A connection went down. */
-        void nodeDown(NodeName peer, String reason);
+        void nodeDown(NodeName peer, DistConnection connection, String reason);
+
+        /** An attempt to connect to {@code peer} failed; what was queued for it is dropped. */
+        void connectFailed(NodeName peer, String reason);
+
+        /**
+         * An UNLINK_ID went to a peer without UNLINK_ID as the old UNLINK, which has no
+         * acknowledgement: the sender's unlink is complete now.
+         */
+        void legacyUnlinked(ControlMessage.UnlinkId unlink);
     }
 
     private final NodeConfig config;
@@ -127,7 +137,83 @@ final class ConnectionTable implements DistConnection.Handler {
         };
     }
 
-    private static void deliverTo(DistConnection c, ControlMessage message, boolean mayWait) {
+    /**
+     * Starts an attempt to {@code target} unless one is pending or a connection is up
+     * (what {@code monitor_node/2} does for a node not connected).
+     */
+    void touch(NodeName target) {
+        if (closing) {
+            return;
+        }
+        Peer p = peer(target);
+        p.lock.lock();
+        try {
+            if (p.state == State.IDLE) {
+                startAttempt(p);
+            }
+        } finally {
+            p.lock.unlock();
+        }
+    }
+
+    /**
+     * Sends {@code message} on {@code c} in the form the peer agreed to: the non-payload
+     * EXIT, EXIT2 and MONITOR_P_EXIT to a peer without EXIT_PAYLOAD, the old UNLINK to one
+     * without UNLINK_ID (its unlink completes at once), no MONITOR_P/DEMONITOR_P to one without
+     * DIST_MONITOR (nor by name without DIST_MONITOR_NAME: the monitor stays local and fires
+     * only on {@code noconnection}, as the BEAM does), no ALIAS_SEND to one without ALIAS.
+     */
+    void reply(DistConnection c, ControlMessage message) {
+        send(c, message, false);
+    }
+
+    /**
+     * Sends in the agreed form; only messages (not signals) may wait for the busy limit, and
+     * only when {@code mayWait}: a link, exit or monitor signal never blocks its sender, as
+     * it never does on a BEAM node.
+     */
+    private void send(DistConnection c, ControlMessage message, boolean mayWait) {
+        ControlMessage out = adapt(c, message);
+        if (out == null) {
+            return;
+        }
+        boolean isMessage = switch (out) {
+            case ControlMessage.Send m -> true;
+            case ControlMessage.SendSender m -> true;
+            case ControlMessage.RegSend m -> true;
+            case ControlMessage.AliasSend m -> true;
+            default -> false;
+        };
+        if (mayWait && isMessage) {
+            c.send(out);
+        } else {
+            c.sendNoWait(out);
+        }
+    }
+
+    private ControlMessage adapt(DistConnection c, ControlMessage m) {
+        boolean payload = c.agreed(DistFlags.EXIT_PAYLOAD);
+        return switch (m) {
+            case ControlMessage.PayloadExit e when !payload -> new ControlMessage.Exit(e.from(), e.to(), e.reason());
+            case ControlMessage.PayloadExit2 e when !payload -> new ControlMessage.Exit2(e.from(), e.to(), e.reason());
+            case ControlMessage.PayloadMonitorPExit e when !payload ->
+                    new ControlMessage.MonitorPExit(e.fromProc(), e.to(), e.ref(), e.reason());
+            case ControlMessage.MonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
+            case ControlMessage.DemonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
+            case ControlMessage.AliasSend e -> c.agreed(DistFlags.ALIAS) ? e : null;
+            case ControlMessage.UnlinkId e when !c.agreed(DistFlags.UNLINK_ID) -> {
+                host.legacyUnlinked(e);
+                yield new ControlMessage.Unlink(e.from(), e.to());
+            }
+            default -> m;
+        };
+    }
+
+    private static boolean monitorAgreed(DistConnection c, dev.jarl.term.Term proc) {
+        return c.agreed(DistFlags.DIST_MONITOR) && (proc instanceof Pid || c.agreed(DistFlags.DIST_MONITOR_NAME));
+    }
+
+    private void deliverTo(DistConnection c, ControlMessage message, boolean mayWait) {
         Pid pid = targetOf(message);
         if (pid != null && pid.creation() != c.params().peerCreation()) {
             LOG.log(Level.DEBUG, "dropping {0} to {1}: creation {2} is not the connected incarnation''s {3}",
@@ -135,11 +221,7 @@ final class ConnectionTable implements DistConnection.Handler {
                     Integer.toUnsignedString(c.params().peerCreation()));
             return;
         }
-        if (mayWait) {
-            c.send(message);
-        } else {
-            c.sendNoWait(message);
-        }
+        send(c, message, mayWait);
     }
 
     /** Starts an outgoing attempt for an IDLE row; called with the row's lock held. */
@@ -236,6 +318,7 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
+        host.connectFailed(p.name, reason);
         if (!closing) {
             LOG.log(Level.INFO, "{0} to {1} failed: {2}{3}", a.outgoing ? "connection attempt" : "incoming connection",
                     p.name, reason, dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
@@ -505,7 +588,7 @@ final class ConnectionTable implements DistConnection.Handler {
             p.lock.unlock();
         }
         if (wasCurrent) {
-            host.nodeDown(p.name, reason);
+            host.nodeDown(p.name, connection, reason);
         }
     }
 

@@ -1,28 +1,97 @@
 package dev.jarl.node;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.term.Atom;
+import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
+import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
+import dev.jarl.term.Tuple;
 
 /**
  * A Jarl process as the node sees it: its pid, its registered name, its message queue and
- * its signal state. A {@link Mailbox} is the public handle on one.
+ * its signal state (links, monitors both ways, node monitors, aliases, {@code trap_exit},
+ * exit reason). A {@link Mailbox} is the public handle on one.
  *
- * <p>Signal state grows with the processes work (links, monitors, {@code trap_exit}, exit
- * reason); today it keeps the links peers asked for, so that closing the process can tell
- * them, and everything that arrives is a message in the queue.
+ * <p><b>Links</b> follow the link protocol of {@code erl_dist_protocol.md} ("Link
+ * Protocol", mandatory from OTP 26): per linked pid an active flag and the id of an
+ * outstanding unlink. A pid is linked only while its entry is active.
+ *
+ * <p><b>Signals</b> are applied on the sender's thread (a local sender, or a connection's
+ * input thread) under this process's lock; nothing that blocks runs under it, and no other
+ * process's lock is taken while it is held. What a signal asks of others (exit signals to
+ * send, DOWN messages to deliver) is returned to the caller, who acts after unlocking.
  */
 final class LocalProcess {
+
+    private static final Atom KILL = Atom.of("kill");
+    private static final Atom KILLED = Atom.of("killed");
+    private static final Atom NODEDOWN = Atom.of("nodedown");
+
+    /** One link's protocol state. */
+    static final class LinkState {
+        boolean active = true;
+        long unlinkId;
+    }
+
+    /**
+     * A monitor, as its watcher and its target each keep it.
+     *
+     * @param ref     the monitor reference
+     * @param watcher the pid that gets the DOWN message
+     * @param target  the monitored pid, or null for a name monitor not resolved here
+     * @param proc    what the wire names as the monitored process: the pid or the name atom
+     * @param node    the node of the monitored process (null when it is this node)
+     * @param item    the Item of the DOWN message: the pid, or {@code {Name, Node}}
+     */
+    record Monitor(Ref ref, Pid watcher, Pid target, Term proc, NodeName node, Term item) {
+    }
+
+    /** What an exit signal does to this process. */
+    sealed interface Effect {
+        /** Nothing (ignored, or turned into a message). */
+        record None() implements Effect {
+        }
+
+        /** The process dies with this reason. */
+        record Die(Term reason) implements Effect {
+        }
+    }
+
+    static final Effect NONE = new Effect.None();
+
+    /** What a process leaves behind when it ends; the node tells the others. */
+    record Remains(Term reason, List<Pid> links, List<Monitor> monitors, List<Monitor> watchers, List<Ref> aliases,
+                   Thread thread) {
+    }
+
+    /** What a lost connection took from this process. */
+    record Lost(List<Pid> links, List<Monitor> monitors, int nodeMonitors) {
+    }
 
     private final Node node;
     private final Pid pid;
     private final MessageQueue queue = new MessageQueue();
-    private final Set<Pid> links = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Pid, LinkState> links = new HashMap<>();
+    private final Map<Ref, Monitor> monitors = new HashMap<>();
+    private final Map<Ref, Monitor> watchers = new HashMap<>();
+    private final Map<NodeName, Integer> nodeMonitors = new HashMap<>();
+    private final Set<Ref> aliases = new HashSet<>();
+    private long unlinkIds;
+    private boolean trapExit;
+    private Term exitReason;
     private volatile Atom registeredName;
     private volatile boolean exited;
+    private volatile Thread thread;
 
     LocalProcess(Node node, Pid pid) {
         this.node = node;
@@ -53,36 +122,410 @@ final class LocalProcess {
         return exited;
     }
 
+    /** The thread running the process body, if it was spawned. */
+    void thread(Thread t) {
+        this.thread = t;
+    }
+
+    /** The reason the process ended with, or null while it runs. */
+    Term exitReason() {
+        lock.lock();
+        try {
+            return exitReason;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A message arrived (from a local sender or a connection). */
     void deliver(Term message) {
         queue.put(message);
     }
 
-    /** A peer linked to this process. */
-    void linkFrom(Pid other) {
-        if (!exited) {
-            links.add(other);
+    // ------------------------------------------------------------------ trap_exit
+
+    /** Sets {@code trap_exit}; returns the old value. */
+    boolean trapExit(boolean on) {
+        lock.lock();
+        try {
+            boolean old = trapExit;
+            trapExit = on;
+            return old;
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** A peer removed its link. */
-    void unlinkFrom(Pid other) {
-        links.remove(other);
+    boolean trapsExits() {
+        lock.lock();
+        try {
+            return trapExit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ links
+
+    /**
+     * This process sends LINK to {@code other}: the link becomes active (an outstanding
+     * unlink is forgotten).
+     *
+     * @return true when LINK must be sent (there was no active link), false when already
+     *         linked or when this process has ended
+     */
+    boolean sendLink(Pid other) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return false;
+            }
+            LinkState s = links.get(other);
+            if (s != null && s.active) {
+                return false;
+            }
+            if (s == null) {
+                s = new LinkState();
+                links.put(other, s);
+            }
+            s.active = true;
+            s.unlinkId = 0;
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * The process ends with {@code reason}: the queue closes and the linked processes are
-     * returned so the node can send them exit signals. Idempotent: later calls return an
-     * empty set.
+     * LINK received from {@code other}: creates an active link unless an entry exists (an
+     * outstanding unlink stays outstanding, as the protocol says).
+     *
+     * @return false when this process has ended (the sender gets {@code noproc})
      */
-    Set<Pid> exit(String reason) {
-        if (exited) {
-            return Set.of();
+    boolean receiveLink(Pid other) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return false;
+            }
+            links.putIfAbsent(other, new LinkState());
+            return true;
+        } finally {
+            lock.unlock();
         }
-        exited = true;
-        queue.close(reason);
-        Set<Pid> linked = Set.copyOf(links);
-        links.clear();
-        return linked;
+    }
+
+    /**
+     * This process unlinks {@code other}: an active link becomes inactive with a new unlink
+     * id.
+     *
+     * @return the id to send in UNLINK_ID, or 0 when there is no active link
+     */
+    long sendUnlink(Pid other) {
+        lock.lock();
+        try {
+            LinkState s = links.get(other);
+            if (s == null || !s.active || exitReason != null) {
+                return 0;
+            }
+            long id = ++unlinkIds;
+            s.active = false;
+            s.unlinkId = id;
+            return id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** UNLINK_ID received: an active link is removed; an inactive one stays (our unlink is outstanding). */
+    void receiveUnlinkId(Pid other) {
+        lock.lock();
+        try {
+            LinkState s = links.get(other);
+            if (s != null && s.active) {
+                links.remove(other);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** UNLINK_ID_ACK received: removes the entry if it is inactive with that id. */
+    void receiveUnlinkAck(Pid other, long id) {
+        lock.lock();
+        try {
+            LinkState s = links.get(other);
+            if (s != null && !s.active && s.unlinkId == id) {
+                links.remove(other);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The old UNLINK received (a peer without UNLINK_ID): the entry goes. */
+    void receiveLegacyUnlink(Pid other) {
+        lock.lock();
+        try {
+            links.remove(other);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when this process has an active link to {@code other}. */
+    boolean linkedTo(Pid other) {
+        lock.lock();
+        try {
+            LinkState s = links.get(other);
+            return s != null && s.active;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The pids this process is linked to now (active links). */
+    Set<Pid> links() {
+        lock.lock();
+        try {
+            Set<Pid> out = new HashSet<>();
+            links.forEach((p, s) -> {
+                if (s.active) {
+                    out.add(p);
+                }
+            });
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An exit signal from {@code from} with {@code reason}: {@code linked} for one due to a
+     * link (EXIT), false for {@code exit/2} (EXIT2). As Erlang: a link exit counts only over
+     * an active link (and removes it); {@code exit(P, kill)} is untrappable and kills with
+     * {@code killed}; {@code normal} is ignored unless trapping, except from the process
+     * itself; a trapping process gets {@code {'EXIT', From, Reason}}; otherwise it dies.
+     */
+    Effect receiveExit(Pid from, Term reason, boolean linked) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return NONE;
+            }
+            if (linked) {
+                LinkState s = links.remove(from);
+                if (s == null || !s.active) {
+                    return NONE;
+                }
+            }
+            if (!linked && KILL.equals(reason)) {
+                return new Effect.Die(KILLED);
+            }
+            if (trapExit) {
+                queue.put(Tuple.of(Atom.EXIT, from, reason));
+                return NONE;
+            }
+            if (Atom.NORMAL.equals(reason)) {
+                return from.equals(pid) ? new Effect.Die(reason) : NONE;
+            }
+            return new Effect.Die(reason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ monitors
+
+    /** This process starts watching (its side of a monitor). */
+    boolean addMonitor(Monitor m) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return false;
+            }
+            monitors.put(m.ref(), m);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes this process's monitor {@code ref}; null when there is none (fired or removed). */
+    Monitor removeMonitor(Ref ref) {
+        lock.lock();
+        try {
+            return monitors.remove(ref);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The monitor {@code ref} fired: removes it and queues the DOWN message. Exactly once:
+     * a second call, or one after demonitor, does nothing.
+     */
+    void down(Ref ref, Term reason) {
+        lock.lock();
+        try {
+            Monitor m = monitors.remove(ref);
+            if (m != null && exitReason == null) {
+                queue.put(Tuple.of(Atom.of("DOWN"), ref, Atom.of("process"), m.item(), reason));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A watcher starts monitoring this process; false when it has ended. */
+    boolean addWatcher(Monitor m) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return false;
+            }
+            watchers.put(m.ref(), m);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A watcher stops monitoring this process. */
+    void removeWatcher(Ref ref) {
+        lock.lock();
+        try {
+            watchers.remove(ref);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ node monitors and aliases
+
+    /** {@code monitor_node(Node, true)}: one more node monitor; false when ended. */
+    boolean addNodeMonitor(NodeName n) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return false;
+            }
+            nodeMonitors.merge(n, 1, Integer::sum);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code monitor_node(Node, false)}: removes every node monitor of {@code n}. */
+    void removeNodeMonitors(NodeName n) {
+        lock.lock();
+        try {
+            nodeMonitors.remove(n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean addAlias(Ref alias) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return false;
+            }
+            aliases.add(alias);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean removeAlias(Ref alias) {
+        lock.lock();
+        try {
+            return aliases.remove(alias);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    /**
+     * The connection to {@code lost} went down: drops every link, monitor, watcher and node
+     * monitor across it and returns those that must be told (active links get an exit
+     * signal {@code noconnection}, monitors a DOWN {@code noconnection}, node monitors
+     * {@code {nodedown, Node}}, once each).
+     */
+    Lost connectionLost(NodeName lost, Atom lostAtom) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return null;
+            }
+            List<Pid> gone = new ArrayList<>();
+            for (Iterator<Map.Entry<Pid, LinkState>> it = links.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Pid, LinkState> e = it.next();
+                if (e.getKey().node().equals(lostAtom)) {
+                    if (e.getValue().active) {
+                        gone.add(e.getKey());
+                    } else {
+                        it.remove();
+                    }
+                }
+            }
+            List<Monitor> downs = new ArrayList<>();
+            for (Monitor m : monitors.values()) {
+                if (lost.equals(m.node())) {
+                    downs.add(m);
+                }
+            }
+            watchers.values().removeIf(m -> m.watcher().node().equals(lostAtom));
+            Integer n = nodeMonitors.remove(lost);
+            int count = n == null ? 0 : n;
+            for (int i = 0; i < count; i++) {
+                queue.put(Tuple.of(NODEDOWN, Atom.of(lost.toString())));
+            }
+            if (gone.isEmpty() && downs.isEmpty()) {
+                return null;
+            }
+            return new Lost(gone, downs, count);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The process ends with {@code reason}: the queue closes (receivers get an
+     * {@link ExitException}) and everything others must hear of is returned: active links,
+     * its own monitors (to remove at their targets), its watchers (to get DOWN), its
+     * aliases. Null when it had already ended.
+     */
+    Remains exit(Term reason) {
+        lock.lock();
+        try {
+            if (exitReason != null) {
+                return null;
+            }
+            exitReason = reason;
+            exited = true;
+            queue.close(reason);
+            List<Pid> linked = new ArrayList<>();
+            links.forEach((p, s) -> {
+                if (s.active) {
+                    linked.add(p);
+                }
+            });
+            links.clear();
+            Remains r = new Remains(reason, linked, List.copyOf(monitors.values()), List.copyOf(watchers.values()),
+                    List.copyOf(aliases), thread);
+            monitors.clear();
+            watchers.clear();
+            nodeMonitors.clear();
+            aliases.clear();
+            return r;
+        } finally {
+            lock.unlock();
+        }
     }
 }

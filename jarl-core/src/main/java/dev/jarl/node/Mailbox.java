@@ -8,7 +8,9 @@ import java.util.function.Predicate;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
+import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
+import dev.jarl.term.Tuple;
 
 /**
  * The inbox of one Jarl process, with its {@link Pid}: what JInterface calls a mailbox.
@@ -39,9 +41,24 @@ import dev.jarl.term.Term;
  * with a {@link Duration} return {@link Optional#empty()} when the time runs out.
  * Interrupting a waiting thread cancels the receive with {@link InterruptedException}.
  *
- * <p>{@link #close()} ends the process: its name is unregistered, waiting receivers get
- * {@link IllegalStateException}, and processes on other nodes linked to it receive an exit
- * signal with reason {@code normal}. Thread-safe; usually one thread receives.
+ * <p><b>A process.</b> A mailbox is a Jarl process without a thread of its own (a spawned
+ * one, {@link Node#spawn}, has one): it links ({@link #link}), monitors ({@link #monitor}),
+ * traps exits ({@link #trapExit}), has aliases ({@link #alias}) and calls gen_servers
+ * ({@link #call}), as an Erlang process does. An exit signal that kills it closes the
+ * mailbox: receivers get an {@link ExitException} with the reason.
+ *
+ * <pre>{@code
+ * Ref ref = box.monitor("db", NodeName.parse("erl@host"));
+ * Term reply = box.call(Term.tuple("db", "erl@host"), Term.atom("stats"), Duration.ofSeconds(5));
+ * box.trapExit(true);
+ * Pid worker = box.spawnLink(self -> self.receive());
+ * box.exit(worker, Term.atom("stop"));   // {'EXIT', Worker, stop} arrives
+ * }</pre>
+ *
+ * <p>{@link #close()} ends the process with reason {@code normal}: its name is
+ * unregistered, waiting receivers get an {@link ExitException} (an
+ * {@link IllegalStateException}), and linked processes receive an exit signal with reason
+ * {@code normal}. Thread-safe; usually one thread receives.
  */
 public final class Mailbox implements AutoCloseable {
 
@@ -119,10 +136,227 @@ public final class Mailbox implements AutoCloseable {
         return process.queue().size();
     }
 
-    /** Ends this process (idempotent); see the class comment. */
+    /** Ends this process with reason {@code normal} (idempotent); see the class comment. */
     @Override
     public void close() {
-        process.node().exit(process, "normal");
+        process.node().terminate(process, Atom.NORMAL);
+    }
+
+    // ------------------------------------------------------------------ signals
+
+    /**
+     * Ends this process with {@code reason} now, as {@code exit(Reason)}: linked processes
+     * get the exit signal, monitors fire, the mailbox closes. Inside a {@link ProcessBody}
+     * prefer {@code throw new ExitException(reason)}, which also leaves the body.
+     */
+    public void exit(Term reason) {
+        process.node().terminate(process, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * Sends an exit signal to {@code pid}, as Erlang's {@code exit(Pid, Reason)} (EXIT2 over
+     * the wire): {@code kill} kills it untrappably (reason {@code killed}), {@code normal}
+     * is ignored unless it traps exits (or is this process), any other reason kills it
+     * unless it traps exits, in which case it gets {@code {'EXIT', Self, Reason}}.
+     */
+    public void exit(Pid pid, Term reason) {
+        process.node().exitSignal(process.pid(), pid, reason, false);
+    }
+
+    /**
+     * Links this process to {@code pid} ({@code link/1}). If the process does not exist the
+     * link fails as Erlang's does: an exit signal {@code noproc} arrives (a message when
+     * trapping exits). A peer that cannot be reached gives {@code noconnection}.
+     *
+     * <pre>{@code
+     * box.trapExit(true);
+     * box.link(worker);
+     * Term m = box.receive();   // {'EXIT', Worker, Reason} when the worker ends
+     * }</pre>
+     */
+    public void link(Pid pid) {
+        process.node().link(process, pid);
+    }
+
+    /**
+     * Removes the link to {@code pid} ({@code unlink/1}), with UNLINK_ID (or the old UNLINK
+     * to a peer without it). Once this returns, the link no longer affects this process.
+     */
+    public void unlink(Pid pid) {
+        process.node().unlink(process, pid);
+    }
+
+    /**
+     * Sets {@code process_flag(trap_exit, on)}: exit signals (except an untrappable
+     * {@code kill}) become {@code {'EXIT', From, Reason}} messages.
+     *
+     * @return the previous value
+     */
+    public boolean trapExit(boolean on) {
+        return process.trapExit(on);
+    }
+
+    /** True when the process is linked to {@code pid} now (for tests and diagnostics). */
+    public boolean isLinkedTo(Pid pid) {
+        return process.linkedTo(pid);
+    }
+
+    /** True once the process has ended. */
+    public boolean isExited() {
+        return process.exited();
+    }
+
+    /** The reason the process ended with, if it has. */
+    public Optional<Term> exitReason() {
+        return Optional.ofNullable(process.exitReason());
+    }
+
+    // ------------------------------------------------------------------ spawning
+
+    /**
+     * Spawns a process linked to this one ({@code spawn_link/1}); the link exists before
+     * the body runs.
+     */
+    public Pid spawnLink(ProcessBody body) {
+        return process.node().spawnLink(process, body);
+    }
+
+    /**
+     * Spawns a process monitored by this one ({@code spawn_monitor/1}).
+     *
+     * <pre>{@code
+     * Monitored m = box.spawnMonitor(self -> { throw new ExitException("boom"); });
+     * Term down = box.receive();   // {'DOWN', Ref, process, Pid, boom}
+     * }</pre>
+     */
+    public Monitored spawnMonitor(ProcessBody body) {
+        return process.node().spawnMonitor(process, body);
+    }
+
+    // ------------------------------------------------------------------ monitors
+
+    /**
+     * Monitors {@code pid} ({@code monitor(process, Pid)}): exactly one
+     * {@code {'DOWN', Ref, process, Pid, Reason}} arrives when it ends, with {@code noproc}
+     * when it does not exist and {@code noconnection} when its node is lost. Toward a peer
+     * without DIST_MONITOR the monitor is local and fires only on {@code noconnection}.
+     */
+    public Ref monitor(Pid pid) {
+        return process.node().monitor(process, pid);
+    }
+
+    /**
+     * Monitors the process registered as {@code name} on this node; the name is resolved
+     * now. The DOWN message's Item is {@code {Name, Node}}.
+     */
+    public Ref monitor(String name) {
+        return monitor(name, node().name());
+    }
+
+    /**
+     * Monitors {@code {Name, Node}} ({@code monitor(process, {Name, Node})}); the name is
+     * resolved on that node when the monitor is set up; {@code noproc} when nothing is
+     * registered there.
+     */
+    public Ref monitor(String name, NodeName node) {
+        return process.node().monitor(process, Atom.of(name), node);
+    }
+
+    /** Removes monitor {@code ref} ({@code demonitor/1}); true when it was active. */
+    public boolean demonitor(Ref ref) {
+        return process.node().demonitor(process, ref, false);
+    }
+
+    /**
+     * Removes monitor {@code ref}; with {@code flush}, also removes a DOWN message of it
+     * already queued ({@code demonitor(Ref, [flush])}).
+     */
+    public boolean demonitor(Ref ref, boolean flush) {
+        return process.node().demonitor(process, ref, flush);
+    }
+
+    /**
+     * {@code monitor_node(Node, Flag)}: with true, one {@code {nodedown, Node}} arrives when
+     * the connection to {@code node} is lost (at once if it cannot be made); each call adds
+     * one. With false, all of this process's node monitors of {@code node} go.
+     */
+    public void monitorNode(NodeName node, boolean on) {
+        process.node().monitorNode(process, node, on);
+    }
+
+    /**
+     * Subscribes to {@code {nodeup, Node}} and {@code {nodedown, Node}} for every connection,
+     * hidden ones included ({@code net_kernel:monitor_nodes(true, [{node_type, all}])}).
+     */
+    public void monitorNodes(boolean on) {
+        process.node().monitorNodes(process, on, false);
+    }
+
+    /**
+     * As {@link #monitorNodes(boolean)}, with an info list when {@code info}:
+     * {@code {nodeup, Node, [{node_type, visible | hidden}]}} and
+     * {@code {nodedown, Node, [{node_type, T}, {nodedown_reason, R}]}}, R one of
+     * {@code connection_closed}, {@code net_tick_timeout}, {@code disconnect}.
+     */
+    public void monitorNodes(boolean on, boolean info) {
+        process.node().monitorNodes(process, on, info);
+    }
+
+    // ------------------------------------------------------------------ aliases
+
+    /**
+     * A new alias of this process ({@code alias()}): a reference others can send to
+     * ({@link #send(Ref, Term)}, ALIAS_SEND over the wire) while it is active.
+     */
+    public Ref alias() {
+        return process.node().alias(process);
+    }
+
+    /** Deactivates {@code alias}; messages to it are dropped from now on. */
+    public boolean unalias(Ref alias) {
+        return process.node().unalias(process, alias);
+    }
+
+    /** Sends {@code message} to the process whose alias is {@code alias}, local or remote. */
+    public void send(Ref alias, Term message) {
+        process.node().sendAlias(process.pid(), alias, message);
+    }
+
+    /**
+     * Sends to a destination given as a term: a pid, an alias, a registered name (atom) or
+     * {@code {Name, Node}}.
+     *
+     * @throws IllegalArgumentException for another term, or a local name not registered
+     */
+    public void send(Term dest, Term message) {
+        switch (dest) {
+            case Pid p -> send(p, message);
+            case Ref r -> send(r, message);
+            case Atom a -> send(a.name(), message);
+            case Tuple t when t.arity() == 2 && t.get(0) instanceof Atom n && t.get(1) instanceof Atom at ->
+                    send(n.name(), NodeName.parse(at.name()), message);
+            default -> throw new IllegalArgumentException("destination: " + dest
+                    + " (expected: a pid, an alias, a name or {Name, Node})");
+        }
+    }
+
+    // ------------------------------------------------------------------ gen_server
+
+    /**
+     * {@code gen_server:call(Server, Request, Timeout)} from this process; see
+     * {@link GenServer#call}.
+     */
+    public Term call(Term server, Term request, Duration timeout) throws CallException, InterruptedException {
+        return GenServer.call(this, server, request, timeout);
+    }
+
+    /** {@code gen_server:cast(Server, Request)} from this process; see {@link GenServer#cast}. */
+    public void cast(Term server, Term request) {
+        GenServer.cast(this, server, request);
+    }
+
+    LocalProcess process() {
+        return process;
     }
 
     private static long nanos(Duration timeout) {

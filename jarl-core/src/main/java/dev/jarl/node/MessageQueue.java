@@ -4,6 +4,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
+import dev.jarl.term.Atom;
 import dev.jarl.term.Term;
 
 /**
@@ -33,7 +34,7 @@ final class MessageQueue {
     private final Entry head = new Entry(null);
     private Entry tail = head;
     private int size;
-    private String closedReason;
+    private Term closedReason;
 
     /**
      * Appends a message.
@@ -63,7 +64,7 @@ final class MessageQueue {
      *
      * @return the message, or null when the time ran out
      * @throws InterruptedException  when interrupted while waiting
-     * @throws IllegalStateException when the queue is (or gets) closed
+     * @throws ExitException        when the queue is (or gets) closed, with the reason
      */
     Term take(Predicate<? super Term> match, long timeoutNanos) throws InterruptedException {
         lock.lockInterruptibly();
@@ -102,7 +103,36 @@ final class MessageQueue {
 
     private void checkOpen() {
         if (closedReason != null) {
-            throw new IllegalStateException("mailbox closed: " + closedReason);
+            throw new ExitException(closedReason);
+        }
+    }
+
+    /**
+     * Removes every message {@code match} accepts, without waiting.
+     *
+     * @return how many were removed
+     */
+    int removeAll(Predicate<? super Term> match) {
+        lock.lock();
+        try {
+            int removed = 0;
+            Entry prev = head;
+            for (Entry e = head.next; e != null; e = e.next) {
+                if (match.test(e.message)) {
+                    prev.next = e.next;
+                    if (tail == e) {
+                        tail = prev;
+                    }
+                    e.removed = true;
+                    size--;
+                    removed++;
+                } else {
+                    prev = e;
+                }
+            }
+            return removed;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -118,6 +148,11 @@ final class MessageQueue {
 
     /** Closes the queue: drops what is queued, wakes every receiver. Idempotent. */
     void close(String reason) {
+        close(Atom.of(reason));
+    }
+
+    /** Closes the queue with an exit reason; see {@link #close(String)}. */
+    void close(Term reason) {
         lock.lock();
         try {
             if (closedReason == null) {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
@@ -34,6 +36,7 @@ import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 
 /**
@@ -81,6 +84,8 @@ public final class Node implements AutoCloseable {
     private static final Atom GLOBAL = Atom.of("global_name_server");
     private static final Atom YES = Atom.of("yes");
     private static final Atom IS_AUTH = Atom.of("is_auth");
+    private static final Atom DOWN = Atom.of("DOWN");
+    private static final Atom SHUTDOWN = Atom.of("shutdown");
 
     private final NodeConfig config;
     private final NodeName name;
@@ -89,6 +94,9 @@ public final class Node implements AutoCloseable {
     private final ConnectionTable table;
     private final ConcurrentHashMap<Pid, LocalProcess> processes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Atom, LocalProcess> registry = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Ref, LocalProcess> aliases = new ConcurrentHashMap<>();
+    /** {@code monitor_nodes} subscribers: pid to "with info". */
+    private final ConcurrentHashMap<Pid, Boolean> nodeWatchers = new ConcurrentHashMap<>();
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
     private final AtomicLong pidCounter = new AtomicLong(64);
@@ -265,22 +273,401 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Ends a process: unregisters it, closes its queue, tells linked peers. */
-    void exit(LocalProcess p, String reason) {
-        Set<Pid> linked = p.exit(reason);
-        processes.remove(p.pid(), p);
-        Atom n = p.registeredName();
-        if (n != null) {
-            registry.remove(n, p);
+    // ------------------------------------------------------------------ processes
+
+    /**
+     * Spawns a process running {@code body} on its own virtual thread (Erlang's
+     * {@code spawn/1}); see {@link ProcessBody} for how it ends.
+     *
+     * <pre>{@code
+     * Pid worker = node.spawn(self -> {
+     *     Term job = self.receive();
+     *     ...
+     * });
+     * }</pre>
+     */
+    public Pid spawn(ProcessBody body) {
+        return spawnProcess(body, null).pid();
+    }
+
+    /**
+     * Creates a process, lets {@code setup} give it links, monitors or a name before it runs
+     * (so nothing can observe it half set up: what {@code spawn_link}, {@code spawn_monitor}
+     * and a SPAWN_REQUEST with {@code link}/{@code monitor} options need), then starts
+     * {@code body} on its own virtual thread.
+     */
+    LocalProcess spawnProcess(ProcessBody body, Consumer<LocalProcess> setup) {
+        Objects.requireNonNull(body, "body");
+        checkOpen();
+        LocalProcess p = newProcess();
+        Mailbox box = new Mailbox(p);
+        if (setup != null) {
+            setup.accept(p);
         }
-        for (Pid other : linked) {
-            if (!other.node().equals(nameAtom)) {
-                DistConnection c = table.connection(NodeName.parse(other.node().name()));
-                if (c != null) {
-                    c.send(new ControlMessage.Exit(p.pid(), other, Atom.of(reason)));
+        Thread t = Thread.ofVirtual().name("jarl-process-" + p.pid()).unstarted(() -> run(p, box, body));
+        p.thread(t);
+        t.start();
+        return p;
+    }
+
+    private void run(LocalProcess p, Mailbox box, ProcessBody body) {
+        Term reason = Atom.NORMAL;
+        Error fatal = null;
+        try {
+            body.run(box);
+        } catch (Exception e) {
+            reason = ExitException.reasonOf(e);
+            if (!(e instanceof ExitException) && !p.exited()) {
+                LOG.log(Level.INFO, "process " + p.pid() + " exited: " + reason, e);
+            }
+        } catch (Error e) {
+            reason = ExitException.reasonOf(e);
+            fatal = e;
+        }
+        terminate(p, reason);
+        if (fatal != null) {
+            throw fatal;
+        }
+    }
+
+    /** Spawns a process linked to {@code parent} before it runs. */
+    Pid spawnLink(LocalProcess parent, ProcessBody body) {
+        return spawnProcess(body, child -> {
+            if (parent.sendLink(child.pid())) {
+                child.receiveLink(parent.pid());
+            } else {
+                child.receiveExit(parent.pid(), noprocOrReason(parent), false);
+            }
+        }).pid();
+    }
+
+    private static Term noprocOrReason(LocalProcess p) {
+        Term r = p.exitReason();
+        return r == null ? Atom.NOPROC : r;
+    }
+
+    /** Spawns a process monitored by {@code parent} before it runs. */
+    Monitored spawnMonitor(LocalProcess parent, ProcessBody body) {
+        Ref ref = makeRef();
+        Pid pid = spawnProcess(body, child -> {
+            LocalProcess.Monitor m = new LocalProcess.Monitor(ref, parent.pid(), child.pid(), child.pid(), null, child.pid());
+            if (parent.addMonitor(m)) {
+                child.addWatcher(m);
+            }
+        }).pid();
+        return new Monitored(pid, ref);
+    }
+
+    /**
+     * Ends {@code first} with {@code reason} and everything that follows from it: linked
+     * processes get exit signals (and may end too, handled here in a loop rather than by
+     * recursion, so a chain of any length unwinds on one stack), watchers get DOWN, the
+     * process's own monitors are removed at their targets, its names and aliases go, its
+     * thread (if spawned) is interrupted.
+     */
+    void terminate(LocalProcess first, Term reason) {
+        ArrayDeque<LocalProcess> dying = new ArrayDeque<>();
+        ArrayDeque<Term> reasons = new ArrayDeque<>();
+        dying.add(first);
+        reasons.add(reason);
+        while (!dying.isEmpty()) {
+            LocalProcess p = dying.poll();
+            Term r = reasons.poll();
+            LocalProcess.Remains remains = p.exit(r);
+            if (remains == null) {
+                continue;
+            }
+            processes.remove(p.pid(), p);
+            Atom n = p.registeredName();
+            if (n != null) {
+                registry.remove(n, p);
+            }
+            for (Ref a : remains.aliases()) {
+                aliases.remove(a, p);
+            }
+            nodeWatchers.remove(p.pid());
+            for (Pid other : remains.links()) {
+                LocalProcess q = local(other);
+                if (q != null) {
+                    if (q.receiveExit(p.pid(), r, true) instanceof LocalProcess.Effect.Die d) {
+                        dying.add(q);
+                        reasons.add(d.reason());
+                    }
+                } else if (!isLocal(other)) {
+                    table.send(nodeOf(other), new ControlMessage.PayloadExit(p.pid(), other, r));
+                }
+            }
+            for (LocalProcess.Monitor m : remains.monitors()) {
+                if (m.node() == null) {
+                    LocalProcess t = m.target() == null ? null : processes.get(m.target());
+                    if (t != null) {
+                        t.removeWatcher(m.ref());
+                    }
+                } else {
+                    table.send(m.node(), new ControlMessage.DemonitorP(p.pid(), m.proc(), m.ref()));
+                }
+            }
+            for (LocalProcess.Monitor m : remains.watchers()) {
+                fireDown(m, r);
+            }
+            Thread t = remains.thread();
+            if (t != null && t != Thread.currentThread()) {
+                t.interrupt();
+            }
+        }
+    }
+
+    private void fireDown(LocalProcess.Monitor m, Term reason) {
+        if (isLocal(m.watcher())) {
+            LocalProcess w = processes.get(m.watcher());
+            if (w != null) {
+                w.down(m.ref(), reason);
+            }
+        } else {
+            table.send(nodeOf(m.watcher()), new ControlMessage.PayloadMonitorPExit(m.proc(), m.watcher(), m.ref(), reason));
+        }
+    }
+
+    /**
+     * An exit signal from {@code from} to {@code to}: {@code linked} for one due to a link
+     * (EXIT), else {@code exit/2} (EXIT2). Local targets act at once; remote ones get the
+     * PAYLOAD form (or the old form, if the peer lacks EXIT_PAYLOAD).
+     */
+    void exitSignal(Pid from, Pid to, Term reason, boolean linked) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(reason, "reason");
+        if (isLocal(to)) {
+            LocalProcess q = processes.get(to);
+            if (q != null && q.receiveExit(from, reason, linked) instanceof LocalProcess.Effect.Die d) {
+                terminate(q, d.reason());
+            }
+            return;
+        }
+        table.send(nodeOf(to), linked ? new ControlMessage.PayloadExit(from, to, reason)
+                : new ControlMessage.PayloadExit2(from, to, reason));
+    }
+
+    /** {@code link/1} from {@code p}. */
+    void link(LocalProcess p, Pid other) {
+        Objects.requireNonNull(other, "pid");
+        if (other.equals(p.pid()) || !p.sendLink(other)) {
+            return;
+        }
+        if (isLocal(other)) {
+            LocalProcess q = processes.get(other);
+            if (q == null || !q.receiveLink(p.pid())) {
+                exitSignal(other, p.pid(), Atom.NOPROC, true);
+            }
+            return;
+        }
+        table.send(nodeOf(other), new ControlMessage.Link(p.pid(), other));
+    }
+
+    /** {@code unlink/1} from {@code p}: UNLINK_ID, acknowledged at once for a local pid. */
+    void unlink(LocalProcess p, Pid other) {
+        Objects.requireNonNull(other, "pid");
+        long id = p.sendUnlink(other);
+        if (id == 0) {
+            return;
+        }
+        if (isLocal(other)) {
+            LocalProcess q = processes.get(other);
+            if (q != null) {
+                q.receiveUnlinkId(p.pid());
+            }
+            p.receiveUnlinkAck(other, id);
+            return;
+        }
+        table.send(nodeOf(other), new ControlMessage.UnlinkId(id, p.pid(), other));
+    }
+
+    /** {@code monitor(process, Pid)} from {@code p}. */
+    Ref monitor(LocalProcess p, Pid target) {
+        Objects.requireNonNull(target, "pid");
+        Ref ref = makeRef();
+        if (isLocal(target)) {
+            LocalProcess.Monitor m = new LocalProcess.Monitor(ref, p.pid(), target, target, null, target);
+            if (p.addMonitor(m)) {
+                LocalProcess q = processes.get(target);
+                if (q == null || !q.addWatcher(m)) {
+                    p.down(ref, Atom.NOPROC);
+                }
+            }
+            return ref;
+        }
+        NodeName n = nodeOf(target);
+        if (p.addMonitor(new LocalProcess.Monitor(ref, p.pid(), target, target, n, target))) {
+            table.send(n, new ControlMessage.MonitorP(p.pid(), target, ref));
+        }
+        return ref;
+    }
+
+    /** {@code monitor(process, {Name, Node})} from {@code p}; the name resolves now. */
+    Ref monitor(LocalProcess p, Atom registeredName, NodeName at) {
+        Objects.requireNonNull(registeredName, "name");
+        Objects.requireNonNull(at, "node");
+        Ref ref = makeRef();
+        Tuple item = Tuple.of(registeredName, Atom.of(at.toString()));
+        if (at.equals(name)) {
+            LocalProcess q = registry.get(registeredName);
+            LocalProcess.Monitor m = new LocalProcess.Monitor(ref, p.pid(), q == null ? null : q.pid(), registeredName,
+                    null, item);
+            if (p.addMonitor(m) && (q == null || !q.addWatcher(m))) {
+                p.down(ref, Atom.NOPROC);
+            }
+            return ref;
+        }
+        if (p.addMonitor(new LocalProcess.Monitor(ref, p.pid(), null, registeredName, at, item))) {
+            table.send(at, new ControlMessage.MonitorP(p.pid(), registeredName, ref));
+        }
+        return ref;
+    }
+
+    /** {@code demonitor(Ref)} (with {@code [flush]} when asked); true when the monitor was active. */
+    boolean demonitor(LocalProcess p, Ref ref, boolean flush) {
+        LocalProcess.Monitor m = p.removeMonitor(ref);
+        if (m != null) {
+            if (m.node() == null) {
+                LocalProcess t = m.target() == null ? null : processes.get(m.target());
+                if (t != null) {
+                    t.removeWatcher(ref);
+                }
+            } else {
+                table.send(m.node(), new ControlMessage.DemonitorP(p.pid(), m.proc(), ref));
+            }
+        }
+        if (flush) {
+            p.queue().removeAll(msg -> msg instanceof Tuple t && t.arity() == 5 && DOWN.equals(t.get(0))
+                    && ref.equals(t.get(1)));
+        }
+        return m != null;
+    }
+
+    /** {@code monitor_node(Node, Flag)} from {@code p}. */
+    void monitorNode(LocalProcess p, NodeName n, boolean on) {
+        Objects.requireNonNull(n, "node");
+        if (!on) {
+            p.removeNodeMonitors(n);
+            return;
+        }
+        if (n.equals(name) || !p.addNodeMonitor(n)) {
+            return;
+        }
+        if (table.connection(n) == null) {
+            table.touch(n);
+        }
+    }
+
+    /** {@code net_kernel:monitor_nodes(Flag)}, with the info variant when {@code info}. */
+    void monitorNodes(LocalProcess p, boolean on, boolean info) {
+        if (on) {
+            nodeWatchers.put(p.pid(), info);
+        } else {
+            nodeWatchers.remove(p.pid());
+        }
+    }
+
+    /** A new alias for {@code p}. */
+    Ref alias(LocalProcess p) {
+        Ref ref = makeRef();
+        alias(p, ref);
+        return ref;
+    }
+
+    /** Makes {@code ref} (made by this node) an alias of {@code p}. */
+    void alias(LocalProcess p, Ref ref) {
+        if (p.addAlias(ref)) {
+            aliases.put(ref, p);
+        }
+    }
+
+    /** Deactivates {@code ref} if it is an alias of {@code p}. */
+    boolean unalias(LocalProcess p, Ref ref) {
+        if (p.removeAlias(ref)) {
+            aliases.remove(ref, p);
+            return true;
+        }
+        return false;
+    }
+
+    /** Sends to an alias: delivered only while it is active. */
+    void sendAlias(Pid from, Ref alias, Term message) {
+        Objects.requireNonNull(alias, "alias");
+        Objects.requireNonNull(message, "message");
+        if (alias.node().equals(nameAtom)) {
+            LocalProcess p = aliases.get(alias);
+            if (p != null) {
+                p.deliver(message);
+            }
+            return;
+        }
+        table.send(NodeName.parse(alias.node().name()), new ControlMessage.AliasSend(from, alias, message));
+    }
+
+    /** The connection to {@code lost} is gone (or could not be made): noconnection everywhere. */
+    private void connectionLost(NodeName lost) {
+        Atom lostAtom = Atom.of(lost.toString());
+        for (LocalProcess p : processes.values()) {
+            LocalProcess.Lost l = p.connectionLost(lost, lostAtom);
+            if (l == null) {
+                continue;
+            }
+            for (LocalProcess.Monitor m : l.monitors()) {
+                p.down(m.ref(), Atom.NOCONNECTION);
+            }
+            for (Pid other : l.links()) {
+                if (p.receiveExit(other, Atom.NOCONNECTION, true) instanceof LocalProcess.Effect.Die d) {
+                    terminate(p, d.reason());
                 }
             }
         }
+    }
+
+    private void notifyNodeWatchers(NodeName peer, boolean up, DistConnection c, String reason) {
+        Atom tag = Atom.of(up ? "nodeup" : "nodedown");
+        Atom nodeAtom = Atom.of(peer.toString());
+        for (var e : nodeWatchers.entrySet()) {
+            LocalProcess p = processes.get(e.getKey());
+            if (p == null) {
+                nodeWatchers.remove(e.getKey());
+                continue;
+            }
+            if (!e.getValue()) {
+                p.deliver(Tuple.of(tag, nodeAtom));
+                continue;
+            }
+            Term type = Tuple.of(Atom.of("node_type"), Atom.of(c != null && !c.params().hidden() ? "visible" : "hidden"));
+            Term infoList = up ? TermList.of(type)
+                    : TermList.of(type, Tuple.of(Atom.of("nodedown_reason"), downReason(reason)));
+            p.deliver(Tuple.of(tag, nodeAtom, infoList));
+        }
+    }
+
+    /** OTP's nodedown reasons, as far as Jarl can tell them apart. */
+    private static Atom downReason(String reason) {
+        if (reason == null) {
+            return Atom.of("connection_closed");
+        }
+        if (reason.contains("net_tick_timeout")) {
+            return Atom.of("net_tick_timeout");
+        }
+        if (reason.equals("disconnected")) {
+            return Atom.of("disconnect");
+        }
+        return Atom.of("connection_closed");
+    }
+
+    /** True while {@code pid} is a live process of this node. */
+    boolean isAlive(Pid pid) {
+        return processes.containsKey(pid);
+    }
+
+    private boolean isLocal(Pid pid) {
+        return pid.node().equals(nameAtom);
+    }
+
+    private static NodeName nodeOf(Pid pid) {
+        return NodeName.parse(pid.node().name());
     }
 
     // ------------------------------------------------------------------ sending
@@ -404,6 +791,7 @@ public final class Node implements AutoCloseable {
 
         @Override
         public void nodeUp(NodeName peer, DistConnection connection) {
+            notifyNodeWatchers(peer, true, connection, null);
             for (NodeListener l : listeners) {
                 try {
                     l.nodeUp(peer);
@@ -414,7 +802,22 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
-        public void nodeDown(NodeName peer, String reason) {
+        public void connectFailed(NodeName peer, String reason) {
+            connectionLost(peer);
+        }
+
+        @Override
+        public void legacyUnlinked(ControlMessage.UnlinkId unlink) {
+            LocalProcess p = local(unlink.from());
+            if (p != null) {
+                p.receiveUnlinkAck(unlink.to(), unlink.id());
+            }
+        }
+
+        @Override
+        public void nodeDown(NodeName peer, DistConnection connection, String reason) {
+            connectionLost(peer);
+            notifyNodeWatchers(peer, false, connection, reason);
             for (NodeListener l : listeners) {
                 try {
                     l.nodeDown(peer, reason);
@@ -437,45 +840,53 @@ public final class Node implements AutoCloseable {
             case ControlMessage.RegSendTT m -> deliverName(m.toName(), m.message());
             case ControlMessage.Link m -> {
                 LocalProcess p = local(m.to());
-                if (p != null && !p.exited()) {
-                    p.linkFrom(m.from());
-                } else {
-                    c.sendNoWait(new ControlMessage.Exit(m.to(), m.from(), Atom.NOPROC));
+                if (p == null || !p.receiveLink(m.from())) {
+                    table.reply(c, new ControlMessage.PayloadExit(m.to(), m.from(), Atom.NOPROC));
                 }
             }
             case ControlMessage.UnlinkId m -> {
                 LocalProcess p = local(m.to());
                 if (p != null) {
-                    p.unlinkFrom(m.from());
+                    p.receiveUnlinkId(m.from());
                 }
+                // before any other signal from m.to() to m.from(): this thread sends it now
                 c.sendNoWait(new ControlMessage.UnlinkIdAck(m.id(), m.to(), m.from()));
             }
             case ControlMessage.UnlinkIdAck m -> {
+                LocalProcess p = local(m.to());
+                if (p != null) {
+                    p.receiveUnlinkAck(m.from(), m.id());
+                }
             }
             case ControlMessage.Unlink m -> {
                 LocalProcess p = local(m.to());
                 if (p != null) {
-                    p.unlinkFrom(m.from());
+                    p.receiveLegacyUnlink(m.from());
                 }
             }
-            case ControlMessage.Exit m -> linkExit(m.from(), m.to(), m);
-            case ControlMessage.ExitTT m -> linkExit(m.from(), m.to(), m);
-            case ControlMessage.PayloadExit m -> linkExit(m.from(), m.to(), m);
-            case ControlMessage.PayloadExitTT m -> linkExit(m.from(), m.to(), m);
-            case ControlMessage.Exit2 m -> notYet(c, m);
-            case ControlMessage.Exit2TT m -> notYet(c, m);
-            case ControlMessage.PayloadExit2 m -> notYet(c, m);
-            case ControlMessage.PayloadExit2TT m -> notYet(c, m);
-            case ControlMessage.MonitorP m -> notYet(c, m);
-            case ControlMessage.DemonitorP m -> notYet(c, m);
-            case ControlMessage.MonitorPExit m -> notYet(c, m);
-            case ControlMessage.PayloadMonitorPExit m -> notYet(c, m);
+            case ControlMessage.Exit m -> remoteExit(m.from(), m.to(), m.reason(), true);
+            case ControlMessage.ExitTT m -> remoteExit(m.from(), m.to(), m.reason(), true);
+            case ControlMessage.PayloadExit m -> remoteExit(m.from(), m.to(), m.reason(), true);
+            case ControlMessage.PayloadExitTT m -> remoteExit(m.from(), m.to(), m.reason(), true);
+            case ControlMessage.Exit2 m -> remoteExit(m.from(), m.to(), m.reason(), false);
+            case ControlMessage.Exit2TT m -> remoteExit(m.from(), m.to(), m.reason(), false);
+            case ControlMessage.PayloadExit2 m -> remoteExit(m.from(), m.to(), m.reason(), false);
+            case ControlMessage.PayloadExit2TT m -> remoteExit(m.from(), m.to(), m.reason(), false);
+            case ControlMessage.MonitorP m -> remoteMonitor(c, m);
+            case ControlMessage.DemonitorP m -> {
+                LocalProcess p = resolve(m.toProc());
+                if (p != null) {
+                    p.removeWatcher(m.ref());
+                }
+            }
+            case ControlMessage.MonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
+            case ControlMessage.PayloadMonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
             case ControlMessage.SpawnRequest m -> notYet(c, m);
             case ControlMessage.SpawnRequestTT m -> notYet(c, m);
             case ControlMessage.SpawnReply m -> notYet(c, m);
             case ControlMessage.SpawnReplyTT m -> notYet(c, m);
-            case ControlMessage.AliasSend m -> notYet(c, m);
-            case ControlMessage.AliasSendTT m -> notYet(c, m);
+            case ControlMessage.AliasSend m -> deliverAlias(m.alias(), m.message());
+            case ControlMessage.AliasSendTT m -> deliverAlias(m.alias(), m.message());
             case ControlMessage.GroupLeader m -> notYet(c, m);
             case ControlMessage.NodeLink m -> notYet(c, m);
         }
@@ -499,13 +910,43 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** An exit signal over a link: the link is gone; exit semantics arrive with the processes work. */
-    private void linkExit(Pid from, Pid to, ControlMessage m) {
+    private void remoteExit(Pid from, Pid to, Term reason, boolean linked) {
+        if (isLocal(to)) {
+            exitSignal(from, to, reason, linked);
+        }
+    }
+
+    private LocalProcess resolve(Term proc) {
+        return switch (proc) {
+            case Pid pid -> local(pid);
+            case Atom a -> registry.get(a);
+            default -> null;
+        };
+    }
+
+    /** MONITOR_P from a peer: watch the pid or the name (resolved now), or answer noproc. */
+    private void remoteMonitor(DistConnection c, ControlMessage.MonitorP m) {
+        LocalProcess p = resolve(m.toProc());
+        Term item = m.toProc() instanceof Atom a ? Tuple.of(a, nameAtom) : m.toProc();
+        LocalProcess.Monitor mon = new LocalProcess.Monitor(m.ref(), m.from(), p == null ? null : p.pid(), m.toProc(),
+                null, item);
+        if (p == null || !p.addWatcher(mon)) {
+            table.reply(c, new ControlMessage.PayloadMonitorPExit(m.toProc(), m.from(), m.ref(), Atom.NOPROC));
+        }
+    }
+
+    private void remoteDown(Pid to, Ref ref, Term reason) {
         LocalProcess p = local(to);
         if (p != null) {
-            p.unlinkFrom(from);
+            p.down(ref, reason);
         }
-        logOnce(m.opName(), "received {0} from {1}: the link is removed; exit signals are not acted on yet", m.opName(), from);
+    }
+
+    private void deliverAlias(Ref alias, Term message) {
+        LocalProcess p = aliases.get(alias);
+        if (p != null) {
+            p.deliver(message);
+        }
     }
 
     private void notYet(DistConnection c, ControlMessage m) {
@@ -611,14 +1052,20 @@ public final class Node implements AutoCloseable {
     // ------------------------------------------------------------------ close
 
     /**
-     * Stops the node: unregisters from EPMD, stops accepting, ends every process with reason
-     * {@code shutdown} (linked processes on other nodes get the exit signal), gives the
-     * connections up to half a second to send what is queued, and closes them. Idempotent.
+     * Stops the node: ends every process with reason {@code shutdown} first (linked and
+     * monitoring processes on other nodes get the exit signal or DOWN), then unregisters from
+     * EPMD, stops accepting, gives the connections up to half a second to send what is
+     * queued, and closes them. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        // exit on close: every process dies with shutdown while the table still sends, so the
+        // exit signals and DOWN messages are queued; table.close() lets them leave
+        for (LocalProcess p : processes.values()) {
+            terminate(p, SHUTDOWN);
         }
         table.stopping();
         EpmdRegistration r = registration;
@@ -636,9 +1083,6 @@ public final class Node implements AutoCloseable {
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "closing listener: {0}", e.getMessage());
             }
-        }
-        for (LocalProcess p : processes.values()) {
-            exit(p, "shutdown");
         }
         table.close();
         Thread t = ticker;
