@@ -73,10 +73,6 @@ final class LocalProcess {
                    Thread thread) {
     }
 
-    /** What a lost connection took from this process. */
-    record Lost(List<Pid> links, List<Monitor> monitors, int nodeMonitors) {
-    }
-
     private final Node node;
     private final Pid pid;
     private final MessageQueue queue = new MessageQueue();
@@ -452,44 +448,46 @@ final class LocalProcess {
     // ------------------------------------------------------------------ ending
 
     /**
-     * The connection to {@code lost} went down: drops every link, monitor, watcher and node
-     * monitor across it and returns those that must be told (active links get an exit
-     * signal {@code noconnection}, monitors a DOWN {@code noconnection}, node monitors
-     * {@code {nodedown, Node}}, once each).
+     * The connection to {@code lost} went down (or could not be made): every link, monitor,
+     * watcher and node monitor across it goes, and each is told once, as the BEAM tells it:
+     * an active link is an exit signal {@code noconnection} (an {@code 'EXIT'} message when
+     * trapping), a monitor a DOWN {@code noconnection}, a node monitor {@code {nodedown, Node}}.
+     *
+     * @return the reason to die with (a link killed the process), or null
      */
-    Lost connectionLost(NodeName lost, Atom lostAtom) {
+    Term connectionLost(NodeName lost, Atom lostAtom) {
         lock.lock();
         try {
             if (exitReason != null) {
                 return null;
             }
-            List<Pid> gone = new ArrayList<>();
+            Term die = null;
             for (Iterator<Map.Entry<Pid, LinkState>> it = links.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Pid, LinkState> e = it.next();
                 if (e.getKey().node().equals(lostAtom)) {
+                    it.remove();
                     if (e.getValue().active) {
-                        gone.add(e.getKey());
-                    } else {
-                        it.remove();
+                        if (trapExit) {
+                            queue.put(Tuple.of(Atom.EXIT, e.getKey(), Atom.NOCONNECTION));
+                        } else {
+                            die = Atom.NOCONNECTION;
+                        }
                     }
                 }
             }
-            List<Monitor> downs = new ArrayList<>();
-            for (Monitor m : monitors.values()) {
+            for (Iterator<Monitor> it = monitors.values().iterator(); it.hasNext(); ) {
+                Monitor m = it.next();
                 if (lost.equals(m.node())) {
-                    downs.add(m);
+                    it.remove();
+                    queue.put(Tuple.of(Atom.of("DOWN"), m.ref(), Atom.of("process"), m.item(), Atom.NOCONNECTION));
                 }
             }
             watchers.values().removeIf(m -> m.watcher().node().equals(lostAtom));
             Integer n = nodeMonitors.remove(lost);
-            int count = n == null ? 0 : n;
-            for (int i = 0; i < count; i++) {
-                queue.put(Tuple.of(NODEDOWN, Atom.of(lost.toString())));
+            for (int i = 0; n != null && i < n; i++) {
+                queue.put(Tuple.of(NODEDOWN, lostAtom));
             }
-            if (gone.isEmpty() && downs.isEmpty()) {
-                return null;
-            }
-            return new Lost(gone, downs, count);
+            return die;
         } finally {
             lock.unlock();
         }

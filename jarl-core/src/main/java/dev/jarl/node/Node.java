@@ -608,17 +608,9 @@ public final class Node implements AutoCloseable {
     private void connectionLost(NodeName lost) {
         Atom lostAtom = Atom.of(lost.toString());
         for (LocalProcess p : processes.values()) {
-            LocalProcess.Lost l = p.connectionLost(lost, lostAtom);
-            if (l == null) {
-                continue;
-            }
-            for (LocalProcess.Monitor m : l.monitors()) {
-                p.down(m.ref(), Atom.NOCONNECTION);
-            }
-            for (Pid other : l.links()) {
-                if (p.receiveExit(other, Atom.NOCONNECTION, true) instanceof LocalProcess.Effect.Die d) {
-                    terminate(p, d.reason());
-                }
+            Term die = p.connectionLost(lost, lostAtom);
+            if (die != null) {
+                terminate(p, die);
             }
         }
     }

@@ -3,15 +3,25 @@
  * {@link dev.jarl.node.Mailbox mailboxes}, the registry, and the duties of OTP's
  * {@code net_kernel}: the connection table, auto-connect on first send, arbitration of
  * simultaneous connects, ticks, nodeup and nodedown, and the built-in {@code net_kernel},
- * {@code rex} and {@code global_name_server} processes a BEAM peer talks to.
+ * {@code rex} and {@code global_name_server} processes a BEAM peer talks to; and the
+ * processes: {@link dev.jarl.node.Node#spawn spawned} ones (a {@link dev.jarl.node.ProcessBody}
+ * on its own virtual thread) and mailboxes, with links (the UNLINK_ID link protocol),
+ * exit signals and {@code trap_exit}, monitors, node monitors, aliases, and
+ * {@link dev.jarl.node.GenServer gen_server} calls both ways. Signals reach every peer in the
+ * form its flags allow (EXIT without EXIT_PAYLOAD, UNLINK without UNLINK_ID, local-only
+ * monitors without DIST_MONITOR); a lost connection reaches every link, monitor and node
+ * monitor across it once, as {@code noconnection} or {@code nodedown}.
  *
  * <p>Spec: OTP's {@code lib/kernel/src/net_kernel.erl} and {@code dist_util.erl}; the
- * protocol guide {@code erts/doc/guides/erl_dist_protocol.md}.
+ * protocol guide {@code erts/doc/guides/erl_dist_protocol.md} (its "Link Protocol"
+ * section for links); {@code lib/stdlib/src/gen.erl} for calls.
  *
  * <p>Threading: every party is a virtual thread (acceptor, one per handshake, the
  * carrier's per-connection threads, one ticker per node, the built-in processes). Each row
  * of the connection table has its own {@code ReentrantLock}; nothing blocks on the network
  * while holding one. Sends never block; receives block the caller and are cancelled by
- * interruption.
+ * interruption. Signals are applied on the sender's thread under the target process's own
+ * lock, never two process locks at once; the deaths an exit causes unwind in a loop, not by
+ * recursion.
  */
 package dev.jarl.node;
