@@ -176,7 +176,8 @@ public final class DistConnection implements DistChannel {
     /**
      * The form of {@code message} this peer agreed to: SEND_SENDER(_TT) becomes SEND(_TT)
      * without SEND_SENDER, and the PAYLOAD_ exits become EXIT, EXIT2 and their _TT forms
-     * without EXIT_PAYLOAD, as the BEAM sends them. Other operations are the caller's choice.
+     * without EXIT_PAYLOAD, as the BEAM sends them (PAYLOAD_MONITOR_P_EXIT becomes
+     * MONITOR_P_EXIT). Other operations are the caller's choice.
      */
     public ControlMessage adapt(ControlMessage message) {
         long f = params.agreedFlags();
@@ -189,6 +190,8 @@ public final class DistConnection implements DistChannel {
             case ControlMessage.PayloadExitTT m when !payload -> new ControlMessage.ExitTT(m.from(), m.to(), m.token(), m.reason());
             case ControlMessage.PayloadExit2 m when !payload -> new ControlMessage.Exit2(m.from(), m.to(), m.reason());
             case ControlMessage.PayloadExit2TT m when !payload -> new ControlMessage.Exit2TT(m.from(), m.to(), m.token(), m.reason());
+            case ControlMessage.PayloadMonitorPExit m when !payload ->
+                    new ControlMessage.MonitorPExit(m.fromProc(), m.to(), m.ref(), m.reason());
             default -> message;
         };
     }

@@ -157,8 +157,9 @@ final class ConnectionTable implements DistConnection.Handler {
     }
 
     /**
-     * Sends {@code message} on {@code c} in the form the peer agreed to: the non-payload
-     * EXIT, EXIT2 and MONITOR_P_EXIT to a peer without EXIT_PAYLOAD, the old UNLINK to one
+     * Sends {@code message} on {@code c} in the form the peer agreed to: beyond what
+     * {@link DistConnection#adapt} does (SEND, EXIT, EXIT2, MONITOR_P_EXIT without
+     * SEND_SENDER or EXIT_PAYLOAD), the old UNLINK to one
      * without UNLINK_ID (its unlink completes at once), no MONITOR_P/DEMONITOR_P to one without
      * DIST_MONITOR (nor by name without DIST_MONITOR_NAME: the monitor stays local and fires
      * only on {@code noconnection}, as the BEAM does), no ALIAS_SEND to one without ALIAS.
@@ -192,12 +193,7 @@ final class ConnectionTable implements DistConnection.Handler {
     }
 
     private ControlMessage adapt(DistConnection c, ControlMessage m) {
-        boolean payload = c.agreed(DistFlags.EXIT_PAYLOAD);
         return switch (m) {
-            case ControlMessage.PayloadExit e when !payload -> new ControlMessage.Exit(e.from(), e.to(), e.reason());
-            case ControlMessage.PayloadExit2 e when !payload -> new ControlMessage.Exit2(e.from(), e.to(), e.reason());
-            case ControlMessage.PayloadMonitorPExit e when !payload ->
-                    new ControlMessage.MonitorPExit(e.fromProc(), e.to(), e.ref(), e.reason());
             case ControlMessage.MonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
             case ControlMessage.DemonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
             case ControlMessage.AliasSend e -> c.agreed(DistFlags.ALIAS) ? e : null;

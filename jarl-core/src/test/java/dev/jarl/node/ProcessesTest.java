@@ -161,17 +161,22 @@ class ProcessesTest {
         Node n = node("a");
         Mailbox parent = n.createMailbox();
         parent.trapExit(true);
+        CountDownLatch childTrapping = new CountDownLatch(1);
         Pid child = parent.spawnLink(self -> {
             self.trapExit(true);
+            childTrapping.countDown();
             while (true) {
                 self.receive();
             }
         });
+        childTrapping.await();
         parent.exit(child, Atom.of("kill"));
         assertEquals(exitMsg(child, Atom.of("killed")), recv(parent));
 
+        CountDownLatch trapping = new CountDownLatch(1);
         Pid trapper = parent.spawnLink(self -> {
             self.trapExit(true);
+            trapping.countDown();
             while (true) {
                 Term m = self.receive();
                 if (m instanceof Tuple t && t.isTagged(Atom.EXIT, 3)) {
@@ -179,6 +184,7 @@ class ProcessesTest {
                 }
             }
         });
+        trapping.await();
         parent.exit(trapper, Atom.of("other"));
         assertEquals(Tuple.of(Atom.of("trapped"), Atom.of("other")), recv(parent));
         parent.exit(trapper, Atom.NORMAL);
