@@ -10,7 +10,8 @@ import dev.jarl.term.Tuple;
 
 /**
  * The registered processes of {@code jarl serve} (CONFORMANCE.md): {@code echo}, {@code sink}
- * and {@code flood}, each a mailbox served by its own virtual thread.
+ * and {@code flood}, each a mailbox served by its own virtual thread, and {@code ctl} with its
+ * puppets ({@link Puppets}).
  */
 final class Roles {
 
@@ -26,6 +27,7 @@ final class Roles {
         serve(node.createMailbox("echo"), Roles::echo);
         serve(node.createMailbox("sink"), Roles::sink);
         serve(node.createMailbox("flood"), Roles::flood);
+        Puppets.start(node);
     }
 
     private interface Loop {
