@@ -22,6 +22,12 @@ import java.nio.channels.SocketChannel;
  */
 public final class SocketChannelStream implements ByteStream {
 
+    /**
+     * Socket buffer size asked for on Unix sockets, whose defaults (about 200 KB on Linux)
+     * make every large packet wait on the reader several times over; TCP tunes its own.
+     */
+    static final int UNIX_BUFFER = 1 << 20;
+
     private final SocketChannel channel;
     private final InputStream adapter;
     private final String peerAddress;
@@ -37,6 +43,8 @@ public final class SocketChannelStream implements ByteStream {
             this.peerAddress = inet.getAddress().getHostAddress() + ":" + inet.getPort();
         } else {
             this.adapter = null;
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, UNIX_BUFFER);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, UNIX_BUFFER);
             this.peerAddress = remote instanceof UnixDomainSocketAddress unix && !unix.getPath().toString().isEmpty()
                     ? unix.getPath().toString() : "unix:" + localName(channel);
         }
