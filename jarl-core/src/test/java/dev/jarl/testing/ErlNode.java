@@ -96,8 +96,8 @@ public final class ErlNode implements AutoCloseable {
         }
 
         /**
-         * The working directory of {@code erl} (on the host; inside the OTP root when one is
-         * set, where erl then starts in the matching directory of its chroot).
+         * The working directory of {@code erl}; with an OTP root set it must lie under
+         * {@code /tmp}, which erl in the tree shares (see {@link Otp#command}).
          */
         public Builder directory(Path dir) {
             this.directory = dir;
@@ -152,13 +152,6 @@ public final class ErlNode implements AutoCloseable {
         }
         cmd.addAll(b.args);
         cmd.addAll(List.of("-eval", "jarl_test_ctl:main()"));
-        if (b.directory != null && Otp.root() != null) {
-            // chroot starts in "/": change to the directory inside the root, then run erl
-            List<String> inRoot = new ArrayList<>(List.of(cmd.get(0), cmd.get(1), "/bin/sh", "-c", "cd \"$0\" && exec \"$@\"",
-                    inside(b.directory)));
-            inRoot.addAll(cmd.subList(2, cmd.size()));
-            cmd = inRoot;
-        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (b.directory != null) {
             pb.directory(b.directory.toFile());

@@ -34,20 +34,29 @@ public final class OtpExamples {
         return COMPILED.computeIfAbsent(module, OtpExamples::build);
     }
 
-    private static Path build(String module) {
-        Path root = Otp.root();
-        Path lib = (root == null ? Path.of("/") : root).resolve("usr/lib/erlang/lib");
-        Path source;
-        try (Stream<Path> kernels = Files.list(lib)) {
-            source = kernels.filter(p -> p.getFileName().toString().startsWith("kernel-"))
-                    .map(p -> p.resolve("examples").resolve(module).resolve("src").resolve(module + ".erl"))
+    /** {@code dir/kernel-VSN/sub/module/src/module.erl}, or null. */
+    private static Path find(Path dir, String module, String sub) {
+        try (Stream<Path> kernels = Files.list(dir)) {
+            return kernels.filter(p -> p.getFileName().toString().startsWith("kernel-"))
+                    .map(p -> p.resolve(sub).resolve(module).resolve("src").resolve(module + ".erl"))
                     .filter(Files::isRegularFile).findFirst().orElse(null);
         } catch (IOException e) {
-            source = null;
+            return null;
+        }
+    }
+
+    private static Path build(String module) {
+        Path root = Otp.root();
+        Path tree = root == null ? Path.of("/") : root;
+        // Debian up to OTP 28 installs the examples beside the code; later releases under /usr/share/doc
+        Path lib = tree.resolve("usr/lib/erlang/lib");
+        Path source = find(lib, module, "examples");
+        if (source == null) {
+            source = find(tree.resolve("usr/share/doc/erlang-examples/lib"), module, "doc/examples");
         }
         if (source == null) {
             String message = "INTEROP TEST NOT RUN: OTP example " + module + " not found under " + lib
-                    + "/kernel-*/examples (install erlang-examples)";
+                    + "/kernel-*/examples or the erlang-examples documentation (install erlang-examples)";
             System.err.println("*** " + message);
             if ("true".equals(System.getenv("CI"))) {
                 Assertions.fail(message + " [CI=true: interop tests must run]");
@@ -55,11 +64,11 @@ public final class OtpExamples {
             Assumptions.abort(message);
         }
         try {
-            Path dir = root == null ? Files.createTempDirectory("jarl-" + module)
-                    : Files.createTempDirectory(Files.createDirectories(root.resolve("tmp")), "jarl-" + module);
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), "jarl-" + module);
             dir.toFile().deleteOnExit();
             List<String> erlc = Otp.command("erlc");
-            erlc.addAll(List.of("-o", ErlNode.inside(dir), ErlNode.inside(source)));
+            String sourceForErlc = root == null ? source.toString() : "/" + root.relativize(source); // erlc runs inside the tree
+            erlc.addAll(List.of("-o", ErlNode.inside(dir), sourceForErlc));
             Otp.run(erlc, 120);
             dir.resolve(module + ".beam").toFile().deleteOnExit();
             return dir;

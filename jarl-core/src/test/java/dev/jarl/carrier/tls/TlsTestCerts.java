@@ -19,7 +19,7 @@ import dev.jarl.testing.Otp;
 
 /**
  * Certificates made at test time with {@code openssl} (never committed), once per JVM, in a
- * temporary directory (under the OTP root when erl runs in a chroot, so erl can read them):
+ * temporary directory under {@code /tmp} (which erl shares when it runs from another tree):
  *
  * <ul>
  *   <li>{@code ca.pem}: the test CA;</li>
@@ -82,9 +82,7 @@ public final class TlsTestCerts {
                 .filter(Files::isExecutable).findFirst().orElse(null);
         Assumptions.assumeTrue(openssl != null, "TLS TESTS NOT RUN: openssl is not installed");
         try {
-            Path root = Otp.root();
-            Path dir = root == null ? Files.createTempDirectory("jarl-tls")
-                    : Files.createTempDirectory(Files.createDirectories(root.resolve("tmp")), "jarl-tls");
+            Path dir = Files.createTempDirectory(Path.of("/tmp"), "jarl-tls");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
             String o = openssl.toString();
             String ec = "ec_paramgen_curve:prime256v1";
