@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         version = "jarl 0.1.0-SNAPSHOT",
         description = "A JVM node for Erlang distribution.",
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, BenchCommand.class, PingCommand.class,
-                SendCommand.class, CallCommand.class, NamesCommand.class, EpmdCommand.class})
+                SendCommand.class, CallCommand.class, NamesCommand.class, EpmdCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

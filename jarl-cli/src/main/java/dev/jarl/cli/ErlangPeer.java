@@ -1,0 +1,148 @@
+package dev.jarl.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.jarl.epmd.Epmd;
+import dev.jarl.node.Mailbox;
+import dev.jarl.node.Node;
+import dev.jarl.term.Atom;
+import dev.jarl.term.Binary;
+import dev.jarl.term.NodeName;
+import dev.jarl.term.Ref;
+import dev.jarl.term.Term;
+import dev.jarl.term.Tuple;
+
+/**
+ * A real Erlang node for {@code jarl demo}: {@code erl} started as a child process, with a
+ * registered process {@code demo_ctl} that evaluates Erlang expressions sent to it over
+ * distribution and replies with the value. So every Erlang-side step of the demo is plain
+ * Erlang, shown as it is run. Stopped (and waited for) on {@link #close()}.
+ */
+final class ErlangPeer implements AutoCloseable {
+
+    /** The evaluator: {@code {eval, From, Ref, Text}} → {@code {Ref, {ok, Value} | {error, Class, Reason}}}. */
+    private static final String CONTROL = String.join(" ",
+            "register(demo_ctl, spawn(fun Loop() ->",
+            "  receive {eval, From, Ref, Text} ->",
+            "    Reply = try",
+            "        {ok, Tokens, _} = erl_scan:string(binary_to_list(Text)),",
+            "        {ok, Exprs} = erl_parse:parse_exprs(Tokens),",
+            "        {value, V, _} = erl_eval:exprs(Exprs, []),",
+            "        {ok, V}",
+            "      catch C:R -> {error, C, R} end,",
+            "    From ! {Ref, Reply}, Loop()",
+            "  end end)).");
+
+    private final Process process;
+    private final NodeName name;
+    private final Node via;
+
+    private ErlangPeer(Process process, NodeName name, Node via) {
+        this.process = process;
+        this.name = name;
+        this.via = via;
+    }
+
+    /** True when {@code erl} is on the PATH. */
+    static boolean installed() {
+        return find().isPresent();
+    }
+
+    private static Optional<Path> find() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path p = Path.of(dir, "erl");
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts {@code erl -sname NAME} with {@code cookie}, registering with the same EPMD as
+     * {@code via} (so it uses Jarl's embedded one when that is what runs), and waits until
+     * its evaluator answers.
+     */
+    static ErlangPeer start(NodeName name, String cookie, Node via) throws IOException, InterruptedException {
+        Path erl = find().orElseThrow(() -> new IOException("erl is not installed"));
+        ProcessBuilder pb = new ProcessBuilder(erl.toString(), "-sname", name.alive(), "-setcookie", cookie,
+                "-start_epmd", "false", "-noshell", "-noinput", "-hidden", "-eval", CONTROL)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put(Epmd.PORT_VARIABLE, Integer.toString(via.config().epmdPort()));
+        ErlangPeer peer = new ErlangPeer(pb.start(), name, via);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!peer.process.isAlive()) {
+                throw new IOException("erl exited with status " + peer.process.exitValue());
+            }
+            if (registered(name, via) && via.ping(name, Duration.ofSeconds(2))) {
+                try {
+                    peer.eval("ok");
+                    return peer;
+                } catch (IOException notYet) {
+                    // the node is up but its evaluator not yet registered
+                }
+            }
+            Thread.sleep(200);
+        }
+        peer.close();
+        throw new IOException("erl did not come up within 20 s");
+    }
+
+    /** True once {@code name} is registered with the EPMD {@code via} uses: cheaper than a ping. */
+    private static boolean registered(NodeName name, Node via) {
+        try {
+            return new dev.jarl.epmd.EpmdClient(java.net.InetAddress.getLoopbackAddress(), via.config().epmdPort(),
+                    Duration.ofSeconds(2)).portPlease(name.alive()).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    NodeName name() {
+        return name;
+    }
+
+    /** Evaluates Erlang expressions on the node and returns the value. */
+    Term eval(String expressions) throws IOException, InterruptedException {
+        try (Mailbox box = via.createMailbox()) {
+            Ref ref = via.makeRef();
+            box.send("demo_ctl", name, Tuple.of(Atom.of("eval"), box.self(), ref, Binary.of(expressions + ".")));
+            Term reply = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && ref.equals(t.get(0)), Duration.ofSeconds(10))
+                    .orElseThrow(() -> new IOException("erl did not answer: " + expressions));
+            Tuple result = (Tuple) ((Tuple) reply).get(1);
+            if (result.get(0).equals(Atom.of("ok"))) {
+                return result.get(1);
+            }
+            throw new IOException("erl raised " + result.get(1) + ":" + result.get(2) + " evaluating " + expressions);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            try {
+                eval("spawn(fun() -> timer:sleep(50), erlang:halt() end)");
+            } catch (IOException ignored) {
+                // stopped by force below
+            }
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
