@@ -48,7 +48,14 @@ final class CarrierOptions {
         switch (carrier) {
             case "tcp" -> config.carrier(Carriers.tcp(TcpOptions.defaults()));
             case "uds" -> config.carrier(Carriers.uds(UdsOptions.defaults())).useEpmd(false);
-            case "tls" -> config.carrier(Carriers.tls(tlsOptions()));
+            case "tls" -> {
+                try {
+                    config.carrier(Carriers.tls(tlsOptions()));
+                } catch (IllegalArgumentException e) {
+                    // an unreadable or malformed PEM file: the message names it
+                    throw new CliException("TLS: " + e.getMessage(), 2);
+                }
+            }
             case "udp" -> {
                 int size = udpDatagramSize != null ? udpDatagramSize
                         : isLoopbackHost(self) ? UdpOptions.LOOPBACK_DATAGRAM_SIZE : UdpOptions.DEFAULT_DATAGRAM_SIZE;
