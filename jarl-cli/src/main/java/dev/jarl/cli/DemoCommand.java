@@ -264,7 +264,11 @@ final class DemoCommand implements Callable<Integer> {
         });
         step("Erlang monitors a Java process: {'DOWN', Ref, process, _, done}", () -> {
             try (Mailbox worker = a.createMailbox("demo_worker")) {
-                erl.eval("put(demo_ref, erlang:monitor(process, {demo_worker, '" + a.name() + "'}))");
+                // monitor/2 returns before its signal arrives; a message sent after it on the same
+                // connection arrives after it, so once that is here the monitor is in place
+                erl.eval("put(demo_ref, erlang:monitor(process, {demo_worker, '" + a.name() + "'})), "
+                        + "{demo_worker, '" + a.name() + "'} ! monitor_set");
+                worker.receive(Atom.of("monitor_set")::equals, WAIT).orElseThrow(() -> new AssertionError("no monitor_set"));
                 worker.exit(Atom.of("done"));
                 Term r = erl.eval("R = get(demo_ref), receive {'DOWN', R, process, _, Why} -> Why after 5000 -> timeout end");
                 check(r.equals(Atom.of("done")), "got " + r);

@@ -86,7 +86,9 @@ class NewerReleaseFlagsTest {
             assertTrue(got instanceof Tuple t && t.get(0).equals(Atom.of("hello")), got.toString());
             box.send((dev.jarl.term.Pid) ((Tuple) got).get(1), Atom.of("back"));
             assertEquals("back", erl.eval("receive back -> back after 5000 -> timeout end"));
-            erl.eval("put(r, erlang:monitor(process, {newer_inbox, '" + node.name() + "'}))");
+            erl.eval("put(r, erlang:monitor(process, {newer_inbox, '" + node.name() + "'})), "
+                    + "{newer_inbox, '" + node.name() + "'} ! monitor_set");
+            box.receive(Atom.of("monitor_set")::equals, Duration.ofSeconds(10)).orElseThrow();
             box.trapExit(true);
             Term victim = dev.jarl.term.Etf.decode(erl.evalResult("spawn(fun() -> receive stop -> exit(gone) end end)").etf());
             box.link((dev.jarl.term.Pid) victim);
