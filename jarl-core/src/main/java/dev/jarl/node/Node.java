@@ -63,14 +63,17 @@ import dev.jarl.term.Tuple;
  * visible node ({@link NodeConfig.Builder#hidden(boolean) hidden(false)}) appears in
  * {@code nodes()} on the Erlang side, and a visible BEAM node then sends it two messages on
  * nodeup: {@code rex}'s {@code {Pid, features_request}}, which Jarl answers with
- * {@code {features_reply, Node, []}} (no {@code erpc} yet, so Erlang's {@code rpc} knows not
- * to use it), and {@code global}'s {@code init_connect} cast, which Jarl ignores because it
+ * {@code {features_reply, Node, [erpc]}}, and {@code global}'s {@code init_connect} cast, which Jarl ignores because it
  * does not take part in {@code global}: on the Erlang side {@code global:sync()} then waits for
  * the Jarl node. Prefer hidden unless you need to be visible.
  *
  * <p><b>Built-in processes.</b> {@code net_kernel} answers {@code is_auth} with {@code yes},
- * so {@code net_adm:ping/1} from Erlang returns {@code pong}; {@code rex} and
- * {@code global_name_server} as above.
+ * so {@code net_adm:ping/1} from Erlang returns {@code pong}; {@code rex} as above, and it
+ * also serves the legacy {@code {From, {call, M, F, A, GL}}} with the registered
+ * {@link #functions() functions}; {@code global_name_server} as above.
+ *
+ * <p><b>RPC.</b> {@link #functions()} lists the Java functions Erlang may call with
+ * {@code erpc}/{@code rpc}/{@code spawn/4}; {@link #rpc} calls Erlang from Java.
  *
  * <p>Thread-safe. Every party (acceptor, handshakes, connection readers and writers, the
  * ticker, built-in processes) runs on virtual threads.
@@ -92,6 +95,8 @@ public final class Node implements AutoCloseable {
     private final Atom nameAtom;
     private final Carrier carrier;
     private final ConnectionTable table;
+    private final Functions functions = new Functions();
+    private final Rpc rpc = new Rpc(this);
     private final ConcurrentHashMap<Pid, LocalProcess> processes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Atom, LocalProcess> registry = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Ref, LocalProcess> aliases = new ConcurrentHashMap<>();
@@ -224,6 +229,46 @@ public final class Node implements AutoCloseable {
         int id = (int) (n & 0x7FFF);
         int serial = (int) ((n >>> 15) & 0x1FFF);
         return new Pid(nameAtom, id, serial, creation);
+    }
+
+    // ------------------------------------------------------------------ RPC
+
+    /**
+     * The Java functions Erlang code may call on this node ({@code erpc}, {@code rpc},
+     * {@code spawn/4}); see {@link Functions}.
+     *
+     * <pre>{@code
+     * node.functions().register("jarl", "echo", 1, args -> args.get(0));
+     * // erl> erpc:call('java@host', jarl, echo, [hello]).   % hello
+     * }</pre>
+     */
+    public Functions functions() {
+        return functions;
+    }
+
+    /**
+     * Calls {@code module:function(args...)} on {@code peer} and returns its value, as
+     * {@code erpc:call/5} does: by SPAWN_REQUEST of {@code erpc:execute_call/4} when the peer
+     * offered SPAWN (OTP 23 and later), else through its {@code rex} server. The call runs in
+     * a new process on the peer; the calling thread waits at most {@code timeout}.
+     *
+     * <pre>{@code
+     * Term reversed = node.rpc(NodeName.parse("erl@localhost"), "lists", "reverse",
+     *         List.of(TermList.of(Int.of(1), Int.of(2), Int.of(3))), Duration.ofSeconds(5));   // [3,2,1]
+     * }</pre>
+     *
+     * @throws RpcException.Raised       when the function raised error, exit or throw
+     * @throws RpcException.NoConnection when {@code peer} cannot be reached or goes down
+     * @throws RpcException.Timeout      when no result came within {@code timeout}
+     * @throws RpcException.Failed       when the call failed otherwise ({@code {badrpc, Reason}})
+     * @throws InterruptedException      when the calling thread is interrupted (the call is abandoned)
+     */
+    public Term rpc(NodeName peer, String module, String function, List<? extends Term> args, Duration timeout)
+            throws RpcException, InterruptedException {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(timeout, "timeout");
+        checkOpen();
+        return rpc.call(peer, Atom.of(module), Atom.of(function), TermList.of(args), timeout);
     }
 
     // ------------------------------------------------------------------ mailboxes
@@ -873,10 +918,12 @@ public final class Node implements AutoCloseable {
             }
             case ControlMessage.MonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
             case ControlMessage.PayloadMonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
-            case ControlMessage.SpawnRequest m -> notYet(c, m);
-            case ControlMessage.SpawnRequestTT m -> notYet(c, m);
-            case ControlMessage.SpawnReply m -> notYet(c, m);
-            case ControlMessage.SpawnReplyTT m -> notYet(c, m);
+            case ControlMessage.SpawnRequest m ->
+                    rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
+            case ControlMessage.SpawnRequestTT m ->
+                    rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
+            case ControlMessage.SpawnReply m -> spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
+            case ControlMessage.SpawnReplyTT m -> spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
             case ControlMessage.AliasSend m -> deliverAlias(m.alias(), m.message());
             case ControlMessage.AliasSendTT m -> deliverAlias(m.alias(), m.message());
             case ControlMessage.GroupLeader m -> notYet(c, m);
@@ -941,6 +988,34 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * SPAWN_REPLY to a request of ours: the monitor and link the peer set up (flags bits 1
+     * and 0) are entered here, on the connection's input thread, so a DOWN or exit that
+     * follows on the same connection finds them; then {@code {spawn_reply, ReqId, ok, Pid}}
+     * or {@code {spawn_reply, ReqId, error, Reason}} is queued for the requester.
+     */
+    private void spawnReply(DistConnection c, Ref reqId, Pid to, int flags, Term result) {
+        LocalProcess p = local(to);
+        Atom tag = Atom.of("spawn_reply");
+        if (!(result instanceof Pid child)) {
+            if (p != null) {
+                p.deliver(Tuple.of(tag, reqId, Atom.ERROR, result));
+            }
+            return;
+        }
+        boolean monitored = (flags & 2) != 0
+                && p != null && p.addMonitor(new LocalProcess.Monitor(reqId, to, child, child, nodeOf(child), child));
+        if ((flags & 2) != 0 && !monitored) {
+            table.reply(c, new ControlMessage.DemonitorP(to, child, reqId));
+        }
+        if ((flags & 1) != 0 && (p == null || !p.receiveLink(child))) {
+            table.reply(c, new ControlMessage.PayloadExit(to, child, Atom.NOPROC));
+        }
+        if (p != null) {
+            p.deliver(Tuple.of(tag, reqId, Atom.OK, child));
+        }
+    }
+
     private void notYet(DistConnection c, ControlMessage m) {
         logOnce(m.opName(), "dropping {0} from {1}: not implemented yet (its flag was not offered)", m.opName(), c.peer());
     }
@@ -992,14 +1067,20 @@ public final class Node implements AutoCloseable {
         logOnce("net_kernel msg", "net_kernel: ignoring {0}", message);
     }
 
-    /** {@code {Pid, features_request}} &rarr; {@code {features_reply, Node, []}}. */
+    /**
+     * {@code {Pid, features_request}} &rarr; {@code {features_reply, Node, [erpc]}};
+     * {@code {Pid, {call, M, F, A, GL}}} (older callers, C nodes) &rarr; {@code {rex, Result}}
+     * from a new process.
+     */
     private void rex(Mailbox box, Term message) {
         if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid from
                 && t.get(1).equals(Atom.of("features_request"))) {
-            box.send(from, Tuple.of(Atom.of("features_reply"), nameAtom, dev.jarl.term.TermList.NIL));
+            box.send(from, Tuple.of(Atom.of("features_reply"), nameAtom, TermList.of(Rpc.ERPC)));
             return;
         }
-        logOnce("rex", "rex: ignoring {0} (RPC into Jarl is not implemented yet)", message);
+        if (!rpc.rexCall(message)) {
+            logOnce("rex", "rex: ignoring {0}", message);
+        }
     }
 
     /** {@code global}'s {@code init_connect} and everything else: ignored (Jarl is not part of global). */

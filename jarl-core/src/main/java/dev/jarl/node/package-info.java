@@ -10,11 +10,16 @@
  * {@link dev.jarl.node.GenServer gen_server} calls both ways. Signals reach every peer in the
  * form its flags allow (EXIT without EXIT_PAYLOAD, UNLINK without UNLINK_ID, local-only
  * monitors without DIST_MONITOR); a lost connection reaches every link, monitor and node
- * monitor across it once, as {@code noconnection} or {@code nodedown}.
+ * monitor across it once, as {@code noconnection} or {@code nodedown}. RPC both ways:
+ * {@link dev.jarl.node.Functions registered Java functions} served to {@code erpc},
+ * {@code rpc} and {@code spawn/4} through SPAWN_REQUEST (and to {@code rex}'s legacy call),
+ * and {@link dev.jarl.node.Node#rpc} out to Erlang with typed
+ * {@link dev.jarl.node.RpcException outcomes}.
  *
  * <p>Spec: OTP's {@code lib/kernel/src/net_kernel.erl} and {@code dist_util.erl}; the
  * protocol guide {@code erts/doc/guides/erl_dist_protocol.md} (its "Link Protocol"
- * section for links); {@code lib/stdlib/src/gen.erl} for calls.
+ * section for links); {@code lib/stdlib/src/gen.erl} for calls; {@code lib/kernel/src/erpc.erl} and
+ * {@code rpc.erl} for RPC.
  *
  * <p>Threading: every party is a virtual thread (acceptor, one per handshake, the
  * carrier's per-connection threads, one ticker per node, the built-in processes). Each row

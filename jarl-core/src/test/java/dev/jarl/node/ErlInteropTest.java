@@ -183,7 +183,7 @@ class ErlInteropTest {
                 .epmdPort(epmd.port()).hidden(false).build())) {
             assertEquals("pong", erl.eval("net_adm:ping(" + q(jarl) + ")"));
             assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
-            String expected = "[{" + jarl.name() + ",false}]";
+            String expected = "[{" + jarl.name() + ",true}]";   // true: Jarl serves erpc
             String seen = "";
             for (int i = 0; i < 50 && !seen.equals(expected); i++) {
                 seen = erl.eval("ets:lookup(persistent_term:get(rex_nodes_observer), " + q(jarl) + ")");
