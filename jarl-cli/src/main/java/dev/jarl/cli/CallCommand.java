@@ -3,8 +3,8 @@ package dev.jarl.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
+import dev.jarl.node.RpcException;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Term;
@@ -27,10 +27,6 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Example:", "  jarl call --cookie secret app@localhost lists reverse '[[1,2,3]]'", "  prints [3,2,1]"},
         mixinStandardHelpOptions = true)
 final class CallCommand implements Callable<Integer> {
-
-    private static final Atom REX = Atom.of("rex");
-    private static final Atom CALL = Atom.of("call");
-    private static final Atom USER = Atom.of("user");
 
     @Mixin
     NodeOptions node;
@@ -63,15 +59,18 @@ final class CallCommand implements Callable<Integer> {
         if (!(argList instanceof TermList list) || !list.isProper()) {
             throw new CliException("ARGS: expected a proper list such as [1, 2], got " + argList, 2);
         }
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t));
-             Mailbox mb = n.createMailbox()) {
+        try (Node n = Cli.startNode(Cli.clientConfig(node, t))) {
             Cli.reach(n, t);
-            // rex's call protocol, which every OTP release still serves: {From, {call, M, F, A, GL}}
-            mb.send("rex", t.toString(), Tuple.of(mb.self(), Tuple.of(CALL, Atom.of(module), Atom.of(function), list, USER)));
-            Term reply = mb.receive(m -> m instanceof Tuple r && r.arity() == 2 && REX.equals(r.get(0)),
-                            Duration.ofSeconds(timeoutSeconds))
-                    .orElseThrow(() -> new CliException("no result from " + t + " within " + timeoutSeconds + " s"));
-            Term result = ((Tuple) reply).get(1);
+            // erpc's spawn request when the node offers SPAWN, else rex's {call, M, F, A, user}
+            Term result;
+            try {
+                result = n.rpc(t, module, function, list.elements(), Duration.ofSeconds(timeoutSeconds));
+            } catch (RpcException e) {
+                if (e instanceof RpcException.Timeout) {
+                    throw new CliException("no result from " + t + " within " + timeoutSeconds + " s");
+                }
+                result = e.rpcCallResult();
+            }
             System.out.println(result);
             boolean badrpc = result instanceof Tuple r && r.arity() == 2 && Atom.of("badrpc").equals(r.get(0));
             return badrpc ? 1 : 0;

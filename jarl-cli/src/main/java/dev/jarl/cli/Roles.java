@@ -1,17 +1,22 @@
 package dev.jarl.cli;
 
+import java.math.BigInteger;
+
+import dev.jarl.node.ErlangException;
+import dev.jarl.node.Functions;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 
 /**
  * The registered processes of {@code jarl serve} (CONFORMANCE.md): {@code echo}, {@code sink}
- * and {@code flood}, each a mailbox served by its own virtual thread, and {@code ctl} with its
- * puppets ({@link Puppets}).
+ * and {@code flood}, each a mailbox served by its own virtual thread, {@code ctl} with its
+ * puppets ({@link Puppets}), and the {@code jarl} RPC module.
  */
 final class Roles {
 
@@ -24,10 +29,46 @@ final class Roles {
     }
 
     static void start(Node node) {
+        registerJarlModule(node);
         serve(node.createMailbox("echo"), Roles::echo);
         serve(node.createMailbox("sink"), Roles::sink);
         serve(node.createMailbox("flood"), Roles::flood);
         Puppets.start(node);
+    }
+
+    /**
+     * The {@code jarl} module of CONFORMANCE.md, callable by {@code rpc:call} and
+     * {@code erpc:call}: {@code echo/1}, {@code node/0}, {@code sum/1} (integers of any
+     * size; anything else is {@code badarith}), {@code sleep/1} and {@code fail/1}
+     * ({@code erlang:error(Reason)}).
+     */
+    static void registerJarlModule(Node node) {
+        Functions f = node.functions();
+        f.register("jarl", "echo", 1, args -> args.get(0));
+        f.register("jarl", "node", 0, args -> node.nameAtom());
+        f.register("jarl", "sum", 1, args -> {
+            if (!(args.get(0) instanceof TermList list) || !list.isProper()) {
+                throw new ErlangException.Error(Atom.of("function_clause"));
+            }
+            BigInteger sum = BigInteger.ZERO;
+            for (Term t : list.elements()) {
+                if (!(t instanceof Int i)) {
+                    throw new ErlangException.Error(Atom.of("badarith"));
+                }
+                sum = sum.add(i.bigValue());
+            }
+            return Int.of(sum);
+        });
+        f.register("jarl", "sleep", 1, args -> {
+            if (!(args.get(0) instanceof Int ms) || ms.signum() < 0 || !ms.isLong()) {
+                throw new ErlangException.Error(Atom.of("function_clause"));
+            }
+            Thread.sleep(ms.longValue());
+            return Atom.OK;
+        });
+        f.register("jarl", "fail", 1, args -> {
+            throw new ErlangException.Error(args.get(0));
+        });
     }
 
     private interface Loop {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code jarl serve}: the conformance target of CONFORMANCE.md. */
 @Command(name = "serve",
-        description = {"Starts a Jarl node that Erlang code can drive: registered processes echo, sink and flood.",
+        description = {"Starts a Jarl node that Erlang code can drive: registered processes echo, sink and flood, and the jarl RPC module.",
                 "Prints 'ready NODE' once it accepts connections; runs until SIGTERM or Ctrl-C."},
         footer = {"", "Example:", "  jarl serve --name jarl@localhost --cookie secret"},
         mixinStandardHelpOptions = true)

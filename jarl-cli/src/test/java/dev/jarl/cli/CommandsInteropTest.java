@@ -156,6 +156,30 @@ class CommandsInteropTest {
     }
 
     @Test
+    void serveAnswersRpcIntoTheJarlModule() {
+        String name = Otp.uniqueName("rpcsrv") + "@" + host();
+        try (JarlProcess serve = JarlProcess.start(env, "serve", "--name", name, "--cookie", COOKIE)) {
+            assertEquals("ready " + name, serve.awaitLine("ready", LIMIT));
+            String n = "'" + name + "'";
+            assertEquals("{hello,[1]}", erl.eval("rpc:call(" + n + ", jarl, echo, [{hello, [1]}])"));
+            assertEquals("{hello,[1]}", erl.eval("erpc:call(" + n + ", jarl, echo, [{hello, [1]}])"));
+            assertEquals(n.replace("'", ""), erl.eval("erpc:call(" + n + ", jarl, node, [])").replace("'", ""));
+            assertEquals("true", erl.eval("erpc:call(" + n + ", jarl, sum, [[1 bsl 100, 1 bsl 100, -1]]) =:= (1 bsl 101) - 1"));
+            assertEquals("ok", erl.eval("rpc:call(" + n + ", jarl, sleep, [50])"));
+            assertEquals("{badrpc,{'EXIT',{oops,[{jarl,fail,1,[]}]}}}", erl.eval("rpc:call(" + n + ", jarl, fail, [oops])"));
+            assertEquals("{error,{exception,oops,[{jarl,fail,1,[]}]}}",
+                    erl.eval("try erpc:call(" + n + ", jarl, fail, [oops]) catch C:R -> {C, R} end"));
+            assertEquals("{badrpc,{'EXIT',{undef,[{jarl,nope,[],[]}]}}}", erl.eval("rpc:call(" + n + ", jarl, nope, [])"));
+            assertEquals("{error,{exception,undef,[{nomod,f,[1],[]}]}}",
+                    erl.eval("try erpc:call(" + n + ", nomod, f, [1]) catch C:R -> {C, R} end"));
+            // jarl call into jarl serve
+            JarlProcess p = JarlProcess.run(env, LIMIT, "call", "--cookie", COOKIE, name, "jarl", "sum", "[[1,2,3]]");
+            assertEquals(0, p.exitCode(), p.stderr());
+            assertEquals("6", p.stdout().strip());
+        }
+    }
+
+    @Test
     void badArgumentsNameThePosition() {
         JarlProcess p = JarlProcess.run(env, LIMIT, "call", "--cookie", COOKIE, erl.name(), "lists", "reverse", "[[1,2,3]");
         assertEquals(2, p.exitCode());
