@@ -1,11 +1,13 @@
 package dev.jarl.cli;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import dev.jarl.node.CallException;
 import dev.jarl.node.ExitException;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
+import dev.jarl.node.RpcException;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -138,11 +140,38 @@ final class Puppets {
                     return call(self, t.get(1), t.get(2), t.get(3));
                 }
             }
+            case "rpc" -> {
+                if (t.arity() == 6 && t.get(1) instanceof Atom n && t.get(2) instanceof Atom m && t.get(3) instanceof Atom f
+                        && t.get(4) instanceof TermList args && args.isProper()) {
+                    return rpc(self, NodeName.parse(n.name()), m, f, args, t.get(5));
+                }
+            }
             default -> {
                 return unknown(cmd);
             }
         }
         return unknown(cmd);
+    }
+
+    /** {@code {rpc, Node, M, F, Args, TimeoutMs}}: {@code {ok, Value}}, or {@code {badrpc, Reason}} as {@code rpc:call} gives it. */
+    private static Term rpc(Mailbox self, NodeName node, Atom m, Atom f, TermList args, Term timeout)
+            throws InterruptedException {
+        Duration d;
+        if (INFINITY.equals(timeout)) {
+            d = ChronoUnit.FOREVER.getDuration();
+        } else if (timeout instanceof Int ms && ms.isLong() && ms.longValue() >= 0) {
+            d = Duration.ofMillis(ms.longValue());
+        } else {
+            return Tuple.of(Atom.ERROR, Atom.of("badarg"));
+        }
+        Term result;
+        try {
+            result = Tuple.of(Atom.OK, self.node().rpc(node, m.name(), f.name(), args.elements(), d));
+        } catch (RpcException e) {
+            Term r = e.rpcCallResult();
+            result = r instanceof Tuple b && b.isTagged(Atom.of("badrpc"), 2) ? r : Tuple.of(Atom.OK, r);
+        }
+        return result;
     }
 
     private static Term monitor(Mailbox self, Term target) {

@@ -63,6 +63,22 @@ class PuppetsInteropTest {
     }
 
     @Test
+    void puppetRpcReturnsWhatRpcCallWould() {
+        assertEquals("{{ok,[3,2,1]},{ok,true}}", eval("{ok, P} = Ctl({spawn, self()}), "
+                + "{Cmd(P, {rpc, node(), lists, reverse, [[1,2,3]], 5000}), "
+                + "case Cmd(P, {rpc, node(), erlang, node, [], 5000}) of {ok, N} -> {ok, N == node()}; O -> O end}"));
+        assertEquals("true", eval("{ok, P} = Ctl({spawn, self()}), "
+                + "Cmd(P, {rpc, node(), nomod, nofun, [1], 5000}) == rpc:call(node(), nomod, nofun, [1])"));
+        assertEquals("{{badrpc,{'EXIT',bye}},{ok,ball},{badrpc,timeout},{badrpc,nodedown}}", eval("{ok, P} = Ctl({spawn, self()}), "
+                + "{Cmd(P, {rpc, node(), erlang, apply, [erlang, exit, [bye]], 5000}), "
+                + "Cmd(P, {rpc, node(), erlang, apply, [erlang, throw, [ball]], 5000}), "
+                + "Cmd(P, {rpc, node(), timer, sleep, [3000], 200}), "
+                + "Cmd(P, {rpc, 'nobody_here@" + Otp.shortHost() + "', erlang, node, [], 5000})}"));
+        // into Jarl's own jarl module, through the puppet
+        assertEquals("{ok,6}", eval("{ok, P} = Ctl({spawn, self()}), Cmd(P, {rpc, J, jarl, sum, [[1,2,3]], 5000})"));
+    }
+
+    @Test
     void ctlSpawnsPuppetsAndListsNodes() {
         assertEquals("true", eval("{ok, P} = Ctl({spawn, self()}), is_pid(P) andalso node(P) == J"));
         assertEquals("true", eval("{ok, Ns} = Ctl(nodes), lists:member(node(), Ns)"));
