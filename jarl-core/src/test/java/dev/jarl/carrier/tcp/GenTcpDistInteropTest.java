@@ -97,6 +97,14 @@ class GenTcpDistInteropTest {
         }
     }
 
+    /** A link, a monitor and an RPC each way, with erl's side on gen_tcp_dist. */
+    @Test
+    void linkMonitorAndRpcWithGenTcpDist() throws Exception {
+        try (Node jarl = jarl()) {
+            dev.jarl.testing.CarrierSignals.check(jarl, erl);
+        }
+    }
+
     @Test
     void messagesBothWaysInOrder() throws Exception {
         int n = 10_000;

@@ -118,6 +118,16 @@ class TlsInteropTest {
         }
     }
 
+    /** A link, a monitor and an RPC each way, over inet_tls_dist with TLS 1.3 and 1.2. */
+    @Test
+    void linkMonitorAndRpcOverTls() throws Exception {
+        for (ErlNode erl : new ErlNode[] {erl13, erl12}) {
+            try (Node jarl = jarl("node", "jarltest")) {
+                dev.jarl.testing.CarrierSignals.check(jarl, erl);
+            }
+        }
+    }
+
     @Test
     void messagesBothWays() throws Exception {
         NodeName erlName = NodeName.parse(erl13.name());

@@ -107,6 +107,14 @@ class UdsInteropTest {
         }
     }
 
+    /** A link, a monitor and an RPC each way, over erl_uds_dist. */
+    @Test
+    void linkMonitorAndRpcOverUnixSockets() throws Exception {
+        try (Node jarl = jarl()) {
+            dev.jarl.testing.CarrierSignals.check(jarl, erl);
+        }
+    }
+
     @Test
     void messagesBothWays() throws Exception {
         try (Node jarl = jarl(); Mailbox box = jarl.createMailbox("jbox")) {
