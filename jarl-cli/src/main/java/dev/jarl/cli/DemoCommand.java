@@ -35,11 +35,12 @@ import picocli.CommandLine.Option;
  * {@code jarl demo}: shows what Jarl is for, on this machine, in under a minute. It starts
  * what it needs (Jarl nodes, the embedded EPMD when none runs, and a real Erlang node when
  * {@code erl} is installed), walks through ping, messages both ways, a link and a monitor
- * firing, and Jarl-to-Jarl traffic over each carrier, printing each step with its result.
+ * firing, an RPC each way, and Jarl-to-Jarl traffic over each carrier, printing each step with its result.
  * It exits 0 only if every step worked, and stops everything it started.
  */
 @Command(name = "demo",
-        description = {"Walks through what Jarl does, with real Erlang when erl is installed.",
+        description = {"Walks through what Jarl does (ping, messages, links, monitors, RPC, every carrier),",
+                "with a real Erlang node when erl is installed.",
                 "Starts everything it needs and stops it again; exits 0 only if every step worked."},
         footer = {"", "Example:", "  jarl demo"},
         mixinStandardHelpOptions = true)
@@ -213,10 +214,23 @@ final class DemoCommand implements Callable<Integer> {
                 return down.toString();
             }
         });
+        step("RPC from one Jarl node to a Java function on the other", () -> {
+            registerGreet(a);
+            Term r = b.rpc(a.name(), "demo", "greet", List.of(Atom.of("jarl")), WAIT);
+            check(r instanceof Tuple t && t.arity() == 4, "got " + r);
+            return r.toString();
+        });
+    }
+
+    /** Registers demo:greet/1 on {@code node}, a Java function Erlang (and Jarl) can call. */
+    private static void registerGreet(Node node) {
+        node.functions().register("demo", "greet", 1, args -> Tuple.of(Atom.of("hello"), args.get(0),
+                Atom.of("from_java"), node.nameAtom()));
     }
 
     private void withErlang(Node a, ErlangPeer erl) {
         NodeName e = erl.name();
+        registerGreet(a);
         step("Java pings Erlang: net_adm:ping from Jarl", () -> {
             check(a.ping(e), "pang");
             return "pong";
@@ -241,6 +255,22 @@ final class DemoCommand implements Callable<Integer> {
                 check(r.equals(Atom.of("hello_erlang")), "got " + r);
                 return "Erlang got " + r;
             }
+        });
+        step("Erlang calls Java: rpc:call(Jarl, demo, greet, [<<\"erlang\">>])", () -> {
+            Term r = erl.eval("rpc:call('" + a.name() + "', demo, greet, [<<\"erlang\">>])");
+            check(r instanceof Tuple t && t.arity() == 4 && Atom.of("hello").equals(t.get(0)), "got " + r);
+            return "Erlang got " + r;
+        });
+        step("Erlang calls Java with erpc, a function Java lacks: undef", () -> {
+            Term r = erl.eval("try erpc:call('" + a.name() + "', demo, missing, []) catch error:{exception, undef, _} -> undef end");
+            check(Atom.of("undef").equals(r), "got " + r);
+            return "error:{exception, undef, _} as from a BEAM node";
+        });
+        step("Java calls Erlang: rpc lists:reverse([1,2,3])", () -> {
+            Term r = a.rpc(e, "lists", "reverse", List.of(dev.jarl.term.TermList.of(dev.jarl.term.Int.of(1),
+                    dev.jarl.term.Int.of(2), dev.jarl.term.Int.of(3))), WAIT);
+            check(r.toString().equals("[3,2,1]"), "got " + r);
+            return "Java got " + r;
         });
         step("gen_server:call from Java to an Erlang process (global_name_server)", () -> {
             try (Mailbox box = a.createMailbox()) {

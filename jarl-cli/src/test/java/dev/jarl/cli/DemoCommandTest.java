@@ -30,6 +30,7 @@ class DemoCommandTest {
         assertFalse(out.contains("FAIL"), out);
         assertTrue(out.contains("start erl -sname"), "the Erlang steps ran:\n" + out);
         assertTrue(out.contains("Erlang monitors a Java process"), out);
+        assertTrue(out.contains("Erlang calls Java: rpc:call") && out.contains("Java calls Erlang: rpc"), "RPC each way:\n" + out);
         for (String carrier : new String[] {"tcp:", "uds:", "udp:", "mem:"}) {
             assertTrue(out.contains(carrier), "no " + carrier + " step:\n" + out);
         }
