@@ -27,6 +27,42 @@ public interface AddressResolver {
     InetSocketAddress resolve(NodeName node, Duration timeout) throws IOException;
 
     /**
+     * {@link #resolve} as a carrier's {@code connect} needs it: a failure, or a resolver that
+     * returns no address, becomes an {@link IOException} whose message names the carrier and
+     * the peer ({@code tcp connect to a@h: address lookup failed: ...}).
+     *
+     * @param carrier the carrier's name, for the message
+     */
+    default InetSocketAddress lookup(String carrier, NodeName peer, Duration timeout) throws IOException {
+        InetSocketAddress address;
+        try {
+            address = resolve(peer, timeout);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains(peer.toString())) {
+                throw e;
+            }
+            throw new IOException(carrier + " connect to " + peer + ": address lookup failed: " + e.getMessage(), e);
+        }
+        if (address == null) {
+            throw new IOException(carrier + " connect to " + peer + ": the resolver found no address");
+        }
+        return address;
+    }
+
+    /**
+     * True when the node's host resolves: what {@code inet_tcp_dist:select/1} checks, and so
+     * what the IP carriers' {@link Carrier#select} answer.
+     */
+    static boolean hostResolves(NodeName node) {
+        try {
+            InetAddress.getByName(node.host());
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
      * Asks the EPMD on the node's host ({@code PORT_PLEASE2_REQ}) for the port the node
      * registered, as {@code inet_tcp_dist} does through {@code erl_epmd}; the EPMD port is the
      * one {@link Epmd#portFromEnvironment()} gives ({@code ERL_EPMD_PORT}, else 4369).

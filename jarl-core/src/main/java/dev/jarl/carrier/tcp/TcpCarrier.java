@@ -1,14 +1,13 @@
 package dev.jarl.carrier.tcp;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
@@ -47,18 +46,7 @@ public final class TcpCarrier implements Carrier {
     @Override
     public CarrierConnection connect(NodeName peer, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress address;
-        try {
-            address = options.resolver().resolve(peer, timeout);
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains(peer.toString())) {
-                throw e;
-            }
-            throw new IOException("tcp connect to " + peer + ": address lookup failed: " + e.getMessage(), e);
-        }
-        if (address == null) {
-            throw new IOException("tcp connect to " + peer + ": the resolver found no address");
-        }
+        InetSocketAddress address = options.resolver().lookup("tcp", peer, timeout);
         long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
         SocketChannel channel = SocketChannel.open();
         try {
@@ -73,12 +61,7 @@ public final class TcpCarrier implements Carrier {
     /** True when the node's host resolves, as {@code inet_tcp_dist:select/1} checks. */
     @Override
     public boolean select(NodeName node) {
-        try {
-            InetAddress.getByName(node.host());
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return AddressResolver.hostResolves(node);
     }
 
     @Override

@@ -126,7 +126,7 @@ public final class TlsCarrier implements Carrier {
     @Override
     public CarrierConnection connect(NodeName peer, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress address = options.tcp().resolver().resolve(peer, timeout);
+        InetSocketAddress address = options.tcp().resolver().lookup("tls", peer, timeout);
         Socket plain = new Socket();
         try {
             plain.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, (deadline - System.nanoTime()) / 1_000_000)));

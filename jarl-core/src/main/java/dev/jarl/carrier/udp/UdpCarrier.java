@@ -1,14 +1,13 @@
 package dev.jarl.carrier.udp;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
@@ -63,7 +62,7 @@ public final class UdpCarrier implements Carrier {
     @Override
     public CarrierConnection connect(NodeName peer, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress address = options.resolver().resolve(peer, timeout);
+        InetSocketAddress address = options.resolver().lookup("udp", peer, timeout);
         DatagramChannel channel = DatagramChannel.open();
         InitiatorEndpoint endpoint = null;
         try {
@@ -88,12 +87,7 @@ public final class UdpCarrier implements Carrier {
     /** True when the node's host resolves. */
     @Override
     public boolean select(NodeName node) {
-        try {
-            InetAddress.getByName(node.host());
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return AddressResolver.hostResolves(node);
     }
 
     @Override
