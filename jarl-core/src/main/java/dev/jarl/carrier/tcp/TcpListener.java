@@ -4,22 +4,20 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.OptionalInt;
 
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.stream.SocketListener;
 
 /** A listening TCP socket; {@link #accept()} blocks (on a virtual thread) for the next peer. */
-final class TcpListener implements Listener {
+final class TcpListener extends SocketListener {
 
     private final ServerSocketChannel server;
     private final int maxPacketSize;
-    private final InetSocketAddress local;
 
     TcpListener(ServerSocketChannel server, int maxPacketSize) throws IOException {
+        super(server, (InetSocketAddress) server.getLocalAddress());
         this.server = server;
         this.maxPacketSize = maxPacketSize;
-        this.local = (InetSocketAddress) server.getLocalAddress();
     }
 
     @Override
@@ -31,25 +29,5 @@ final class TcpListener implements Listener {
             channel.close();
             throw e;
         }
-    }
-
-    @Override
-    public OptionalInt port() {
-        return OptionalInt.of(local.getPort());
-    }
-
-    @Override
-    public OptionalInt creation() {
-        return OptionalInt.empty();
-    }
-
-    @Override
-    public String address() {
-        return local.getAddress().getHostAddress() + ":" + local.getPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
     }
 }

@@ -6,24 +6,22 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.OptionalInt;
 
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.stream.SocketListener;
 
 /** A listening TCP socket whose connections speak TLS from the first byte. */
-final class TlsListener implements Listener {
+final class TlsListener extends SocketListener {
 
     private static final System.Logger LOG = System.getLogger(TlsListener.class.getName());
 
     private final ServerSocket server;
     private final TlsCarrier carrier;
-    private final InetSocketAddress local;
 
     TlsListener(ServerSocket server, TlsCarrier carrier) {
+        super(server, (InetSocketAddress) server.getLocalSocketAddress());
         this.server = server;
         this.carrier = carrier;
-        this.local = (InetSocketAddress) server.getLocalSocketAddress();
     }
 
     /**
@@ -46,25 +44,5 @@ final class TlsListener implements Listener {
                 plain.close();
             }
         }
-    }
-
-    @Override
-    public OptionalInt port() {
-        return OptionalInt.of(local.getPort());
-    }
-
-    @Override
-    public OptionalInt creation() {
-        return OptionalInt.empty();
-    }
-
-    @Override
-    public String address() {
-        return local.getAddress().getHostAddress() + ":" + local.getPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
     }
 }

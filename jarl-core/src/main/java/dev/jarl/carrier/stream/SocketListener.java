@@ -1,0 +1,45 @@
+package dev.jarl.carrier.stream;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.OptionalInt;
+
+import dev.jarl.carrier.Listener;
+
+/**
+ * What every listener on an IP socket shares: its port is what goes to EPMD, its creation
+ * comes from EPMD, its address is the bound one, and closing it closes the socket. Subclasses
+ * supply {@link #accept()}.
+ */
+public abstract class SocketListener implements Listener {
+
+    private final Closeable server;
+    private final InetSocketAddress local;
+
+    /** A listener on {@code server}, bound to {@code local}. */
+    protected SocketListener(Closeable server, InetSocketAddress local) {
+        this.server = server;
+        this.local = local;
+    }
+
+    @Override
+    public final OptionalInt port() {
+        return OptionalInt.of(local.getPort());
+    }
+
+    @Override
+    public final OptionalInt creation() {
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public final String address() {
+        return local.getAddress().getHostAddress() + ":" + local.getPort();
+    }
+
+    @Override
+    public final void close() throws IOException {
+        server.close();
+    }
+}
