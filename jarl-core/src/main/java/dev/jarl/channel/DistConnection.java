@@ -5,6 +5,10 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,26 +20,47 @@ import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.handshake.DistFlags;
+import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
+import dev.jarl.term.TermDecodeException;
+import dev.jarl.term.TermReader;
+import dev.jarl.term.TermWriter;
 
 /**
  * One connection to a peer node once the handshake is over: the {@link DistChannel} the
  * carrier drives, the output queue, input decoding and dispatch, and the tick state.
  *
- * <p><b>Output.</b> {@link #send(ControlMessage)} encodes on the caller's thread into one
- * packet and appends it to the output queue; the carrier's output party takes packets with
- * {@link #getData()} and waits with {@link #awaitData()}. Packets leave in the order they were
- * queued, so messages from one sender to one receiver keep their order. Sends never block
- * (Erlang's {@code !} never does); a send on a closed connection is dropped and reported by
- * the return value.
+ * <p><b>Output.</b> {@link #send(ControlMessage)} encodes the terms on the caller's thread
+ * ({@link DistPacket#encode(ControlMessage, DistPacket.Form)}) and appends them to the output
+ * queue; the carrier's output party takes packets with {@link #getData()} and waits with
+ * {@link #awaitData()}. The distribution header, with its atom-cache references when
+ * DIST_HDR_ATOM_CACHE was agreed, is written in {@code getData()}, in output order.
+ *
+ * <p><b>Fragments.</b> When FRAGMENTS was agreed, a message of more than
+ * {@link DistPacket#FRAGMENT_SIZE} bytes leaves in fragments, one per {@code getData()}; after
+ * each, the message goes back to the tail of the queue, so other traffic interleaves with it
+ * and one huge message does not hold back small ones. Signals from one sender keep their
+ * order: while a sender (the control message's sending process, or one shared lane for
+ * messages without one) has a fragmented message outstanding, its later messages wait in
+ * that sender's lane and join the queue when the last fragment has left. Without fragments
+ * queued, the queue is a plain FIFO under one lock.
+ *
+ * <p><b>Busy limit.</b> Sends never block for long (Erlang's {@code !} never does), but a
+ * sender waits while the queue holds at least the busy limit, as the BEAM suspends a
+ * process that sends to a busy distribution port. Bytes of fragmented messages count
+ * only against senders of fragmented messages, so small messages are not held back behind
+ * a huge one. A send on a closed connection is dropped and reported by the return value.
  *
  * <p><b>Input.</b> The carrier's input party calls {@link #putData(ByteBuffer)}: an empty
  * packet is a tick; any other is decoded and handed to the {@link Handler} on that same
- * thread, in order. An operation this node does not know is logged once per operation number
- * and dropped; anything malformed closes the connection with one logged reason.
+ * thread, in order. Fragments are reassembled per sequence id; the bytes buffered for
+ * incomplete sequences are limited to the largest message accepted. A first fragment's
+ * atom-cache header takes effect when it arrives. An operation this node does not know is
+ * logged once per operation number and dropped; anything malformed closes the connection
+ * with one logged reason.
  *
  * <p><b>Fate.</b> The connection goes down once, whoever notices first (the carrier through
  * {@link #closed(String, Throwable)}, the ticker, bad input, or {@link #close(String)}); the
@@ -85,13 +110,26 @@ public final class DistConnection implements DistChannel {
     private final Handler handler;
     private final DecodeLimits limits;
     private final long maxMessageSize;
-    private final boolean useHeader;
+    private final DistPacket.Form form;
+    private final boolean fragments;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition dataOrClosed = lock.newCondition();
     private final Condition notBusy = lock.newCondition();
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    private final ArrayDeque<Out> queue = new ArrayDeque<>();
+    /** Lanes with a fragmented message outstanding, and what waits behind it; under the lock. */
+    private final Map<Object, ArrayDeque<Out>> lanes = new HashMap<>();
     private long queuedBytes;
+    /** The part of {@link #queuedBytes} that belongs to fragmented messages. */
+    private long largeBytes;
+    private long nextSequence = 1;
+    /** Output party only: the atom cache and a writer for headers. */
+    private final AtomCacheOut cacheOut;
+    private final TermWriter headerScratch = new TermWriter(256);
+    /** Input party only: the atom cache and the sequences being reassembled. */
+    private final AtomCacheIn cacheIn;
+    private final Map<Long, Partial> partials = new HashMap<>();
+    private long partialBytes;
     private int busyWaiters;
     private boolean closed;
     private volatile long busyLimit = DEFAULT_BUSY_LIMIT;
@@ -117,7 +155,78 @@ public final class DistConnection implements DistChannel {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.maxMessageSize = maxMessageSize;
-        this.useHeader = (params.agreedFlags() & (DistFlags.FRAGMENTS | DistFlags.DIST_HDR_ATOM_CACHE)) != 0;
+        long f = params.agreedFlags();
+        boolean atomCache = (f & DistFlags.DIST_HDR_ATOM_CACHE) != 0;
+        this.fragments = (f & DistFlags.FRAGMENTS) != 0;
+        this.form = atomCache ? DistPacket.Form.ATOM_CACHE
+                : fragments ? DistPacket.Form.HEADER : DistPacket.Form.PASS_THROUGH;
+        this.cacheOut = atomCache ? new AtomCacheOut() : null;
+        this.cacheIn = atomCache ? new AtomCacheIn() : null;
+    }
+
+    /** One queued message and, once its first fragment has left, how far it got. */
+    private static final class Out {
+        final DistPacket.Encoded encoded;
+        final Object lane;
+        final boolean large;
+        long sequence;
+        long fragmentsLeft;
+        int sent;
+
+        Out(DistPacket.Encoded encoded, Object lane, boolean large) {
+            this.encoded = encoded;
+            this.lane = lane;
+            this.large = large;
+        }
+    }
+
+    /** A fragmented message being reassembled. */
+    private static final class Partial {
+        final Atom[] refs;
+        final List<ByteBuffer> chunks = new ArrayList<>();
+        long nextId;
+        long bytes;
+
+        Partial(Atom[] refs, long nextId) {
+            this.refs = refs;
+            this.nextId = nextId;
+        }
+    }
+
+    /** The lane of messages without a sending process. */
+    private static final Object NO_SENDER = new Object();
+
+    /** The sending process whose signal order {@code m} must keep, or {@link #NO_SENDER}. */
+    private static Object lane(ControlMessage m) {
+        Object from = switch (m) {
+            case ControlMessage.SendSender x -> x.from();
+            case ControlMessage.SendSenderTT x -> x.from();
+            case ControlMessage.RegSend x -> x.from();
+            case ControlMessage.RegSendTT x -> x.from();
+            case ControlMessage.AliasSend x -> x.from();
+            case ControlMessage.AliasSendTT x -> x.from();
+            case ControlMessage.Link x -> x.from();
+            case ControlMessage.Unlink x -> x.from();
+            case ControlMessage.UnlinkId x -> x.from();
+            case ControlMessage.UnlinkIdAck x -> x.from();
+            case ControlMessage.Exit x -> x.from();
+            case ControlMessage.ExitTT x -> x.from();
+            case ControlMessage.Exit2 x -> x.from();
+            case ControlMessage.Exit2TT x -> x.from();
+            case ControlMessage.PayloadExit x -> x.from();
+            case ControlMessage.PayloadExitTT x -> x.from();
+            case ControlMessage.PayloadExit2 x -> x.from();
+            case ControlMessage.PayloadExit2TT x -> x.from();
+            case ControlMessage.MonitorP x -> x.from();
+            case ControlMessage.DemonitorP x -> x.from();
+            case ControlMessage.MonitorPExit x -> x.fromProc();
+            case ControlMessage.PayloadMonitorPExit x -> x.fromProc();
+            case ControlMessage.GroupLeader x -> x.from();
+            case ControlMessage.SpawnRequest x -> x.from();
+            case ControlMessage.SpawnRequestTT x -> x.from();
+            default -> null;
+        };
+        return from == null ? NO_SENDER : from;
     }
 
     /** The peer's node name. */
@@ -162,7 +271,7 @@ public final class DistConnection implements DistChannel {
      * @return false when the connection is closed (the message is dropped)
      */
     public boolean send(ControlMessage message) {
-        return enqueue(DistPacket.encode(adapt(message), useHeader), Thread.currentThread() != inputHandler);
+        return enqueue(message, Thread.currentThread() != inputHandler);
     }
 
     /**
@@ -170,7 +279,7 @@ public final class DistConnection implements DistChannel {
      * from the input thread and for flushing messages queued while the connection was set up.
      */
     public boolean sendNoWait(ControlMessage message) {
-        return enqueue(DistPacket.encode(adapt(message), useHeader), false);
+        return enqueue(message, false);
     }
 
     /**
@@ -218,12 +327,16 @@ public final class DistConnection implements DistChannel {
         this.busyLimit = bytes;
     }
 
-    private boolean enqueue(ByteBuffer packet, boolean wait) {
+    private boolean enqueue(ControlMessage message, boolean wait) {
+        DistPacket.Encoded encoded = DistPacket.encode(adapt(message), form);
+        boolean large = fragments && encoded.large();
+        Out out = new Out(encoded, fragments ? lane(message) : NO_SENDER, large);
+        long size = encoded.size();
         boolean mayWait = wait;
         boolean interrupted = false;
         lock.lock();
         try {
-            while (mayWait && !closed && queuedBytes >= busyLimit) {
+            while (mayWait && !closed && (large ? queuedBytes : queuedBytes - largeBytes) >= busyLimit) {
                 busyWaiters++;
                 try {
                     notBusy.await();
@@ -238,8 +351,21 @@ public final class DistConnection implements DistChannel {
             if (closed) {
                 return false;
             }
-            queue.addLast(packet);
-            queuedBytes += packet.remaining();
+            queuedBytes += size;
+            if (large) {
+                largeBytes += size;
+            }
+            if (!lanes.isEmpty()) {
+                ArrayDeque<Out> waiting = lanes.get(out.lane);
+                if (waiting != null) {
+                    waiting.addLast(out);
+                    return true;
+                }
+            }
+            if (large) {
+                lanes.put(out.lane, new ArrayDeque<>());
+            }
+            queue.addLast(out);
             if (queue.size() == 1) {
                 dataOrClosed.signalAll();
             }
@@ -256,16 +382,57 @@ public final class DistConnection implements DistChannel {
     public ByteBuffer getData() {
         lock.lock();
         try {
-            ByteBuffer b = queue.pollFirst();
-            if (b != null) {
-                queuedBytes -= b.remaining();
-                if (busyWaiters > 0 && queuedBytes < busyLimit) {
-                    notBusy.signalAll();
+            Out out = queue.pollFirst();
+            if (out == null) {
+                return null;
+            }
+            DistPacket.Encoded e = out.encoded;
+            ByteBuffer packet;
+            long taken;
+            if (!out.large) {
+                packet = DistPacket.packet(e, cacheOut, headerScratch);
+                taken = e.size();
+            } else {
+                int from;
+                if (out.fragmentsLeft == 0) {
+                    out.sequence = nextSequence++;
+                    out.fragmentsLeft = e.fragments();
+                    packet = DistPacket.firstFragment(e, out.sequence, cacheOut, headerScratch);
+                    from = e.start;
+                    out.sent = e.firstChunkEnd();
+                } else {
+                    from = out.sent;
+                    out.sent = Math.min(e.end, from + DistPacket.FRAGMENT_SIZE);
+                    packet = DistPacket.continuation(e, out.sequence, out.fragmentsLeft, from, out.sent);
+                }
+                taken = out.sent - from;
+                largeBytes -= taken;
+                if (--out.fragmentsLeft > 0) {
+                    queue.addLast(out);
+                } else {
+                    releaseLane(out.lane);
                 }
             }
-            return b;
+            queuedBytes -= taken;
+            if (busyWaiters > 0 && queuedBytes - largeBytes < busyLimit) {
+                notBusy.signalAll();
+            }
+            return packet;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The last fragment of {@code lane}'s message left: what waited behind it joins the queue. */
+    private void releaseLane(Object lane) {
+        ArrayDeque<Out> waiting = lanes.remove(lane);
+        while (waiting != null && !waiting.isEmpty()) {
+            Out next = waiting.pollFirst();
+            queue.addLast(next);
+            if (next.large) {
+                lanes.put(lane, waiting);
+                return;
+            }
         }
     }
 
@@ -307,20 +474,106 @@ public final class DistConnection implements DistChannel {
             close("distribution packet: " + size + " bytes (expected: at most " + maxMessageSize + ")");
             return;
         }
-        ControlMessage message;
         try {
-            message = DistPacket.decode(packet, limits);
+            if (size >= 2 && packet.get(packet.position()) == (byte) DistPacket.VERSION) {
+                int tag = packet.get(packet.position() + 1) & 0xFF;
+                if (tag == DistPacket.DIST_FRAG_HEADER || tag == DistPacket.DIST_FRAG_CONT) {
+                    fragment(packet, tag);
+                    return;
+                }
+            }
+            deliver(DistPacket.decode(packet, limits, cacheIn));
         } catch (DistProtocolException.UnknownOperation e) {
             if (unknownLogged.add(e.op())) {
                 LOG.log(Level.WARNING, "connection to {0}: dropping control operation {1} ({2}); "
                         + "further ones are dropped silently", params.peer(), e.op(), ControlMessage.name(e.op()));
             }
-            return;
         } catch (DistProtocolException e) {
             close("malformed input from " + params.peer() + ": " + e.getMessage());
+        }
+    }
+
+    private void deliver(ControlMessage message) {
+        handler.received(this, message);
+    }
+
+    /** One fragment ({@code tag} 69 or 70): starts, extends or completes a sequence. */
+    private void fragment(ByteBuffer packet, int tag) throws DistProtocolException {
+        if (!fragments) {
+            throw new DistProtocolException("distribution header: fragment tag " + tag
+                    + " (expected: 68, FRAGMENTS was not agreed) at offset 1");
+        }
+        if (!packet.hasArray()) {
+            packet = ByteBuffer.wrap(new byte[packet.remaining()]).put(packet.duplicate()).flip();
+        }
+        byte[] data = packet.array();
+        int off = packet.arrayOffset() + packet.position();
+        TermReader r = new TermReader(data, off + 2, packet.remaining() - 2, limits);
+        long sequence;
+        long id;
+        Atom[] refs = null;
+        try {
+            sequence = r.readLong("fragment sequence id");
+            id = r.readLong("fragment id");
+            if (tag == DistPacket.DIST_FRAG_HEADER) {
+                refs = AtomCacheIn.readHeader(cacheIn, r);
+            }
+        } catch (TermDecodeException e) {
+            throw new DistProtocolException("fragment header: " + e.getMessage(), e);
+        }
+        int bodyAt = off + 2 + r.position();
+        int bodyLength = packet.remaining() - 2 - r.position();
+        if (tag == DistPacket.DIST_FRAG_HEADER) {
+            if (id < 1) {
+                throw new DistProtocolException("first fragment of sequence " + sequence + ": fragment id " + id
+                        + " (expected: the number of fragments, at least 1)");
+            }
+            if (partials.containsKey(sequence)) {
+                throw new DistProtocolException("first fragment of sequence " + sequence
+                        + " (expected: none while that sequence is incomplete)");
+            }
+            if (id == 1) {
+                deliver(DistPacket.decodeBody(data, bodyAt, bodyLength, refs, limits));
+                return;
+            }
+            Partial p = new Partial(refs, id - 1);
+            partials.put(sequence, p);
+            add(p, ByteBuffer.wrap(data, bodyAt, bodyLength));
             return;
         }
-        handler.received(this, message);
+        Partial p = partials.get(sequence);
+        if (p == null) {
+            throw new DistProtocolException("fragment " + id + " of sequence " + sequence
+                    + " (expected: a sequence started by a first fragment)");
+        }
+        if (id != p.nextId) {
+            throw new DistProtocolException("fragment id " + id + " of sequence " + sequence
+                    + " (expected: " + p.nextId + ")");
+        }
+        add(p, ByteBuffer.wrap(data, bodyAt, bodyLength));
+        if (--p.nextId > 0) {
+            return;
+        }
+        partials.remove(sequence);
+        partialBytes -= p.bytes;
+        byte[] whole = new byte[(int) p.bytes];
+        int at = 0;
+        for (ByteBuffer chunk : p.chunks) {
+            int n = chunk.remaining();
+            chunk.get(whole, at, n);
+            at += n;
+        }
+        deliver(DistPacket.decodeBody(whole, 0, whole.length, p.refs, limits));
+    }
+
+    private void add(Partial p, ByteBuffer chunk) throws DistProtocolException {
+        p.bytes += chunk.remaining();
+        partialBytes += chunk.remaining();
+        if (partialBytes > maxMessageSize) {
+            throw new DistProtocolException("fragmented messages: " + partialBytes
+                    + " bytes buffered (expected: at most " + maxMessageSize + ")");
+        }
+        p.chunks.add(chunk);
     }
 
     private void echoTick() {
@@ -393,6 +646,14 @@ public final class DistConnection implements DistChannel {
         return false;
     }
 
+    /**
+     * Atom-cache references this connection has read from the peer's headers and written in
+     * its own (both 0 unless DIST_HDR_ATOM_CACHE was agreed); for diagnostics and tests.
+     */
+    public long[] atomCacheReferences() {
+        return new long[] {cacheIn == null ? 0 : cacheIn.referencesRead(), cacheOut == null ? 0 : cacheOut.referencesWritten()};
+    }
+
     /** Packets (ticks included) this channel received so far. */
     public long packetsReceived() {
         return packetsIn;
@@ -417,7 +678,9 @@ public final class DistConnection implements DistChannel {
         try {
             closed = true;
             queue.clear();
+            lanes.clear();
             queuedBytes = 0;
+            largeBytes = 0;
             dataOrClosed.signalAll();
             notBusy.signalAll();
         } finally {

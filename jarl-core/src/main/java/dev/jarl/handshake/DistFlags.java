@@ -96,10 +96,12 @@ public final class DistFlags {
      * The node adds {@link #PUBLISHED} when it is visible. Since the processes work:
      * DIST_MONITOR, DIST_MONITOR_NAME, EXIT_PAYLOAD and ALIAS (the node downgrades what it
      * sends to a peer that lacks them); since RPC: SPAWN (without it OTP 25's {@code rpc:call}
-     * and {@code erpc:call} into Jarl fail with {@code notsup}).
+     * and {@code erpc:call} into Jarl fail with {@code notsup}); since the performance work:
+     * FRAGMENTS and DIST_HDR_ATOM_CACHE (see {@code DistPacket}).
      */
     public static final long DEFAULT_OFFERED = MANDATORY_26 | MANDATORY_25_DIGEST
-            | SEND_SENDER | BIG_SEQTRACE_LABELS | DIST_MONITOR | DIST_MONITOR_NAME | EXIT_PAYLOAD | ALIAS | SPAWN;
+            | SEND_SENDER | BIG_SEQTRACE_LABELS | DIST_MONITOR | DIST_MONITOR_NAME | EXIT_PAYLOAD | ALIAS | SPAWN
+            | FRAGMENTS | DIST_HDR_ATOM_CACHE;
 
     /** What Jarl requires of a peer unless told otherwise: OTP 25's mandatory set. */
     public static final long DEFAULT_REQUIRED = MANDATORY_25;

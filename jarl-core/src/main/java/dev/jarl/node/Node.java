@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -765,6 +766,21 @@ public final class Node implements AutoCloseable {
             return;
         }
         table.connect(peer, timeout);
+    }
+
+    /** The connection to {@code peer} if it is up (for tests in this package). */
+    DistConnection connection(NodeName peer) {
+        return table.connection(peer);
+    }
+
+    /**
+     * The distribution flags this node and {@code peer} agreed in the handshake of their
+     * current connection (see {@code DistFlags}), or empty when not connected. For
+     * diagnostics: whether the connection uses fragments or the atom cache, say.
+     */
+    public OptionalLong agreedFlags(NodeName peer) {
+        DistConnection c = table.connection(peer);
+        return c == null || c.isDown() ? OptionalLong.empty() : OptionalLong.of(c.agreedFlags());
     }
 
     /**

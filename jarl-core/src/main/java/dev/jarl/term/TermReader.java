@@ -117,6 +117,32 @@ public final class TermReader {
         pos++;
     }
 
+    /**
+     * Reads one unsigned byte of a surrounding structure (the distribution header), named
+     * {@code what} in the error if the input ends.
+     */
+    public int readUnsignedByte(String what) {
+        return u8(what);
+    }
+
+    /** Reads a big-endian unsigned 16-bit field of a surrounding structure. */
+    public int readUnsignedShort(String what) {
+        return u16(what);
+    }
+
+    /** Reads a big-endian 64-bit field of a surrounding structure. */
+    public long readLong(String what) {
+        return s64(what);
+    }
+
+    /**
+     * Reads {@code length} bytes of UTF-8 atom text that has no tag of its own (a new entry in
+     * a distribution header's atom cache), checked as an atom tag's text is.
+     */
+    public Atom readAtomText(int length) {
+        return utf8Atom(length, pos);
+    }
+
     /** Reads an atom (any atom tag, or a cache reference). */
     public Atom readAtom() {
         int tagAt = pos;

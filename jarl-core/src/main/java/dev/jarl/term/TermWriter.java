@@ -2,6 +2,7 @@ package dev.jarl.term;
 
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.function.ToIntFunction;
 
 /**
  * Encodes terms in the external term format into a growable, reusable byte array.
@@ -35,6 +36,7 @@ public final class TermWriter {
     private byte[] buf;
     private int pos;
     private Object[] stack = new Object[16];
+    private ToIntFunction<Atom> atomRefs;
 
     /** A writer with a 256-byte initial buffer. */
     public TermWriter() {
@@ -62,6 +64,16 @@ public final class TermWriter {
     /** A copy of the bytes written. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, pos);
+    }
+
+    /**
+     * Writes atoms as ATOM_CACHE_REF where {@code refs} says so: for each atom it returns the
+     * index into the distribution header's reference list (0 to 254), or a negative number to
+     * write the atom in full. Null (the default) writes every atom in full. Used only for
+     * terms that follow a distribution header with atom-cache references.
+     */
+    public void atomRefs(ToIntFunction<Atom> refs) {
+        this.atomRefs = refs;
     }
 
     /** Forgets what was written, keeping the buffer. */
@@ -421,6 +433,16 @@ public final class TermWriter {
     }
 
     private void writeAtom(Atom a) {
+        if (atomRefs != null) {
+            int ref = atomRefs.applyAsInt(a);
+            if (ref >= 0) {
+                ensure(2);
+                buf[pos] = (byte) Tag.ATOM_CACHE_REF;
+                buf[pos + 1] = (byte) ref;
+                pos += 2;
+                return;
+            }
+        }
         byte[] ext = AtomCache.encoding(a);
         int n = ext.length;
         ensure(n);

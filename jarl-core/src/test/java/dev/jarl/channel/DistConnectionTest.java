@@ -130,7 +130,8 @@ class DistConnectionTest {
     void sendSenderOnlyWhenAgreed() throws Exception {
         DistConnection with = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
         with.sendMessage(Q, P, Atom.OK);
-        assertEquals(new ControlMessage.SendSender(Q, P, Atom.OK), DistPacket.decode(with.getData(), DecodeLimits.DEFAULT));
+        assertEquals(new ControlMessage.SendSender(Q, P, Atom.OK),
+                DistPacket.decode(with.getData(), DecodeLimits.DEFAULT, new AtomCacheIn()));
         DistConnection without = conn(DistFlags.MANDATORY_25, 1 << 20);
         without.sendMessage(Q, P, Atom.OK);
         assertEquals(new ControlMessage.Send(P, Atom.OK), DistPacket.decode(without.getData(), DecodeLimits.DEFAULT));
@@ -141,12 +142,12 @@ class DistConnectionTest {
 
     @Test
     void headerFormWhenFragmentsAgreed() {
-        DistConnection c = conn(DistFlags.DEFAULT_OFFERED | DistFlags.FRAGMENTS, 1 << 20);
+        DistConnection c = conn((DistFlags.DEFAULT_OFFERED | DistFlags.FRAGMENTS) & ~DistFlags.DIST_HDR_ATOM_CACHE, 1 << 20);
         c.send(new ControlMessage.Link(Q, P));
         ByteBuffer b = c.getData();
-        assertEquals(131, b.get(0) & 0xFF);
-        assertEquals(68, b.get(1));
-        assertEquals(0, b.get(2));
+        assertEquals(131, b.get(b.position()) & 0xFF);
+        assertEquals(68, b.get(b.position() + 1));
+        assertEquals(0, b.get(b.position() + 2));
     }
 
     @Test

@@ -13,7 +13,7 @@ class DistFlagsTest {
         assertEquals(0x1070F94L, DistFlags.MANDATORY_25);
         assertEquals(0x403070F94L, DistFlags.MANDATORY_26);
         assertEquals(0x4000000L, DistFlags.MANDATORY_25_DIGEST);
-        assertEquals(0xD075F0FBCL, DistFlags.DEFAULT_OFFERED);
+        assertEquals(0xD075F0FBCL | DistFlags.FRAGMENTS | DistFlags.DIST_HDR_ATOM_CACHE, DistFlags.DEFAULT_OFFERED);
         assertEquals(DistFlags.MANDATORY_25, DistFlags.DEFAULT_REQUIRED);
     }
 

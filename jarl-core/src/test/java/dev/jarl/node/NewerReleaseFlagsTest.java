@@ -34,8 +34,7 @@ class NewerReleaseFlagsTest {
     /** Flags some release defines that Jarl does not handle, so must never offer. */
     static final long NATIVE_RECORDS = 1L << 38;
     static final long LOCAL_EXT = 1L << 36;
-    static final List<Long> NEVER = List.of(DistFlags.ALTACT_SIG, NATIVE_RECORDS, LOCAL_EXT, DistFlags.NAME_ME,
-            DistFlags.DIST_HDR_ATOM_CACHE, DistFlags.FRAGMENTS);
+    static final List<Long> NEVER = List.of(DistFlags.ALTACT_SIG, NATIVE_RECORDS, LOCAL_EXT, DistFlags.NAME_ME);
 
     static RealEpmd epmd;
     static ErlNode erl;

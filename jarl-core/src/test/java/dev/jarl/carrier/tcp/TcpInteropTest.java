@@ -30,6 +30,7 @@ import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.NodeName;
@@ -86,6 +87,11 @@ class TcpInteropTest {
         }
     };
 
+    /** Without FRAGMENTS and DIST_HDR_ATOM_CACHE, so the hand-encoded pass-through packets are valid. */
+    static HandshakeConfig passThrough(HandshakeConfig config) {
+        return config.withOfferedFlags(config.offeredFlags() & ~(DistFlags.FRAGMENTS | DistFlags.DIST_HDR_ATOM_CACHE));
+    }
+
     static NodeName jarlName(String prefix) {
         return new NodeName(Otp.uniqueName(prefix), Otp.shortHost());
     }
@@ -96,7 +102,7 @@ class TcpInteropTest {
         Carrier carrier = Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmd.port())));
         CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5));
         try {
-            Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of(COOKIE), CREATION), erlName, ALWAYS_OK);
+            Handshake.initiate(conn, passThrough(HandshakeConfig.of(self, Cookie.of(COOKIE), CREATION)), erlName, ALWAYS_OK);
             QueueChannel channel = new QueueChannel();
             conn.handshakeComplete(channel);
 
@@ -142,7 +148,7 @@ class TcpInteropTest {
             CompletableFuture<CarrierConnection> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     CarrierConnection c = listener.accept();
-                    Handshake.accept(c, HandshakeConfig.of(self, Cookie.of(COOKIE), registration.creation()), ALWAYS_OK);
+                    Handshake.accept(c, passThrough(HandshakeConfig.of(self, Cookie.of(COOKIE), registration.creation())), ALWAYS_OK);
                     return c;
                 } catch (IOException e) {
                     throw new CompletionException(e);

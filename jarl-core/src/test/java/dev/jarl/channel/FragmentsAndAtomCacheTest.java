@@ -1,0 +1,362 @@
+package dev.jarl.channel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.handshake.DistFlags;
+import dev.jarl.term.Atom;
+import dev.jarl.term.Binary;
+import dev.jarl.term.DecodeLimits;
+import dev.jarl.term.Int;
+import dev.jarl.term.Pid;
+import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
+import dev.jarl.term.TermWriter;
+import dev.jarl.term.Tuple;
+
+/** FRAGMENTS and DIST_HDR_ATOM_CACHE on one channel pair, without a carrier. */
+@Timeout(30)
+class FragmentsAndAtomCacheTest {
+
+    static final long BOTH = DistFlags.DEFAULT_OFFERED | DistFlags.FRAGMENTS | DistFlags.DIST_HDR_ATOM_CACHE;
+    static final Pid P = DistConnectionTest.P;
+    static final Pid Q = DistConnectionTest.Q;
+    static final Pid R = new Pid(Atom.of("self@h"), 3, 0, 9);
+
+    final DistConnectionTest.Recorder rec = new DistConnectionTest.Recorder();
+
+    static DistConnection conn(long flags, int max, DistConnection.Handler handler) {
+        return new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, DistConnectionTest.PEER, 7, flags, true),
+                new DistConnectionTest.FakeCarrier(), handler, DecodeLimits.DEFAULT, max);
+    }
+
+    /** Every packet {@code from} has queued, in output order. */
+    static List<ByteBuffer> drain(DistConnection from) {
+        List<ByteBuffer> out = new ArrayList<>();
+        for (ByteBuffer b = from.getData(); b != null; b = from.getData()) {
+            out.add(b);
+        }
+        return out;
+    }
+
+    static int tag(ByteBuffer b) {
+        return (b.get(b.position()) & 0xFF) == 131 ? b.get(b.position() + 1) : -1;
+    }
+
+    static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + seed);
+        }
+        return b;
+    }
+
+    @Test
+    void atomsBeyondTheCacheSizeRoundTrip() {
+        DistConnection a = conn(BOTH, 1 << 20, rec);
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        List<Term> sent = new ArrayList<>();
+        for (int m = 0; m < 40; m++) {
+            List<Term> atoms = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                atoms.add(Atom.of("atom_" + ((m * 131 + i * 7) % 5000)));
+            }
+            atoms.add(Atom.of("ü_" + m + "_".repeat(200) + "ä".repeat(50)));
+            Term msg = TermList.of(atoms);
+            sent.add(msg);
+            a.sendMessage(Q, P, msg);
+        }
+        for (ByteBuffer p : drain(a)) {
+            assertEquals(68, tag(p));
+            b.putData(p);
+        }
+        assertEquals(List.of(), rec.downs);
+        assertEquals(sent.size(), rec.got.size());
+        for (int i = 0; i < sent.size(); i++) {
+            assertEquals(new ControlMessage.SendSender(Q, P, sent.get(i)), rec.got.get(i));
+        }
+    }
+
+    @Test
+    void repeatedAtomsTravelAsReferencesAfterTheFirstMessage() throws Exception {
+        DistConnection a = conn(BOTH, 1 << 20, rec);
+        Term msg = Tuple.of(Atom.of("hello_world_atom"), Atom.of("another_long_atom_name"));
+        a.sendMessage(Q, P, msg);
+        ByteBuffer first = a.getData();
+        a.sendMessage(Q, P, msg);
+        ByteBuffer second = a.getData();
+        assertTrue(second.remaining() < first.remaining() - 30, first.remaining() + " then " + second.remaining());
+        // second header: 131, 68, N, flags with no new-entry bit set
+        int n = second.get(second.position() + 2);
+        assertTrue(n >= 4, "references: " + n);
+        for (int i = 0; i < n; i++) {
+            int flags = second.get(second.position() + 3 + i / 2) >> ((i & 1) * 4);
+            assertEquals(0, flags & 8, "reference " + i + " is new again");
+        }
+        AtomCacheIn in = new AtomCacheIn();
+        assertEquals(new ControlMessage.SendSender(Q, P, msg), DistPacket.decode(first, DecodeLimits.DEFAULT, in));
+        assertEquals(new ControlMessage.SendSender(Q, P, msg), DistPacket.decode(second, DecodeLimits.DEFAULT, in));
+    }
+
+    @Test
+    void headerBytesFollowTheSpec() {
+        AtomCacheOut out = new AtomCacheOut();
+        AtomCacheOut.Refs refs = new AtomCacheOut.Refs();
+        Atom a = Atom.of("a");
+        Atom long300 = Atom.of("x".repeat(255));
+        assertEquals(0, refs.applyAsInt(a));
+        assertEquals(0, refs.applyAsInt(a));
+        TermWriter w = new TermWriter();
+        out.writeHeader(refs, w);
+        int ea = AtomCacheOut.entryOf(a);
+        assertArrayEquals(new byte[] {1, (byte) (8 | (ea >> 8)), (byte) ea, 1, 'a'}, w.toByteArray());
+        w.reset();
+        out.writeHeader(refs, w); // now cached: no new flag, no text
+        assertArrayEquals(new byte[] {1, (byte) (ea >> 8), (byte) ea}, w.toByteArray());
+
+        AtomCacheOut.Refs two = new AtomCacheOut.Refs();
+        two.applyAsInt(a);
+        two.applyAsInt(long300);
+        w.reset();
+        out.writeHeader(two, w);
+        byte[] h = w.toByteArray();
+        int el = AtomCacheOut.entryOf(long300);
+        assertEquals(2, h[0]);
+        assertEquals((byte) ((ea >> 8) | ((8 | (el >> 8)) << 4)), h[1]);
+        assertEquals(0, h[2] & 1, "255 bytes fit one length byte: LongAtoms stays clear");
+        assertEquals(255, h[5] & 0xFF);
+    }
+
+    @Test
+    void longAtomsFlagForTextOver255Bytes() {
+        AtomCacheOut out = new AtomCacheOut();
+        AtomCacheOut.Refs refs = new AtomCacheOut.Refs();
+        Atom wide = Atom.of("ä".repeat(200)); // 400 bytes of UTF-8
+        refs.applyAsInt(wide);
+        TermWriter w = new TermWriter();
+        out.writeHeader(refs, w);
+        byte[] h = w.toByteArray();
+        assertEquals(1, h[0]);
+        assertEquals(1, (h[1] >> 4) & 1, "LongAtoms half byte after one reference");
+        assertEquals(400, ((h[3] & 0xFF) << 8) | (h[4] & 0xFF));
+        AtomCacheIn in = new AtomCacheIn();
+        byte[] packet = new byte[2 + h.length + 2];
+        packet[0] = (byte) 131;
+        packet[1] = 68;
+        System.arraycopy(h, 0, packet, 2, h.length);
+        packet[2 + h.length] = 82;
+        packet[3 + h.length] = 0;
+        dev.jarl.term.TermReader r = new dev.jarl.term.TermReader(packet, 2, packet.length - 2);
+        Atom[] got = assertDoesNotThrowRead(in, r);
+        assertEquals(wide, got[0]);
+        r.setAtomCache(got);
+        assertEquals(wide, r.read());
+    }
+
+    private static Atom[] assertDoesNotThrowRead(AtomCacheIn in, dev.jarl.term.TermReader r) {
+        try {
+            return AtomCacheIn.readHeader(in, r);
+        } catch (DistProtocolException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void collidingEntriesAndMoreThan255AtomsAreWrittenInFull() {
+        AtomCacheOut.Refs refs = new AtomCacheOut.Refs();
+        int given = 0;
+        int full = 0;
+        for (int i = 0; i < 2000; i++) {
+            if (refs.applyAsInt(Atom.of("many_" + i)) >= 0) {
+                given++;
+            } else {
+                full++;
+            }
+        }
+        assertEquals(255, given);
+        assertEquals(2000 - 255, full);
+        assertEquals(255, refs.count());
+    }
+
+    @Test
+    void referenceToAnEmptyEntryClosesTheConnection() {
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        // 131,68, N=1, flags: not new, segment 0; index 5; then {1, ref0, ref0} would follow
+        b.putData(ByteBuffer.wrap(new byte[] {(byte) 131, 68, 1, 0, 5, 104, 1, 82, 0}));
+        assertTrue(b.isDown());
+        assertTrue(rec.downs.get(0).contains("atom cache reference 0: segment 0 index 5"), rec.downs.get(0));
+    }
+
+    @Test
+    void bigMessageLeavesInFragmentsAndReassembles() {
+        DistConnection a = conn(BOTH, 1 << 24, rec);
+        DistConnection b = conn(BOTH, 1 << 24, rec);
+        byte[] big = bytes(1_000_000, 3);
+        a.sendMessage(Q, P, Tuple.of(Atom.of("big"), Binary.of(big)));
+        List<ByteBuffer> packets = drain(a);
+        int expected = (1_000_000 + 100) / DistPacket.FRAGMENT_SIZE + 1;
+        assertEquals(expected, packets.size());
+        ByteBuffer first = packets.get(0);
+        assertEquals(69, tag(first));
+        long seq = first.getLong(first.position() + 2);
+        assertEquals(expected, first.getLong(first.position() + 10));
+        for (int i = 1; i < packets.size(); i++) {
+            ByteBuffer p = packets.get(i);
+            assertEquals(70, tag(p));
+            assertEquals(seq, p.getLong(p.position() + 2));
+            assertEquals(expected - i, p.getLong(p.position() + 10));
+            assertTrue(p.remaining() <= DistPacket.FRAGMENT_SIZE + 18);
+        }
+        for (ByteBuffer p : packets) {
+            b.putData(p);
+        }
+        assertEquals(List.of(), rec.downs);
+        assertEquals(1, rec.got.size());
+        ControlMessage.SendSender m = (ControlMessage.SendSender) rec.got.get(0);
+        assertArrayEquals(big, ((Binary) ((Tuple) m.message()).get(1)).bytes());
+    }
+
+    @Test
+    void otherSendersInterleaveAndTheSameSenderWaits() {
+        DistConnection a = conn(BOTH, 1 << 24, rec);
+        DistConnection b = conn(BOTH, 1 << 24, rec);
+        a.sendMessage(Q, P, Binary.of(bytes(640_000, 1)));     // Q: ~10 fragments
+        a.sendMessage(Q, P, Atom.of("q_after_big"));             // Q again: must stay behind
+        a.sendMessage(R, P, Atom.of("r_small"));                  // R: another process
+        a.sendMessage(null, P, Atom.of("no_sender"));
+        List<ByteBuffer> packets = drain(a);
+        for (ByteBuffer p : packets) {
+            b.putData(p);
+        }
+        List<Term> order = new ArrayList<>();
+        for (ControlMessage m : rec.got) {
+            order.add(m instanceof ControlMessage.SendSender s ? s.message() : ((ControlMessage.Send) m).message());
+        }
+        assertEquals(4, order.size());
+        assertEquals(Atom.of("r_small"), order.get(0), "R's message overtakes Q's big one: " + order);
+        assertEquals(Atom.of("no_sender"), order.get(1));
+        assertTrue(order.get(2) instanceof Binary);
+        assertEquals(Atom.of("q_after_big"), order.get(3), "Q's later message stays behind its big one");
+        // and the small ones left right after the first fragment, not after the last
+        assertEquals(69, tag(packets.get(0)));
+        assertEquals(68, tag(packets.get(1)));
+        assertEquals(68, tag(packets.get(2)));
+    }
+
+    @Test
+    void twoBigMessagesFromDifferentSendersShareTheLine() {
+        DistConnection a = conn(BOTH, 1 << 24, rec);
+        a.sendMessage(Q, P, Binary.of(bytes(300_000, 1)));
+        a.sendMessage(R, P, Binary.of(bytes(300_000, 2)));
+        List<ByteBuffer> packets = drain(a);
+        long s0 = packets.get(0).getLong(packets.get(0).position() + 2);
+        long s1 = packets.get(1).getLong(packets.get(1).position() + 2);
+        assertTrue(s0 != s1);
+        for (int i = 2; i < 8; i++) {
+            ByteBuffer p = packets.get(i);
+            assertEquals(i % 2 == 0 ? s0 : s1, p.getLong(p.position() + 2), "fragment " + i + " alternates");
+        }
+    }
+
+    @Test
+    void smallSendersDoNotWaitBehindABigMessage() throws Exception {
+        DistConnection a = conn(BOTH, 1 << 24, rec);
+        a.busyLimit(100_000);
+        a.sendMessage(Q, P, Binary.of(bytes(2_000_000, 1)));
+        CompletableFuture<Boolean> small = CompletableFuture.supplyAsync(() -> a.sendMessage(R, P, Atom.OK));
+        assertTrue(small.get(10, TimeUnit.SECONDS));
+        CompletableFuture<Boolean> bigAgain = CompletableFuture.supplyAsync(() -> a.sendMessage(R, P, Binary.of(bytes(200_000, 2))));
+        Thread.sleep(100);
+        assertFalse(bigAgain.isDone(), "a second big sender waits on the busy limit");
+        drain(a);
+        assertTrue(bigAgain.get(10, TimeUnit.SECONDS));
+    }
+
+    static ByteBuffer frag(int tag, long seq, long id, byte... rest) {
+        ByteBuffer b = ByteBuffer.allocate(18 + rest.length);
+        b.put((byte) 131).put((byte) tag).putLong(seq).putLong(id).put(rest);
+        return b.flip();
+    }
+
+    @Test
+    void continuationOfAnUnknownSequenceCloses() {
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        b.putData(frag(70, 5, 1, (byte) 106));
+        assertTrue(b.isDown());
+        assertTrue(rec.downs.get(0).contains("expected: a sequence started by a first fragment"), rec.downs.get(0));
+    }
+
+    @Test
+    void fragmentIdsMustCountDown() {
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        b.putData(frag(69, 5, 3, (byte) 0, (byte) 104));
+        b.putData(frag(70, 5, 1, (byte) 2));
+        assertTrue(b.isDown());
+        assertTrue(rec.downs.get(0).contains("fragment id 1 of sequence 5 (expected: 2)"), rec.downs.get(0));
+    }
+
+    @Test
+    void aSequenceIdInUseCannotStartAgain() {
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        b.putData(frag(69, 5, 3, (byte) 0, (byte) 104));
+        b.putData(frag(69, 5, 3, (byte) 0, (byte) 104));
+        assertTrue(b.isDown());
+        assertTrue(rec.downs.get(0).contains("expected: none while that sequence is incomplete"), rec.downs.get(0));
+    }
+
+    @Test
+    void bufferedFragmentsAreLimited() {
+        DistConnection b = conn(BOTH, 200_000, rec);
+        for (int s = 0; s < 10 && !b.isDown(); s++) {
+            byte[] chunk = new byte[60_000];
+            b.putData(frag(69, s, 1000, chunk));
+        }
+        assertTrue(b.isDown());
+        assertTrue(rec.downs.get(0).contains("bytes buffered (expected: at most 200000)"), rec.downs.get(0));
+    }
+
+    @Test
+    void fragmentsWithoutTheFlagClose() {
+        DistConnection b = conn(DistFlags.DEFAULT_OFFERED & ~DistFlags.FRAGMENTS, 1 << 20, rec);
+        b.putData(frag(69, 5, 1, (byte) 0, (byte) 106));
+        assertTrue(b.isDown());
+        assertTrue(rec.downs.get(0).contains("FRAGMENTS was not agreed"), rec.downs.get(0));
+    }
+
+    @Test
+    void withoutFragmentsABigMessageIsOnePacket() {
+        DistConnection a = conn(DistFlags.DEFAULT_OFFERED & ~DistFlags.FRAGMENTS & ~DistFlags.DIST_HDR_ATOM_CACHE, 1 << 24, rec);
+        a.sendMessage(Q, P, Binary.of(bytes(500_000, 1)));
+        ByteBuffer p = a.getData();
+        assertEquals(112, p.get(p.position()) & 0xFF);
+        assertTrue(p.remaining() > 500_000);
+        assertNull(a.getData());
+    }
+
+    @Test
+    void singleFragmentSequenceIsAccepted() {
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        // {2, '', P} as SEND, one fragment: N=0 then control and payload without 131
+        TermWriter w = new TermWriter();
+        w.write(Tuple.of(Int.of(2), Atom.of(""), P));
+        w.write(Atom.OK);
+        byte[] body = w.toByteArray();
+        byte[] rest = new byte[body.length + 1];
+        System.arraycopy(body, 0, rest, 1, body.length);
+        b.putData(frag(69, 9, 1, rest));
+        assertEquals(List.of(new ControlMessage.Send(P, Atom.OK)), rec.got);
+        assertFalse(b.isDown());
+    }
+}
