@@ -56,6 +56,20 @@ public interface CarrierConnection extends AutoCloseable {
      */
     void tick();
 
+    /**
+     * Optional: writes what the channel has queued on the calling thread, a sender that has
+     * just queued into an empty queue, when no other party is writing; this saves the
+     * hand-off to the output party, which is most of a round trip's latency on a small
+     * machine. The carrier takes packets with {@link DistChannel#getData()} in order, as its
+     * output party would, and may block like a write of the output party would (the sender
+     * then waits as for the busy limit). Returns false when it did not take the data, or
+     * left some queued: the channel then wakes its output party. Never called from the
+     * carrier's input thread. The default does nothing and returns false.
+     */
+    default boolean writeQueued() {
+        return false;
+    }
+
     /** Transport counters for tick logic; cheap and non-blocking. */
     CarrierStats stats();
 

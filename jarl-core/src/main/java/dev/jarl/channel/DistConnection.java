@@ -39,6 +39,12 @@ import dev.jarl.term.TermWriter;
  * {@link #awaitData()}. The distribution header, with its atom-cache references when
  * DIST_HDR_ATOM_CACHE was agreed, is written in {@code getData()}, in output order.
  *
+ * <p><b>Direct output.</b> A sender that queues into an empty queue asks the carrier to
+ * write the packet on its own thread ({@link CarrierConnection#writeQueued()}); only if
+ * the carrier declines is the output party woken. A round trip so saves a thread hand-off.
+ * The input thread never writes (two nodes' input threads blocked in writes to each other
+ * would deadlock); see {@link #directOutput(boolean)}.
+ *
  * <p><b>Fragments.</b> When FRAGMENTS was agreed, a message of more than
  * {@link DistPacket#FRAGMENT_SIZE} bytes leaves in fragments, one per {@code getData()}; after
  * each, the message goes back to the tail of the queue, so other traffic interleaves with it
@@ -133,6 +139,8 @@ public final class DistConnection implements DistChannel {
     private int busyWaiters;
     private boolean closed;
     private volatile long busyLimit = DEFAULT_BUSY_LIMIT;
+    /** True to always hand output to the carrier's output party (see {@link #directOutput}). */
+    private volatile boolean directOutputOff;
     private volatile Thread inputHandler;
 
     private final AtomicBoolean down = new AtomicBoolean();
@@ -327,6 +335,15 @@ public final class DistConnection implements DistChannel {
         this.busyLimit = bytes;
     }
 
+    /**
+     * Whether a sender that queues into an empty queue may write the packet itself when the
+     * carrier supports it ({@link CarrierConnection#writeQueued()}); default true. With
+     * false, every packet goes through the carrier's output party.
+     */
+    public void directOutput(boolean on) {
+        this.directOutputOff = !on;
+    }
+
     private boolean enqueue(ControlMessage message, boolean wait) {
         DistPacket.Encoded encoded = DistPacket.encode(adapt(message), form);
         boolean large = fragments && encoded.large();
@@ -334,6 +351,7 @@ public final class DistConnection implements DistChannel {
         long size = encoded.size();
         boolean mayWait = wait;
         boolean interrupted = false;
+        boolean direct = false;
         lock.lock();
         try {
             while (mayWait && !closed && (large ? queuedBytes : queuedBytes - largeBytes) >= busyLimit) {
@@ -367,7 +385,12 @@ public final class DistConnection implements DistChannel {
             }
             queue.addLast(out);
             if (queue.size() == 1) {
-                dataOrClosed.signalAll();
+                // the output party may be idle: this sender writes itself when the carrier
+                // can (not the input thread, whose writes could deadlock two nodes)
+                direct = wait && !directOutputOff;
+                if (!direct) {
+                    dataOrClosed.signalAll();
+                }
             }
             return true;
         } finally {
@@ -375,6 +398,18 @@ public final class DistConnection implements DistChannel {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+            if (direct && !carrier.writeQueued()) {
+                wakeOutput();
+            }
+        }
+    }
+
+    private void wakeOutput() {
+        lock.lock();
+        try {
+            dataOrClosed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
