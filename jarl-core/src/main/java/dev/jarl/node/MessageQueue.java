@@ -1,6 +1,7 @@
 package dev.jarl.node;
 
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -14,7 +15,11 @@ import dev.jarl.term.Term;
  * <p>A singly linked list: appends are O(1), and a selective receive that waits resumes its
  * scan where it stopped instead of looking at the old messages again (Erlang's receive
  * marker idea), so a long queue of unmatched messages costs one pass, not one per arrival.
- * One lock guards the list; waiting uses its condition, so virtual threads unmount.
+ * One lock guards the list (the owning process's lock, so a process holds one lock, not
+ * two). A receiver waits with {@link LockSupport#park}: the first waiter is remembered and
+ * unparked by {@link #put}; further concurrent waiters (a mailbox shared by threads) use a
+ * condition made on demand. An idle process's parked stack is what most of its memory is,
+ * and a condition's frames doubled it.
  */
 final class MessageQueue {
 
@@ -28,13 +33,36 @@ final class MessageQueue {
         }
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition arrived = lock.newCondition();
+    private final ReentrantLock lock;
+    /** The first waiting receiver, or null; under the lock. */
+    private Thread waiter;
+    /** For receivers that wait while another already does; made on demand, under the lock. */
+    private Condition others;
     /** A sentinel: head.next is the oldest message. */
     private final Entry head = new Entry(null);
     private Entry tail = head;
     private int size;
     private Term closedReason;
+
+    /** A queue with a lock of its own. */
+    MessageQueue() {
+        this(new ReentrantLock());
+    }
+
+    /** A queue guarded by {@code lock} (its process's lock). */
+    MessageQueue(ReentrantLock lock) {
+        this.lock = lock;
+    }
+
+    /** Wakes every waiting receiver; under the lock. */
+    private void wakeAll() {
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
+        if (others != null) {
+            others.signalAll();
+        }
+    }
 
     /**
      * Appends a message.
@@ -51,7 +79,7 @@ final class MessageQueue {
             tail.next = e;
             tail = e;
             size++;
-            arrived.signalAll();
+            wakeAll();
             return true;
         } finally {
             lock.unlock();
@@ -87,18 +115,49 @@ final class MessageQueue {
                         return e.message;
                     }
                 }
-                if (timeoutNanos < 0) {
-                    arrived.await();
-                } else {
-                    if (left <= 0) {
-                        return null;
-                    }
-                    left = arrived.awaitNanos(left);
+                if (timeoutNanos >= 0 && left <= 0) {
+                    return null;
                 }
+                left = await(timeoutNanos < 0 ? -1 : left);
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits (lock held on entry and on return) until woken, {@code nanos} pass (negative:
+     * no limit) or a spurious wake-up; returns the time left.
+     */
+    private long await(long nanos) throws InterruptedException {
+        Thread self = Thread.currentThread();
+        if (waiter != null && waiter != self) {
+            if (others == null) {
+                others = lock.newCondition();
+            }
+            if (nanos < 0) {
+                others.await();
+                return -1;
+            }
+            return others.awaitNanos(nanos);
+        }
+        waiter = self;
+        long start = System.nanoTime();
+        lock.unlock();
+        try {
+            if (nanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            lock.lock();
+            waiter = null;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return nanos < 0 ? -1 : nanos - (System.nanoTime() - start);
     }
 
     private void checkOpen() {
@@ -160,7 +219,7 @@ final class MessageQueue {
                 head.next = null;
                 tail = head;
                 size = 0;
-                arrived.signalAll();
+                wakeAll();
             }
         } finally {
             lock.unlock();

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -111,6 +115,30 @@ class MessageQueueTest {
         assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
         assertTrue(!q.put(Int.of(1)));
         assertThrows(IllegalStateException.class, () -> q.take(null, 0));
+    }
+
+    @Test
+    void severalWaitingReceiversEachGetAMessage() throws Exception {
+        MessageQueue q = new MessageQueue();
+        ConcurrentLinkedQueue<Term> got = new ConcurrentLinkedQueue<>();
+        List<Thread> receivers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            receivers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    got.add(q.take(null, TimeUnit.SECONDS.toNanos(10)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        Thread.sleep(100); // all three waiting: one parked as the waiter, two on the condition
+        for (int i = 0; i < 3; i++) {
+            q.put(Int.of(i));
+        }
+        for (Thread t : receivers) {
+            t.join(10_000);
+        }
+        assertEquals(Set.of(Int.of(0), Int.of(1), Int.of(2)), Set.copyOf(got));
     }
 
     @Test
