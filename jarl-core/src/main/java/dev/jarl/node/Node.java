@@ -98,7 +98,7 @@ public final class Node implements AutoCloseable {
     private final ConnectionTable table;
     private final Functions functions = new Functions();
     private final Rpc rpc = new Rpc(this);
-    private final ConcurrentHashMap<Pid, LocalProcess> processes = new ConcurrentHashMap<>(1 << 21);
+    private final ConcurrentHashMap<Pid, LocalProcess> processes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Atom, LocalProcess> registry = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Ref, LocalProcess> aliases = new ConcurrentHashMap<>();
     /** {@code monitor_nodes} subscribers: pid to "with info". */
