@@ -1,6 +1,7 @@
 package dev.jarl.carrier;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The node's side of one connection as a carrier sees it: OTP's {@code dist_handle()} and the
@@ -28,6 +29,22 @@ public interface DistChannel {
      * its position..limit is the packet.
      */
     ByteBuffer getData();
+
+    /**
+     * The gathering form of {@link #getData()}: appends the next packet to {@code into} as one
+     * or more buffers whose remaining bytes, in order, are the packet, and returns its length,
+     * or -1 when none is queued. A carrier that writes with gathering writes uses it so that a
+     * fragment's header and its part of the message need not be copied into one buffer. Same
+     * caller, order and ownership rules as {@link #getData()}. The default wraps it.
+     */
+    default int getData(List<ByteBuffer> into) {
+        ByteBuffer packet = getData();
+        if (packet == null) {
+            return -1;
+        }
+        into.add(packet);
+        return packet.remaining();
+    }
 
     /**
      * Blocks until {@link #getData()} would return a packet, or the channel is closed.

@@ -418,44 +418,69 @@ public final class DistConnection implements DistChannel {
         lock.lock();
         try {
             Out out = queue.pollFirst();
-            if (out == null) {
-                return null;
-            }
-            DistPacket.Encoded e = out.encoded;
-            ByteBuffer packet;
-            long taken;
-            if (!out.large) {
-                packet = DistPacket.packet(e, cacheOut, headerScratch);
-                taken = e.size();
-            } else {
-                int from;
-                if (out.fragmentsLeft == 0) {
-                    out.sequence = nextSequence++;
-                    out.fragmentsLeft = e.fragments();
-                    packet = DistPacket.firstFragment(e, out.sequence, cacheOut, headerScratch);
-                    from = e.start;
-                    out.sent = e.firstChunkEnd();
-                } else {
-                    from = out.sent;
-                    out.sent = Math.min(e.end, from + DistPacket.FRAGMENT_SIZE);
-                    packet = DistPacket.continuation(e, out.sequence, out.fragmentsLeft, from, out.sent);
-                }
-                taken = out.sent - from;
-                largeBytes -= taken;
-                if (--out.fragmentsLeft > 0) {
-                    queue.addLast(out);
-                } else {
-                    releaseLane(out.lane);
-                }
-            }
-            queuedBytes -= taken;
-            if (busyWaiters > 0 && queuedBytes - largeBytes < busyLimit) {
-                notBusy.signalAll();
-            }
-            return packet;
+            return out == null ? null : (ByteBuffer) next(out, null);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Fragments go out as a header buffer and a window on the encoded message, without a copy. */
+    @Override
+    public int getData(List<ByteBuffer> into) {
+        lock.lock();
+        try {
+            Out out = queue.pollFirst();
+            return out == null ? -1 : (Integer) next(out, into);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The next packet of {@code out}, just taken from the queue: a buffer, or with
+     * {@code into} its buffers added there and its length. Under the lock.
+     */
+    private Object next(Out out, List<ByteBuffer> into) {
+        DistPacket.Encoded e = out.encoded;
+        Object result;
+        long taken;
+        if (!out.large) {
+            ByteBuffer packet = DistPacket.packet(e, cacheOut, headerScratch);
+            taken = e.size();
+            if (into == null) {
+                result = packet;
+            } else {
+                into.add(packet);
+                result = packet.remaining();
+            }
+        } else {
+            int from;
+            if (out.fragmentsLeft == 0) {
+                out.sequence = nextSequence++;
+                out.fragmentsLeft = e.fragments();
+                result = into == null ? DistPacket.firstFragment(e, out.sequence, cacheOut, headerScratch)
+                        : DistPacket.firstFragment(e, out.sequence, cacheOut, headerScratch, into);
+                from = e.start;
+                out.sent = e.firstChunkEnd();
+            } else {
+                from = out.sent;
+                out.sent = Math.min(e.end, from + DistPacket.FRAGMENT_SIZE);
+                result = into == null ? DistPacket.continuation(e, out.sequence, out.fragmentsLeft, from, out.sent)
+                        : DistPacket.continuation(e, out.sequence, out.fragmentsLeft, from, out.sent, into);
+            }
+            taken = out.sent - from;
+            largeBytes -= taken;
+            if (--out.fragmentsLeft > 0) {
+                queue.addLast(out);
+            } else {
+                releaseLane(out.lane);
+            }
+        }
+        queuedBytes -= taken;
+        if (busyWaiters > 0 && queuedBytes - largeBytes < busyLimit) {
+            notBusy.signalAll();
+        }
+        return result;
     }
 
     /** The last fragment of {@code lane}'s message left: what waited behind it joins the queue. */

@@ -1,6 +1,7 @@
 package dev.jarl.channel;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
@@ -179,6 +180,31 @@ public final class DistPacket {
         scratch.writeLong(e.fragments());
         header(e, cache, scratch);
         return join(scratch, e.buf, e.start, e.firstChunkEnd(), false);
+    }
+
+    /**
+     * As {@link #firstFragment}, as two buffers added to {@code into} (the header, and the
+     * message's own bytes without a copy); returns the packet's length.
+     */
+    static int firstFragment(Encoded e, long seq, AtomCacheOut cache, TermWriter scratch, List<ByteBuffer> into) {
+        scratch.reset();
+        scratch.writeByte(VERSION);
+        scratch.writeByte(DIST_FRAG_HEADER);
+        scratch.writeLong(seq);
+        scratch.writeLong(e.fragments());
+        header(e, cache, scratch);
+        into.add(ByteBuffer.wrap(scratch.toByteArray()));
+        into.add(ByteBuffer.wrap(e.buf, e.start, e.firstChunkEnd() - e.start));
+        return scratch.size() + e.firstChunkEnd() - e.start;
+    }
+
+    /** As {@link #continuation}, as a header buffer and the message's own bytes; returns the length. */
+    static int continuation(Encoded e, long seq, long fragId, int from, int to, List<ByteBuffer> into) {
+        ByteBuffer h = ByteBuffer.allocate(FRAGMENT_PREFIX);
+        h.put((byte) VERSION).put((byte) DIST_FRAG_CONT).putLong(seq).putLong(fragId);
+        into.add(h.flip());
+        into.add(ByteBuffer.wrap(e.buf, from, to - from));
+        return FRAGMENT_PREFIX + to - from;
     }
 
     /** Continuation {@code fragId} of sequence {@code seq}: the terms' bytes {@code from..to}. */

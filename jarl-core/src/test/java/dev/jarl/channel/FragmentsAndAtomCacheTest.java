@@ -229,6 +229,29 @@ class FragmentsAndAtomCacheTest {
     }
 
     @Test
+    void gatheringOutputHasTheSameBytesAsCopiedPackets() {
+        DistConnection copied = conn(BOTH, 1 << 24, rec);
+        DistConnection gathered = conn(BOTH, 1 << 24, rec);
+        for (DistConnection c : List.of(copied, gathered)) {
+            c.sendMessage(Q, P, Binary.of(bytes(300_000, 5)));
+            c.sendMessage(R, P, Atom.of("small_one"));
+        }
+        List<ByteBuffer> expected = drain(copied);
+        List<ByteBuffer> pieces = new ArrayList<>();
+        for (ByteBuffer want : expected) {
+            pieces.clear();
+            int length = gathered.getData(pieces);
+            assertEquals(want.remaining(), length);
+            ByteBuffer joined = ByteBuffer.allocate(length);
+            for (ByteBuffer piece : pieces) {
+                joined.put(piece.duplicate());
+            }
+            assertEquals(want, joined.flip());
+        }
+        assertEquals(-1, gathered.getData(pieces));
+    }
+
+    @Test
     void otherSendersInterleaveAndTheSameSenderWaits() {
         DistConnection a = conn(BOTH, 1 << 24, rec);
         DistConnection b = conn(BOTH, 1 << 24, rec);

@@ -219,19 +219,16 @@ public class StreamConnection implements CarrierConnection {
         Batch batch = new Batch();
         try {
             while (failure.get() == null) {
-                ByteBuffer packet;
+                int wrote;
                 // packets are taken under the write lock: a sender writing directly takes
-                // the next ones, and must not write them before this one
+                // the next ones, and must not write them before these
                 writeLock.lock();
                 try {
-                    packet = ch.getData();
-                    if (packet != null) {
-                        writeBatch(ch, packet, batch, OUTPUT_LIMIT);
-                    }
+                    wrote = writeBatch(ch, batch, OUTPUT_LIMIT);
                 } finally {
                     writeLock.unlock();
                 }
-                if (packet == null && !ch.awaitData()) {
+                if (wrote < 0 && !ch.awaitData()) {
                     fail("channel closed", null);
                     return;
                 }
@@ -258,34 +255,59 @@ public class StreamConnection implements CarrierConnection {
     private final Batch directBatch = new Batch();
 
     /**
-     * Writes {@code first} and what follows it in the channel, up to {@value #MAX_BATCH}
-     * packets and about {@code maxBytes}, with one gathering write; caller holds the write lock.
+     * Writes what the channel has queued, up to {@value #MAX_BATCH} packets and about
+     * {@code maxBytes}, with one gathering write (packets taken with the gathering
+     * {@link DistChannel#getData(List)}); caller holds the write lock.
      *
-     * @return true when the channel may still hold packets (a limit stopped the batch)
+     * @return -1 when nothing was queued, 1 when a limit stopped the batch (more may be
+     *         queued), 0 when the queue was drained
      */
-    private boolean writeBatch(DistChannel ch, ByteBuffer first, Batch batch, long maxBytes) throws IOException {
-        draining = true;
+    private int writeBatch(DistChannel ch, Batch batch, long maxBytes) throws IOException {
+        List<ByteBuffer> buffers = batch.buffers;
+        buffers.clear();
+        int count = 0;
+        long bytes = 0;
+        int result = 0;
+        while (true) {
+            if (count == MAX_BATCH || bytes >= maxBytes) {
+                result = 1;
+                break;
+            }
+            int at = buffers.size();
+            buffers.add(null); // the length, once known
+            int length = ch.getData(buffers);
+            if (length < 0) {
+                buffers.remove(at);
+                break;
+            }
+            if (count == 0) {
+                draining = true;
+            }
+            buffers.set(at, batch.headers.slice(4 * count, 4).putInt(0, length));
+            bytes += 4L + length;
+            count++;
+        }
+        if (count == 0) {
+            return -1;
+        }
         try {
-            List<ByteBuffer> buffers = batch.buffers;
-            buffers.clear();
-            int count = 0;
-            long bytes = 0;
-            ByteBuffer packet = first;
-            do {
-                int length = packet.remaining();
-                buffers.add(batch.headers.slice(4 * count, 4).putInt(0, length));
-                slice(packet, buffers);
-                bytes += 4L + length;
-                count++;
-            } while (count < MAX_BATCH && bytes < maxBytes && (packet = ch.getData()) != null);
             pendingBytes.addAndGet(bytes);
-            writeFully(buffers.toArray(ByteBuffer[]::new));
-            buffers.clear();
+            writeFully(sliced(buffers));
             packetsOut.addAndGet(count);
-            return packet != null;
         } finally {
+            buffers.clear();
             draining = false;
         }
+        return result;
+    }
+
+    /** {@code buffers} with any over {@link #SLICE} bytes cut into pieces of at most that. */
+    private static ByteBuffer[] sliced(List<ByteBuffer> buffers) {
+        List<ByteBuffer> out = new ArrayList<>(buffers.size() + 8);
+        for (ByteBuffer b : buffers) {
+            slice(b, out);
+        }
+        return out.toArray(ByteBuffer[]::new);
     }
 
     /**
@@ -323,8 +345,7 @@ public class StreamConnection implements CarrierConnection {
         }
         lastDirect = now;
         try {
-            ByteBuffer packet = ch.getData();
-            return packet == null || !writeBatch(ch, packet, directBatch, DIRECT_LIMIT);
+            return writeBatch(ch, directBatch, DIRECT_LIMIT) <= 0;
         } catch (IOException e) {
             fail("write failed: " + e.getMessage(), e);
             return true;
