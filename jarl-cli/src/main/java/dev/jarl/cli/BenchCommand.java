@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         NodeConfig.Builder config = NodeConfig.builder(self).cookie(node.cookie());
         carrier.apply(config, self);
         try (Node n = Cli.startNode(config.build()); Mailbox mb = n.createMailbox()) {
-            String t = targetName.toString();
+            NodeName t = targetName; // parsed once: a String node would be parsed on every send
             Cli.reach(n, targetName);
             Binary empty = Binary.EMPTY;
             Binary oneMb = Binary.of(new byte[1 << 20]);
@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Sends {@code n} messages to the sink, then syncs; returns the count the sink reports. */
-    private static long sink(Mailbox mb, String target, int n, Binary bin) throws InterruptedException {
+    private static long sink(Mailbox mb, NodeName target, int n, Binary bin) throws InterruptedException {
         for (int i = 1; i <= n; i++) {
             mb.send("sink", target, Tuple.of(MSG, Int.of(i), bin));
         }
@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Asks the flood role for {@code n} messages; returns how many arrived before flood_done. */
-    private static long flood(Mailbox mb, String target, int n, Binary bin) throws InterruptedException {
+    private static long flood(Mailbox mb, NodeName target, int n, Binary bin) throws InterruptedException {
         mb.send("flood", target, Tuple.of(FLOOD, mb.self(), Int.of(n), bin));
         long count = 0;
         while (true) {

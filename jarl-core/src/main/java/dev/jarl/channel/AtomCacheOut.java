@@ -29,6 +29,9 @@ public final class AtomCacheOut {
 
     private final Atom[] entries = new Atom[SIZE];
     private volatile long referencesWritten;
+    /** Scratch for one header, reused: the text of each new entry, and the flag bytes. */
+    private final byte[][] text = new byte[MAX_REFS][];
+    private final byte[] flags = new byte[MAX_REFS / 2 + 1];
 
     /** An empty cache, as at the start of a connection. */
     public AtomCacheOut() {
@@ -53,7 +56,7 @@ public final class AtomCacheOut {
             return;
         }
         referencesWritten += n;
-        byte[][] text = new byte[n][];
+        byte[][] text = this.text;
         boolean longAtoms = false;
         for (int i = 0; i < n; i++) {
             Atom atom = refs.atoms[i];
@@ -64,7 +67,9 @@ public final class AtomCacheOut {
                 longAtoms |= text[i].length > 255;
             }
         }
-        byte[] flags = new byte[n / 2 + 1];
+        byte[] flags = this.flags;
+        int flagBytes = n / 2 + 1;
+        Arrays.fill(flags, 0, flagBytes, (byte) 0);
         for (int i = 0; i < n; i++) {
             int nibble = (text[i] != null ? 8 : 0) | (refs.entries[i] >>> 8);
             flags[i >>> 1] |= (byte) ((i & 1) == 0 ? nibble : nibble << 4);
@@ -72,7 +77,7 @@ public final class AtomCacheOut {
         if (longAtoms) {
             flags[n >>> 1] |= (byte) ((n & 1) == 0 ? 1 : 1 << 4);
         }
-        out.writeBytes(flags, 0, flags.length);
+        out.writeBytes(flags, 0, flagBytes);
         for (int i = 0; i < n; i++) {
             out.writeByte(refs.entries[i] & 0xFF);
             byte[] t = text[i];
@@ -83,6 +88,7 @@ public final class AtomCacheOut {
                     out.writeByte(t.length);
                 }
                 out.writeBytes(t, 0, t.length);
+                text[i] = null;
             }
         }
     }

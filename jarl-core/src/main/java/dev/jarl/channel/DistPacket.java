@@ -58,8 +58,6 @@ public final class DistPacket {
     /** Room left in front of an encoded body, so that most headers fit without a copy. */
     static final int RESERVE = 64;
 
-    private static final byte[] ZEROS = new byte[RESERVE];
-
     /** How a connection frames its packets, from the flags it agreed. */
     public enum Form {
         /** Neither FRAGMENTS nor DIST_HDR_ATOM_CACHE: {@code 112, 131 Control, 131 Payload}. */
@@ -119,7 +117,7 @@ public final class DistPacket {
     /** Encodes {@code message}'s terms for a connection of the given form (on the caller's thread). */
     public static Encoded encode(ControlMessage message, Form form) {
         Term payload = message.payload();
-        TermWriter w = new TermWriter(payload == null ? 128 : 256);
+        TermWriter w = new TermWriter(payload == null ? 128 : 192);
         if (form == Form.PASS_THROUGH) {
             w.writeByte(PASS_THROUGH);
             w.writeVersion();
@@ -131,7 +129,7 @@ public final class DistPacket {
             }
             return new Encoded(w.buffer(), 0, controlEnd, w.size(), null, true);
         }
-        w.writeBytes(ZEROS, 0, RESERVE);
+        w.skip(RESERVE);
         AtomCacheOut.Refs refs = null;
         if (form == Form.ATOM_CACHE) {
             refs = new AtomCacheOut.Refs();

@@ -125,6 +125,12 @@ public final class TermWriter {
         putLong(v);
     }
 
+    /** Leaves {@code n} bytes (whatever the buffer holds there) for the caller to fill later. */
+    public void skip(int n) {
+        ensure(n);
+        pos += n;
+    }
+
     /** Writes {@code length} bytes of {@code bytes} from {@code offset}. */
     public void writeBytes(byte[] bytes, int offset, int length) {
         ensure(length);
