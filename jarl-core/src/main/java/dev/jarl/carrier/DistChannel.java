@@ -69,6 +69,17 @@ public interface DistChannel {
     void putData(ByteBuffer packet);
 
     /**
+     * Delivers one received packet whose buffer stays the carrier's: the carrier reuses it
+     * once this returns, so the channel copies whatever it keeps (a fragment's bytes, the
+     * binaries of a message). Otherwise as {@link #putData(ByteBuffer)}. A carrier that reads
+     * into one buffer uses it to save a buffer and a copy per packet; the default copies the
+     * packet and calls {@code putData}.
+     */
+    default void putBorrowed(ByteBuffer packet) {
+        putData(ByteBuffer.allocate(packet.remaining()).put(packet.duplicate()).flip());
+    }
+
+    /**
      * The transport is gone: the connection goes down with this reason. Called at most once
      * by the carrier, from whichever party saw the failure first.
      *

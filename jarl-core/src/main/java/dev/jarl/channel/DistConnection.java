@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,10 @@ import dev.jarl.term.TermWriter;
  *
  * <p><b>Input.</b> The carrier's input party calls {@link #putData(ByteBuffer)}: an empty
  * packet is a tick; any other is decoded and handed to the {@link Handler} on that same
- * thread, in order. Fragments are reassembled per sequence id; the bytes buffered for
- * incomplete sequences are limited to the largest message accepted. A first fragment's
+ * thread, in order ({@link #putBorrowed(ByteBuffer)} likewise, copying out what it keeps).
+ * Fragments are reassembled per sequence id, each copied as it arrives into one array sized
+ * from the first fragment and the fragment count, which the message's binaries then share;
+ * the bytes buffered for incomplete sequences are limited to the largest message accepted. A first fragment's
  * atom-cache header takes effect when it arrives. An operation this node does not know is
  * logged once per operation number and dropped; anything malformed closes the connection
  * with one logged reason.
@@ -136,6 +139,8 @@ public final class DistConnection implements DistChannel {
     private final AtomCacheIn cacheIn;
     private final Map<Long, Partial> partials = new HashMap<>();
     private long partialBytes;
+    /** Bytes allocated for incomplete sequences (sized ahead from the fragment count). */
+    private long partialReserved;
     private int busyWaiters;
     private boolean closed;
     private volatile long busyLimit = DEFAULT_BUSY_LIMIT;
@@ -191,13 +196,15 @@ public final class DistConnection implements DistChannel {
     /** A fragmented message being reassembled. */
     private static final class Partial {
         final Atom[] refs;
-        final List<ByteBuffer> chunks = new ArrayList<>();
+        /** The message so far: fragments are copied in as they come, so the last needs no join. */
+        byte[] data;
+        int length;
         long nextId;
-        long bytes;
 
-        Partial(Atom[] refs, long nextId) {
+        Partial(Atom[] refs, long nextId, int capacity) {
             this.refs = refs;
             this.nextId = nextId;
+            this.data = new byte[capacity];
         }
     }
 
@@ -516,6 +523,16 @@ public final class DistConnection implements DistChannel {
 
     @Override
     public void putData(ByteBuffer packet) {
+        input(packet, false);
+    }
+
+    @Override
+    public void putBorrowed(ByteBuffer packet) {
+        input(packet, true);
+    }
+
+    /** One packet; {@code borrowed}: the buffer is reused after this returns, keep copies only. */
+    private void input(ByteBuffer packet, boolean borrowed) {
         Thread expected = inputHandler;
         if (expected != null && expected != Thread.currentThread()) {
             throw new IllegalStateException("putData from " + Thread.currentThread()
@@ -538,11 +555,11 @@ public final class DistConnection implements DistChannel {
             if (size >= 2 && packet.get(packet.position()) == (byte) DistPacket.VERSION) {
                 int tag = packet.get(packet.position() + 1) & 0xFF;
                 if (tag == DistPacket.DIST_FRAG_HEADER || tag == DistPacket.DIST_FRAG_CONT) {
-                    fragment(packet, tag);
+                    fragment(packet, tag, borrowed);
                     return;
                 }
             }
-            deliver(DistPacket.decode(packet, limits, cacheIn));
+            deliver(DistPacket.decode(packet, limits, cacheIn, borrowed));
         } catch (DistProtocolException.UnknownOperation e) {
             if (unknownLogged.add(e.op())) {
                 LOG.log(Level.WARNING, "connection to {0}: dropping control operation {1} ({2}); "
@@ -558,7 +575,7 @@ public final class DistConnection implements DistChannel {
     }
 
     /** One fragment ({@code tag} 69 or 70): starts, extends or completes a sequence. */
-    private void fragment(ByteBuffer packet, int tag) throws DistProtocolException {
+    private void fragment(ByteBuffer packet, int tag, boolean borrowed) throws DistProtocolException {
         if (!fragments) {
             throw new DistProtocolException("distribution header: fragment tag " + tag
                     + " (expected: 68, FRAGMENTS was not agreed) at offset 1");
@@ -593,12 +610,17 @@ public final class DistConnection implements DistChannel {
                         + " (expected: none while that sequence is incomplete)");
             }
             if (id == 1) {
-                deliver(DistPacket.decodeBody(data, bodyAt, bodyLength, refs, limits));
+                deliver(DistPacket.decodeBody(data, bodyAt, bodyLength, refs, limits, borrowed));
                 return;
             }
-            Partial p = new Partial(refs, id - 1);
+            // sized for all fragments as long as the first (the BEAM's are, but the last), within
+            // what may be buffered; a peer that claims many fragments and sends few gets no more
+            long ahead = Math.min(Math.multiplyExact(Math.max(1, bodyLength), Math.min(id, Integer.MAX_VALUE)),
+                    Math.min(maxMessageSize - partialReserved, MAX_ARRAY));
+            Partial p = new Partial(refs, id - 1, (int) Math.max(bodyLength, Math.max(0, ahead)));
+            partialReserved += p.data.length;
             partials.put(sequence, p);
-            add(p, ByteBuffer.wrap(data, bodyAt, bodyLength));
+            add(p, data, bodyAt, bodyLength);
             return;
         }
         Partial p = partials.get(sequence);
@@ -610,30 +632,36 @@ public final class DistConnection implements DistChannel {
             throw new DistProtocolException("fragment id " + id + " of sequence " + sequence
                     + " (expected: " + p.nextId + ")");
         }
-        add(p, ByteBuffer.wrap(data, bodyAt, bodyLength));
+        add(p, data, bodyAt, bodyLength);
         if (--p.nextId > 0) {
             return;
         }
         partials.remove(sequence);
-        partialBytes -= p.bytes;
-        byte[] whole = new byte[(int) p.bytes];
-        int at = 0;
-        for (ByteBuffer chunk : p.chunks) {
-            int n = chunk.remaining();
-            chunk.get(whole, at, n);
-            at += n;
-        }
-        deliver(DistPacket.decodeBody(whole, 0, whole.length, p.refs, limits));
+        partialBytes -= p.length;
+        partialReserved -= p.data.length;
+        // the message owns the array now: its binaries share it
+        deliver(DistPacket.decodeBody(p.data, 0, p.length, p.refs, limits, false));
     }
 
-    private void add(Partial p, ByteBuffer chunk) throws DistProtocolException {
-        p.bytes += chunk.remaining();
-        partialBytes += chunk.remaining();
+    /** The largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** Copies a fragment's body into its sequence, within the limit on buffered bytes. */
+    private void add(Partial p, byte[] data, int off, int len) throws DistProtocolException {
+        partialBytes += len;
         if (partialBytes > maxMessageSize) {
             throw new DistProtocolException("fragmented messages: " + partialBytes
                     + " bytes buffered (expected: at most " + maxMessageSize + ")");
         }
-        p.chunks.add(chunk);
+        int need = p.length + len;
+        if (need > p.data.length) {
+            int grown = (int) Math.min(Math.min(maxMessageSize, MAX_ARRAY),
+                    Math.max(need, p.data.length + (long) p.data.length / 2));
+            partialReserved += grown - p.data.length;
+            p.data = Arrays.copyOf(p.data, grown);
+        }
+        System.arraycopy(data, off, p.data, p.length, len);
+        p.length = need;
     }
 
     private void echoTick() {

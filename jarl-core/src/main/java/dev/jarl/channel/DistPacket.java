@@ -260,6 +260,16 @@ public final class DistPacket {
      */
     public static ControlMessage decode(ByteBuffer packet, DecodeLimits limits, AtomCacheIn cache)
             throws DistProtocolException {
+        return decode(packet, limits, cache, false);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, DecodeLimits, AtomCacheIn)}; {@code copyBinaries} true copies
+     * every binary out of the packet (for a buffer that is reused), false shares the packet's
+     * array with them.
+     */
+    public static ControlMessage decode(ByteBuffer packet, DecodeLimits limits, AtomCacheIn cache,
+                                        boolean copyBinaries) throws DistProtocolException {
         byte[] data;
         int off;
         int len = packet.remaining();
@@ -278,6 +288,7 @@ public final class DistPacket {
             int first = data[off] & 0xFF;
             if (first == PASS_THROUGH) {
                 TermReader r = new TermReader(data, off + 1, len - 1, limits);
+                r.copyBinaries(copyBinaries);
                 r.readVersion();
                 Term control = r.read();
                 Term payload = null;
@@ -303,6 +314,7 @@ public final class DistPacket {
                 throw new DistProtocolException("distribution header tag: " + tag + " (expected: 68) at offset 1");
             }
             TermReader r = new TermReader(data, off + 2, len - 2, limits);
+            r.copyBinaries(copyBinaries);
             Atom[] refs = AtomCacheIn.readHeader(cache, r);
             return body(r, refs);
         } catch (TermDecodeException e) {
@@ -314,12 +326,15 @@ public final class DistPacket {
      * Decodes the control and payload terms of a reassembled fragmented message:
      * {@code data[off..off+len)} is everything after the first fragment's header.
      *
-     * @param refs the atoms of that header's references
+     * @param refs         the atoms of that header's references
+     * @param copyBinaries true to copy binaries out of {@code data}, false to share it
      */
-    static ControlMessage decodeBody(byte[] data, int off, int len, Atom[] refs, DecodeLimits limits)
-            throws DistProtocolException {
+    static ControlMessage decodeBody(byte[] data, int off, int len, Atom[] refs, DecodeLimits limits,
+                                     boolean copyBinaries) throws DistProtocolException {
         try {
-            return body(new TermReader(data, off, len, limits), refs);
+            TermReader r = new TermReader(data, off, len, limits);
+            r.copyBinaries(copyBinaries);
+            return body(r, refs);
         } catch (TermDecodeException e) {
             throw new DistProtocolException("distribution packet term: " + e.getMessage(), e);
         }

@@ -382,4 +382,82 @@ class FragmentsAndAtomCacheTest {
         assertEquals(List.of(new ControlMessage.Send(P, Atom.OK)), rec.got);
         assertFalse(b.isDown());
     }
+
+    /** Feeds {@code packets} to {@code to} through one reused buffer, scribbled over after each call. */
+    static void feedBorrowed(DistConnection to, List<ByteBuffer> packets) {
+        byte[] scratch = new byte[1 << 17];
+        for (ByteBuffer p : packets) {
+            int n = p.remaining();
+            p.duplicate().get(scratch, 0, n);
+            to.putBorrowed(ByteBuffer.wrap(scratch, 0, n));
+            java.util.Arrays.fill(scratch, (byte) 0x5A);
+        }
+    }
+
+    @Test
+    void borrowedPacketsKeepNothingOfTheCarriersBuffer() {
+        DistConnection a = conn(BOTH, 1 << 24, rec);
+        DistConnection b = conn(BOTH, 1 << 24, rec);
+        byte[] small = bytes(3_000, 5);
+        byte[] big = bytes(700_000, 6);
+        a.sendMessage(Q, P, Binary.of(small));
+        a.sendMessage(Q, P, Tuple.of(Atom.of("big"), Binary.of(big)));
+        a.sendMessage(Q, P, Tuple.of(Atom.of("small"), Binary.of(small)));
+        feedBorrowed(b, drain(a));
+        assertEquals(List.of(), rec.downs);
+        assertEquals(3, rec.got.size());
+        assertArrayEquals(small, ((Binary) ((ControlMessage.SendSender) rec.got.get(0)).message()).bytes());
+        Tuple second = (Tuple) ((ControlMessage.SendSender) rec.got.get(1)).message();
+        assertArrayEquals(big, ((Binary) second.get(1)).bytes());
+        Tuple third = (Tuple) ((ControlMessage.SendSender) rec.got.get(2)).message();
+        assertArrayEquals(small, ((Binary) third.get(1)).bytes());
+    }
+
+    @Test
+    void borrowedSingleFragmentSequenceIsCopied() {
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        TermWriter w = new TermWriter();
+        w.write(Tuple.of(Int.of(2), Atom.of(""), P));
+        byte[] payload = bytes(5_000, 9);
+        w.write(Binary.of(payload));
+        byte[] body = w.toByteArray();
+        byte[] rest = new byte[body.length + 1];
+        System.arraycopy(body, 0, rest, 1, body.length);
+        feedBorrowed(b, List.of(frag(69, 9, 1, rest)));
+        assertFalse(b.isDown());
+        assertArrayEquals(payload, ((Binary) ((ControlMessage.Send) rec.got.get(0)).message()).bytes());
+    }
+
+    @Test
+    void fragmentsLongerThanTheFirstReassemble() {
+        // the first fragment is short, so the buffer sized from it must grow
+        DistConnection b = conn(BOTH, 1 << 22, rec);
+        TermWriter w = new TermWriter();
+        w.write(Tuple.of(Int.of(2), Atom.of(""), P));
+        byte[] payload = bytes(300_000, 4);
+        w.write(Binary.of(payload));
+        byte[] body = w.toByteArray();
+        byte[] rest = new byte[body.length + 1];
+        System.arraycopy(body, 0, rest, 1, body.length);
+        int[] cuts = {0, 40, 1_000, 100_000, rest.length};
+        for (int i = 0; i < cuts.length - 1; i++) {
+            byte[] part = java.util.Arrays.copyOfRange(rest, cuts[i], cuts[i + 1]);
+            b.putData(frag(i == 0 ? 69 : 70, 4, cuts.length - 1 - i, part));
+        }
+        assertEquals(List.of(), rec.downs);
+        assertArrayEquals(payload, ((Binary) ((ControlMessage.Send) rec.got.get(0)).message()).bytes());
+    }
+
+    @Test
+    void aClaimedFragmentCountReservesNoMoreThanTheLimit() {
+        // a first fragment that claims a billion fragments must not allocate for them
+        DistConnection b = conn(BOTH, 1 << 20, rec);
+        b.putData(frag(69, 1, 1_000_000_000L, new byte[60_000]));
+        b.putData(frag(70, 1, 999_999_999L, new byte[60_000]));
+        assertFalse(b.isDown());
+        for (long id = 999_999_998L; !b.isDown(); id--) {
+            b.putData(frag(70, 1, id, new byte[60_000]));
+        }
+        assertTrue(rec.downs.get(0).contains("bytes buffered (expected: at most 1048576)"), rec.downs.get(0));
+    }
 }

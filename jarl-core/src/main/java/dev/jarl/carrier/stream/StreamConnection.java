@@ -45,8 +45,11 @@ import dev.jarl.carrier.DistChannel;
  *       lock, so they leave in queue order.</li>
  *   <li><b>Input</b>: reads through a {@value #READ_BUFFER}-byte buffer, so many small
  *       packets arrive per system call; checks each declared length against the maximum
- *       before allocating the packet; hands each packet to
- *       {@link DistChannel#putData(ByteBuffer)}.</li>
+ *       before allocating anything; gathers each packet of up to {@link #BORROW_LIMIT}
+ *       bytes in one reused buffer and lends it with
+ *       {@link DistChannel#putBorrowed(ByteBuffer)} (no buffer per packet, and a fragment is
+ *       copied once, into its message); hands larger packets over in their own buffer
+ *       with {@link DistChannel#putData(ByteBuffer)}.</li>
  *   <li><b>Tick writer</b>: {@link #tick()} only signals it; it writes an empty packet under
  *       the write lock, so a tick never lands inside a packet, and only when the output party
  *       is not busy anyway. The caller of {@code tick()} never blocks on the stream.</li>
@@ -66,6 +69,14 @@ public class StreamConnection implements CarrierConnection {
     public static final int MAX_BATCH = 512;
     /** Most bytes handed to one read or one buffer of a write, which bounds the JDK's temporary copies. */
     public static final int SLICE = 256 * 1024;
+    /**
+     * Packets up to this size are gathered in one reused buffer and handed over with
+     * {@link DistChannel#putBorrowed(ByteBuffer)}, so the channel copies only what it keeps:
+     * no buffer per packet (a fragment is 64 KiB and a bit). Larger ones get a buffer of their own.
+     */
+    public static final int BORROW_LIMIT = 256 * 1024;
+    /** The reused packet buffer's first size; it grows to the largest packet seen, up to {@link #BORROW_LIMIT}. */
+    static final int SCRATCH = 4 * 1024;
     /** The largest handshake message accepted or sent, whatever the length prefix. */
     public static final int MAX_HANDSHAKE = 0xFFFF;
 
@@ -402,6 +413,7 @@ public class StreamConnection implements CarrierConnection {
         DistChannel ch = channel;
         ch.inputHandler(Thread.currentThread());
         ByteBuffer buffer = stream.readBuffer(READ_BUFFER).flip();
+        byte[] scratch = new byte[0]; // allocated with the first packet, so an idle connection has none
         try {
             while (true) {
                 if (!fill(buffer, 4)) {
@@ -413,6 +425,18 @@ public class StreamConnection implements CarrierConnection {
                     fail("packet length: " + Integer.toUnsignedString(length) + " bytes (expected: at most "
                             + maxPacketSize + ") from " + peerAddress, null);
                     return;
+                }
+                if (length <= BORROW_LIMIT) {
+                    if (scratch.length < length) {
+                        scratch = new byte[Math.min(BORROW_LIMIT, Math.max(Math.max(length, SCRATCH), 2 * scratch.length))];
+                    }
+                    if (!gather(buffer, scratch, length)) {
+                        fail("connection closed by peer inside a packet of " + length + " bytes", null);
+                        return;
+                    }
+                    packetsIn.incrementAndGet();
+                    ch.putBorrowed(ByteBuffer.wrap(scratch, 0, length));
+                    continue;
                 }
                 ByteBuffer packet = ByteBuffer.allocate(length);
                 int buffered = Math.min(length, buffer.remaining());
@@ -437,6 +461,29 @@ public class StreamConnection implements CarrierConnection {
         } catch (RuntimeException | Error e) {
             fail("input failed: " + e, e);
             throw e;
+        }
+    }
+
+    /**
+     * Copies the next {@code n} bytes into {@code into}: what {@code buffer} (in read mode)
+     * holds, then further reads through it, each taking as much as the stream has, so the
+     * next packets' bytes come with this one's tail. False at end of stream.
+     */
+    private boolean gather(ByteBuffer buffer, byte[] into, int n) throws IOException {
+        int at = 0;
+        while (true) {
+            int take = Math.min(n - at, buffer.remaining());
+            buffer.get(into, at, take);
+            at += take;
+            if (at == n) {
+                return true;
+            }
+            buffer.clear();
+            int read = stream.read(buffer);
+            buffer.flip();
+            if (read < 0) {
+                return false;
+            }
         }
     }
 
