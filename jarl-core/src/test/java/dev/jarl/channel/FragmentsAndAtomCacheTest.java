@@ -394,6 +394,15 @@ class FragmentsAndAtomCacheTest {
         }
     }
 
+    /** What follows a fragment header for SEND {2, '', P} with {@code payload}: N = 0, control, payload. */
+    static byte[] sendBody(Term payload) {
+        TermWriter w = new TermWriter();
+        w.writeByte(0);
+        w.write(Tuple.of(Int.of(2), Atom.of(""), P));
+        w.write(payload);
+        return w.toByteArray();
+    }
+
     @Test
     void borrowedPacketsKeepNothingOfTheCarriersBuffer() {
         DistConnection a = conn(BOTH, 1 << 24, rec);
@@ -416,13 +425,8 @@ class FragmentsAndAtomCacheTest {
     @Test
     void borrowedSingleFragmentSequenceIsCopied() {
         DistConnection b = conn(BOTH, 1 << 20, rec);
-        TermWriter w = new TermWriter();
-        w.write(Tuple.of(Int.of(2), Atom.of(""), P));
         byte[] payload = bytes(5_000, 9);
-        w.write(Binary.of(payload));
-        byte[] body = w.toByteArray();
-        byte[] rest = new byte[body.length + 1];
-        System.arraycopy(body, 0, rest, 1, body.length);
+        byte[] rest = sendBody(Binary.of(payload));
         feedBorrowed(b, List.of(frag(69, 9, 1, rest)));
         assertFalse(b.isDown());
         assertArrayEquals(payload, ((Binary) ((ControlMessage.Send) rec.got.get(0)).message()).bytes());
@@ -432,13 +436,8 @@ class FragmentsAndAtomCacheTest {
     void fragmentsLongerThanTheFirstReassemble() {
         // the first fragment is short, so the buffer sized from it must grow
         DistConnection b = conn(BOTH, 1 << 22, rec);
-        TermWriter w = new TermWriter();
-        w.write(Tuple.of(Int.of(2), Atom.of(""), P));
         byte[] payload = bytes(300_000, 4);
-        w.write(Binary.of(payload));
-        byte[] body = w.toByteArray();
-        byte[] rest = new byte[body.length + 1];
-        System.arraycopy(body, 0, rest, 1, body.length);
+        byte[] rest = sendBody(Binary.of(payload));
         int[] cuts = {0, 40, 1_000, 100_000, rest.length};
         for (int i = 0; i < cuts.length - 1; i++) {
             byte[] part = java.util.Arrays.copyOfRange(rest, cuts[i], cuts[i + 1]);
