@@ -452,14 +452,9 @@ public final class DistConnection implements DistChannel {
         Object result;
         long taken;
         if (!out.large) {
-            ByteBuffer packet = DistPacket.packet(e, cacheOut, headerScratch);
+            result = into == null ? DistPacket.packet(e, cacheOut, headerScratch)
+                    : DistPacket.packet(e, cacheOut, headerScratch, into);
             taken = e.size();
-            if (into == null) {
-                result = packet;
-            } else {
-                into.add(packet);
-                result = packet.remaining();
-            }
         } else {
             int from;
             if (out.fragmentsLeft == 0) {

@@ -31,7 +31,11 @@ import dev.jarl.term.TermWriter;
  * message leaves, the connection's output party writes the header
  * ({@link #packet}, or {@link #firstFragment} and {@link #continuation} for a message over
  * {@link #FRAGMENT_SIZE}), so the atom cache sees messages in the order the peer will.
- * Most packets then need no copy of their terms.
+ * Most packets then need no copy of their terms. Binaries of at least {@link #REFERENCE_MIN}
+ * bytes in a payload are not copied either: the encoding refers to them
+ * ({@link TermWriter#referenceBinaries}) and a gathering carrier writes views on them; only
+ * a carrier that takes whole packets ({@link dev.jarl.carrier.DistChannel#getData()}) gets
+ * them copied, once, when the packet leaves.
  *
  * <p>Receiving: {@link #decode(ByteBuffer, DecodeLimits, AtomCacheIn)} reads pass-through
  * and normal-header packets; fragments are reassembled by {@link DistConnection} and read
@@ -55,6 +59,13 @@ public final class DistPacket {
     public static final int FRAGMENT_SIZE = 64 * 1024;
     /** Bytes of a fragment header before the atom cache part: 131, tag, SeqId, FragId. */
     static final int FRAGMENT_PREFIX = 18;
+    /**
+     * Binaries of at least this many bytes in a payload are encoded by reference: the packet
+     * leaves as a gathering write of views on them, with no copy on the sender's thread.
+     */
+    static final int REFERENCE_MIN = 8 * 1024;
+    /** The largest encoded message. */
+    static final int MAX_MESSAGE = Integer.MAX_VALUE - 8;
     /** Room left in front of an encoded body, so that most headers fit without a copy. */
     static final int RESERVE = 64;
 
@@ -80,9 +91,16 @@ public final class DistPacket {
         final byte[] buf;
         final int start;
         final int controlEnd;
+        /** The end, counting the bytes of binaries written by reference (offsets are so counted). */
         final int end;
         final AtomCacheOut.Refs refs;
         final boolean passThrough;
+        /** The buffer's own end. */
+        private final int bufEnd;
+        /** Binaries written by reference: the buffer position each follows, its offset in the message, its bytes. */
+        private final int[] insertAt;
+        private final int[] insertOffset;
+        private final ByteBuffer[] inserts;
 
         Encoded(byte[] buf, int start, int controlEnd, int end, AtomCacheOut.Refs refs, boolean passThrough) {
             this.buf = buf;
@@ -91,6 +109,111 @@ public final class DistPacket {
             this.end = end;
             this.refs = refs;
             this.passThrough = passThrough;
+            this.bufEnd = end;
+            this.insertAt = null;
+            this.insertOffset = null;
+            this.inserts = null;
+        }
+
+        /** From {@code w}, whose binaries past {@code controlEnd} may be references. */
+        Encoded(TermWriter w, int start, int controlEnd, AtomCacheOut.Refs refs, boolean passThrough) {
+            this.buf = w.buffer();
+            this.start = start;
+            this.controlEnd = controlEnd;
+            this.refs = refs;
+            this.passThrough = passThrough;
+            this.bufEnd = w.size();
+            int n = w.references();
+            if (n == 0) {
+                this.end = bufEnd;
+                this.insertAt = null;
+                this.insertOffset = null;
+                this.inserts = null;
+                return;
+            }
+            long total = bufEnd + w.referencedBytes();
+            if (total > MAX_MESSAGE) {
+                throw new IllegalArgumentException("message: " + total + " bytes encoded (expected: at most "
+                        + MAX_MESSAGE + ")");
+            }
+            this.end = (int) total;
+            this.insertAt = new int[n];
+            this.insertOffset = new int[n];
+            this.inserts = new ByteBuffer[n];
+            int shift = 0;
+            for (int i = 0; i < n; i++) {
+                insertAt[i] = w.referenceAt(i);
+                insertOffset[i] = insertAt[i] + shift;
+                inserts[i] = w.reference(i);
+                shift += inserts[i].remaining();
+            }
+        }
+
+        /** True when some bytes are not in {@link #buf} but referenced. */
+        boolean gathered() {
+            return inserts != null;
+        }
+
+        /**
+         * Adds the message's bytes {@code from..to} (offsets counting referenced bytes) to
+         * {@code into} as views, without a copy.
+         */
+        void window(int from, int to, List<ByteBuffer> into) {
+            if (inserts == null) {
+                into.add(ByteBuffer.wrap(buf, from, to - from));
+                return;
+            }
+            int at = from;
+            while (at < to) {
+                int i = insertBefore(at);
+                int n;
+                if (i >= 0 && at < insertOffset[i] + inserts[i].remaining()) {
+                    int off = at - insertOffset[i];
+                    n = Math.min(to - at, inserts[i].remaining() - off);
+                    into.add(inserts[i].slice(off, n));
+                } else {
+                    int p = i < 0 ? at : at - insertOffset[i] - inserts[i].remaining() + insertAt[i];
+                    int segmentEnd = i + 1 < inserts.length ? insertAt[i + 1] : bufEnd;
+                    n = Math.min(to - at, segmentEnd - p);
+                    into.add(ByteBuffer.wrap(buf, p, n));
+                }
+                if (n <= 0) {
+                    throw new IllegalStateException("encoded message: empty piece at offset " + at);
+                }
+                at += n;
+            }
+        }
+
+        /** Copies the message's bytes {@code from..to} into {@code dst} at {@code dstOff}. */
+        void copy(int from, int to, byte[] dst, int dstOff) {
+            if (inserts == null) {
+                System.arraycopy(buf, from, dst, dstOff, to - from);
+                return;
+            }
+            List<ByteBuffer> pieces = new java.util.ArrayList<>();
+            window(from, to, pieces);
+            for (ByteBuffer b : pieces) {
+                int n = b.remaining();
+                b.get(dst, dstOff, n);
+                dstOff += n;
+            }
+        }
+
+        /** The last reference that starts at or before {@code offset}, or -1. */
+        private int insertBefore(int offset) {
+            int lo = 0;
+            int hi = insertOffset.length - 1;
+            int found = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (insertOffset[mid] <= offset) {
+                    found = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return found;
         }
 
         /** Bytes of terms (of the whole packet for pass-through). */
@@ -125,9 +248,10 @@ public final class DistPacket {
             int controlEnd = w.size();
             if (payload != null) {
                 w.writeVersion();
+                w.referenceBinaries(REFERENCE_MIN);
                 w.write(payload);
             }
-            return new Encoded(w.buffer(), 0, controlEnd, w.size(), null, true);
+            return new Encoded(w, 0, controlEnd, null, true);
         }
         w.skip(RESERVE);
         AtomCacheOut.Refs refs = null;
@@ -138,9 +262,10 @@ public final class DistPacket {
         w.write(message.control());
         int controlEnd = w.size();
         if (payload != null) {
+            w.referenceBinaries(REFERENCE_MIN);
             w.write(payload);
         }
-        return new Encoded(w.buffer(), RESERVE, controlEnd, w.size(), refs, false);
+        return new Encoded(w, RESERVE, controlEnd, refs, false);
     }
 
     /**
@@ -160,13 +285,41 @@ public final class DistPacket {
      */
     static ByteBuffer packet(Encoded e, AtomCacheOut cache, TermWriter scratch) {
         if (e.passThrough) {
-            return ByteBuffer.wrap(e.buf, e.start, e.end - e.start);
+            if (!e.gathered()) {
+                return ByteBuffer.wrap(e.buf, e.start, e.end - e.start);
+            }
+            byte[] out = new byte[e.end - e.start];
+            e.copy(e.start, e.end, out, 0);
+            return ByteBuffer.wrap(out);
         }
         scratch.reset();
         scratch.writeByte(VERSION);
         scratch.writeByte(DIST_HEADER);
         header(e, cache, scratch);
-        return join(scratch, e.buf, e.start, e.end, true);
+        return join(scratch, e, e.start, e.end, true);
+    }
+
+    /**
+     * As {@link #packet(Encoded, AtomCacheOut, TermWriter)}, as buffers added to {@code into}
+     * (referenced binaries as views, not copied); returns the packet's length.
+     */
+    static int packet(Encoded e, AtomCacheOut cache, TermWriter scratch, List<ByteBuffer> into) {
+        if (!e.gathered()) {
+            ByteBuffer p = packet(e, cache, scratch);
+            into.add(p);
+            return p.remaining();
+        }
+        if (e.passThrough) {
+            e.window(e.start, e.end, into);
+            return e.end - e.start;
+        }
+        scratch.reset();
+        scratch.writeByte(VERSION);
+        scratch.writeByte(DIST_HEADER);
+        header(e, cache, scratch);
+        into.add(ByteBuffer.wrap(scratch.toByteArray()));
+        e.window(e.start, e.end, into);
+        return scratch.size() + e.end - e.start;
     }
 
     /** The first of {@code e.fragments()} fragments of sequence {@code seq}; ends at {@link Encoded#firstChunkEnd()}. */
@@ -177,7 +330,7 @@ public final class DistPacket {
         scratch.writeLong(seq);
         scratch.writeLong(e.fragments());
         header(e, cache, scratch);
-        return join(scratch, e.buf, e.start, e.firstChunkEnd(), false);
+        return join(scratch, e, e.start, e.firstChunkEnd(), false);
     }
 
     /**
@@ -192,7 +345,7 @@ public final class DistPacket {
         scratch.writeLong(e.fragments());
         header(e, cache, scratch);
         into.add(ByteBuffer.wrap(scratch.toByteArray()));
-        into.add(ByteBuffer.wrap(e.buf, e.start, e.firstChunkEnd() - e.start));
+        e.window(e.start, e.firstChunkEnd(), into);
         return scratch.size() + e.firstChunkEnd() - e.start;
     }
 
@@ -201,7 +354,7 @@ public final class DistPacket {
         ByteBuffer h = ByteBuffer.allocate(FRAGMENT_PREFIX);
         h.put((byte) VERSION).put((byte) DIST_FRAG_CONT).putLong(seq).putLong(fragId);
         into.add(h.flip());
-        into.add(ByteBuffer.wrap(e.buf, from, to - from));
+        e.window(from, to, into);
         return FRAGMENT_PREFIX + to - from;
     }
 
@@ -209,8 +362,8 @@ public final class DistPacket {
     static ByteBuffer continuation(Encoded e, long seq, long fragId, int from, int to) {
         ByteBuffer b = ByteBuffer.allocate(FRAGMENT_PREFIX + to - from);
         b.put((byte) VERSION).put((byte) DIST_FRAG_CONT).putLong(seq).putLong(fragId);
-        b.put(e.buf, from, to - from);
-        return b.flip();
+        e.copy(from, to, b.array(), FRAGMENT_PREFIX);
+        return b.position(FRAGMENT_PREFIX + to - from).flip();
     }
 
     private static void header(Encoded e, AtomCacheOut cache, TermWriter out) {
@@ -225,15 +378,15 @@ public final class DistPacket {
      * The header in {@code head} followed by {@code buf[from..to)}: in place, in the room left
      * in front, when it fits and {@code inPlace} allows, else copied into a new buffer.
      */
-    private static ByteBuffer join(TermWriter head, byte[] buf, int from, int to, boolean inPlace) {
+    private static ByteBuffer join(TermWriter head, Encoded e, int from, int to, boolean inPlace) {
         int h = head.size();
-        if (inPlace && h <= from) {
-            System.arraycopy(head.buffer(), 0, buf, from - h, h);
-            return ByteBuffer.wrap(buf, from - h, to - from + h);
+        if (inPlace && h <= from && !e.gathered()) {
+            System.arraycopy(head.buffer(), 0, e.buf, from - h, h);
+            return ByteBuffer.wrap(e.buf, from - h, to - from + h);
         }
         byte[] out = new byte[h + to - from];
         System.arraycopy(head.buffer(), 0, out, 0, h);
-        System.arraycopy(buf, from, out, h, to - from);
+        e.copy(from, to, out, h);
         return ByteBuffer.wrap(out);
     }
 

@@ -1,6 +1,7 @@
 package dev.jarl.term;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
 
@@ -37,6 +38,11 @@ public final class TermWriter {
     private int pos;
     private Object[] stack = new Object[16];
     private ToIntFunction<Atom> atomRefs;
+    private int referenceMin = Integer.MAX_VALUE;
+    private int[] referenceAt = new int[0];
+    private ByteBuffer[] references = new ByteBuffer[0];
+    private int referenceCount;
+    private long referencedBytes;
 
     /** A writer with a 256-byte initial buffer. */
     public TermWriter() {
@@ -56,14 +62,76 @@ public final class TermWriter {
         return pos;
     }
 
-    /** The internal array; bytes {@code 0..size()-1} are valid. Changes on the next write. */
+    /**
+     * The internal array; bytes {@code 0..size()-1} are valid. Changes on the next write.
+     * Binaries written by reference ({@link #referenceBinaries(int)}) are not in it.
+     */
     public byte[] buffer() {
         return buf;
     }
 
-    /** A copy of the bytes written. */
+    /** A copy of the bytes written, binaries written by reference included. */
     public byte[] toByteArray() {
-        return Arrays.copyOf(buf, pos);
+        if (referenceCount == 0) {
+            return Arrays.copyOf(buf, pos);
+        }
+        long total = pos + referencedBytes;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("encoded term: " + total + " bytes (expected: at most "
+                    + (Integer.MAX_VALUE - 8) + " in one array)");
+        }
+        byte[] out = new byte[(int) total];
+        int from = 0;
+        int at = 0;
+        for (int i = 0; i < referenceCount; i++) {
+            int n = referenceAt[i] - from;
+            System.arraycopy(buf, from, out, at, n);
+            at += n;
+            from = referenceAt[i];
+            ByteBuffer r = references[i].duplicate();
+            int len = r.remaining();
+            r.get(out, at, len);
+            at += len;
+        }
+        System.arraycopy(buf, from, out, at, pos - from);
+        return out;
+    }
+
+    /**
+     * From now on, binaries of at least {@code minSize} bytes are written by reference: their
+     * tag and length go into the buffer, their bytes stay where they are and are recorded as
+     * a {@link #reference(int)} that follows buffer position {@link #referenceAt(int)}. For
+     * output that leaves with a gathering write, so a large binary is never copied to be
+     * encoded. {@code Integer.MAX_VALUE} (the default) copies every binary. Kept across
+     * {@link #reset()}.
+     */
+    public void referenceBinaries(int minSize) {
+        if (minSize < 1) {
+            throw new IllegalArgumentException("minSize: " + minSize + " (expected: at least 1)");
+        }
+        this.referenceMin = minSize;
+    }
+
+    /** The number of binaries written by reference since the last {@link #reset()}. */
+    public int references() {
+        return referenceCount;
+    }
+
+    /** The position in {@link #buffer()} that reference {@code i}'s bytes follow; ascending in {@code i}. */
+    public int referenceAt(int i) {
+        java.util.Objects.checkIndex(i, referenceCount);
+        return referenceAt[i];
+    }
+
+    /** The bytes of reference {@code i}, a read-only view of the binary. */
+    public ByteBuffer reference(int i) {
+        java.util.Objects.checkIndex(i, referenceCount);
+        return references[i].duplicate();
+    }
+
+    /** The bytes of all references together. */
+    public long referencedBytes() {
+        return referencedBytes;
     }
 
     /**
@@ -79,6 +147,9 @@ public final class TermWriter {
     /** Forgets what was written, keeping the buffer. */
     public void reset() {
         pos = 0;
+        Arrays.fill(references, 0, referenceCount, null);
+        referenceCount = 0;
+        referencedBytes = 0;
     }
 
     private void ensure(int n) {
@@ -368,10 +439,28 @@ public final class TermWriter {
         return writeOtherLeaf(t);
     }
 
+    private void reference(Binary b) {
+        if (referenceCount == referenceAt.length) {
+            int next = Math.max(4, 2 * referenceCount);
+            referenceAt = Arrays.copyOf(referenceAt, next);
+            references = Arrays.copyOf(references, next);
+        }
+        referenceAt[referenceCount] = pos;
+        references[referenceCount++] = b.asByteBuffer();
+        referencedBytes += b.size();
+    }
+
     /** The leaves other than integers, atoms and []: false for containers. */
     private boolean writeOtherLeaf(Term t) {
         if (t instanceof Binary b) {
             int n = b.size();
+            if (n >= referenceMin) {
+                ensure(5);
+                buf[pos++] = (byte) Tag.BINARY;
+                putInt(n);
+                reference(b);
+                return true;
+            }
             ensure(5 + n);
             buf[pos++] = (byte) Tag.BINARY;
             putInt(n);
