@@ -98,7 +98,7 @@ public final class Node implements AutoCloseable {
     private final ConnectionTable table;
     private final Functions functions = new Functions();
     private final Rpc rpc = new Rpc(this);
-    private final ConcurrentHashMap<Pid, LocalProcess> processes = new ConcurrentHashMap<>();
+    private final ProcessTable processes = new ProcessTable();
     private final ConcurrentHashMap<Atom, LocalProcess> registry = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Ref, LocalProcess> aliases = new ConcurrentHashMap<>();
     /** {@code monitor_nodes} subscribers: pid to "with info". */
@@ -301,7 +301,7 @@ public final class Node implements AutoCloseable {
     private LocalProcess newProcess() {
         while (true) {
             LocalProcess p = new LocalProcess(this, newPid());
-            if (processes.putIfAbsent(p.pid(), p) == null) {
+            if (processes.putIfAbsent(p) == null) {
                 return p;
             }
         }
@@ -654,12 +654,12 @@ public final class Node implements AutoCloseable {
     /** The connection to {@code lost} is gone (or could not be made): noconnection everywhere. */
     private void connectionLost(NodeName lost) {
         Atom lostAtom = Atom.of(lost.toString());
-        for (LocalProcess p : processes.values()) {
+        processes.forEach(p -> {
             Term die = p.connectionLost(lost, lostAtom);
             if (die != null) {
                 terminate(p, die);
             }
-        }
+        });
     }
 
     private void notifyNodeWatchers(NodeName peer, boolean up, DistConnection c, String reason) {
