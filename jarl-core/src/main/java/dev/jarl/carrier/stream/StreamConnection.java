@@ -430,8 +430,9 @@ public class StreamConnection implements CarrierConnection {
                     if (scratch.length < length) {
                         scratch = new byte[Math.min(BORROW_LIMIT, Math.max(Math.max(length, SCRATCH), 2 * scratch.length))];
                     }
-                    if (!gather(buffer, scratch, length)) {
-                        fail("connection closed by peer inside a packet of " + length + " bytes", null);
+                    int got = gather(buffer, scratch, length);
+                    if (got < length) {
+                        fail("connection closed by peer inside a packet (" + got + " of " + length + " bytes)", null);
                         return;
                     }
                     packetsIn.incrementAndGet();
@@ -467,22 +468,23 @@ public class StreamConnection implements CarrierConnection {
     /**
      * Copies the next {@code n} bytes into {@code into}: what {@code buffer} (in read mode)
      * holds, then further reads through it, each taking as much as the stream has, so the
-     * next packets' bytes come with this one's tail. False at end of stream.
+     * next packets' bytes come with this one's tail. Returns {@code n}, or fewer at the end
+     * of the stream.
      */
-    private boolean gather(ByteBuffer buffer, byte[] into, int n) throws IOException {
+    private int gather(ByteBuffer buffer, byte[] into, int n) throws IOException {
         int at = 0;
         while (true) {
             int take = Math.min(n - at, buffer.remaining());
             buffer.get(into, at, take);
             at += take;
             if (at == n) {
-                return true;
+                return n;
             }
             buffer.clear();
             int read = stream.read(buffer);
             buffer.flip();
             if (read < 0) {
-                return false;
+                return at;
             }
         }
     }
