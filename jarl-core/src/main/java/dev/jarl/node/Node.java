@@ -648,7 +648,7 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
-        table.send(NodeName.parse(alias.node().name()), new ControlMessage.AliasSend(from, alias, message));
+        table.send(nodeName(alias.node()), new ControlMessage.AliasSend(from, alias, message));
     }
 
     /** The connection to {@code lost} is gone (or could not be made): noconnection everywhere. */
@@ -705,9 +705,28 @@ public final class Node implements AutoCloseable {
         return pid.node().equals(nameAtom);
     }
 
-    private static NodeName nodeOf(Pid pid) {
-        return NodeName.parse(pid.node().name());
+    private NodeName nodeOf(Pid pid) {
+        return nodeName(pid.node());
     }
+
+    /**
+     * The node name an atom in a pid, port or reference spells, parsed once per node: a send
+     * to a remote pid would otherwise parse it on every message. Names of nodes never seen
+     * again stay cached up to {@value #NODE_NAMES} of them, then are parsed each time.
+     */
+    private NodeName nodeName(Atom node) {
+        NodeName n = nodeNames.get(node);
+        if (n == null) {
+            n = NodeName.parse(node.name());
+            if (nodeNames.size() < NODE_NAMES) {
+                nodeNames.put(node, n);
+            }
+        }
+        return n;
+    }
+
+    private static final int NODE_NAMES = 4096;
+    private final ConcurrentHashMap<Atom, NodeName> nodeNames = new ConcurrentHashMap<>();
 
     // ------------------------------------------------------------------ sending
 
@@ -722,7 +741,7 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
-        NodeName target = NodeName.parse(to.node().name());
+        NodeName target = nodeName(to.node());
         ControlMessage m = from != null ? new ControlMessage.SendSender(from, to, message) : new ControlMessage.Send(to, message);
         table.send(target, m);
     }
