@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -62,6 +63,9 @@ public class HotPathBench {
     /** Encoded packets and a warmed input cache, so decoding sees cached atoms as between nodes. */
     @State(Scope.Thread)
     public static class Codec {
+        /** ATOM_CACHE: DIST_HDR_ATOM_CACHE agreed; HEADER: only FRAGMENTS (atoms in full). */
+        @Param({"ATOM_CACHE", "HEADER"})
+        DistPacket.Form form;
         ControlMessage send = new ControlMessage.SendSender(FROM, TO, SMALL);
         ControlMessage call = new ControlMessage.RegSend(FROM, Atom.of("server"), GEN_CALL);
         ByteBuffer sendPacket;
@@ -70,7 +74,10 @@ public class HotPathBench {
 
         @Setup
         public void setup() throws DistProtocolException {
-            DistConnection out = new DistConnection(params(), new NullCarrier(), Handlers.NONE, DecodeLimits.DEFAULT, 1 << 20);
+            if (form != DistPacket.Form.ATOM_CACHE) {
+                cache = null;
+            }
+            DistConnection out = new DistConnection(params(form), new NullCarrier(), Handlers.NONE, DecodeLimits.DEFAULT, 1 << 20);
             // the first packets fill the cache; the second ones refer to it
             for (int i = 0; i < 2; i++) {
                 out.send(send);
@@ -89,22 +96,23 @@ public class HotPathBench {
         return c;
     }
 
-    static DistConnection.Params params() {
-        return new DistConnection.Params(NodeName.parse("jarl@host"), NodeName.parse("erl@host"), 3, BOTH, true);
+    static DistConnection.Params params(DistPacket.Form form) {
+        long flags = form == DistPacket.Form.ATOM_CACHE ? BOTH : BOTH & ~DistFlags.DIST_HDR_ATOM_CACHE;
+        return new DistConnection.Params(NodeName.parse("jarl@host"), NodeName.parse("erl@host"), 3, flags, true);
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public DistPacket.Encoded encodeSendSender(Codec c) {
-        return DistPacket.encode(c.send, DistPacket.Form.ATOM_CACHE);
+        return DistPacket.encode(c.send, c.form);
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public DistPacket.Encoded encodeGenCall(Codec c) {
-        return DistPacket.encode(c.call, DistPacket.Form.ATOM_CACHE);
+        return DistPacket.encode(c.call, c.form);
     }
 
     @Benchmark
@@ -124,12 +132,15 @@ public class HotPathBench {
     /** A connection whose carrier takes nothing itself: packets wait for {@code getData}. */
     @State(Scope.Thread)
     public static class Channel {
+        /** ATOM_CACHE: DIST_HDR_ATOM_CACHE agreed; HEADER: only FRAGMENTS (atoms in full). */
+        @Param({"ATOM_CACHE", "HEADER"})
+        DistPacket.Form form;
         DistConnection connection;
         ControlMessage send = new ControlMessage.SendSender(FROM, TO, SMALL);
 
         @Setup
         public void setup() {
-            connection = new DistConnection(params(), new NullCarrier(), Handlers.NONE, DecodeLimits.DEFAULT, 1 << 20);
+            connection = new DistConnection(params(form), new NullCarrier(), Handlers.NONE, DecodeLimits.DEFAULT, 1 << 20);
         }
     }
 

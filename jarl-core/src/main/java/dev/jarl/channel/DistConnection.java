@@ -422,54 +422,93 @@ public final class DistConnection implements DistChannel {
 
     @Override
     public ByteBuffer getData() {
-        lock.lock();
-        try {
-            Out out = queue.pollFirst();
-            return out == null ? null : (ByteBuffer) next(out, null);
-        } finally {
-            lock.unlock();
-        }
+        return (ByteBuffer) next(null);
     }
 
     /** Fragments go out as a header buffer and a window on the encoded message, without a copy. */
     @Override
     public int getData(List<ByteBuffer> into) {
-        lock.lock();
+        Object r = next(into);
+        return r == null ? -1 : (Integer) r;
+    }
+
+    /**
+     * The output party's piece of work, between taking a packet and building it: one
+     * at a time, in output order, so the atom cache and the header writer need no other lock.
+     */
+    private final ReentrantLock outputLock = new ReentrantLock();
+    /** What {@link #take} chose, for {@link #next} to build outside the queue's lock. */
+    private int pieceKind;
+    private long pieceSequence;
+    private long pieceId;
+    private int pieceFrom;
+    private int pieceTo;
+    private static final int WHOLE = 0;
+    private static final int FIRST = 1;
+    private static final int CONTINUATION = 2;
+
+    /**
+     * The next packet: a buffer, or with {@code into} its buffers added there and its length;
+     * null when the queue is empty. The queue's lock is held only to take the packet and do
+     * the accounting; the header (atom-cache references included) is written after, under
+     * the output lock, so senders queueing meanwhile do not wait on it.
+     */
+    private Object next(List<ByteBuffer> into) {
+        outputLock.lock();
         try {
-            Out out = queue.pollFirst();
-            return out == null ? -1 : (Integer) next(out, into);
+            Out out;
+            lock.lock();
+            try {
+                out = queue.pollFirst();
+                if (out == null) {
+                    return null;
+                }
+                take(out);
+            } finally {
+                lock.unlock();
+            }
+            DistPacket.Encoded e = out.encoded;
+            return switch (pieceKind) {
+                case WHOLE -> into == null ? DistPacket.packet(e, cacheOut, headerScratch)
+                        : DistPacket.packet(e, cacheOut, headerScratch, into);
+                case FIRST -> into == null ? DistPacket.firstFragment(e, pieceSequence, cacheOut, headerScratch)
+                        : DistPacket.firstFragment(e, pieceSequence, cacheOut, headerScratch, into);
+                default -> into == null ? DistPacket.continuation(e, pieceSequence, pieceId, pieceFrom, pieceTo)
+                        : DistPacket.continuation(e, pieceSequence, pieceId, pieceFrom, pieceTo, into);
+            };
         } finally {
-            lock.unlock();
+            outputLock.unlock();
         }
     }
 
     /**
-     * The next packet of {@code out}, just taken from the queue: a buffer, or with
-     * {@code into} its buffers added there and its length. Under the lock.
+     * Chooses {@code out}'s next piece (the whole packet, its first fragment or the next
+     * continuation), requeues the rest of a fragmented message and does the accounting.
+     * Under both locks.
      */
-    private Object next(Out out, List<ByteBuffer> into) {
+    private void take(Out out) {
         DistPacket.Encoded e = out.encoded;
-        Object result;
         long taken;
         if (!out.large) {
-            result = into == null ? DistPacket.packet(e, cacheOut, headerScratch)
-                    : DistPacket.packet(e, cacheOut, headerScratch, into);
+            pieceKind = WHOLE;
             taken = e.size();
         } else {
             int from;
             if (out.fragmentsLeft == 0) {
                 out.sequence = nextSequence++;
                 out.fragmentsLeft = e.fragments();
-                result = into == null ? DistPacket.firstFragment(e, out.sequence, cacheOut, headerScratch)
-                        : DistPacket.firstFragment(e, out.sequence, cacheOut, headerScratch, into);
+                pieceKind = FIRST;
                 from = e.start;
                 out.sent = e.firstChunkEnd();
             } else {
+                pieceKind = CONTINUATION;
+                pieceId = out.fragmentsLeft;
                 from = out.sent;
                 out.sent = Math.min(e.end, from + DistPacket.FRAGMENT_SIZE);
-                result = into == null ? DistPacket.continuation(e, out.sequence, out.fragmentsLeft, from, out.sent)
-                        : DistPacket.continuation(e, out.sequence, out.fragmentsLeft, from, out.sent, into);
             }
+            pieceSequence = out.sequence;
+            pieceFrom = from;
+            pieceTo = out.sent;
             taken = out.sent - from;
             largeBytes -= taken;
             if (--out.fragmentsLeft > 0) {
@@ -482,7 +521,6 @@ public final class DistConnection implements DistChannel {
         if (busyWaiters > 0 && queuedBytes - largeBytes < busyLimit) {
             notBusy.signalAll();
         }
-        return result;
     }
 
     /** The last fragment of {@code lane}'s message left: what waited behind it joins the queue. */
