@@ -47,6 +47,44 @@ public interface DistChannel {
     }
 
     /**
+     * The batch form of {@link #getData(List)}: takes up to {@code maxPackets} packets in one
+     * go, stopping early once they add up to {@code maxBytes} or the queue is empty. Each
+     * packet's buffers are appended to {@code into}; {@code ends[i]} is {@code into.size()}
+     * after packet {@code i} and {@code lengths[i]} its length. Returns the number of packets
+     * taken, 0 when none is queued. A carrier that writes many packets per system call uses it,
+     * so the channel takes its queue's lock once per batch rather than once per packet. Same
+     * caller, order and ownership rules as {@link #getData()}. The default calls
+     * {@link #getData(List)} in a loop.
+     *
+     * @throws IllegalArgumentException when {@code ends} or {@code lengths} is shorter than
+     *                                  {@code maxPackets}
+     */
+    default int getData(List<ByteBuffer> into, int[] ends, int[] lengths, int maxPackets, long maxBytes) {
+        checkBatch(ends, lengths, maxPackets);
+        int n = 0;
+        long bytes = 0;
+        while (n < maxPackets && bytes < maxBytes) {
+            int length = getData(into);
+            if (length < 0) {
+                break;
+            }
+            ends[n] = into.size();
+            lengths[n] = length;
+            bytes += length;
+            n++;
+        }
+        return n;
+    }
+
+    /** Checks the arrays of a batch {@code getData} call. */
+    static void checkBatch(int[] ends, int[] lengths, int maxPackets) {
+        if (maxPackets < 0 || ends.length < maxPackets || lengths.length < maxPackets) {
+            throw new IllegalArgumentException("batch of " + maxPackets + " packets with " + ends.length
+                    + " ends and " + lengths.length + " lengths (expected: at least as many of each)");
+        }
+    }
+
+    /**
      * Blocks until {@link #getData()} would return a packet, or the channel is closed.
      * The blocking form of {@code dist_ctrl_get_data_notification}.
      *

@@ -437,12 +437,13 @@ public final class DistConnection implements DistChannel {
      * at a time, in output order, so the atom cache and the header writer need no other lock.
      */
     private final ReentrantLock outputLock = new ReentrantLock();
-    /** What {@link #take} chose, for {@link #next} to build outside the queue's lock. */
-    private int pieceKind;
-    private long pieceSequence;
-    private long pieceId;
-    private int pieceFrom;
-    private int pieceTo;
+    /** What {@link #take} chose for each packet of a batch, for building outside the queue's lock. */
+    private Out[] pieceOut = new Out[1];
+    private int[] pieceKind = new int[1];
+    private long[] pieceSequence = new long[1];
+    private long[] pieceId = new long[1];
+    private int[] pieceFrom = new int[1];
+    private int[] pieceTo = new int[1];
     private static final int WHOLE = 0;
     private static final int FIRST = 1;
     private static final int CONTINUATION = 2;
@@ -456,59 +457,114 @@ public final class DistConnection implements DistChannel {
     private Object next(List<ByteBuffer> into) {
         outputLock.lock();
         try {
-            Out out;
             lock.lock();
             try {
-                out = queue.pollFirst();
+                Out out = queue.pollFirst();
                 if (out == null) {
                     return null;
                 }
-                take(out);
+                take(out, 0);
+                signalNotBusy();
             } finally {
                 lock.unlock();
             }
-            DistPacket.Encoded e = out.encoded;
-            return switch (pieceKind) {
-                case WHOLE -> into == null ? DistPacket.packet(e, cacheOut, headerScratch)
-                        : DistPacket.packet(e, cacheOut, headerScratch, into);
-                case FIRST -> into == null ? DistPacket.firstFragment(e, pieceSequence, cacheOut, headerScratch)
-                        : DistPacket.firstFragment(e, pieceSequence, cacheOut, headerScratch, into);
-                default -> into == null ? DistPacket.continuation(e, pieceSequence, pieceId, pieceFrom, pieceTo)
-                        : DistPacket.continuation(e, pieceSequence, pieceId, pieceFrom, pieceTo, into);
-            };
+            return build(0, into);
+        } finally {
+            outputLock.unlock();
+        }
+    }
+
+    /** Packets go out a batch at a time: the queue's lock once, then every header after it. */
+    @Override
+    public int getData(List<ByteBuffer> into, int[] ends, int[] lengths, int maxPackets, long maxBytes) {
+        DistChannel.checkBatch(ends, lengths, maxPackets);
+        Objects.requireNonNull(into, "into");
+        outputLock.lock();
+        try {
+            if (pieceOut.length < maxPackets) {
+                pieceOut = new Out[maxPackets];
+                pieceKind = new int[maxPackets];
+                pieceSequence = new long[maxPackets];
+                pieceId = new long[maxPackets];
+                pieceFrom = new int[maxPackets];
+                pieceTo = new int[maxPackets];
+            }
+            int n = 0;
+            lock.lock();
+            try {
+                long bytes = 0;
+                while (n < maxPackets && bytes < maxBytes) {
+                    Out out = queue.pollFirst();
+                    if (out == null) {
+                        break;
+                    }
+                    bytes += take(out, n);
+                    n++;
+                }
+                if (n > 0) {
+                    signalNotBusy();
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (int i = 0; i < n; i++) {
+                lengths[i] = (Integer) build(i, into);
+                ends[i] = into.size();
+            }
+            return n;
         } finally {
             outputLock.unlock();
         }
     }
 
     /**
+     * Builds the packet {@link #take} chose for slot {@code i}: a buffer, or with {@code into}
+     * its buffers added there and its length. Under the output lock, in take order.
+     */
+    private Object build(int i, List<ByteBuffer> into) {
+        Out out = pieceOut[i];
+        pieceOut[i] = null;
+        DistPacket.Encoded e = out.encoded;
+        long seq = pieceSequence[i];
+        return switch (pieceKind[i]) {
+            case WHOLE -> into == null ? DistPacket.packet(e, cacheOut, headerScratch)
+                    : DistPacket.packet(e, cacheOut, headerScratch, into);
+            case FIRST -> into == null ? DistPacket.firstFragment(e, seq, cacheOut, headerScratch)
+                    : DistPacket.firstFragment(e, seq, cacheOut, headerScratch, into);
+            default -> into == null ? DistPacket.continuation(e, seq, pieceId[i], pieceFrom[i], pieceTo[i])
+                    : DistPacket.continuation(e, seq, pieceId[i], pieceFrom[i], pieceTo[i], into);
+        };
+    }
+
+    /**
      * Chooses {@code out}'s next piece (the whole packet, its first fragment or the next
      * continuation), requeues the rest of a fragmented message and does the accounting.
-     * Under both locks.
+     * Records it in slot {@code i}; returns the bytes of terms taken. Under both locks.
      */
-    private void take(Out out) {
+    private long take(Out out, int i) {
         DistPacket.Encoded e = out.encoded;
+        pieceOut[i] = out;
         long taken;
         if (!out.large) {
-            pieceKind = WHOLE;
+            pieceKind[i] = WHOLE;
             taken = e.size();
         } else {
             int from;
             if (out.fragmentsLeft == 0) {
                 out.sequence = nextSequence++;
                 out.fragmentsLeft = e.fragments();
-                pieceKind = FIRST;
+                pieceKind[i] = FIRST;
                 from = e.start;
                 out.sent = e.firstChunkEnd();
             } else {
-                pieceKind = CONTINUATION;
-                pieceId = out.fragmentsLeft;
+                pieceKind[i] = CONTINUATION;
+                pieceId[i] = out.fragmentsLeft;
                 from = out.sent;
                 out.sent = Math.min(e.end, from + DistPacket.FRAGMENT_SIZE);
             }
-            pieceSequence = out.sequence;
-            pieceFrom = from;
-            pieceTo = out.sent;
+            pieceSequence[i] = out.sequence;
+            pieceFrom[i] = from;
+            pieceTo[i] = out.sent;
             taken = out.sent - from;
             largeBytes -= taken;
             if (--out.fragmentsLeft > 0) {
@@ -518,6 +574,11 @@ public final class DistConnection implements DistChannel {
             }
         }
         queuedBytes -= taken;
+        return taken;
+    }
+
+    /** Wakes senders waiting on the busy limit if the queue is now under it. Under the queue's lock. */
+    private void signalNotBusy() {
         if (busyWaiters > 0 && queuedBytes - largeBytes < busyLimit) {
             notBusy.signalAll();
         }

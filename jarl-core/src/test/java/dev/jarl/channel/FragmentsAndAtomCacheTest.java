@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -458,5 +459,93 @@ class FragmentsAndAtomCacheTest {
             b.putData(frag(70, 1, id, new byte[60_000]));
         }
         assertTrue(rec.downs.get(0).contains("bytes buffered (expected: at most 1048576)"), rec.downs.get(0));
+    }
+
+    /** Every packet {@code from} has queued, taken in batches of at most {@code max} packets. */
+    static List<ByteBuffer> drainInBatches(dev.jarl.carrier.DistChannel from, int max, long maxBytes) {
+        List<ByteBuffer> out = new ArrayList<>();
+        int[] ends = new int[max];
+        int[] lengths = new int[max];
+        while (true) {
+            List<ByteBuffer> pieces = new ArrayList<>();
+            int n = from.getData(pieces, ends, lengths, max, maxBytes);
+            if (n == 0) {
+                return out;
+            }
+            assertTrue(n <= max);
+            int start = 0;
+            for (int k = 0; k < n; k++) {
+                ByteBuffer joined = ByteBuffer.allocate(lengths[k]);
+                for (ByteBuffer piece : pieces.subList(start, ends[k])) {
+                    joined.put(piece.duplicate());
+                }
+                assertFalse(joined.hasRemaining(), "pieces add up to the length");
+                out.add(joined.flip());
+                start = ends[k];
+            }
+            assertEquals(pieces.size(), start);
+        }
+    }
+
+    static void sendMix(DistConnection c) {
+        c.sendMessage(Q, P, Binary.of(bytes(300_000, 5)));
+        for (int i = 0; i < 20; i++) {
+            c.sendMessage(i % 2 == 0 ? R : Q, P, Tuple.of(Atom.of("small_" + i), Int.of(i)));
+        }
+        c.sendMessage(R, P, Binary.of(bytes(100_000, 6)));
+    }
+
+    @Test
+    void batchesHaveTheSameBytesAsSinglePackets() {
+        DistConnection single = conn(BOTH, 1 << 24, rec);
+        sendMix(single);
+        List<ByteBuffer> expected = drain(single);
+        for (int max : new int[] {1, 3, 64}) {
+            DistConnection batched = conn(BOTH, 1 << 24, rec);
+            sendMix(batched);
+            assertEquals(expected, drainInBatches(batched, max, Long.MAX_VALUE), "batches of " + max);
+        }
+        DistConnection byBytes = conn(BOTH, 1 << 24, rec);
+        sendMix(byBytes);
+        int[] ends = new int[64];
+        int[] lengths = new int[64];
+        // the first packet is a 64 KiB fragment: a limit of 1 byte stops the batch after it
+        assertEquals(1, byBytes.getData(new ArrayList<>(), ends, lengths, 64, 1));
+        assertEquals(expected.subList(1, expected.size()), drainInBatches(byBytes, 64, Long.MAX_VALUE));
+    }
+
+    @Test
+    void theDefaultBatchLoopsOverSinglePackets() {
+        DistConnection source = conn(BOTH, 1 << 24, rec);
+        sendMix(source);
+        List<ByteBuffer> expected = drain(source);
+        DistConnection again = conn(BOTH, 1 << 24, rec);
+        sendMix(again);
+        dev.jarl.carrier.DistChannel plain = new dev.jarl.carrier.DistChannel() {
+            @Override
+            public ByteBuffer getData() {
+                return again.getData();
+            }
+
+            @Override
+            public boolean awaitData() {
+                return true;
+            }
+
+            @Override
+            public void inputHandler(Thread handler) {
+            }
+
+            @Override
+            public void putData(ByteBuffer packet) {
+            }
+
+            @Override
+            public void closed(String reason, Throwable cause) {
+            }
+        };
+        assertEquals(expected, drainInBatches(plain, 4, Long.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> plain.getData(new ArrayList<>(), new int[2], new int[4], 4, 1));
+        assertThrows(IllegalArgumentException.class, () -> again.getData(new ArrayList<>(), new int[4], new int[3], 4, 1));
     }
 }

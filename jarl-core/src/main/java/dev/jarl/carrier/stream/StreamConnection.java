@@ -256,7 +256,10 @@ public class StreamConnection implements CarrierConnection {
 
     /** The buffers of one gathering write, reused by whichever party writes. */
     private static final class Batch {
+        final List<ByteBuffer> pieces = new ArrayList<>();
         final List<ByteBuffer> buffers = new ArrayList<>();
+        final int[] ends = new int[MAX_BATCH];
+        final int[] lengths = new int[MAX_BATCH];
         final ByteBuffer headers = ByteBuffer.allocate(4 * MAX_BATCH);
     }
 
@@ -267,49 +270,44 @@ public class StreamConnection implements CarrierConnection {
 
     /**
      * Writes what the channel has queued, up to {@value #MAX_BATCH} packets and about
-     * {@code maxBytes}, with one gathering write (packets taken with the gathering
-     * {@link DistChannel#getData(List)}); caller holds the write lock.
+     * {@code maxBytes}, taken in one batch ({@link DistChannel#getData(List, int[], int[], int, long)})
+     * and written with one gathering write; caller holds the write lock.
      *
      * @return -1 when nothing was queued, 1 when a limit stopped the batch (more may be
      *         queued), 0 when the queue was drained
      */
     private int writeBatch(DistChannel ch, Batch batch, long maxBytes) throws IOException {
+        List<ByteBuffer> pieces = batch.pieces;
         List<ByteBuffer> buffers = batch.buffers;
-        buffers.clear();
-        int count = 0;
-        long bytes = 0;
-        int result = 0;
-        while (true) {
-            if (count == MAX_BATCH || bytes >= maxBytes) {
-                result = 1;
-                break;
-            }
-            int at = buffers.size();
-            buffers.add(null); // the length, once known
-            int length = ch.getData(buffers);
-            if (length < 0) {
-                buffers.remove(at);
-                break;
-            }
-            if (count == 0) {
-                draining = true;
-            }
-            buffers.set(at, batch.headers.slice(4 * count, 4).putInt(0, length));
-            bytes += 4L + length;
-            count++;
-        }
-        if (count == 0) {
+        pieces.clear();
+        int n = ch.getData(pieces, batch.ends, batch.lengths, MAX_BATCH, maxBytes);
+        if (n == 0) {
             return -1;
         }
+        draining = true;
+        long bytes = 0;
+        long terms = 0;
         try {
+            buffers.clear();
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                buffers.add(batch.headers.slice(4 * i, 4).putInt(0, batch.lengths[i]));
+                for (int j = from; j < batch.ends[i]; j++) {
+                    buffers.add(pieces.get(j));
+                }
+                from = batch.ends[i];
+                bytes += 4L + batch.lengths[i];
+                terms += batch.lengths[i];
+            }
             pendingBytes.addAndGet(bytes);
             writeCoalesced(buffers);
-            packetsOut.addAndGet(count);
+            packetsOut.addAndGet(n);
         } finally {
             buffers.clear();
+            pieces.clear();
             draining = false;
         }
-        return result;
+        return n == MAX_BATCH || terms >= maxBytes ? 1 : 0;
     }
 
     /**
