@@ -295,8 +295,9 @@ class DistSignalsTest {
         Mailbox onA = a.createMailbox();
         Mailbox w = b.createMailbox();
         w.trapExit(true);
-        w.link(onA.self());
+        // the monitor first: once the link has arrived, so has the monitor sent before it
         Ref r = w.monitor(onA.self());
+        w.link(onA.self());
         awaitLinked(onA, w.self());
         a.close();
         List<Term> got = List.of(recv(w), recv(w));
