@@ -38,9 +38,11 @@ public final class TermWriter {
     private int pos;
     private Object[] stack = new Object[16];
     private ToIntFunction<Atom> atomRefs;
+    private static final int[] NO_POSITIONS = new int[0];
+    private static final ByteBuffer[] NO_REFERENCES = new ByteBuffer[0];
     private int referenceMin = Integer.MAX_VALUE;
-    private int[] referenceAt = new int[0];
-    private ByteBuffer[] references = new ByteBuffer[0];
+    private int[] referenceAt = NO_POSITIONS;
+    private ByteBuffer[] references = NO_REFERENCES;
     private int referenceCount;
     private long referencedBytes;
 
