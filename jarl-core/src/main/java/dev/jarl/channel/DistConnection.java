@@ -481,14 +481,6 @@ public final class DistConnection implements DistChannel {
         Objects.requireNonNull(into, "into");
         outputLock.lock();
         try {
-            if (pieceOut.length < maxPackets) {
-                pieceOut = new Out[maxPackets];
-                pieceKind = new int[maxPackets];
-                pieceSequence = new long[maxPackets];
-                pieceId = new long[maxPackets];
-                pieceFrom = new int[maxPackets];
-                pieceTo = new int[maxPackets];
-            }
             int n = 0;
             lock.lock();
             try {
@@ -497,6 +489,9 @@ public final class DistConnection implements DistChannel {
                     Out out = queue.pollFirst();
                     if (out == null) {
                         break;
+                    }
+                    if (n == pieceOut.length) {
+                        growPieces(Math.min(maxPackets, 2 * n));
                     }
                     bytes += take(out, n);
                     n++;
@@ -515,6 +510,16 @@ public final class DistConnection implements DistChannel {
         } finally {
             outputLock.unlock();
         }
+    }
+
+    /** Room for {@code n} pieces: grown as batches need it, so a quiet connection keeps little. */
+    private void growPieces(int n) {
+        pieceOut = Arrays.copyOf(pieceOut, n);
+        pieceKind = Arrays.copyOf(pieceKind, n);
+        pieceSequence = Arrays.copyOf(pieceSequence, n);
+        pieceId = Arrays.copyOf(pieceId, n);
+        pieceFrom = Arrays.copyOf(pieceFrom, n);
+        pieceTo = Arrays.copyOf(pieceTo, n);
     }
 
     /**

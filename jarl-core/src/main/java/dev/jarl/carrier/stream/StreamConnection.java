@@ -33,11 +33,12 @@ import dev.jarl.carrier.DistChannel;
  * </pre>
  *
  * <ul>
- *   <li><b>Output</b>: waits in {@link DistChannel#awaitData()}, then drains up to
- *       {@value #MAX_BATCH} packets (about {@link #OUTPUT_LIMIT} bytes) from
- *       {@link DistChannel#getData()} and writes their length prefixes and bodies with one
+ *   <li><b>Output</b>: waits in {@link DistChannel#awaitData()}, then takes a batch of up
+ *       to {@value #MAX_BATCH} packets (about {@link #OUTPUT_LIMIT} bytes) with one call of
+ *       the batch {@code getData} and writes their length prefixes and bodies with one
  *       gathering write (more only when the stream takes part of it), so a queue of small
- *       messages costs one system call, not one each.</li>
+ *       messages costs one system call, not one each. Runs of small buffers are copied into
+ *       one direct staging buffer on the way ({@link #COALESCE}).</li>
  *   <li><b>Direct output</b> ({@link #writeQueued()}): a sender that queued into an empty
  *       queue writes the packet itself when nobody else is writing and its last direct
  *       write is over {@link #DIRECT_GAP_NANOS} ago, which saves the wake-up of the output
@@ -258,9 +259,17 @@ public class StreamConnection implements CarrierConnection {
     private static final class Batch {
         final List<ByteBuffer> pieces = new ArrayList<>();
         final List<ByteBuffer> buffers = new ArrayList<>();
-        final int[] ends = new int[MAX_BATCH];
-        final int[] lengths = new int[MAX_BATCH];
-        final ByteBuffer headers = ByteBuffer.allocate(4 * MAX_BATCH);
+        // start small and double when a batch fills them, so a quiet connection keeps little
+        int[] ends = new int[16];
+        int[] lengths = new int[16];
+        ByteBuffer headers = ByteBuffer.allocate(4 * 16);
+
+        void grow() {
+            int n = Math.min(MAX_BATCH, 2 * ends.length);
+            ends = new int[n];
+            lengths = new int[n];
+            headers = ByteBuffer.allocate(4 * n);
+        }
     }
 
     private volatile long lastDirect;
@@ -280,7 +289,8 @@ public class StreamConnection implements CarrierConnection {
         List<ByteBuffer> pieces = batch.pieces;
         List<ByteBuffer> buffers = batch.buffers;
         pieces.clear();
-        int n = ch.getData(pieces, batch.ends, batch.lengths, MAX_BATCH, maxBytes);
+        int max = batch.ends.length;
+        int n = ch.getData(pieces, batch.ends, batch.lengths, max, maxBytes);
         if (n == 0) {
             return -1;
         }
@@ -307,7 +317,10 @@ public class StreamConnection implements CarrierConnection {
             pieces.clear();
             draining = false;
         }
-        return n == MAX_BATCH || terms >= maxBytes ? 1 : 0;
+        if (n == max && max < MAX_BATCH) {
+            batch.grow();
+        }
+        return n == max || terms >= maxBytes ? 1 : 0;
     }
 
     /**
