@@ -102,19 +102,6 @@ public final class DistPacket {
         private final int[] insertOffset;
         private final ByteBuffer[] inserts;
 
-        Encoded(byte[] buf, int start, int controlEnd, int end, AtomCacheOut.Refs refs, boolean passThrough) {
-            this.buf = buf;
-            this.start = start;
-            this.controlEnd = controlEnd;
-            this.end = end;
-            this.refs = refs;
-            this.passThrough = passThrough;
-            this.bufEnd = end;
-            this.insertAt = null;
-            this.insertOffset = null;
-            this.inserts = null;
-        }
-
         /** From {@code w}, whose binaries past {@code controlEnd} may be references. */
         Encoded(TermWriter w, int start, int controlEnd, AtomCacheOut.Refs refs, boolean passThrough) {
             this.buf = w.buffer();
@@ -292,10 +279,7 @@ public final class DistPacket {
             e.copy(e.start, e.end, out, 0);
             return ByteBuffer.wrap(out);
         }
-        scratch.reset();
-        scratch.writeByte(VERSION);
-        scratch.writeByte(DIST_HEADER);
-        header(e, cache, scratch);
+        normalHeader(e, cache, scratch);
         return join(scratch, e, e.start, e.end, true);
     }
 
@@ -313,10 +297,7 @@ public final class DistPacket {
             e.window(e.start, e.end, into);
             return e.end - e.start;
         }
-        scratch.reset();
-        scratch.writeByte(VERSION);
-        scratch.writeByte(DIST_HEADER);
-        header(e, cache, scratch);
+        normalHeader(e, cache, scratch);
         into.add(ByteBuffer.wrap(scratch.toByteArray()));
         e.window(e.start, e.end, into);
         return scratch.size() + e.end - e.start;
@@ -324,12 +305,7 @@ public final class DistPacket {
 
     /** The first of {@code e.fragments()} fragments of sequence {@code seq}; ends at {@link Encoded#firstChunkEnd()}. */
     static ByteBuffer firstFragment(Encoded e, long seq, AtomCacheOut cache, TermWriter scratch) {
-        scratch.reset();
-        scratch.writeByte(VERSION);
-        scratch.writeByte(DIST_FRAG_HEADER);
-        scratch.writeLong(seq);
-        scratch.writeLong(e.fragments());
-        header(e, cache, scratch);
+        fragmentHeader(e, seq, cache, scratch);
         return join(scratch, e, e.start, e.firstChunkEnd(), false);
     }
 
@@ -338,12 +314,7 @@ public final class DistPacket {
      * message's own bytes without a copy); returns the packet's length.
      */
     static int firstFragment(Encoded e, long seq, AtomCacheOut cache, TermWriter scratch, List<ByteBuffer> into) {
-        scratch.reset();
-        scratch.writeByte(VERSION);
-        scratch.writeByte(DIST_FRAG_HEADER);
-        scratch.writeLong(seq);
-        scratch.writeLong(e.fragments());
-        header(e, cache, scratch);
+        fragmentHeader(e, seq, cache, scratch);
         into.add(ByteBuffer.wrap(scratch.toByteArray()));
         e.window(e.start, e.firstChunkEnd(), into);
         return scratch.size() + e.firstChunkEnd() - e.start;
@@ -364,6 +335,24 @@ public final class DistPacket {
         b.put((byte) VERSION).put((byte) DIST_FRAG_CONT).putLong(seq).putLong(fragId);
         e.copy(from, to, b.array(), FRAGMENT_PREFIX);
         return b.position(FRAGMENT_PREFIX + to - from).flip();
+    }
+
+    /** {@code 131, 68} and the atom-cache part, into {@code scratch} (reset first). */
+    private static void normalHeader(Encoded e, AtomCacheOut cache, TermWriter scratch) {
+        scratch.reset();
+        scratch.writeByte(VERSION);
+        scratch.writeByte(DIST_HEADER);
+        header(e, cache, scratch);
+    }
+
+    /** {@code 131, 69}, the sequence, the fragment count and the atom-cache part, into {@code scratch} (reset first). */
+    private static void fragmentHeader(Encoded e, long seq, AtomCacheOut cache, TermWriter scratch) {
+        scratch.reset();
+        scratch.writeByte(VERSION);
+        scratch.writeByte(DIST_FRAG_HEADER);
+        scratch.writeLong(seq);
+        scratch.writeLong(e.fragments());
+        header(e, cache, scratch);
     }
 
     private static void header(Encoded e, AtomCacheOut cache, TermWriter out) {

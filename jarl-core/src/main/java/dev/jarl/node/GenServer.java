@@ -170,7 +170,7 @@ public final class GenServer {
         switch (server) {
             case Pid p -> {
                 mref = box.monitor(p);
-                target = NodeName.parse(p.node().name());
+                target = node.nodeName(p.node());
             }
             case Atom a -> {
                 if (node.whereis(a.name()).isEmpty()) {
@@ -180,7 +180,7 @@ public final class GenServer {
                 target = node.name();
             }
             case Tuple t when t.arity() == 2 && t.get(0) instanceof Atom n && t.get(1) instanceof Atom at -> {
-                target = NodeName.parse(at.name());
+                target = node.nodeName(at);
                 if (target.equals(node.name()) && node.whereis(n.name()).isEmpty()) {
                     throw CallException.of(Atom.NOPROC, server, request, millis);
                 }

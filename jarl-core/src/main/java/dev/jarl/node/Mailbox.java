@@ -334,7 +334,7 @@ public final class Mailbox implements AutoCloseable {
             case Ref r -> send(r, message);
             case Atom a -> send(a.name(), message);
             case Tuple t when t.arity() == 2 && t.get(0) instanceof Atom n && t.get(1) instanceof Atom at ->
-                    send(n.name(), NodeName.parse(at.name()), message);
+                    send(n.name(), node().nodeName(at), message);
             default -> throw new IllegalArgumentException("destination: " + dest
                     + " (expected: a pid, an alias, a name or {Name, Node})");
         }

@@ -714,7 +714,7 @@ public final class Node implements AutoCloseable {
      * to a remote pid would otherwise parse it on every message. Names of nodes never seen
      * again stay cached up to {@value #NODE_NAMES} of them, then are parsed each time.
      */
-    private NodeName nodeName(Atom node) {
+    NodeName nodeName(Atom node) {
         NodeName n = nodeNames.get(node);
         if (n == null) {
             n = NodeName.parse(node.name());
