@@ -23,6 +23,7 @@ import dev.jarl.carrier.TcpOptions;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -51,12 +52,7 @@ class HandshakeInteropTest {
 
     @AfterAll
     static void stopErl() {
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        Closeables.closeAll(erl, epmd);
     }
 
     /** Jarl's default resolver, pointed at the test's real epmd. */

@@ -25,6 +25,7 @@ import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.HandshakeException;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Closeables;
 
 /** The connection table's answers to incoming attempts, state by state (OTP's accept_pending). */
 @Timeout(30)
@@ -63,12 +64,7 @@ class ArbiterTest {
 
     @AfterEach
     void close() {
-        if (node != null) {
-            node.close();
-        }
-        if (other != null) {
-            other.close();
-        }
+        Closeables.closeAll(node, other);
     }
 
     private Node start(String name, Carrier carrier) throws IOException {

@@ -26,6 +26,7 @@ import dev.jarl.term.NodeName;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -67,15 +68,7 @@ class FragmentsInteropTest {
 
     @AfterAll
     void stop() {
-        if (jarl != null) {
-            jarl.close();
-        }
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        Closeables.closeAll(jarl, erl, epmd);
     }
 
     static byte[] pattern(int n) {

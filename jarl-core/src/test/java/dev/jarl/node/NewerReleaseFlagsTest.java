@@ -19,6 +19,7 @@ import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -47,12 +48,7 @@ class NewerReleaseFlagsTest {
 
     @AfterAll
     static void stop() {
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        Closeables.closeAll(erl, epmd);
     }
 
     private static NodeConfig config() {

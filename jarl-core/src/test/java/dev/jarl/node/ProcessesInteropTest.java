@@ -30,6 +30,7 @@ import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -101,15 +102,7 @@ class ProcessesInteropTest {
 
     @AfterAll
     void stop() {
-        if (jarl != null) {
-            jarl.close();
-        }
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        Closeables.closeAll(jarl, erl, epmd);
     }
 
     private String q() {

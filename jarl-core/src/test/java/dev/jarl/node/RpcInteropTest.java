@@ -25,6 +25,7 @@ import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -100,15 +101,7 @@ class RpcInteropTest {
 
     @AfterAll
     void stop() {
-        if (jarl != null) {
-            jarl.close();
-        }
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        Closeables.closeAll(jarl, erl, epmd);
     }
 
     /** Evaluates on erl with {@code J} bound to the Jarl node's name. */

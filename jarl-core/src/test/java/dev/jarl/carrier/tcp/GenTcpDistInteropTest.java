@@ -25,6 +25,7 @@ import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.OtpExamples;
@@ -57,12 +58,7 @@ class GenTcpDistInteropTest {
 
     @AfterAll
     void stop() {
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        Closeables.closeAll(erl, epmd);
     }
 
     private Node jarl() throws IOException {

@@ -30,6 +30,7 @@ import dev.jarl.carrier.Listener;
 import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carrier.TcpOptions;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Closeables;
 
 /** The TCP carrier against a raw socket that speaks {@code inet_tcp_dist} framing by hand. */
 class TcpCarrierTest {
@@ -43,15 +44,7 @@ class TcpCarrierTest {
 
     @AfterEach
     void cleanUp() throws IOException {
-        if (conn != null) {
-            conn.close();
-        }
-        if (raw != null) {
-            raw.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        Closeables.closeAll(conn, raw, server);
     }
 
     /** Dials a raw test server through the carrier; {@link #raw} is the server's end. */

@@ -34,6 +34,7 @@ import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -63,12 +64,7 @@ class TcpInteropTest {
 
     @AfterAll
     static void stopErl() {
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        Closeables.closeAll(erl, epmd);
     }
 
     static final Arbiter ALWAYS_OK = new Arbiter() {
