@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The carrier SPI: the pluggable transport under a distribution connection, after OTP's
  * distribution modules and distribution controller processes ({@code alt_dist.md}).

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * Distribution channels: the node's side of one connection once the handshake is over (the
  * seed's dist handle, {@link dev.jarl.carrier.DistChannel}), the control messages

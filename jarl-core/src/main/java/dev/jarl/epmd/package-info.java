@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The Erlang Port Mapper Daemon protocol: a client to register a node and look others up,
  * and a small embedded server that real {@code erl} nodes and Jarl nodes can register with.

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The distribution handshake, version 6, both roles, written in direct style over the
  * framed send/receive a carrier supplies.

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The node: {@link dev.jarl.node.Node}, its {@link dev.jarl.node.NodeConfig},
  * {@link dev.jarl.node.Mailbox mailboxes}, the registry, and the duties of OTP's

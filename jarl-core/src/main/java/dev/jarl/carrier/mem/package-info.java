@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The in-JVM carrier: nodes in one JVM connected by in-memory pipes, no sockets.
  *

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The controller shared by the stream carriers (TCP, Unix domain sockets, TLS): OTP's
  * {@code gen_tcp_dist} controller over any reliable byte stream.

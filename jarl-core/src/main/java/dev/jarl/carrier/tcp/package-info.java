@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The TCP carrier, compatible with OTP's {@code inet_tcp_dist} (see erlang/otp
  * {@code lib/kernel/examples/gen_tcp_dist/src/gen_tcp_dist.erl} for the controller it

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The TLS carrier, interoperable with OTP's {@code inet_tls_dist}
  * ({@code erl -proto_dist inet_tls -ssl_dist_optfile FILE}; erlang/otp

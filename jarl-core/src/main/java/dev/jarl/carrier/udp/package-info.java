@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The UDP carrier: reliable, ordered Erlang distribution over datagrams. The wire protocol
  * is specified in {@code docs/udp-carrier.md}; {@link dev.jarl.carrier.udp.Datagram} has

@@ -1,3 +1,7 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
 /**
  * The Unix domain socket carrier, interoperable with OTP's {@code erl_uds_dist} example
  * (erlang/otp {@code lib/kernel/examples/erl_uds_dist/src/erl_uds_dist.erl};
