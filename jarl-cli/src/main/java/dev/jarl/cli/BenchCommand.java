@@ -72,44 +72,13 @@ final class BenchCommand implements Callable<Integer> {
             Cli.reach(n, targetName);
             Binary empty = Binary.EMPTY;
             Binary oneMb = Binary.of(new byte[1 << 20]);
-            progress.start("warm-up", 50_000, "small messages sent");
-            check(sink(mb, t, 50_000, empty, progress), 50_000);
-            progress.end();
-            progress.start("send_small", small, "small messages sent");
-            long start = System.nanoTime();
-            check(sink(mb, t, small, empty, progress), small);
-            double sendSmall = seconds(start);
-            progress.end();
-            progress.start("rtt", rtt, "round trips");
-            start = System.nanoTime();
-            for (int k = rtt; k > 0; k--) {
-                Term expect = Tuple.of(PING, Int.of(k));
-                mb.send("echo", t, Tuple.of(mb.self(), expect));
-                Optional<Term> back = mb.receive(WAIT);
-                if (back.isEmpty() || !back.get().equals(expect)) {
-                    throw new CliException("echo: expected " + expect + ", got " + back.map(Term::toString).orElse("nothing"));
-                }
-                if ((k & 255) == 0) {
-                    progress.set(rtt - k);
-                }
-            }
-            double roundTrips = seconds(start);
-            progress.end();
-            progress.start("recv_small", small, "small messages received");
-            start = System.nanoTime();
-            check(flood(mb, t, small, empty, progress), small);
-            double recvSmall = seconds(start);
-            progress.end();
-            progress.start("send_1mb", big, "1 MB messages sent");
-            start = System.nanoTime();
-            check(sink(mb, t, big, oneMb, progress), big);
-            double sendBig = seconds(start);
-            progress.end();
-            progress.start("recv_1mb", big, "1 MB messages received");
-            start = System.nanoTime();
-            check(flood(mb, t, big, oneMb, progress), big);
-            double recvBig = seconds(start);
-            progress.end();
+            timed(progress, "warm-up", 50_000, "small messages sent", p -> sink(mb, t, 50_000, empty, p));
+            double sendSmall = timed(progress, "send_small", small, "small messages sent", p -> sink(mb, t, small, empty, p));
+            double roundTrips = timed(progress, "rtt", rtt, "round trips", p -> echo(mb, t, rtt, p));
+            double recvSmall = timed(progress, "recv_small", small, "small messages received",
+                    p -> flood(mb, t, small, empty, p));
+            double sendBig = timed(progress, "send_1mb", big, "1 MB messages sent", p -> sink(mb, t, big, oneMb, p));
+            double recvBig = timed(progress, "recv_1mb", big, "1 MB messages received", p -> flood(mb, t, big, oneMb, p));
             System.out.println("send_small_msgs_per_s " + Math.round(small / sendSmall));
             System.out.println("rtt_us " + Math.round(roundTrips * 1e6 / rtt * 10) / 10.0);
             System.out.println("recv_small_msgs_per_s " + Math.round(small / recvSmall));
@@ -119,8 +88,36 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
+    /** One measured phase: returns how many units the target acknowledged. */
+    private interface Phase {
+        long run(Progress progress) throws InterruptedException;
+    }
+
+    /** Runs {@code phase} with its progress shown; checks its count; returns its seconds. */
+    private static double timed(Progress progress, String name, long total, String unit, Phase phase)
+            throws InterruptedException {
+        progress.start(name, total, unit);
+        long start = System.nanoTime();
+        check(phase.run(progress), total);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.end();
+        return seconds;
+    }
+
+    /** {@code n} round trips through the echo role, each checked; returns {@code n}. */
+    private static long echo(Mailbox mb, NodeName target, int n, Progress progress) throws InterruptedException {
+        for (int k = n; k > 0; k--) {
+            Term expect = Tuple.of(PING, Int.of(k));
+            mb.send("echo", target, Tuple.of(mb.self(), expect));
+            Optional<Term> back = mb.receive(WAIT);
+            if (back.isEmpty() || !back.get().equals(expect)) {
+                throw new CliException("echo: expected " + expect + ", got " + back.map(Term::toString).orElse("nothing"));
+            }
+            if ((k & 255) == 0) {
+                progress.set(n - k);
+            }
+        }
+        return n;
     }
 
     private static void check(long got, long want) {

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
-import dev.jarl.testing.RealEpmd;
 
 /**
  * A new user's first errors against a real Erlang node, each shown as the exact line the
@@ -37,7 +36,7 @@ class FirstErrorsInteropTest {
     private static final String COOKIE = "firstcontact";
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
-    private static RealEpmd epmd;
+    private static ErlTarget target;
     private static ErlNode erl;
     private static Map<String, String> env;
 
@@ -46,26 +45,14 @@ class FirstErrorsInteropTest {
 
     @BeforeAll
     static void startErlang() {
-        epmd = RealEpmd.start();
-        env = Map.of("ERL_EPMD_PORT", Integer.toString(epmd.port()));
-        erl = ErlNode.start(Otp.uniqueName("first"), COOKIE, epmd.port());
-        erl.eval("""
-                register(echo, spawn(fun Echo() -> receive {F, M} -> F ! M, Echo() end end)),
-                register(sink, spawn(fun() -> (fun Sink(N) -> receive {sync, F, R} -> F ! {R, N}, Sink(0);
-                                                                    _ -> Sink(N + 1) end end)(0) end)),
-                register(flood, spawn(fun Flood() -> receive {flood, F, N, B} ->
-                    [F ! {msg, I, B} || I <- lists:seq(1, N)], F ! {flood_done, N}, Flood() end end)),
-                ok""");
+        target = ErlTarget.start("first", COOKIE);
+        erl = target.erl;
+        env = target.env;
     }
 
     @AfterAll
     static void stopErlang() {
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        ErlTarget.close(target);
     }
 
     private static List<String> lines(String text) {
