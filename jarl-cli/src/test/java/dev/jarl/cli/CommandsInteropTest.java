@@ -143,6 +143,11 @@ class CommandsInteropTest {
         assertEquals(0, tuple.exitCode(), tuple.stderr());
         assertEquals("{ok,<<\"bin\">>,\"str\",1.5}", tuple.stdout().strip());
 
+        JarlProcess elixir = JarlProcess.run(env, LIMIT, "call", "--syntax", "elixir", "--cookie", COOKIE, erl.name(),
+                "erlang", "list_to_tuple", "[[ok, <<\"bin\">>, \"str\", 1.5, 'Elixir.Foo.Bar', #{a => [{b, 1}]}]]");
+        assertEquals(0, elixir.exitCode(), elixir.stderr());
+        assertEquals("{:ok, \"bin\", 'str', 1.5, Foo.Bar, %{a: [b: 1]}}", elixir.stdout().strip());
+
         JarlProcess undef = JarlProcess.run(env, LIMIT, "call", "--cookie", COOKIE, erl.name(), "nomod", "nofun", "[]");
         assertEquals(1, undef.exitCode());
         assertTrue(undef.stdout().startsWith("{badrpc,{'EXIT',{undef,"), undef.stdout());
