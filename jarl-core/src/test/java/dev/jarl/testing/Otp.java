@@ -96,21 +96,15 @@ public final class Otp {
         Path found = root != null && !tool.equals("epmd") ? inRoot(root, tool) : which(tool);
         if (found == null) {
             String where = root() == null ? "on the PATH" : "under " + root() + " (jarl.otp.root)";
-            notRun("INTEROP TEST NOT RUN: '" + tool + "' is not " + where + "; install Erlang/OTP (" + INSTALL_HINT + ")");
+            String message = "INTEROP TEST NOT RUN: '" + tool + "' is not " + where + "; install Erlang/OTP ("
+                    + INSTALL_HINT + ")";
+            System.err.println("*** " + message);
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail(message + " [CI=true: interop tests must run]");
+            }
+            Assumptions.abort(message);
         }
         return found;
-    }
-
-    /**
-     * Skips the running test with {@code message} on standard error, or fails it under CI
-     * ({@code CI=true}), where what the test needs must be there.
-     */
-    public static void notRun(String message) {
-        System.err.println("*** " + message);
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + " [CI=true: this test must run]");
-        }
-        Assumptions.abort(message);
     }
 
     /** True when {@code erl} of the release under test is there. */
