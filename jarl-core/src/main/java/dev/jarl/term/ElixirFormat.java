@@ -18,7 +18,7 @@ import java.util.Set;
  * Terms in Elixir syntax, as Elixir 1.14's {@code inspect/2} prints them with its defaults
  * ({@code pretty: false}): {@code %{name: "Ann", tags: [:a, :b]}}, {@code [timeout: 5000]},
  * {@code 'abc'}, {@code <<1, 2>>}, {@code MyApp.User}, {@code %MyApp.User{age: 3}},
- * {@code ~D[2024-01-31]}. {@link Term#toString()} is the Erlang syntax of the same term.
+ * {@code ~D[2024-01-31]}. {@code Term.toString()} is the Erlang syntax of the same term.
  *
  * <pre>{@code
  * ElixirFormat.inspect(TermMap.struct("User", "name", "Ann"))  // %User{name: "Ann"}
