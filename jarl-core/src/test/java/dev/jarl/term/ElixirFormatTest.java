@@ -142,6 +142,10 @@ class ElixirFormatTest {
             &:erlang.==/2
             [user: %User{age: nil, name: 'x'}, range: 1..3, set: MapSet.new([[a: 1]])]
             "abcdef" <> <<255>>
+            [1, 2, 3, 4 | 5]
+            [1, 2 | 3]
+            [[1, 2, 3, 4], {1, 2, 3, 4}, %{a: 1, b: 2, c: 3, d: 4}, <<1, 2, 3, 4>>]
+            [a: [b: [c: [d: 1]]]]
             "ab\\#{cdefg"
             {:error, %MyError{message: "x"}, [1, 2, 3, 4 | 5]}
             %{list: Enum.to_list(1..5), bin: <<1, 2, 3, 4, 5, 6>>, map: %{a: %{b: %{c: 1}}}}
