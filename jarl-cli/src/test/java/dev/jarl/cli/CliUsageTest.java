@@ -16,13 +16,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.jarl.testing.ReleaseMatrix;
 
 /** What {@code jarl} says to mistyped commands, and its shell completion. No Erlang needed. */
 class CliUsageTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @BeforeEach
+    void onceAcrossReleases() {
+        ReleaseMatrix.notReleaseSpecific(); // no Erlang involved
+    }
 
     @Test
     void anUnknownCommandWithHelpIsAnErrorNotTheTopLevelHelp() {

@@ -25,6 +25,7 @@ import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.ReleaseMatrix;
 
 /** {@code jarl serve --carrier tls} with an encrypted key: its password from a file, or a one-line error without it. */
 class TlsOptionsCliTest {
@@ -33,6 +34,7 @@ class TlsOptionsCliTest {
 
     @Test
     void anEncryptedKeyServesWithItsPasswordFile(@TempDir Path dir) throws Exception {
+        ReleaseMatrix.notReleaseSpecific(); // Jarl to Jarl
         TlsTestCerts certs = TlsTestCerts.shared();
         Path password = Files.writeString(dir.resolve("key-password"), TlsTestCerts.KEY_PASSWORD + "\n", StandardCharsets.UTF_8);
         int epmdPort = Otp.freePort();
