@@ -62,11 +62,13 @@ import java.util.Set;
  *       characters, scripts, NFC); Elixir 1.14 has Unicode 14's.</li>
  * </ul>
  *
- * <h2>Elixir 1.15 and later</h2>
- * Elixir 1.15 prints charlists as {@code ~c"abc"} (1.14: {@code 'abc'}), and later releases
- * print map keys in sorted order for maps of any size, struct-like maps whose module is
- * missing with {@code %{__struct__: ...}} as before, and ranges and dates alike. Only the
- * charlist form changes output that this class produces.
+ * <h2>Elixir 1.15 and later, OTP 26 and later</h2>
+ * Elixir 1.15 and later print charlists as {@code ~c"abc"} where 1.14 prints {@code 'abc'};
+ * they also take {@code custom_options: [sort_maps: true]}, which this class does not need
+ * (its small maps are sorted already). From OTP 26 on, the BEAM keeps the atom keys of a
+ * small map in the order the atoms were created on that node, not in term order, so
+ * {@code inspect(%{zeta: 1, alpha: 2})} there can list {@code zeta} first; this class keeps
+ * OTP 25's term order, as Elixir 1.14 on OTP 25 prints it.
  *
  * <p>Printing is iterative (an explicit stack of pieces still to print), so a term nested
  * as deep as memory allows prints without deep Java recursion. Thread-safe: no state.
