@@ -5,19 +5,37 @@
 package dev.jarl.carrier;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Options of the TLS carrier ({@link Carriers#tls(TlsOptions)}), after the
  * {@code ssl_dist_optfile} options of OTP's {@code inet_tls_dist}. Files are PEM, as OTP's
- * {@code ssl} reads them.
+ * {@code ssl} reads them; an encrypted private key takes its password
+ * ({@link #withKeyPassword(char[])}).
+ *
+ * <p>Instead of files, a ready {@link SSLContext} ({@link #of(TcpOptions, SSLContext)}): for
+ * key stores, hardware or cloud key managers, or a context a framework already built (a
+ * Spring SSL bundle, say). Its key and trust managers decide alone which certificate this
+ * node shows and which it accepts; {@code verify}, {@code mutualAuth}, {@code checkHostname}
+ * and {@code protocols} still apply ({@link Verify#NONE} turns off the host name check and
+ * client certificate requests, but cannot make the context accept what it refuses). One difference from files: with a context Jarl built,
+ * a listening node with {@link Verify#PEER} asks every client for a certificate and refuses
+ * one that does not verify, as OTP's {@code verify_peer} does, while a client without one is
+ * let in unless {@code mutualAuth}. A ready context's trust managers cannot be watched that
+ * way (the JDK lets a client whose certificate fails them carry on as if it had sent none),
+ * so with a ready context a listening node asks for a client certificate only with
+ * {@code mutualAuth}, and then requires it.
  *
  * <table>
  *   <caption>Jarl option, command-line flag and OTP option</caption>
  *   <tr><th>here</th><th>{@code jarl}</th><th>{@code ssl_dist_optfile}</th></tr>
  *   <tr><td>{@code certFile}</td><td>{@code --tls-cert}</td><td>{@code certfile}</td></tr>
  *   <tr><td>{@code keyFile}</td><td>{@code --tls-key}</td><td>{@code keyfile} (defaults to the certificate file)</td></tr>
+ *   <tr><td>{@code keyPassword}</td><td>{@code --tls-key-password-file}</td><td>{@code password}</td></tr>
  *   <tr><td>{@code cacertsFile}</td><td>{@code --tls-cacerts}</td><td>{@code cacertfile}</td></tr>
  *   <tr><td>{@code verify}</td><td>{@code --tls-verify peer|none}</td><td>{@code verify}</td></tr>
  *   <tr><td>{@code mutualAuth}</td><td></td><td>{@code server_fail_if_no_peer_cert}</td></tr>
@@ -38,9 +56,13 @@ import java.util.Objects;
  *                      certificate names the host part of the node name, as OTP's client does
  *                      through server name indication; on by default
  * @param protocols     the TLS versions offered, e.g. {@code TLSv1.3}, {@code TLSv1.2}
+ * @param keyPassword   the password of an encrypted private key; null when it is not
+ *                      encrypted (a password for an unencrypted key is not used)
+ * @param sslContext    a ready context in place of the three files; null to build one from them
  */
 public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacertsFile, Verify verify,
-                         boolean mutualAuth, boolean checkHostname, List<String> protocols) {
+                         boolean mutualAuth, boolean checkHostname, List<String> protocols, char[] keyPassword,
+                         SSLContext sslContext) {
 
     /** Whether the peer's certificate is verified ({@code ssl}'s {@code verify} option). */
     public enum Verify {
@@ -64,6 +86,21 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
         if (keyFile != null && certFile == null) {
             throw new IllegalArgumentException("keyFile: " + keyFile + " (expected: a certFile with it)");
         }
+        if (keyPassword != null && certFile == null) {
+            throw new IllegalArgumentException("keyPassword: given without a certFile (expected: the password of "
+                    + "the key of certFile or keyFile)");
+        }
+        if (sslContext != null && (certFile != null || cacertsFile != null)) {
+            throw new IllegalArgumentException("sslContext: given with " + (certFile != null ? "certFile " + certFile
+                    : "cacertsFile " + cacertsFile) + " (expected: a ready context or PEM files, not both)");
+        }
+        keyPassword = keyPassword == null ? null : keyPassword.clone();
+    }
+
+    /** The options of PEM files: no password, no ready context. */
+    public TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacertsFile, Verify verify,
+                      boolean mutualAuth, boolean checkHostname, List<String> protocols) {
+        this(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols, null, null);
     }
 
     /**
@@ -75,28 +112,83 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
         return new TlsOptions(tcp, certFile, keyFile, cacertsFile, Verify.PEER, false, true, DEFAULT_PROTOCOLS);
     }
 
+    /**
+     * Trust and identity from a ready {@code context} (see the class comment), peers verified
+     * and host names checked, TLS 1.3 and 1.2, no mutual authentication.
+     */
+    public static TlsOptions of(TcpOptions tcp, SSLContext context) {
+        Objects.requireNonNull(context, "context");
+        return new TlsOptions(tcp, null, null, null, Verify.PEER, false, true, DEFAULT_PROTOCOLS, null, context);
+    }
+
     /** These options with another verification mode. */
     public TlsOptions withVerify(Verify mode) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, mode, mutualAuth, checkHostname, protocols);
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, mode, mutualAuth, checkHostname, protocols,
+                keyPassword, sslContext);
     }
 
     /** These options with mutual authentication on or off. */
     public TlsOptions withMutualAuth(boolean required) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, required, checkHostname, protocols);
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, required, checkHostname, protocols,
+                keyPassword, sslContext);
     }
 
     /** These options with the host name check on or off. */
     public TlsOptions withHostnameCheck(boolean check) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, check, protocols);
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, check, protocols,
+                keyPassword, sslContext);
     }
 
     /** These options offering only {@code versions} (JDK names: {@code TLSv1.3}, {@code TLSv1.2}). */
     public TlsOptions withProtocols(String... versions) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, List.of(versions));
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, List.of(versions),
+                keyPassword, sslContext);
     }
 
     /** These options with other TCP options. */
     public TlsOptions withTcp(TcpOptions other) {
-        return new TlsOptions(other, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols);
+        return new TlsOptions(other, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
+                keyPassword, sslContext);
+    }
+
+    /**
+     * These options with the password of an encrypted private key ({@code ssl}'s
+     * {@code password}); the array is copied, so the caller may clear its own.
+     */
+    public TlsOptions withKeyPassword(char[] password) {
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
+                Objects.requireNonNull(password, "password"), sslContext);
+    }
+
+    /** A copy of the key's password, or null. */
+    @Override
+    public char[] keyPassword() {
+        return keyPassword == null ? null : keyPassword.clone();
+    }
+
+    /** Equal options, passwords compared by content. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TlsOptions t && tcp.equals(t.tcp) && Objects.equals(certFile, t.certFile)
+                && Objects.equals(keyFile, t.keyFile) && Objects.equals(cacertsFile, t.cacertsFile)
+                && verify == t.verify && mutualAuth == t.mutualAuth && checkHostname == t.checkHostname
+                && protocols.equals(t.protocols) && Arrays.equals(keyPassword, t.keyPassword)
+                && Objects.equals(sslContext, t.sslContext);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
+                Arrays.hashCode(keyPassword), sslContext);
+    }
+
+    /** The options, the password shown only as present or not. */
+    @Override
+    public String toString() {
+        return "TlsOptions[tcp=" + tcp + ", certFile=" + certFile + ", keyFile=" + keyFile + ", cacertsFile="
+                + cacertsFile + ", verify=" + verify + ", mutualAuth=" + mutualAuth + ", checkHostname=" + checkHostname
+                + ", protocols=" + protocols + ", keyPassword=" + (keyPassword == null ? "none" : "[redacted]")
+                + ", sslContext=" + (sslContext == null ? "none" : sslContext.getProtocol() + " " + sslContext.getProvider())
+                + "]";
     }
 }

@@ -255,9 +255,9 @@ final class ConnectionTable implements DistConnection.Handler {
                 awaitTakeOver(a, transport);
                 return;
             }
-            failed(a, transport, e.getMessage());
+            failed(a, transport, e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage());
+            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), e);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -283,10 +283,10 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back");
+        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back", null);
     }
 
-    private void failed(Attempt a, CarrierConnection transport, String reason) {
+    private void failed(Attempt a, CarrierConnection transport, String reason, Exception cause) {
         if (transport != null) {
             transport.close();
         }
@@ -304,6 +304,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 p.state = State.IDLE;
                 p.failures++;
                 p.lastFailure = reason;
+                p.lastFailureCause = cause;
                 p.changed.signalAll();
             } else if (p.pendingOwner == a) {
                 p.pendingOwner = null;
@@ -390,12 +391,12 @@ final class ConnectionTable implements DistConnection.Handler {
             HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(a));
             up(a, transport, result);
         } catch (HandshakeException e) {
-            failed(a, transport, e.getMessage());
+            failed(a, transport, e.getMessage(), e);
             if (a.peer == null && !closing) {
                 LOG.log(Level.INFO, "incoming connection from {0} failed: {1}", transport.peerAddress(), e.getMessage());
             }
         } catch (RuntimeException e) {
-            failed(a, transport, e.toString());
+            failed(a, transport, e.toString(), e);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -616,7 +617,7 @@ final class ConnectionTable implements DistConnection.Handler {
                     return p.connection;
                 }
                 if (p.failures != failuresBefore) {
-                    throw new IOException("cannot connect to " + name + ": " + p.lastFailure);
+                    throw connectFailure(name, p.lastFailure, p.lastFailureCause);
                 }
                 if (p.state == State.IDLE) {
                     startAttempt(p);
@@ -629,6 +630,19 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
+    }
+
+    /**
+     * The exception for a failed attempt: a handshake failure as its sentence for people
+     * ({@link HandshakeException#detail()}), which names the node, with the handshake
+     * exception (and its reason) as the cause.
+     */
+    private static IOException connectFailure(NodeName name, String reason, Exception cause) {
+        if (cause instanceof HandshakeException h) {
+            String detail = h.detail();
+            return new IOException(detail.startsWith(name.toString()) ? detail : "cannot connect to " + name + ": " + detail, h);
+        }
+        return new IOException("cannot connect to " + name + ": " + reason, cause);
     }
 
     /** The nodes with a connection up now. */

@@ -72,6 +72,8 @@ final class Peer {
     long failures;
     /** Why the last attempt failed. */
     String lastFailure;
+    /** What ended the last failed attempt, when an exception did (for the caller's cause). */
+    Exception lastFailureCause;
 
     Peer(NodeName name) {
         this.name = name;

@@ -53,6 +53,13 @@ import java.util.Objects;
  * // {ok,#{<<"count">> => 3,<<"names">> => [<<"a">>,<<"b">>]}}
  * }</pre>
  *
+ * <h2>Printing</h2>
+ * {@code toString()} writes Erlang syntax ({@code {ok,#{name => <<"Ann">>}}});
+ * {@link ElixirFormat#inspect(Term)} writes Elixir's ({@code {:ok, %{name: "Ann"}}}), with
+ * Elixir modules, structs and keyword lists as Elixir code shows them. For Elixir data,
+ * {@link Atom#elixir(String)}, {@link TermMap#struct(String, Object...)} and
+ * {@link TermList#keyword(Object...)} build module atoms, structs and keyword lists.
+ *
  * <p>Equality, hashing, ordering and {@code toString} recurse once per level of nesting
  * (not per list element); terms decoded under {@link DecodeLimits} are nested at most
  * {@link DecodeLimits#maxDepth()} deep.

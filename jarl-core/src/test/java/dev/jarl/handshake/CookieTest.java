@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,24 +35,25 @@ class CookieTest {
 
     @Test
     void neverShowsItsText() {
-        assertEquals("Cookie[redacted]", Cookie.of("secret-cookie").toString());
+        assertEquals("Cookie[redacted, from Cookie.of]", Cookie.of("secret-cookie").toString());
+        assertEquals("Cookie[redacted, from --cookie]", Cookie.of("secret-cookie", "--cookie").toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cookie.of("s\u20ACcret"));
         assertFalse(e.getMessage().contains("cret"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Cookie.of(""));
     }
 
     @Test
-    void homeFileIsReadWithTrailingWhiteSpaceRemoved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
-        String saved = System.getProperty("user.home");
-        System.setProperty("user.home", home.toString());
-        try {
-            java.io.IOException missing = assertThrows(java.io.IOException.class, Cookie::fromHomeFile);
-            assertTrue(missing.getMessage().contains(".erlang.cookie"), missing.getMessage());
-            assertFalse(java.nio.file.Files.exists(home.resolve(".erlang.cookie")), "fromHomeFile created the file");
-            java.nio.file.Files.writeString(home.resolve(".erlang.cookie"), "HOMECOOKIE\n");
-            assertArrayEquals(Cookie.of("HOMECOOKIE").digest(42), Cookie.fromHomeFile().digest(42));
-        } finally {
-            System.setProperty("user.home", saved);
-        }
+    void anEnvironmentVariableIsTakenAsItIsAndNamedAsTheSource() {
+        Map<String, String> env = Map.of("RELEASE_COOKIE", "release-secret ", "EMPTY", "");
+        Cookie c = Cookie.fromEnvironment("RELEASE_COOKIE", env::get);
+        assertArrayEquals(Cookie.of("release-secret ").digest(7), c.digest(7));
+        assertEquals("environment variable RELEASE_COOKIE", c.source());
+
+        IllegalArgumentException unset = assertThrows(IllegalArgumentException.class,
+                () -> Cookie.fromEnvironment("MY_COOKIE", env::get));
+        assertEquals("environment variable MY_COOKIE: not set (expected: the distribution cookie)", unset.getMessage());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> Cookie.fromEnvironment("EMPTY", env::get));
+        assertEquals("cookie from environment variable EMPTY: empty (expected: at least one character)", empty.getMessage());
     }
 }

@@ -13,7 +13,8 @@
  * packets, an empty one being a tick. The cookie is still checked by the distribution
  * handshake once TLS is up, as in OTP.
  *
- * <p>Trust: certificates and keys come from PEM files, read with the JDK alone. A peer's
+ * <p>Trust: certificates and keys come from PEM files, read with the JDK alone (encrypted
+ * keys with their password), or from a ready {@link javax.net.ssl.SSLContext}. A peer's
  * chain is verified against the CA file by default; a dialing node also checks that the
  * server's certificate names the host part of the node name. Mutual authentication
  * (refusing clients without a certificate) is an option.

@@ -1,0 +1,69 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.jarl.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jarl.carrier.MemNetwork;
+import dev.jarl.handshake.HandshakeException;
+
+/** The cookie sources of {@link NodeConfig.Builder}, and what a node says when cookies differ. */
+@Timeout(60)
+class NodeConfigCookieTest {
+
+    private final MemNetwork net = new MemNetwork();
+
+    private NodeConfig.Builder builder(String name) {
+        return NodeConfig.builder(name + "@mem").carrier(net.carrier()).setupTime(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aCookieFileIsReadAsErlReadsIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cookie");
+        Files.writeString(file, "SHARED\n");
+        NodeConfig config = builder("a").cookieFile(file).build();
+        assertEquals("file " + file, config.cookie().orElseThrow().source());
+        try (Node a = Node.start(config); Node b = Node.start(builder("b").cookie("SHARED").build())) {
+            assertTrue(a.ping(b.name(), Duration.ofSeconds(5)));
+        }
+        IOException missing = assertThrows(IOException.class, () -> builder("c").cookieFile(dir.resolve("none")));
+        assertEquals("cookie file " + dir.resolve("none") + ": no such file", missing.getMessage());
+    }
+
+    @Test
+    void anEnvironmentVariableNamesItselfAsTheSource() {
+        // PATH is set wherever tests run; its value is as good a cookie as any
+        assertEquals("environment variable PATH", builder("a").cookieFromEnvironment("PATH").build().cookie()
+                .orElseThrow().source());
+        IllegalArgumentException unset = assertThrows(IllegalArgumentException.class,
+                () -> builder("a").cookieFromEnvironment("JARL_TEST_NO_SUCH_VARIABLE"));
+        assertEquals("environment variable JARL_TEST_NO_SUCH_VARIABLE: not set (expected: the distribution cookie)",
+                unset.getMessage());
+    }
+
+    @Test
+    void differentCookiesFailWithASentenceNamingTheNodeAndOurSource() throws Exception {
+        try (Node a = Node.start(builder("a").cookie(dev.jarl.handshake.Cookie.of("cookie-x7", "the vault")).build());
+             Node b = Node.start(builder("b").cookie("cookie-y8").build())) {
+            IOException e = assertThrows(IOException.class, () -> a.connect(b.name()));
+            assertEquals("b@mem closed the connection right after receiving our cookie digest: most likely the cookies "
+                    + "differ (ours came from the vault)", e.getMessage());
+            assertEquals(HandshakeException.Reason.DIGEST_REJECTED, ((HandshakeException) e.getCause()).reason());
+            assertFalse(e.getMessage().contains("x7") || e.getMessage().contains("y8"), e.getMessage());
+        }
+    }
+}
