@@ -76,8 +76,11 @@ public final class Tools {
             }
             return new Probe(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), null);
         } catch (IOException e) {
-            // ProcessBuilder's message names the program and the OS error (e.g. "error=2, No such file or directory")
-            return new Probe(command, -1, "", "cannot run '" + command.get(0) + "': " + e.getMessage());
+            // "Cannot run program "erl": Exec failed, error: 2 (No such file or directory)": keep the OS's words
+            String m = String.valueOf(e.getMessage()).strip();
+            int open = m.lastIndexOf('(');
+            String os = open >= 0 && m.endsWith(")") ? m.substring(open + 1, m.length() - 1) : m;
+            return new Probe(command, -1, "", "'" + command.get(0) + "': " + os);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted probing " + command, e);
