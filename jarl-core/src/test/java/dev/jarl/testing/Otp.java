@@ -130,6 +130,15 @@ public final class Otp {
         return found;
     }
 
+    /**
+     * Makes sure Elixir runs ({@code elixir --version}: the machine's Elixir on the machine's
+     * Erlang); skips the test, or fails it under CI, as {@link #requireErl()} does.
+     */
+    public static void requireElixir() {
+        Tools.require("INTEROP TEST NOT RUN", "elixir", List.of("elixir", "--version"),
+                "install Elixir (apt-get install elixir)");
+    }
+
     /** True when {@code erl} of the release under test runs. */
     public static boolean hasErl() {
         Path root = root();
