@@ -113,10 +113,7 @@ public final class Otp {
         List<String> probe = machine ? new ArrayList<>(List.of(found.toString())) : command(root, tool);
         switch (tool) {
             // erl must boot: this is what fails when the emulator or its libraries are missing
-            case "erl" -> {
-                probe.addAll(List.of("-noshell", "-noinput", "-eval", "erlang:halt(0)."));
-                Tools.require(banner, tool, probe, hint);
-            }
+            case "erl" -> Tools.require(banner, tool, boot(probe), hint);
             // neither has a version option: their usage text shows the real program ran
             case "epmd", "erlc" -> {
                 probe.add("-help");
@@ -146,9 +143,13 @@ public final class Otp {
         if (found == null) {
             return false;
         }
-        List<String> probe = root != null ? command(root, "erl") : new ArrayList<>(List.of(found.toString()));
-        probe.addAll(List.of("-noshell", "-noinput", "-eval", "erlang:halt(0)."));
-        return Tools.runs(probe);
+        return Tools.runs(boot(root != null ? command(root, "erl") : new ArrayList<>(List.of(found.toString()))));
+    }
+
+    /** {@code erl} plus the arguments that boot it and stop at once: the probe for a working erl. */
+    private static List<String> boot(List<String> erl) {
+        erl.addAll(List.of("-noshell", "-noinput", "-eval", "erlang:halt(0)."));
+        return erl;
     }
 
     private static Path inRoot(Path root, String tool) {
