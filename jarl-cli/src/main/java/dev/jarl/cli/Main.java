@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code jarl} command: entry point and the list of subcommands. */
 @Command(name = "jarl",
         mixinStandardHelpOptions = true,
-        version = "jarl 0.1.0-SNAPSHOT",
+        versionProvider = Version.class,
         description = "A JVM node for Erlang distribution.",
         footer = {"", "Shell completion (bash, zsh): source <(jarl generate-completion)"},
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, BenchCommand.class, PingCommand.class,

@@ -36,7 +36,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>Equality and order</h2>
- * {@link #equals(Object)} is Erlang's exact equality {@code =:=} as of OTP 27: {@code 1} and
+ * {@link Object#equals(Object) equals} is Erlang's exact equality {@code =:=} as of OTP 27: {@code 1} and
  * {@code 1.0} differ, and so do {@code 0.0} and {@code -0.0}. {@link #compareTo(Term)} is
  * Erlang's term order ({@code number < atom < reference < fun < port < pid < tuple < map <
  * [] < list < bit string}), made total and consistent with {@code equals} by breaking the

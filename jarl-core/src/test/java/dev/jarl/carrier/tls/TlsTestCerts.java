@@ -13,13 +13,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
-
 import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.CarrierFixture;
 import dev.jarl.carrier.TcpOptions;
 import dev.jarl.carrier.TlsOptions;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.Tools;
 
 /**
  * Certificates made at test time with {@code openssl} (never committed), once per JVM, in a
@@ -120,13 +119,12 @@ public final class TlsTestCerts {
     }
 
     private static TlsTestCerts make() {
-        Path openssl = Stream.of("/usr/bin/openssl", "/bin/openssl", "/usr/local/bin/openssl").map(Path::of)
-                .filter(Files::isExecutable).findFirst().orElse(null);
-        Assumptions.assumeTrue(openssl != null, "TLS TESTS NOT RUN: openssl is not installed");
+        // found by running it (dev.jarl.testing.Tools), as every external tool the tests use
+        Tools.require("TLS TEST NOT RUN", "openssl", List.of("openssl", "version"), "install openssl (apt-get install openssl)");
         try {
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "jarl-tls");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
-            String o = openssl.toString();
+            String o = "openssl";
             String ec = "ec_paramgen_curve:prime256v1";
             run(dir, o, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
                     "-days", "2", "-subj", "/CN=jarl test CA");
