@@ -203,8 +203,7 @@ public final class TermMap implements Term {
         Sorted s = sort(keys, values, work);
         Term[] sk = s.keys();
         for (int i = 1; i < sk.length; i++) {
-            count(work, 1);
-            if (TermOrder.compareKeys(sk[i - 1], sk[i]) == 0) {
+            if ((work == null ? TermOrder.compareKeys(sk[i - 1], sk[i]) : TermOrder.compareKeys(sk[i - 1], sk[i], work)) == 0) {
                 duplicate[0] = positionOf(keys, sk[i]);
                 return null;
             }
@@ -235,10 +234,9 @@ public final class TermMap implements Term {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (i, j) -> {
-            count(work, 1);
-            return TermOrder.compareKeys(keys[i], keys[j]);
-        });
+        Arrays.sort(order, work == null
+                ? (i, j) -> TermOrder.compareKeys(keys[i], keys[j])
+                : (i, j) -> TermOrder.compareKeys(keys[i], keys[j], work));
         Term[] sk = new Term[n];
         Term[] sv = new Term[n];
         for (int i = 0; i < n; i++) {

@@ -77,6 +77,18 @@ final class TermOrder {
         return a == b ? 0 : new Walk().run(a, b, Mode.KEY);
     }
 
+    /** As {@link #compareKeys}, adding the pairs of terms it compared to {@code work[0]}. */
+    static int compareKeys(Term a, Term b, long[] work) {
+        if (a == b) {
+            work[0]++;
+            return 0;
+        }
+        Walk w = new Walk();
+        int c = w.run(a, b, Mode.KEY);
+        work[0] += w.steps;
+        return c;
+    }
+
     private static int cachedHashOrZero(Term t) {
         return switch (t) {
             case Tuple tu -> tu.cachedHash();
@@ -112,23 +124,27 @@ final class TermOrder {
      * result (a fun's fields after its free variables).
      */
     private static final class Walk {
-        private Term[][] xs = new Term[8][];
-        private Term[][] ys = new Term[8][];
-        private int[] at = new int[8];
-        private int[] end = new int[8];
-        private Mode[] modes = new Mode[8];
-        private Term[] lastX = new Term[8];
-        private Term[] lastY = new Term[8];
-        private int[] then = new int[8];
+        // the stack, made on the first container: comparing leaves allocates nothing more
+        private Term[][] xs;
+        private Term[][] ys;
+        private int[] at;
+        private int[] end;
+        private Mode[] modes;
+        private Term[] lastX;
+        private Term[] lastY;
+        private int[] then;
         private int sp;
         /** True once two numbers were equal only by value (1 and 1.0, 0.0 and -0.0). */
         boolean tie;
+        /** Pairs compared. */
+        long steps;
 
         int run(Term a, Term b, Mode mode) {
             Term x = a;
             Term y = b;
             Mode m = mode;
             for (;;) {
+                steps++;
                 int c = x == y ? 0 : step(x, y, m);
                 if (c != 0) {
                     return c;
@@ -168,7 +184,17 @@ final class TermOrder {
         }
 
         private void push(Term[] x, Term[] y, int n, Mode m, Term lx, Term ly, int fixed) {
-            if (sp == xs.length) {
+            if (xs == null) {
+                int k = 8;
+                xs = new Term[k][];
+                ys = new Term[k][];
+                at = new int[k];
+                end = new int[k];
+                modes = new Mode[k];
+                lastX = new Term[k];
+                lastY = new Term[k];
+                then = new int[k];
+            } else if (sp == xs.length) {
                 int k = sp * 2;
                 xs = Arrays.copyOf(xs, k);
                 ys = Arrays.copyOf(ys, k);
