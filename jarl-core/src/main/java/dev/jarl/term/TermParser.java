@@ -230,8 +230,10 @@ public final class TermParser {
                 return binary();
             case '"':
                 return TermList.ofString(quoted('"'));
-            case '\'':
-                return Atom.of(quoted('\''));
+            case '\'': {
+                int at = pos;
+                return atom(quoted('\''), at);
+            }
             case '$': {
                 pos++;
                 return Int.of(character());
@@ -247,9 +249,19 @@ public final class TermParser {
             while (pos < text.length() && isAtomChar(text.charAt(pos))) {
                 pos++;
             }
-            return Atom.of(text.substring(start, pos));
+            return atom(text.substring(start, pos), start);
         }
         throw error("a term");
+    }
+
+    /** The atom {@code name}, which started at {@code at}; too long a name is a syntax error, as in erl. */
+    private static Atom atom(String name, int at) {
+        int chars = name.codePointCount(0, name.length());
+        if (chars > Atom.MAX_CHARACTERS) {
+            throw new TermSyntaxException("atom of " + chars + " characters (expected: at most " + Atom.MAX_CHARACTERS + ")",
+                    at);
+        }
+        return Atom.of(name);
     }
 
     private Term binary() {

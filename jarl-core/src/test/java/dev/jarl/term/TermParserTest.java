@@ -86,4 +86,14 @@ class TermParserTest {
             }
         }
     }
+
+    @Test
+    void atomsLongerThan255CharactersAreSyntaxErrors() {
+        // found by TermParserFuzzTest: the parser threw Atom's IllegalArgumentException
+        String bare = "a".repeat(256);
+        TermSyntaxException e = assertThrows(TermSyntaxException.class, () -> TermParser.parse(bare));
+        assertTrue(e.getMessage().contains("atom of 256 characters (expected: at most 255)"), e.getMessage());
+        assertThrows(TermSyntaxException.class, () -> TermParser.parse("['" + "\u00e9".repeat(256) + "']"));
+        assertEquals(Atom.of("a".repeat(255)), TermParser.parse("a".repeat(255)));
+    }
 }
