@@ -161,7 +161,9 @@ final class TermFormat {
                 if (c == quote) {
                     out.append('\\').append(quote);
                 } else if (c < 32 || c == 127) {
-                    out.append('\\').append(Integer.toOctalString(c));
+                    // three octal digits, as erl writes them: a digit after the escape is not read into it
+                    String octal = Integer.toOctalString(c);
+                    out.append('\\').append("000", octal.length(), 3).append(octal);
                 } else {
                     out.appendCodePoint(c);
                 }

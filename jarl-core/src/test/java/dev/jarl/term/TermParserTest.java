@@ -96,4 +96,14 @@ class TermParserTest {
         assertThrows(TermSyntaxException.class, () -> TermParser.parse("['" + "\u00e9".repeat(256) + "']"));
         assertEquals(Atom.of("a".repeat(255)), TermParser.parse("a".repeat(255)));
     }
+
+    @Test
+    void controlCharactersPrintAsThreeOctalDigits() {
+        // found by TermParserFuzzTest: '\06' printed for NUL then 6 read back as the one character 6
+        Atom a = Atom.of("\u00006\u0001");
+        assertEquals("'\\0006\\001'", a.toString());
+        assertEquals(a, TermParser.parse(a.toString()));
+        Term list = TermList.of(TermList.ofString("\u00007"), Binary.of(new byte[] {0, '7'}));
+        assertEquals(list, TermParser.parse(list.toString()));
+    }
 }
