@@ -324,19 +324,20 @@ public final class TermParser {
             pos++;
         }
         int digitsStart = pos;
-        while (pos < text.length() && (isDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
-            pos++;
-        }
-        if (pos == digitsStart) {
+        if (pos >= text.length() || !isDigit(text.charAt(pos))) {
             pos = start;
             throw error("a number");
+        }
+        while (pos < text.length() && (isDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+            pos++;
         }
         String digits = text.substring(digitsStart, pos).replace("_", "");
         if (peek('#')) {
             pos++;
-            int radix = Integer.parseInt(digits);
+            // found by TermParserFuzzTest: a base of many digits overflowed Integer.parseInt
+            int radix = digits.length() > 2 ? Integer.MAX_VALUE : Integer.parseInt(digits);
             if (radix < 2 || radix > 36) {
-                throw new TermSyntaxException("base " + radix + " (expected: 2..36)", digitsStart);
+                throw new TermSyntaxException("base " + digits + " (expected: 2..36)", digitsStart);
             }
             int valueStart = pos;
             while (pos < text.length() && Character.digit(text.charAt(pos), radix) >= 0) {

@@ -57,13 +57,7 @@ class DifferentialBeamTest {
             + " S(A, B) when is_map(A), is_map(B), map_size(A) =:= map_size(B) -> S(lists:sort(maps:to_list(A)), lists:sort(maps:to_list(B)));"
             + " S(A, B) when is_function(A), is_function(B) -> A =:= B andalso"
             + "   S(element(2, erlang:fun_info(A, env)), element(2, erlang:fun_info(B, env)));"
-            + " S(A, B) -> A =:= B end,"
-            + " Parts = fun(X) when is_list(X) -> X; (X) when is_tuple(X) -> tuple_to_list(X);"
-            + "   (X) when is_function(X) -> element(2, erlang:fun_info(X, env)); (X) when is_map(X) -> lists:sort(maps:to_list(X)); (_) -> [] end,"
-            + " Diff = fun D(A, B) -> PA = Parts(A), PB = Parts(B),"
-            + "   case [{X, Y} || length(PA) =:= length(PB), {X, Y} <- lists:zip(PA, PB), X =/= Y] of"
-            + "     [{X, Y} | _] when is_list(PA), PA =/= [] -> D(X, Y);"
-            + "     _ -> {A, B, binary:encode_hex(term_to_binary(A)), binary:encode_hex(term_to_binary(B))} end end";
+            + " S(A, B) -> A =:= B end";
 
     private static final int BATCH = 400;
 
@@ -160,12 +154,14 @@ class DifferentialBeamTest {
         NodeName erlName = NodeName.parse(erl.name());
         Mailbox results = jarl.createMailbox("diffresults");
         String q = "'" + jarl.name() + "'";
-        String check = SAME + ", receive {batch, Bs} -> R = lists:map(fun(B) ->"
-                + " try binary_to_term(B) of T -> {echo, " + q + "} ! {self(), T},"
-                + " receive {echoed, E2} -> case T =:= E2 andalso Same(T, E2) of"
-                + "   true -> {true, term_to_binary(T)}; false -> {Diff(T, E2), term_to_binary(T), term_to_binary(E2)} end"
-                + " after 20000 -> {timeout, <<>>} end"
-                + " catch error:Why -> {{binary_to_term_failed, Why}, <<>>} end end, Bs),"
+        // all of a batch goes out before the echoes are read: one connection keeps them in order
+        String check = SAME + ", receive {batch, Bs} ->"
+                + " Ts = [try {ok, binary_to_term(B)} catch error:Why -> {bad, Why} end || B <- Bs],"
+                + " [{echo, " + q + "} ! {self(), T} || {ok, T} <- Ts],"
+                + " R = [case X of {ok, T} -> receive {echoed, E2} -> case T =:= E2 andalso Same(T, E2) of"
+                + "   true -> {true, term_to_binary(T)}; false -> {false, term_to_binary(T), term_to_binary(E2)} end"
+                + "   after 20000 -> {timeout, <<>>} end;"
+                + "  {bad, Why} -> {{binary_to_term_failed, Why}, <<>>} end || X <- Ts],"
                 + " {diffresults, " + q + "} ! {results, R}, ok after 20000 -> no_batch end";
         List<String> failures = new ArrayList<>();
         for (int from = 0; from < n; from += BATCH) {

@@ -106,4 +106,14 @@ class TermParserTest {
         Term list = TermList.of(TermList.ofString("\u00007"), Binary.of(new byte[] {0, '7'}));
         assertEquals(list, TermParser.parse(list.toString()));
     }
+
+    @Test
+    void aBaseOfManyDigitsIsASyntaxError() {
+        // found by TermParserFuzzTest: Integer.parseInt's NumberFormatException escaped
+        TermSyntaxException e = assertThrows(TermSyntaxException.class, () -> TermParser.parse("1844674407370916551#10"));
+        assertTrue(e.getMessage().contains("base 1844674407370916551 (expected: 2..36)"), e.getMessage());
+        assertThrows(TermSyntaxException.class, () -> TermParser.parse("-_5"));
+        assertEquals(Int.of(255), TermParser.parse("16#ff"));
+        assertEquals(Int.of(-1000), TermParser.parse("-1_000"));
+    }
 }

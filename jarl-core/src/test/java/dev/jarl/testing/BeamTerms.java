@@ -227,14 +227,19 @@ public final class BeamTerms {
         return new Port(node(), random.nextBoolean() ? random.nextInt(1 << 28) : random.nextLong() >>> 1, creation());
     }
 
-    /** A reference of another node, 1 to 5 words. */
+    /**
+     * A reference of another node, 3 to 5 words, as releases from 25 on make them. (Shorter,
+     * legacy ones are left out: OTP 25 builds a 1-word reference that arrives over the
+     * distribution differently from the same bytes given to {@code binary_to_term}, so a map
+     * keyed by one fails {@code maps:is_key/2} for the other; Jarl's raw tests cover them.)
+     */
     public Ref ref() {
-        int[] ids = new int[1 + random.nextInt(5)];
+        int[] ids = new int[3 + random.nextInt(3)];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = random.nextInt();
         }
-        if (ids.length == 3 || ids.length == 1) {
-            ids[0] &= 0x3FFFF; // the first word of an old-style reference holds 18 bits
+        if (ids.length == 3) {
+            ids[0] &= 0x3FFFF; // the first word of a 3-word reference holds 18 bits
         }
         return new Ref(node(), creation(), ids);
     }
