@@ -138,7 +138,7 @@ final class TermFormat {
             }
             long c = i.longValue();
             boolean ok = (c >= 32 && c <= 126) || (c >= 160 && c <= 255) || c == '\n' || c == '\r' || c == '\t'
-                    || c == 11 || c == '\b' || c == '\f' || c == 27 || c == 7;
+                    || c == 11 || c == '\b' || c == '\f' || c == 27;
             if (!ok) {
                 return false;
             }
@@ -155,7 +155,6 @@ final class TermFormat {
             case '\b' -> out.append("\\b");
             case '\f' -> out.append("\\f");
             case 27 -> out.append("\\e");
-            case 7 -> out.append("\\a");
             case '\\' -> out.append("\\\\");
             default -> {
                 if (c == quote) {

@@ -116,4 +116,14 @@ class TermParserTest {
         assertEquals(Int.of(255), TermParser.parse("16#ff"));
         assertEquals(Int.of(-1000), TermParser.parse("-1_000"));
     }
+
+    @Test
+    void belIsNoEscapeInErlang() {
+        // found by TermParserFuzzTest: the printer wrote BEL as \a, which erl (and the parser) read as a
+        assertEquals("'\\007a'", Atom.of("\u0007a").toString());
+        assertEquals("[7,97]", TermList.ofString("\u0007a").toString());
+        assertEquals("\"\\v\\b\\e\\fa\"", TermList.ofString("\u000b\b\u001b\fa").toString());
+        Term t = TermList.of(Atom.of("\u0007"), TermList.ofString("\u0007"));
+        assertEquals(t, TermParser.parse(t.toString()));
+    }
 }
