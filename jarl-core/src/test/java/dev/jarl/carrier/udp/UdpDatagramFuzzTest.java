@@ -5,6 +5,7 @@
 package dev.jarl.carrier.udp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.jarl.carrier.QueueChannel;
@@ -56,6 +57,13 @@ class UdpDatagramFuzzTest {
         ByteBuffer out = ByteBuffer.allocate(70_000);
         d.encode(out);
         Datagram again = Datagram.decode(out.flip());
+        if (d instanceof Datagram.Close c && again instanceof Datagram.Close back) {
+            // a reason that was not UTF-8 decodes with replacement characters, which may not all
+            // fit again: what is sent is a whole-character prefix
+            assertTrue(c.reason().startsWith(back.reason()), () -> back.reason() + " is no prefix of " + c.reason());
+            assertEquals(c.destination(), back.destination());
+            return;
+        }
         assertEquals(describe(d), describe(again));
     }
 
