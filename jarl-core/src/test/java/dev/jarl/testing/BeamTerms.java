@@ -196,9 +196,9 @@ public final class BeamTerms {
 
     /** A binary, now and then large enough to be fragmented or sent by reference. */
     public Binary binary() {
-        int n = switch (random.nextInt(30)) {
-            case 0 -> random.nextInt(100_000);
-            case 1, 2 -> random.nextInt(5000);
+        int n = switch (random.nextInt(300)) {
+            case 0 -> 60_000 + random.nextInt(20_000);
+            case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 -> random.nextInt(5000);
             default -> random.nextInt(20);
         };
         return Binary.of(bytes(n));
