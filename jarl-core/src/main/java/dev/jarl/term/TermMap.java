@@ -143,6 +143,11 @@ public final class TermMap implements Term {
      * probes and key comparisons in {@code work[0]}.
      */
     static TermMap buildOrNull(Term[] keys, Term[] values, int[] duplicate, long[] work) {
+        return buildOrNull(keys, values, duplicate, work, false);
+    }
+
+    /** As {@link #buildOrNull(Term[], Term[], int[], long[])}; {@code sorted} true takes the sorted index at once (tests). */
+    static TermMap buildOrNull(Term[] keys, Term[] values, int[] duplicate, long[] work, boolean sorted) {
         int n = keys.length;
         if (n == 0) {
             return EMPTY;
@@ -158,6 +163,9 @@ public final class TermMap implements Term {
                 }
             }
             return new TermMap(keys, values, null, null);
+        }
+        if (sorted) {
+            return sortedOrNull(keys, values, duplicate, work);
         }
         int[] hashes = new int[n];
         int[] table = new int[tableSize(n)];
