@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
+import dev.jarl.testing.BeamTerms;
 
 /** Malformed and hostile input: always a {@link TermDecodeException}, never anything else. */
 class EtfHostileTest {
@@ -57,7 +58,7 @@ class EtfHostileTest {
         LegacyVectors.ALL.forEach(v -> out.add(v.bytes()));
         out.add(Etf.encodeCompressed(TermList.of(Collections.nCopies(300, Atom.OK)), 6));
         for (int seed = 0; seed < 50; seed++) {
-            out.add(Etf.encode(new RandomTerms(seed).term(3)));
+            out.add(Etf.encode(BeamTerms.anyShape(seed).term(3)));
         }
         return out;
     }

@@ -146,17 +146,26 @@ public final class HostileShapes {
         return out.toByteArray();
     }
 
-    /** A list of n small integers. */
-    public static byte[] flatList(int n) {
+    /** A list of n elements written by {@code element}, ending in {@code tail}. */
+    private static byte[] list(int n, java.util.function.ObjIntConsumer<ByteArrayOutputStream> element, byte[] tail) {
         ByteArrayOutputStream out = start();
         out.write(108);
         u32(out, n);
         for (int i = 0; i < n; i++) {
-            out.write(97);
-            out.write(i);
+            element.accept(out, i);
         }
-        out.write(106);
+        out.writeBytes(tail);
         return out.toByteArray();
+    }
+
+    private static void smallInt(ByteArrayOutputStream out, int i) {
+        out.write(97);
+        out.write(i);
+    }
+
+    /** A list of n small integers. */
+    public static byte[] flatList(int n) {
+        return list(n, HostileShapes::smallInt, new byte[] {106});
     }
 
     /** The same list, as nested tails of {@code per} elements: {@code [1,2|[3,4|[...]]]}. */
@@ -168,8 +177,7 @@ public final class HostileShapes {
             out.write(108);
             u32(out, m);
             for (int k = 0; k < m; k++, i++) {
-                out.write(97);
-                out.write(i);
+                smallInt(out, i);
             }
         }
         out.write(106);
@@ -178,31 +186,16 @@ public final class HostileShapes {
 
     /** {@code [0,1,...|ok]}. */
     public static byte[] improperList(int n) {
-        ByteArrayOutputStream out = start();
-        out.write(108);
-        u32(out, n);
-        for (int i = 0; i < n; i++) {
-            out.write(97);
-            out.write(i);
-        }
-        out.write(119);
-        out.write(2);
-        out.writeBytes(new byte[] {'o', 'k'});
-        return out.toByteArray();
+        return list(n, HostileShapes::smallInt, new byte[] {119, 2, 'o', 'k'});
     }
 
     /** A list of n one-byte binaries. */
     public static byte[] smallBinaries(int n) {
-        ByteArrayOutputStream out = start();
-        out.write(108);
-        u32(out, n);
-        for (int i = 0; i < n; i++) {
+        return list(n, (out, i) -> {
             out.write(109);
             u32(out, 1);
             out.write(i);
-        }
-        out.write(106);
-        return out.toByteArray();
+        }, new byte[] {106});
     }
 
     /** {@code #{0 => #{0 => ... #{} }}}, n deep. */

@@ -32,6 +32,10 @@ import dev.jarl.term.Tuple;
  * bignums of thousands of bits), unicode atoms up to 255 characters, bit strings, local and
  * export funs, pids, ports and references of other nodes. The same seed gives the same term,
  * so a failure is reproduced from its seed alone.
+ *
+ * <p>{@link #anyShape(long)} also makes what the BEAM would not take as it is: references of
+ * 1 and 2 words, and funs whose fields agree with no other fun of their module (for Jarl's own
+ * round-trip and order tests).
  */
 public final class BeamTerms {
 
@@ -40,10 +44,26 @@ public final class BeamTerms {
         "'", "\\", "\n", "_", "@", "true", "undefined"};
 
     private final SplittableRandom random;
+    private final boolean anyShape;
 
-    /** A generator for {@code seed}. */
+    /** A generator for {@code seed} of terms the BEAM takes. */
     public BeamTerms(long seed) {
+        this(seed, false);
+    }
+
+    private BeamTerms(long seed, boolean anyShape) {
         this.random = new SplittableRandom(seed);
+        this.anyShape = anyShape;
+    }
+
+    /** A generator for {@code seed} that also makes legacy references and free-form funs. */
+    public static BeamTerms anyShape(long seed) {
+        return new BeamTerms(seed, true);
+    }
+
+    /** A random int in {@code [0, bound)} from this generator's sequence. */
+    public int nextInt(int bound) {
+        return random.nextInt(bound);
     }
 
     /** The term for {@code seed}: mostly small, now and then wide or deep. */
@@ -234,12 +254,12 @@ public final class BeamTerms {
      * keyed by one fails {@code maps:is_key/2} for the other; Jarl's raw tests cover them.)
      */
     public Ref ref() {
-        int[] ids = new int[3 + random.nextInt(3)];
+        int[] ids = new int[anyShape ? 1 + random.nextInt(5) : 3 + random.nextInt(3)];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = random.nextInt();
         }
-        if (ids.length == 3) {
-            ids[0] &= 0x3FFFF; // the first word of a 3-word reference holds 18 bits
+        if (ids.length == 3 || ids.length == 1) {
+            ids[0] &= 0x3FFFF; // the first word of a 1- or 3-word reference holds 18 bits
         }
         return new Ref(node(), creation(), ids);
     }
@@ -250,6 +270,10 @@ public final class BeamTerms {
      * made from the module and index, so two funs that share them agree on the rest.
      */
     public Fun fun(int depth) {
+        if (anyShape) {
+            return new Fun(random.nextInt(256), bytes(16), random.nextInt(), atom(), random.nextInt(),
+                    random.nextBoolean() ? random.nextInt() : random.nextLong(), pid(), terms(depth));
+        }
         Atom module = atom();
         int index = random.nextInt(1 << 12);
         SplittableRandom code = new SplittableRandom(module.name().hashCode() * 31L + index);
