@@ -134,4 +134,26 @@ class ReceiveAllowanceTest {
         b.releaseAhead(allowance);
         assertEquals(0, b.reservedAhead());
     }
+
+    @Test
+    void noDepthLimitByDefaultAndAUserLimitClosesTheConnection() {
+        dev.jarl.term.Term deep = dev.jarl.term.TermList.NIL;
+        for (int i = 0; i < 50_000; i++) {
+            deep = dev.jarl.term.TermList.of(deep, dev.jarl.term.Int.of(i));
+        }
+        byte[] body = FragmentsAndAtomCacheTest.sendBody(deep);
+        // by default any depth: delivered, connection up
+        DistConnection open = conn(64 << 20, DistConnection.InputLimits.DEFAULT, rec);
+        open.putData(FragmentsAndAtomCacheTest.frag(69, 1, 1, body));
+        assertFalse(open.isDown(), rec.downs.toString());
+        assertEquals(new ControlMessage.Send(DistConnectionTest.P, deep), rec.got.get(0));
+        // a limit the user set closes the connection, naming the limit (logged at WARNING)
+        DistConnectionTest.Recorder limited = new DistConnectionTest.Recorder();
+        DistConnection c = new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, DistConnectionTest.PEER, 7,
+                FragmentsAndAtomCacheTest.BOTH, true), new DistConnectionTest.FakeCarrier(), limited,
+                DecodeLimits.DEFAULT.withMaxDepth(1000), 64 << 20, DistConnection.InputLimits.DEFAULT);
+        c.putData(FragmentsAndAtomCacheTest.frag(69, 1, 1, body));
+        assertTrue(c.isDown());
+        assertTrue(limited.downs.get(0).contains("nesting depth: 1001 levels (expected: at most 1000)"), limited.downs.get(0));
+    }
 }
