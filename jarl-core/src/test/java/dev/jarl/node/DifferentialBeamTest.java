@@ -115,6 +115,27 @@ class DifferentialBeamTest {
         return s.length() > 2000 ? s.substring(0, 2000) + "... (" + s.length() + " characters)" : s;
     }
 
+    /**
+     * The term with every fun's creator pid replaced by one pid. Since OTP 26 the BEAM keeps no
+     * creator in a fun and {@code term_to_binary} writes a pid of its own node instead.
+     */
+    private static Term funPidsApart(Term t) {
+        return switch (t) {
+            case Tuple tu -> Tuple.of(tu.elements().stream().map(DifferentialBeamTest::funPidsApart).toList());
+            case TermList l -> l.isProper() ? TermList.of(l.elements().stream().map(DifferentialBeamTest::funPidsApart).toList())
+                    : TermList.improper(l.elements().stream().map(DifferentialBeamTest::funPidsApart).toList(), funPidsApart(l.tail()));
+            case dev.jarl.term.TermMap m -> {
+                java.util.Map<Term, Term> out = new java.util.LinkedHashMap<>();
+                m.entries().forEach(e -> out.put(funPidsApart(e.getKey()), funPidsApart(e.getValue())));
+                yield dev.jarl.term.TermMap.of(out);
+            }
+            case dev.jarl.term.Fun f -> new dev.jarl.term.Fun(f.arity(), f.uniq(), f.index(), f.module(), f.oldIndex(),
+                    f.oldUniq(), new Pid(Atom.of("nonode@nohost"), 0, 0, 0),
+                    f.freeVars().stream().map(DifferentialBeamTest::funPidsApart).toList());
+            default -> t;
+        };
+    }
+
     /** Where two terms differ, for the failure message: the first pair of unequal subterms found. */
     private static String difference(Term sent, Term echoed) {
         java.util.ArrayDeque<Term[]> work = new java.util.ArrayDeque<>();
@@ -192,7 +213,7 @@ class DifferentialBeamTest {
                 }
                 try {
                     Term back = Etf.decode(((Binary) one.get(1)).bytes());
-                    if (!expected.equals(back)) {
+                    if (!expected.equals(back) && !funPidsApart(expected).equals(funPidsApart(back))) {
                         failures.add("seed " + seed + ": binary_to_term of Jarl's encoding, encoded again by erl,"
                                 + " decodes in Jarl to " + shown(back) + ", not " + shown(expected));
                     }

@@ -43,6 +43,8 @@ public final class BeamTerms {
     private static final String[] ATOM_PARTS = {"ok", "error", "Hello", "x y", "\u00e9", "\u65e5\u672c", "\ud83d\ude00",
         "'", "\\", "\n", "_", "@", "true", "undefined"};
 
+    private static final Pid NO_CREATOR = new Pid(Atom.of("nonode@nohost"), 0, 0, 0);
+
     private final SplittableRandom random;
     private final boolean anyShape;
 
@@ -282,8 +284,9 @@ public final class BeamTerms {
             uniq[i] = (byte) code.nextInt(256);
         }
         List<Term> free = terms(depth);
-        // the BEAM takes at most 255 free variables (MAX_ARG)
-        return new Fun(code.nextInt(256), uniq, index, module, index, code.nextInt(1 << 27), pid(),
+        // the BEAM takes at most 255 free variables (MAX_ARG); since OTP 26 it keeps no creator
+        // pid in a fun (term_to_binary writes one of its own node), so none is made up here
+        return new Fun(code.nextInt(256), uniq, index, module, index, code.nextInt(1 << 27), NO_CREATOR,
                 free.subList(0, Math.min(255, free.size())));
     }
 }
