@@ -74,6 +74,36 @@ class CommandsInteropTest {
         }
     }
 
+    /**
+     * Terms at the BEAM's limits through {@code jarl serve} (review finding 3, probes P6 and
+     * P6b): a 100 000-deep left-nested iolist and a 1 000 000-deep list from a real {@code erl}
+     * echo back equal, and the connection stays up (before the fix, depth 1 100 brought it down).
+     */
+    @Test
+    void deepTermsEchoBackAndTheConnectionStaysUp() {
+        String name = Otp.uniqueName("deep") + "@" + host();
+        try (JarlProcess serve = JarlProcess.start(env, "serve", "--name", name, "--cookie", COOKIE)) {
+            assertEquals("ready " + name, serve.awaitLine("ready", LIMIT));
+            String node = "'" + name + "'";
+            assertEquals("pong", erl.eval("net_adm:ping(" + node + ")"));
+            erl.eval("monitor_node(" + node + ", true), ok");
+            // an iolist as [Acc, X] builds it, 100 000 levels deep on the left
+            assertEquals("true", erl.eval("L = lists:foldl(fun(X, A) -> [A, X] end, [], lists:seq(1, 100000)),"
+                    + " {echo, " + node + "} ! {self(), {iolist, L}},"
+                    + " receive {iolist, R} -> R =:= L after 60000 -> timeout end"));
+            // a list nested 1 000 000 deep: [[[...]]]
+            assertEquals("true", erl.eval("D = lists:foldl(fun(_, A) -> [A] end, [], lists:seq(1, 1000000)),"
+                    + " {echo, " + node + "} ! {self(), {deep, D}},"
+                    + " receive {deep, E} -> E =:= D after 60000 -> timeout end"));
+            // the same connection is still up and answering
+            assertEquals("none", erl.eval("receive {nodedown, _} = Down -> Down after 0 -> none end"));
+            assertEquals("true", erl.eval("lists:member(" + node + ", nodes(hidden))"));
+            assertEquals("{after_deep,1}", erl.eval("{echo, " + node + "} ! {self(), {after_deep, 1}},"
+                    + " receive {after_deep, _} = X -> X after 10000 -> timeout end"));
+            assertEquals("none", erl.eval("receive {nodedown, _} = Down2 -> Down2 after 0 -> none end"));
+        }
+    }
+
     @Test
     void benchDrivesAnErlangTarget() {
         JarlProcess bench = JarlProcess.run(env, LIMIT, "bench", "--cookie", COOKIE,

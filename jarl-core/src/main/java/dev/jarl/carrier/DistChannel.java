@@ -121,6 +121,30 @@ public interface DistChannel {
         putData(ByteBuffer.allocate(packet.remaining()).put(packet.duplicate()).flip());
     }
 
+    /** The default receive allowance, 8 MiB (see {@link #reserveAhead(long)}). */
+    long DEFAULT_RECEIVE_ALLOWANCE = 8L << 20;
+
+    /**
+     * Asks to allocate {@code bytes} for a packet whose length a header announced but whose
+     * bytes have not arrived. Each connection has an allowance (default
+     * {@link #DEFAULT_RECEIVE_ALLOWANCE}) shared by the carrier's packet in progress and the
+     * channel's fragment reassembly: within it a packet's final buffer is allocated at once,
+     * so ordinary large messages are received in place. When this returns false the carrier
+     * grows the buffer as the bytes come instead, so a length claimed and never sent costs
+     * only what was sent. Every granted reservation is handed back with
+     * {@link #releaseAhead(long)} once the packet is complete (or the connection failed).
+     *
+     * @return true when {@code bytes} fit in what is left of the allowance (and are now taken)
+     */
+    default boolean reserveAhead(long bytes) {
+        return bytes <= DEFAULT_RECEIVE_ALLOWANCE;
+    }
+
+    /** Hands back a reservation granted by {@link #reserveAhead(long)}. */
+    default void releaseAhead(long bytes) {
+        // the default keeps no account
+    }
+
     /**
      * The transport is gone: the connection goes down with this reason. Called at most once
      * by the carrier, from whichever party saw the failure first.

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -142,9 +143,13 @@ public final class DistConnection implements DistChannel {
     /** Input party only: the atom cache and the sequences being reassembled. */
     private final AtomCacheIn cacheIn;
     private final Map<Long, Partial> partials = new HashMap<>();
+    /** Bytes of incomplete sequences received so far, plus {@link #PARTIAL_OVERHEAD} for each. */
     private long partialBytes;
-    /** Bytes allocated for incomplete sequences (sized ahead from the fragment count). */
-    private long partialReserved;
+    /** What this connection may allocate ahead of the bytes (see {@link #reserveAhead}). */
+    private final long receiveAllowance;
+    private final int maxFragmentSequences;
+    /** Bytes allocated ahead of the bytes that fill them, by the carrier and by reassembly. */
+    private final AtomicLong ahead = new AtomicLong();
     private int busyWaiters;
     private boolean closed;
     private volatile long busyLimit = DEFAULT_BUSY_LIMIT;
@@ -161,12 +166,54 @@ public final class DistConnection implements DistChannel {
     private volatile long packetsIn;
 
     /**
-     * A connection over {@code carrier}; call {@code carrier.handshakeComplete(this)} next.
+     * Bounds on what a peer may make a connection hold in memory.
+     *
+     * @param receiveAllowance     bytes a connection may allocate from lengths it was told
+     *                             before the bytes arrived (a packet's header, a first
+     *                             fragment's count); beyond it buffers grow as bytes come
+     *                             (default 8 MiB)
+     * @param maxFragmentSequences fragmented messages that may be incomplete at once (default
+     *                             65 536, far above what many concurrent BEAM senders reach);
+     *                             one more closes the connection
+     */
+    public record InputLimits(long receiveAllowance, int maxFragmentSequences) {
+
+        /** 8 MiB and 65 536 sequences. */
+        public static final InputLimits DEFAULT = new InputLimits(DistChannel.DEFAULT_RECEIVE_ALLOWANCE, 65_536);
+
+        /** Checks the values. */
+        public InputLimits {
+            if (receiveAllowance < 0) {
+                throw new IllegalArgumentException("receiveAllowance: " + receiveAllowance + " (expected: at least 0)");
+            }
+            if (maxFragmentSequences < 1) {
+                throw new IllegalArgumentException("maxFragmentSequences: " + maxFragmentSequences
+                        + " (expected: at least 1)");
+            }
+        }
+    }
+
+    /**
+     * A connection over {@code carrier} with {@link InputLimits#DEFAULT}; call
+     * {@code carrier.handshakeComplete(this)} next.
      *
      * @param maxMessageSize the largest packet accepted, in bytes
      */
     public DistConnection(Params params, CarrierConnection carrier, Handler handler, DecodeLimits limits,
                           long maxMessageSize) {
+        this(params, carrier, handler, limits, maxMessageSize, InputLimits.DEFAULT);
+    }
+
+    /**
+     * A connection over {@code carrier}; call {@code carrier.handshakeComplete(this)} next.
+     *
+     * @param maxMessageSize the largest packet accepted, in bytes
+     * @param input          the bounds on buffered input
+     */
+    public DistConnection(Params params, CarrierConnection carrier, Handler handler, DecodeLimits limits,
+                          long maxMessageSize, InputLimits input) {
+        this.receiveAllowance = input.receiveAllowance();
+        this.maxFragmentSequences = input.maxFragmentSequences();
         this.params = Objects.requireNonNull(params, "params");
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -204,13 +251,19 @@ public final class DistConnection implements DistChannel {
         byte[] data;
         int length;
         long nextId;
+        /** Bytes of {@link #data} reserved ahead from the connection's allowance. */
+        final long reserved;
 
-        Partial(Atom[] refs, long nextId, int capacity) {
+        Partial(Atom[] refs, long nextId, int capacity, long reserved) {
             this.refs = refs;
             this.nextId = nextId;
             this.data = new byte[capacity];
+            this.reserved = reserved;
         }
     }
+
+    /** What an incomplete sequence costs besides its bytes (objects, map entry), counted in {@link #partialBytes}. */
+    static final int PARTIAL_OVERHEAD = 128;
 
     /** The lane of messages without a sending process. */
     private static final Object NO_SENDER = new Object();
@@ -669,8 +722,36 @@ public final class DistConnection implements DistChannel {
                         + "further ones are dropped silently", params.peer(), e.op(), ControlMessage.name(e.op()));
             }
         } catch (DistProtocolException e) {
-            close("malformed input from " + params.peer() + ": " + e.getMessage());
+            String reason = "malformed input from " + params.peer() + ": " + e.getMessage();
+            LOG.log(Level.WARNING, "connection to {0} closed: {1}", params.peer(), reason);
+            close(reason);
         }
+    }
+
+    @Override
+    public boolean reserveAhead(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("reserveAhead: " + bytes + " bytes (expected: at least 0)");
+        }
+        for (;;) {
+            long now = ahead.get();
+            if (now + bytes > receiveAllowance) {
+                return false;
+            }
+            if (ahead.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public void releaseAhead(long bytes) {
+        ahead.addAndGet(-bytes);
+    }
+
+    /** Bytes allocated ahead of their data right now, by the carrier and reassembly (for tests and metrics). */
+    public long reservedAhead() {
+        return ahead.get();
     }
 
     private void deliver(ControlMessage message) {
@@ -716,13 +797,20 @@ public final class DistConnection implements DistChannel {
                 deliver(DistPacket.decodeBody(data, bodyAt, bodyLength, refs, limits, borrowed));
                 return;
             }
-            // sized for all fragments as long as the first (the BEAM's are, but the last), within
-            // what may be buffered; a peer that claims many fragments and sends few gets no more
-            long ahead = Math.min(Math.multiplyExact(Math.max(1, bodyLength), Math.min(id, Integer.MAX_VALUE)),
-                    Math.min(maxMessageSize - partialReserved, MAX_ARRAY));
-            Partial p = new Partial(refs, id - 1, (int) Math.max(bodyLength, Math.max(0, ahead)));
-            partialReserved += p.data.length;
+            if (partials.size() >= maxFragmentSequences) {
+                throw new DistProtocolException("fragmented messages: " + (partials.size() + 1)
+                        + " sequences incomplete at once (expected: at most " + maxFragmentSequences + ")");
+            }
+            // sized for all fragments as long as the first (the BEAM's are, but the last) when
+            // that fits in the connection's allowance; otherwise grown as fragments come, so a
+            // count claimed and never sent costs only what was sent
+            long claimed = Math.min(Math.multiplyExact((long) Math.max(1, bodyLength), Math.min(id, Integer.MAX_VALUE)),
+                    Math.min(maxMessageSize, MAX_ARRAY));
+            long extra = Math.max(0, claimed - bodyLength);
+            boolean inPlace = extra > 0 && reserveAhead(extra);
+            Partial p = new Partial(refs, id - 1, inPlace ? (int) claimed : bodyLength, inPlace ? extra : 0);
             partials.put(sequence, p);
+            partialBytes += PARTIAL_OVERHEAD;
             add(p, data, bodyAt, bodyLength);
             return;
         }
@@ -740,8 +828,8 @@ public final class DistConnection implements DistChannel {
             return;
         }
         partials.remove(sequence);
-        partialBytes -= p.length;
-        partialReserved -= p.data.length;
+        partialBytes -= p.length + PARTIAL_OVERHEAD;
+        releaseAhead(p.reserved);
         // the message owns the array now: its binaries share it
         deliver(DistPacket.decodeBody(p.data, 0, p.length, p.refs, limits, false));
     }
@@ -760,7 +848,6 @@ public final class DistConnection implements DistChannel {
         if (need > p.data.length) {
             int grown = (int) Math.min(Math.min(maxMessageSize, MAX_ARRAY),
                     Math.max(need, p.data.length + (long) p.data.length / 2));
-            partialReserved += grown - p.data.length;
             p.data = Arrays.copyOf(p.data, grown);
         }
         System.arraycopy(data, off, p.data, p.length, len);

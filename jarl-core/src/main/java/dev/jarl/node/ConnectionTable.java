@@ -87,7 +87,7 @@ final class ConnectionTable implements DistConnection.Handler {
         this.carrier = carrier;
         this.host = host;
         this.limits = DecodeLimits.DEFAULT.withMaxBinarySize(config.maxMessageSize())
-                .withMaxUncompressedSize(config.maxMessageSize());
+                .withMaxUncompressedSize(config.maxMessageSize()).withMaxDepth(config.maxTermDepth());
     }
 
     /** Sets what every handshake uses; called once the creation is known. */
@@ -331,7 +331,8 @@ final class ConnectionTable implements DistConnection.Handler {
         Peer p = a.peer;
         DistConnection.Params params = new DistConnection.Params(config.name(), result.peer(), result.peerCreation(),
                 result.agreedFlags(), !result.published());
-        DistConnection connection = new DistConnection(params, transport, this, limits, config.maxMessageSize());
+        DistConnection connection = new DistConnection(params, transport, this, limits, config.maxMessageSize(),
+                config.inputLimits());
         connection.busyLimit(config.busyLimit());
         p.lock.lock();
         try {

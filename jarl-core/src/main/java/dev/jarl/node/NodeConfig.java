@@ -13,10 +13,12 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import dev.jarl.carrier.Carrier;
+import dev.jarl.channel.DistConnection;
 import dev.jarl.channel.TickPolicy;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.CookieFile;
 import dev.jarl.handshake.DistFlags;
+import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
 
 /**
@@ -58,11 +60,19 @@ import dev.jarl.term.NodeName;
  * @param requiredFlags  flags a peer must offer
  * @param allowed        which nodes may connect ({@code net_kernel:allow/1}); all by default
  * @param clock          the clock the tick schedule follows (the system clock by default)
+ * @param maxTermDepth   how deep a received term may nest ({@link DecodeLimits#UNLIMITED_DEPTH}
+ *                       by default, as on the BEAM); a deeper one closes the connection, with
+ *                       the reason logged at WARNING
+ * @param receiveAllowance bytes a connection may allocate from a length a peer announced
+ *                       before the bytes came (8 MiB): packets within it are received in
+ *                       place, longer claims grow their buffers as bytes arrive
+ * @param maxFragmentSequences fragmented messages one connection may have incomplete at
+ *                       once (65 536); one more closes the connection
  */
 public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
                          int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,
                          int maxMessageSize, long busyLimit, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
-                         InstantSource clock) {
+                         InstantSource clock, int maxTermDepth, long receiveAllowance, int maxFragmentSequences) {
 
     /** The default maximum message size, 512 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
@@ -95,6 +105,16 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         if (maxMessageSize < 64) {
             throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize + " (expected: at least 64)");
         }
+        if (maxTermDepth < 1) {
+            throw new IllegalArgumentException("maxTermDepth: " + maxTermDepth + " (expected: at least 1)");
+        }
+        // the same checks as the channel's own
+        new DistConnection.InputLimits(receiveAllowance, maxFragmentSequences);
+    }
+
+    /** The bounds on buffered input each connection gets. */
+    public DistConnection.InputLimits inputLimits() {
+        return new DistConnection.InputLimits(receiveAllowance, maxFragmentSequences);
     }
 
     /** A builder with the defaults described on the record components. */
@@ -129,6 +149,9 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         private long requiredFlags = DistFlags.DEFAULT_REQUIRED;
         private Predicate<NodeName> allowed = n -> true;
         private InstantSource clock = InstantSource.system();
+        private int maxTermDepth = DecodeLimits.UNLIMITED_DEPTH;
+        private long receiveAllowance = DistConnection.InputLimits.DEFAULT.receiveAllowance();
+        private int maxFragmentSequences = DistConnection.InputLimits.DEFAULT.maxFragmentSequences();
 
         private Builder(NodeName name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -246,12 +269,36 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             return this;
         }
 
+        /**
+         * How deep a received term may nest (default: no limit, as on the BEAM). A peer that
+         * sends a deeper one loses its connection, with the reason logged at WARNING.
+         */
+        public Builder maxTermDepth(int levels) {
+            this.maxTermDepth = levels;
+            return this;
+        }
+
+        /**
+         * Bytes a connection may allocate from lengths announced ahead of their bytes (default
+         * 8 MiB); longer claims grow their buffers as the bytes come.
+         */
+        public Builder receiveAllowance(long bytes) {
+            this.receiveAllowance = bytes;
+            return this;
+        }
+
+        /** Fragmented messages one connection may have incomplete at once (default 65 536). */
+        public Builder maxFragmentSequences(int sequences) {
+            this.maxFragmentSequences = sequences;
+            return this;
+        }
+
         /** The configuration. */
         public NodeConfig build() {
             int port = epmdPort != null ? epmdPort : dev.jarl.epmd.Epmd.portFromEnvironment();
             return new NodeConfig(name, Optional.ofNullable(cookie), Optional.ofNullable(carrier), useEpmd, port,
                     hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, busyLimit, offeredFlags, requiredFlags,
-                    allowed, clock);
+                    allowed, clock, maxTermDepth, receiveAllowance, maxFragmentSequences);
         }
     }
 }

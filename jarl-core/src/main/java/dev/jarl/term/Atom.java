@@ -134,10 +134,10 @@ public record Atom(String name) implements Term {
         return this == o || o instanceof Atom other && name.equals(other.name);
     }
 
-    /** The name's hash. */
+    /** The name's hash, under this process's seed (see {@link Hashing}). */
     @Override
     public int hashCode() {
-        return name.hashCode();
+        return Hashing.text(3, name);
     }
 
     /** True if this is {@code true} or {@code false}. */

@@ -121,11 +121,7 @@ public final class Binary implements Term {
     /** Computed from the bytes each time (not cached, so a decoded binary stays small). */
     @Override
     public int hashCode() {
-        int h = 1;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            h = 31 * h + array[i];
-        }
-        return h;
+        return Hashing.bytes(4, array, offset, length, 0);
     }
 
     /** {@code <<"text">>} when every byte is printable ASCII, otherwise {@code <<1,2,3>>}. */

@@ -81,7 +81,7 @@ public final class BitString implements Term {
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(bytes) + lastByteBits;
+        return Hashing.bytes(5, bytes, 0, bytes.length, lastByteBits);
     }
 
     /** As Erlang prints it: {@code <<1,2,3:5>>}. */

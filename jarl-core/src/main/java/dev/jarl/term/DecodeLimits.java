@@ -11,22 +11,25 @@ package dev.jarl.term;
  * <p>Every length on the wire is also checked against the bytes that remain before anything
  * is allocated, so without compression a term never costs much more memory than its bytes.
  *
- * @param maxDepth            how deep containers (tuples, lists, maps, funs) may nest; the
- *                            decoder uses no Java stack per level, but {@code equals},
- *                            {@code hashCode}, {@code compareTo} and {@code toString}
- *                            recurse per level, so keep it modest
+ * @param maxDepth            how deep containers (tuples, lists, maps, funs) may nest;
+ *                            {@link #UNLIMITED_DEPTH} by default, as on the BEAM: no part of
+ *                            Jarl recurses per level, so depth costs only the bytes that
+ *                            spell it. Set a lower limit to refuse deep terms; a
+ *                            distribution connection that receives one closes, logging the
+ *                            reason at WARNING
  * @param maxBinarySize       the most bytes of one binary, bit string or big integer
  * @param maxUncompressedSize the most bytes a compressed term (tag 80) may inflate to
  */
 public record DecodeLimits(int maxDepth, int maxBinarySize, int maxUncompressedSize) {
 
+    /** No limit on nesting: {@link Integer#MAX_VALUE} levels, more than any input can spell. */
+    public static final int UNLIMITED_DEPTH = Integer.MAX_VALUE;
+
     /**
-     * Depth 1 000; binaries and compressed terms up to 512 MiB (the default maximum message
-     * size). The depth keeps {@code equals}, {@code compareTo} and {@code toString} of any
-     * decoded term well inside a 1 MiB thread stack (they overflow it past about 2 200
-     * levels); raise it only with bigger stacks.
+     * Any depth; binaries and compressed terms up to 512 MiB (the default maximum message
+     * size).
      */
-    public static final DecodeLimits DEFAULT = new DecodeLimits(1_000, 512 << 20, 512 << 20);
+    public static final DecodeLimits DEFAULT = new DecodeLimits(UNLIMITED_DEPTH, 512 << 20, 512 << 20);
 
     /** Checks that every limit is positive. */
     public DecodeLimits {

@@ -30,6 +30,13 @@ public record ExportFun(Atom module, Atom function, int arity) implements Term {
         return this;
     }
 
+    /** Hashed under this process's seed (see {@link Hashing}). */
+    @Override
+    public int hashCode() {
+        return Hashing.finish(Hashing.step(Hashing.step(Hashing.step(Hashing.start(10), module.hashCode()),
+                function.hashCode()), arity));
+    }
+
     /** {@code fun lists:map/2}. */
     @Override
     public String toString() {

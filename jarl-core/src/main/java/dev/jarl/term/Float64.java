@@ -28,6 +28,12 @@ public record Float64(double value) implements Term {
         return value;
     }
 
+    /** Hashed under this process's seed (see {@link Hashing}). */
+    @Override
+    public int hashCode() {
+        return Hashing.of(7, Double.doubleToLongBits(value));
+    }
+
     /** The shortest text that reads back as the same double, as Erlang's {@code ~w}: {@code 1.0}, {@code 1.0e30}. */
     @Override
     public String toString() {

@@ -30,6 +30,7 @@ public final class Fun implements Term {
     private final long oldUniq;
     private final Pid pid;
     private final Term[] freeVars;
+    private int hash;
 
     /**
      * A fun.
@@ -130,14 +131,20 @@ public final class Fun implements Term {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Fun f && arity == f.arity && index == f.index && oldIndex == f.oldIndex
-                && oldUniq == f.oldUniq && module.equals(f.module) && Arrays.equals(uniq, f.uniq)
-                && pid.equals(f.pid) && Arrays.equals(freeVars, f.freeVars);
+        return o instanceof Fun f && TermOrder.equal(this, f);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(module, index, oldUniq, pid) * 31 + Arrays.hashCode(freeVars);
+        return TermWalk.hash(this);
+    }
+
+    int cachedHash() {
+        return hash;
+    }
+
+    void cacheHash(int h) {
+        hash = h;
     }
 
     /** {@code #Fun<module.index.olduniq>}, as Erlang prints a local fun. */

@@ -117,7 +117,11 @@ public final class Int implements Term {
 
     @Override
     public int hashCode() {
-        return big == null ? Long.hashCode(small) : big.hashCode();
+        if (big == null) {
+            return Hashing.of(1, small);
+        }
+        byte[] b = big.toByteArray();
+        return Hashing.bytes(2, b, 0, b.length, 0);
     }
 
     /** Decimal, as Erlang prints it. */

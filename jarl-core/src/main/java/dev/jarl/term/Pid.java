@@ -32,6 +32,13 @@ public record Pid(Atom node, int id, int serial, int creation) implements Term {
         return this;
     }
 
+    /** Hashed under this process's seed (see {@link Hashing}). */
+    @Override
+    public int hashCode() {
+        return Hashing.finish(Hashing.step(Hashing.step(Hashing.step(Hashing.step(Hashing.start(8), node.hashCode()), id),
+                serial), creation));
+    }
+
     /** {@code <node@host.12.0>}: node name, id and serial (a local shell would show {@code <0.12.0>}). */
     @Override
     public String toString() {

@@ -29,6 +29,12 @@ public record Port(Atom node, long id, int creation) implements Term {
         return this;
     }
 
+    /** Hashed under this process's seed (see {@link Hashing}). */
+    @Override
+    public int hashCode() {
+        return Hashing.finish(Hashing.step(Hashing.step(Hashing.step(Hashing.start(9), node.hashCode()), id), creation));
+    }
+
     /** {@code #Port<node@host.7>}. */
     @Override
     public String toString() {

@@ -87,7 +87,11 @@ public final class Ref implements Term {
 
     @Override
     public int hashCode() {
-        return (node.hashCode() * 31 + creation) * 31 + Arrays.hashCode(ids);
+        long h = Hashing.step(Hashing.step(Hashing.start(6), node.hashCode()), creation);
+        for (int id : ids) {
+            h = Hashing.step(h, id);
+        }
+        return Hashing.finish(h);
     }
 
     /** {@code #Ref<node@host.3.2.1>}: the words last first, as Erlang prints them. */

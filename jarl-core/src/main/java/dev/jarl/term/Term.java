@@ -60,9 +60,11 @@ import java.util.Objects;
  * {@link Atom#elixir(String)}, {@link TermMap#struct(String, Object...)} and
  * {@link TermList#keyword(Object...)} build module atoms, structs and keyword lists.
  *
- * <p>Equality, hashing, ordering and {@code toString} recurse once per level of nesting
- * (not per list element); terms decoded under {@link DecodeLimits} are nested at most
- * {@link DecodeLimits#maxDepth()} deep.
+ * <h2>Any depth</h2>
+ * Equality, hashing, ordering, {@code toString}, {@link #toJava()}, {@link #of(Object)}, the
+ * encoder and the decoder use explicit stacks rather than Java recursion, so a term nested a
+ * million levels deep (a left-nested iolist, say) works on any thread's default stack, as it
+ * does on the BEAM.
  */
 public sealed interface Term extends Comparable<Term>
         permits Atom, Int, Float64, Binary, BitString, TermList, Tuple, TermMap, Pid, Port, Ref, Fun, ExportFun {
@@ -101,32 +103,13 @@ public sealed interface Term extends Comparable<Term>
      *   <li>{@code byte[]} &rarr; {@link Binary} (copied)</li>
      *   <li>{@link List} &rarr; a proper {@link TermList}; {@code Object[]} &rarr;
      *       {@link Tuple}; {@link Map} &rarr; {@link TermMap}; elements converted
-     *       recursively</li>
+     *       the same way, at any depth</li>
      * </ul>
      *
      * @throws IllegalArgumentException for {@code null} and for any other type
      */
     static Term of(Object value) {
-        return switch (value) {
-            case null -> throw new IllegalArgumentException(
-                    "Term.of: null (expected: a Term, String, integer, floating-point, Boolean, byte[], List, Map or Object[])");
-            case Term t -> t;
-            case String s -> Binary.of(s);
-            case Integer i -> Int.of(i.longValue());
-            case Long l -> Int.of(l.longValue());
-            case Short s -> Int.of(s.longValue());
-            case Byte b -> Int.of(b.longValue());
-            case BigInteger b -> Int.of(b);
-            case Double d -> new Float64(d);
-            case Float f -> new Float64(f.doubleValue());
-            case Boolean b -> Atom.of(b);
-            case byte[] bytes -> Binary.of(bytes);
-            case List<?> list -> TermList.of(convertAll(list.toArray()));
-            case Map<?, ?> map -> TermMap.ofJava(map);
-            case Object[] array -> new Tuple(convertAll(array), false);
-            default -> throw new IllegalArgumentException("Term.of: " + value.getClass().getName()
-                    + " (expected: a Term, String, integer, floating-point, Boolean, byte[], List, Map or Object[])");
-        };
+        return TermWalk.of(value);
     }
 
     /** The atom with this name; same as {@link Atom#of(String)}. */

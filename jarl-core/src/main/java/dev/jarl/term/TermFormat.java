@@ -4,6 +4,7 @@
  */
 package dev.jarl.term;
 
+import java.util.Arrays;
 import java.util.Set;
 
 /** Erlang syntax for {@code toString}, close to {@code io:format("~w")}. */
@@ -22,60 +23,111 @@ final class TermFormat {
         return out.toString();
     }
 
+    /** Appends {@code t} in Erlang syntax, with an explicit stack: any depth, no recursion. */
     static void append(StringBuilder out, Term t) {
-        switch (t) {
-            case Tuple tu -> {
-                out.append('{');
-                Term[] elements = tu.array();
-                for (int i = 0; i < elements.length; i++) {
-                    if (i > 0) {
-                        out.append(',');
+        if (!open(out, t)) {
+            return;
+        }
+        Term[] nodes = new Term[16];
+        int[] next = new int[16];
+        nodes[0] = t;
+        int sp = 1;
+        while (sp > 0) {
+            Term node = nodes[sp - 1];
+            int i = next[sp - 1]++;
+            Term child;
+            switch (node) {
+                case Tuple tu -> {
+                    if (i == tu.arity()) {
+                        out.append('}');
+                        child = null;
+                    } else {
+                        if (i > 0) {
+                            out.append(',');
+                        }
+                        child = tu.array()[i];
                     }
-                    append(out, elements[i]);
                 }
-                out.append('}');
-            }
-            case TermList l -> appendList(out, l);
-            case TermMap m -> {
-                out.append("#{");
-                Term[] keys = m.keyArray();
-                Term[] values = m.valueArray();
-                for (int i = 0; i < keys.length; i++) {
-                    if (i > 0) {
-                        out.append(',');
+                case TermMap m -> {
+                    if (i == 2 * m.size()) {
+                        out.append('}');
+                        child = null;
+                    } else if ((i & 1) == 0) {
+                        if (i > 0) {
+                            out.append(',');
+                        }
+                        child = m.keyArray()[i >>> 1];
+                    } else {
+                        out.append(" => ");
+                        child = m.valueArray()[i >>> 1];
                     }
-                    append(out, keys[i]);
-                    out.append(" => ");
-                    append(out, values[i]);
                 }
-                out.append('}');
+                default -> {
+                    TermList l = (TermList) node;
+                    int n = l.size();
+                    if (i < n) {
+                        if (i > 0) {
+                            out.append(',');
+                        }
+                        child = l.array()[i];
+                    } else if (i == n && !l.isProper()) {
+                        out.append('|');
+                        child = l.rawTail();
+                    } else {
+                        out.append(']');
+                        child = null;
+                    }
+                }
             }
-            default -> out.append(t);
+            if (child == null) {
+                nodes[--sp] = null;
+            } else if (open(out, child)) {
+                if (sp == nodes.length) {
+                    nodes = Arrays.copyOf(nodes, sp * 2);
+                    next = Arrays.copyOf(next, sp * 2);
+                }
+                nodes[sp] = child;
+                next[sp++] = 0;
+            }
         }
     }
 
-    private static void appendList(StringBuilder out, TermList l) {
-        Term[] elements = l.array();
-        if (l.isProper() && elements.length > 0 && printable(elements)) {
-            out.append('"');
-            for (Term e : elements) {
-                appendChar(out, (int) ((Int) e).longValue(), '"');
+    /**
+     * Writes a leaf, or a string-like list, whole and returns false; writes the opening
+     * bracket of a container whose elements follow and returns true.
+     */
+    private static boolean open(StringBuilder out, Term t) {
+        switch (t) {
+            case Tuple tu -> {
+                out.append('{');
+                return true;
             }
-            out.append('"');
-            return;
-        }
-        out.append('[');
-        for (int i = 0; i < elements.length; i++) {
-            if (i > 0) {
-                out.append(',');
+            case TermMap m -> {
+                out.append("#{");
+                return true;
             }
-            append(out, elements[i]);
+            case TermList l -> {
+                Term[] elements = l.array();
+                if (elements.length == 0) {
+                    out.append("[]");
+                    return false;
+                }
+                if (l.isProper() && printable(elements)) {
+                    out.append('"');
+                    for (Term e : elements) {
+                        appendChar(out, (int) ((Int) e).longValue(), '"');
+                    }
+                    out.append('"');
+                    return false;
+                }
+                out.append('[');
+                return true;
+            }
+            default -> {
+                out.append(t);
+                return false;
+            }
         }
-        if (!l.isProper()) {
-            out.append('|');
-            append(out, l.tail());
-        }
-        out.append(']');
     }
 
     /** Printable as {@code io_lib:printable_list/1} with the default Latin-1 range says. */
@@ -86,7 +138,7 @@ final class TermFormat {
             }
             long c = i.longValue();
             boolean ok = (c >= 32 && c <= 126) || (c >= 160 && c <= 255) || c == '\n' || c == '\r' || c == '\t'
-                    || c == 11 || c == '\b' || c == '\f' || c == 27 || c == 7;
+                    || c == 11 || c == '\b' || c == '\f' || c == 27;
             if (!ok) {
                 return false;
             }
@@ -103,13 +155,14 @@ final class TermFormat {
             case '\b' -> out.append("\\b");
             case '\f' -> out.append("\\f");
             case 27 -> out.append("\\e");
-            case 7 -> out.append("\\a");
             case '\\' -> out.append("\\\\");
             default -> {
                 if (c == quote) {
                     out.append('\\').append(quote);
                 } else if (c < 32 || c == 127) {
-                    out.append('\\').append(Integer.toOctalString(c));
+                    // three octal digits, as erl writes them: a digit after the escape is not read into it
+                    String octal = Integer.toOctalString(c);
+                    out.append('\\').append("000", octal.length(), 3).append(octal);
                 } else {
                     out.appendCodePoint(c);
                 }

@@ -214,26 +214,25 @@ public final class TermList implements Term {
         if (tail != null) {
             return this;
         }
-        List<Object> out = new ArrayList<>(elements.length);
-        for (Term t : elements) {
-            out.add(t.toJava());
-        }
-        return Collections.unmodifiableList(out);
+        return elements.length == 0 ? List.of() : TermWalk.toJava(this);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TermList other && Arrays.equals(elements, other.elements) && Objects.equals(tail, other.tail);
+        return o instanceof TermList other && TermOrder.equal(this, other);
     }
 
     @Override
     public int hashCode() {
-        int h = hash;
-        if (h == 0) {
-            h = 31 * Arrays.hashCode(elements) + Objects.hashCode(tail) + 7;
-            hash = h;
-        }
-        return h;
+        return TermWalk.hash(this);
+    }
+
+    int cachedHash() {
+        return hash;
+    }
+
+    void cacheHash(int h) {
+        hash = h;
     }
 
     /** {@code [1,2,3]}, {@code [1,2|3]}, {@code []}. */

@@ -25,23 +25,37 @@ import java.util.Optional;
 public final class TermMap implements Term {
 
     /** The empty map <code>#{}</code>. */
-    public static final TermMap EMPTY = new TermMap(new Term[0], new Term[0], null);
+    public static final TermMap EMPTY = new TermMap(new Term[0], new Term[0], null, null);
 
     private static final Atom STRUCT = Atom.of("__struct__");
 
-    /** Maps up to this size are searched linearly; larger ones get a hash index. */
+    /** Maps up to this size are searched linearly; larger ones get an index. */
     private static final int LINEAR_MAX = 8;
 
     private final Term[] keys;
     private final Term[] values;
-    /** Open-addressing hash index of key positions + 1, or null for small maps. */
+    /**
+     * Open-addressing hash index of key positions + 1; null for small maps, and for maps whose
+     * keys collided beyond the probing budget, which are searched in {@link #sorted} instead.
+     */
     private final int[] index;
+    /** The keys' hash codes when there is an index, compared before any {@code equals}. */
+    private final int[] hashes;
+    /** The entries in map-key order, made when first needed (always, for a map without index). */
+    private Sorted sorted;
+    /** True once every map under this one (keys and values) has its {@link #sorted} entries. */
+    private boolean deep;
     private int hash;
 
-    private TermMap(Term[] keys, Term[] values, int[] index) {
+    /** The entries sorted by key in map-key order (final fields: safe to share between threads). */
+    private record Sorted(Term[] keys, Term[] values) {
+    }
+
+    private TermMap(Term[] keys, Term[] values, int[] index, int[] hashes) {
         this.keys = keys;
         this.values = values;
         this.index = index;
+        this.hashes = hashes;
     }
 
     /** A map with the entries of {@code map}, in its iteration order. */
@@ -60,16 +74,7 @@ public final class TermMap implements Term {
 
     /** Converts keys and values with {@link Term#of(Object)}. */
     static TermMap ofJava(Map<?, ?> map) {
-        int n = map.size();
-        Term[] keys = new Term[n];
-        Term[] values = new Term[n];
-        int i = 0;
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            keys[i] = Term.of(e.getKey());
-            values[i] = Term.of(e.getValue());
-            i++;
-        }
-        return build(keys, values);
+        return (TermMap) TermWalk.of(map);
     }
 
     /**
@@ -78,58 +83,209 @@ public final class TermMap implements Term {
      * @throws IllegalArgumentException on a repeated key
      */
     static TermMap build(Term[] keys, Term[] values) {
-        int duplicate = duplicateAt(keys);
-        if (duplicate >= 0) {
-            throw new IllegalArgumentException("map key: " + keys[duplicate] + " repeated (expected: unique keys)");
+        int[] duplicate = new int[1];
+        TermMap map = buildOrNull(keys, values, duplicate, null);
+        if (map == null) {
+            throw new IllegalArgumentException("map key: " + keys[duplicate[0]] + " repeated (expected: unique keys)");
         }
-        return keys.length == 0 ? EMPTY : new TermMap(keys, values, indexFor(keys));
+        return map;
     }
 
-    /** For the decoder: the map, or null if a key repeats; {@link #duplicateAt} says which. */
-    static TermMap buildOrNull(Term[] keys, Term[] values) {
-        if (keys.length == 0) {
+    /**
+     * Trusted arrays, where a later entry replaces an earlier one with an equal key, as in an
+     * Erlang map expression. The result keeps each key at its first position.
+     */
+    static TermMap buildLastWins(Term[] keys, Term[] values) {
+        int[] duplicate = new int[1];
+        TermMap map = buildOrNull(keys, values, duplicate, null);
+        if (map != null) {
+            return map;
+        }
+        // rare: merge by key order, then keep first positions
+        int n = keys.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        prepareKeys(keys);
+        Arrays.sort(order, (i, j) -> {
+            int c = TermOrder.compareKeys(keys[i], keys[j]);
+            return c != 0 ? c : Integer.compare(i, j);
+        });
+        boolean[] keep = new boolean[n];
+        Term[] finalValue = values.clone();
+        for (int s = 0; s < n;) {
+            int e = s + 1;
+            while (e < n && TermOrder.compareKeys(keys[order[s]], keys[order[e]]) == 0) {
+                e++;
+            }
+            keep[order[s]] = true;
+            finalValue[order[s]] = values[order[e - 1]];
+            s = e;
+        }
+        int m = 0;
+        for (boolean k : keep) {
+            m += k ? 1 : 0;
+        }
+        Term[] k2 = new Term[m];
+        Term[] v2 = new Term[m];
+        for (int i = 0, j = 0; i < n; i++) {
+            if (keep[i]) {
+                k2[j] = keys[i];
+                v2[j++] = finalValue[i];
+            }
+        }
+        return build(k2, v2);
+    }
+
+    /**
+     * For the decoder: the map, or null when a key repeats, with {@code duplicate[0]} set to
+     * its position. Work is linear in the keys' size whatever their hash codes: a hash index
+     * whose probing goes over budget (keys that collide, by chance or by design) gives way to
+     * a sort in map-key order, O(n log n) comparisons. {@code work}, when not null, counts
+     * probes and key comparisons in {@code work[0]}.
+     */
+    static TermMap buildOrNull(Term[] keys, Term[] values, int[] duplicate, long[] work) {
+        return buildOrNull(keys, values, duplicate, work, false);
+    }
+
+    /** As {@link #buildOrNull(Term[], Term[], int[], long[])}; {@code sorted} true takes the sorted index at once (tests). */
+    static TermMap buildOrNull(Term[] keys, Term[] values, int[] duplicate, long[] work, boolean sorted) {
+        int n = keys.length;
+        if (n == 0) {
             return EMPTY;
         }
-        if (keys.length <= LINEAR_MAX) {
-            return duplicateAt(keys) >= 0 ? null : new TermMap(keys, values, null);
-        }
-        int[] table = tableOrNull(keys);
-        return table == null ? null : new TermMap(keys, values, table);
-    }
-
-    /** The position of the first key equal to an earlier one, or -1. */
-    static int duplicateAt(Term[] keys) {
-        if (keys.length <= LINEAR_MAX) {
-            for (int i = 1; i < keys.length; i++) {
+        if (n <= LINEAR_MAX) {
+            for (int i = 1; i < n; i++) {
                 for (int j = 0; j < i; j++) {
+                    count(work, 1);
                     if (keys[i].equals(keys[j])) {
-                        return i;
+                        duplicate[0] = i;
+                        return null;
                     }
                 }
             }
-            return -1;
+            return new TermMap(keys, values, null, null);
         }
-        int[] table = new int[tableSize(keys.length)];
-        for (int i = 0; i < keys.length; i++) {
-            if (!insert(table, keys, i)) {
-                return i;
+        if (sorted) {
+            return sortedOrNull(keys, values, duplicate, work);
+        }
+        int[] hashes = new int[n];
+        int[] table = new int[tableSize(n)];
+        int mask = table.length - 1;
+        long probes = 8L * n + 64;
+        long sameHash = n / 16 + 16;
+        for (int i = 0; i < n; i++) {
+            Term key = keys[i];
+            int h = key.hashCode();
+            hashes[i] = h;
+            int slot = spread(h) & mask;
+            count(work, 1);
+            while (table[slot] != 0) {
+                int j = table[slot] - 1;
+                count(work, 1);
+                if (--probes < 0) {
+                    return sortedOrNull(keys, values, duplicate, work);
+                }
+                if (hashes[j] == h) {
+                    if (keys[j].equals(key)) {
+                        duplicate[0] = i;
+                        return null;
+                    }
+                    if (--sameHash < 0) {
+                        return sortedOrNull(keys, values, duplicate, work);
+                    }
+                }
+                slot = (slot + 1) & mask;
             }
+            table[slot] = i + 1;
         }
-        return -1;
+        return new TermMap(keys, values, table, hashes);
     }
 
-    private static int[] indexFor(Term[] keys) {
-        return keys.length <= LINEAR_MAX ? null : tableOrNull(keys);
+    private static void count(long[] work, long n) {
+        if (work != null) {
+            work[0] += n;
+        }
     }
 
-    private static int[] tableOrNull(Term[] keys) {
-        int[] table = new int[tableSize(keys.length)];
-        for (int i = 0; i < keys.length; i++) {
-            if (!insert(table, keys, i)) {
+    /** The map searched by binary search in map-key order, or null on a repeated key. */
+    private static TermMap sortedOrNull(Term[] keys, Term[] values, int[] duplicate, long[] work) {
+        Sorted s = sort(keys, values, work);
+        Term[] sk = s.keys();
+        for (int i = 1; i < sk.length; i++) {
+            if ((work == null ? TermOrder.compareKeys(sk[i - 1], sk[i]) : TermOrder.compareKeys(sk[i - 1], sk[i], work)) == 0) {
+                duplicate[0] = positionOf(keys, sk[i]);
                 return null;
             }
         }
-        return table;
+        TermMap map = new TermMap(keys, values, null, null);
+        map.sorted = s;
+        return map;
+    }
+
+    private static int positionOf(Term[] keys, Term key) {
+        for (int i = keys.length - 1; i >= 0; i--) {
+            if (keys[i] == key) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The entries sorted in map-key order. Every map inside the keys is sorted first, deepest
+     * first, so that the comparisons of the sort never have to sort a map themselves: no
+     * recursion however deeply maps nest in keys.
+     */
+    private static Sorted sort(Term[] keys, Term[] values, long[] work) {
+        prepareKeys(keys);
+        int n = keys.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, work == null
+                ? (i, j) -> TermOrder.compareKeys(keys[i], keys[j])
+                : (i, j) -> TermOrder.compareKeys(keys[i], keys[j], work));
+        Term[] sk = new Term[n];
+        Term[] sv = new Term[n];
+        for (int i = 0; i < n; i++) {
+            sk[i] = keys[order[i]];
+            sv[i] = values[order[i]];
+        }
+        return new Sorted(sk, sv);
+    }
+
+    /** Sorts the entries of every map under these keys that has none sorted yet, deepest first. */
+    private static void prepareKeys(Term[] keys) {
+        for (Term k : keys) {
+            TermWalk.postOrder(k, t -> !(t instanceof TermMap m && m.deep), t -> {
+                if (t instanceof TermMap m) {
+                    m.sortedKeys();
+                    m.deep = true;
+                }
+            });
+        }
+    }
+
+    private Sorted sorted() {
+        Sorted s = sorted;
+        if (s == null) {
+            s = keys.length <= 1 ? new Sorted(keys, values) : sort(keys, values, null);
+            sorted = s;
+        }
+        return s;
+    }
+
+    /** The keys in map-key order (OTP's order of map keys: the term order, all integers before all floats). */
+    Term[] sortedKeys() {
+        return sorted().keys();
+    }
+
+    /** The values in the order of {@link #sortedKeys()}. */
+    Term[] sortedValues() {
+        return sorted().values();
     }
 
     private static int tableSize(int n) {
@@ -140,38 +296,45 @@ public final class TermMap implements Term {
         return (h ^ (h >>> 16)) * 0x9E3779B1;
     }
 
-    private static boolean insert(int[] table, Term[] keys, int i) {
-        int mask = table.length - 1;
-        int slot = spread(keys[i].hashCode()) & mask;
-        while (table[slot] != 0) {
-            if (keys[table[slot] - 1].equals(keys[i])) {
-                return false;
+    /** The value for {@code key}, or null. */
+    private Term find(Term key) {
+        if (index != null) {
+            int h = key.hashCode();
+            int mask = index.length - 1;
+            int slot = spread(h) & mask;
+            while (index[slot] != 0) {
+                int i = index[slot] - 1;
+                if (hashes[i] == h && keys[i].equals(key)) {
+                    return values[i];
+                }
+                slot = (slot + 1) & mask;
             }
-            slot = (slot + 1) & mask;
+            return null;
         }
-        table[slot] = i + 1;
-        return true;
-    }
-
-    private int find(Term key) {
-        if (index == null) {
+        if (keys.length <= LINEAR_MAX) {
             for (int i = 0; i < keys.length; i++) {
                 if (keys[i].equals(key)) {
-                    return i;
+                    return values[i];
                 }
             }
-            return -1;
+            return null;
         }
-        int mask = index.length - 1;
-        int slot = spread(key.hashCode()) & mask;
-        while (index[slot] != 0) {
-            int i = index[slot] - 1;
-            if (keys[i].equals(key)) {
-                return i;
+        Sorted s = sorted();
+        Term[] sk = s.keys();
+        int lo = 0;
+        int hi = sk.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = TermOrder.compareKeys(sk[mid], key);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return s.values()[mid];
             }
-            slot = (slot + 1) & mask;
         }
-        return -1;
+        return null;
     }
 
     /**
@@ -260,8 +423,7 @@ public final class TermMap implements Term {
 
     /** The value for {@code key}, or null if there is none. */
     public Term get(Term key) {
-        int i = find(Objects.requireNonNull(key, "key"));
-        return i < 0 ? null : values[i];
+        return find(Objects.requireNonNull(key, "key"));
     }
 
     /** The value for {@code key} converted with {@link Term#of(Object)}, or null if there is none. */
@@ -277,7 +439,7 @@ public final class TermMap implements Term {
 
     /** True if {@code key} is a key. */
     public boolean containsKey(Term key) {
-        return find(Objects.requireNonNull(key, "key")) >= 0;
+        return find(Objects.requireNonNull(key, "key")) != null;
     }
 
     /** The entries in order, unmodifiable. */
@@ -319,41 +481,25 @@ public final class TermMap implements Term {
     /** A {@link LinkedHashMap} with keys and values converted with {@link Term#toJava()}. */
     @Override
     public Object toJava() {
-        Map<Object, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < keys.length; i++) {
-            out.put(keys[i].toJava(), values[i].toJava());
-        }
-        return out;
+        return keys.length == 0 ? new LinkedHashMap<>() : TermWalk.toJava(this);
     }
 
     @Override
     public boolean equals(Object o) {
-        if (o == this) {
-            return true;
-        }
-        if (!(o instanceof TermMap other) || other.keys.length != keys.length) {
-            return false;
-        }
-        for (int i = 0; i < keys.length; i++) {
-            int j = other.find(keys[i]);
-            if (j < 0 || !values[i].equals(other.values[j])) {
-                return false;
-            }
-        }
-        return true;
+        return o instanceof TermMap other && TermOrder.equal(this, other);
     }
 
     @Override
     public int hashCode() {
-        int h = hash;
-        if (h == 0) {
-            h = 5;
-            for (int i = 0; i < keys.length; i++) {
-                h += keys[i].hashCode() ^ values[i].hashCode();
-            }
-            hash = h;
-        }
-        return h;
+        return TermWalk.hash(this);
+    }
+
+    int cachedHash() {
+        return hash;
+    }
+
+    void cacheHash(int h) {
+        hash = h;
     }
 
     /**

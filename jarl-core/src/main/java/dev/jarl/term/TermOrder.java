@@ -30,10 +30,10 @@ import java.util.Comparator;
 final class TermOrder {
 
     /** OTP's order of map keys: as the term order, except that all integers precede all floats. */
-    static final Comparator<Term> MAP_KEY_ORDER = (a, b) -> compare(a, b, Mode.KEY);
+    static final Comparator<Term> MAP_KEY_ORDER = TermOrder::compareKeys;
 
     /** How numbers of different types meet. */
-    private enum Mode {
+    enum Mode {
         /** Erlang's {@code <}: by value, {@code 1 == 1.0}, {@code 0.0 == -0.0}. */
         ARITH,
         /** The tie-break: by value, then integer before float, then {@code -0.0} before {@code 0.0}. */
@@ -45,12 +45,58 @@ final class TermOrder {
     private TermOrder() {
     }
 
+    /** The total order of {@link Term#compareTo}. */
     static int compare(Term a, Term b) {
-        int c = compare(a, b, Mode.ARITH);
-        if (c != 0 || a.equals(b)) {
+        if (a == b) {
+            return 0;
+        }
+        Walk w = new Walk();
+        int c = w.run(a, b, Mode.ARITH);
+        if (c != 0 || !w.tie) {
             return c;
         }
-        return compare(a, b, Mode.TOTAL);
+        // equal in Erlang's order only through 1 == 1.0 or 0.0 == -0.0 somewhere: break the tie
+        return new Walk().run(a, b, Mode.TOTAL);
+    }
+
+    /** Exact equality ({@code =:=}): equal in the total order. */
+    static boolean equal(Term a, Term b) {
+        if (a == b) {
+            return true;
+        }
+        int ha = cachedHashOrZero(a);
+        int hb = cachedHashOrZero(b);
+        if (ha != 0 && hb != 0 && ha != hb) {
+            return false;
+        }
+        return new Walk().run(a, b, Mode.TOTAL) == 0;
+    }
+
+    /** The order map keys are sorted in; equal in it means {@code =:=}. */
+    static int compareKeys(Term a, Term b) {
+        return a == b ? 0 : new Walk().run(a, b, Mode.KEY);
+    }
+
+    /** As {@link #compareKeys}, adding the pairs of terms it compared to {@code work[0]}. */
+    static int compareKeys(Term a, Term b, long[] work) {
+        if (a == b) {
+            work[0]++;
+            return 0;
+        }
+        Walk w = new Walk();
+        int c = w.run(a, b, Mode.KEY);
+        work[0] += w.steps;
+        return c;
+    }
+
+    private static int cachedHashOrZero(Term t) {
+        return switch (t) {
+            case Tuple tu -> tu.cachedHash();
+            case TermList l -> l.cachedHash();
+            case TermMap m -> m.cachedHash();
+            case Fun f -> f.cachedHash();
+            default -> 0;
+        };
     }
 
     private static int rank(Term t) {
@@ -71,32 +117,213 @@ final class TermOrder {
         };
     }
 
-    private static int compare(Term a, Term b, Mode mode) {
-        if (a == b) {
+    /**
+     * One comparison, with an explicit stack instead of recursion. The stack holds runs of
+     * element pairs still to compare ({@code xs[i..n)} against {@code ys[i..n)}), each with its
+     * mode and what decides once the run is all equal: a last pair (a list's tails) or a fixed
+     * result (a fun's fields after its free variables).
+     */
+    private static final class Walk {
+        // the stack, made on the first container: comparing leaves allocates nothing more
+        private Term[][] xs;
+        private Term[][] ys;
+        private int[] at;
+        private int[] end;
+        private Mode[] modes;
+        private Term[] lastX;
+        private Term[] lastY;
+        private int[] then;
+        private int sp;
+        /** True once two numbers were equal only by value (1 and 1.0, 0.0 and -0.0). */
+        boolean tie;
+        /** Pairs compared. */
+        long steps;
+
+        int run(Term a, Term b, Mode mode) {
+            Term x = a;
+            Term y = b;
+            Mode m = mode;
+            for (;;) {
+                steps++;
+                int c = x == y ? 0 : step(x, y, m);
+                if (c != 0) {
+                    return c;
+                }
+                // the next pair: from the top run, or what decides a finished run
+                for (;;) {
+                    if (sp == 0) {
+                        return 0;
+                    }
+                    int top = sp - 1;
+                    if (at[top] < end[top]) {
+                        int i = at[top]++;
+                        x = xs[top][i];
+                        y = ys[top][i];
+                        m = modes[top];
+                        break;
+                    }
+                    Term lx = lastX[top];
+                    Term ly = lastY[top];
+                    int fixed = then[top];
+                    m = modes[top];
+                    xs[top] = null;
+                    ys[top] = null;
+                    lastX[top] = null;
+                    lastY[top] = null;
+                    sp = top;
+                    if (lx != null) {
+                        x = lx;
+                        y = ly;
+                        break;
+                    }
+                    if (fixed != 0) {
+                        return fixed;
+                    }
+                }
+            }
+        }
+
+        private void push(Term[] x, Term[] y, int n, Mode m, Term lx, Term ly, int fixed) {
+            if (xs == null) {
+                int k = 8;
+                xs = new Term[k][];
+                ys = new Term[k][];
+                at = new int[k];
+                end = new int[k];
+                modes = new Mode[k];
+                lastX = new Term[k];
+                lastY = new Term[k];
+                then = new int[k];
+            } else if (sp == xs.length) {
+                int k = sp * 2;
+                xs = Arrays.copyOf(xs, k);
+                ys = Arrays.copyOf(ys, k);
+                at = Arrays.copyOf(at, k);
+                end = Arrays.copyOf(end, k);
+                modes = Arrays.copyOf(modes, k);
+                lastX = Arrays.copyOf(lastX, k);
+                lastY = Arrays.copyOf(lastY, k);
+                then = Arrays.copyOf(then, k);
+            }
+            xs[sp] = x;
+            ys[sp] = y;
+            at[sp] = 0;
+            end[sp] = n;
+            modes[sp] = m;
+            lastX[sp] = lx;
+            lastY[sp] = ly;
+            then[sp] = fixed;
+            sp++;
+        }
+
+        /** Compares two terms as far as can be done now; containers push their elements and give 0. */
+        private int step(Term a, Term b, Mode mode) {
+            int ra = rank(a);
+            int rb = rank(b);
+            if (ra != rb) {
+                return Integer.compare(ra, rb);
+            }
+            return switch (a) {
+                case Int i -> b instanceof Int j ? compareInts(i, j) : intFloat(i, ((Float64) b).value(), mode);
+                case Float64 f -> b instanceof Float64 g
+                        ? floats(f.value(), g.value(), mode)
+                        : -intFloat((Int) b, f.value(), mode);
+                case Atom x -> compareText(x.name(), ((Atom) b).name());
+                case Ref x -> compareRefs(x, (Ref) b);
+                case Fun x -> b instanceof Fun y ? funs(x, y, mode) : -1;
+                case ExportFun x -> b instanceof ExportFun y ? compareExports(x, y) : 1;
+                case Port x -> comparePorts(x, (Port) b);
+                case Pid x -> comparePids(x, (Pid) b);
+                case Tuple x -> {
+                    Term[] ex = x.array();
+                    Term[] ey = ((Tuple) b).array();
+                    if (ex.length != ey.length) {
+                        yield Integer.compare(ex.length, ey.length);
+                    }
+                    push(ex, ey, ex.length, mode, null, null, 0);
+                    yield 0;
+                }
+                case TermMap x -> maps(x, (TermMap) b, mode);
+                case TermList x -> lists(x, (TermList) b, mode);
+                case Binary x -> compareBits(x, b);
+                case BitString x -> compareBits(x, b);
+            };
+        }
+
+        private int floats(double a, double b, Mode mode) {
+            if (mode == Mode.ARITH && a == b) {
+                if (Double.compare(a, b) != 0) {
+                    tie = true;
+                }
+                return 0;
+            }
+            return Double.compare(a, b);
+        }
+
+        private int intFloat(Int i, double f, Mode mode) {
+            int c = compareIntFloat(i, f, mode);
+            if (c == 0) {
+                tie = true;
+            }
+            return c;
+        }
+
+        private int funs(Fun a, Fun b, Mode mode) {
+            int c = compareText(a.module().name(), b.module().name());
+            if (c == 0) {
+                c = Long.compare(a.oldIndex(), b.oldIndex());
+            }
+            if (c == 0) {
+                c = Long.compare(a.oldUniq(), b.oldUniq());
+            }
+            Term[] fa = a.freeVarArray();
+            Term[] fb = b.freeVarArray();
+            if (c == 0) {
+                c = Integer.compare(fa.length, fb.length);
+            }
+            if (c != 0) {
+                return c;
+            }
+            // the free variables decide first, then the fields after them
+            int after = Integer.compare(a.index(), b.index());
+            if (after == 0) {
+                after = Integer.compare(a.arity(), b.arity());
+            }
+            if (after == 0) {
+                after = Arrays.compareUnsigned(a.uniqArray(), b.uniqArray());
+            }
+            if (after == 0) {
+                after = comparePids(a.pid(), b.pid());
+            }
+            push(fa, fb, fa.length, mode, null, null, after);
             return 0;
         }
-        int ra = rank(a);
-        int rb = rank(b);
-        if (ra != rb) {
-            return Integer.compare(ra, rb);
+
+        private int maps(TermMap a, TermMap b, Mode mode) {
+            if (a.size() != b.size()) {
+                return Integer.compare(a.size(), b.size());
+            }
+            int n = a.size();
+            // keys first, in map-key order; then the values in that order
+            push(a.sortedValues(), b.sortedValues(), n, mode, null, null, 0);
+            push(a.sortedKeys(), b.sortedKeys(), n, Mode.KEY, null, null, 0);
+            return 0;
         }
-        return switch (a) {
-            case Int i -> b instanceof Int j ? compareInts(i, j) : compareIntFloat(i, ((Float64) b).value(), mode);
-            case Float64 f -> b instanceof Float64 g
-                    ? compareFloats(f.value(), g.value(), mode)
-                    : -compareIntFloat((Int) b, f.value(), mode);
-            case Atom x -> compareText(x.name(), ((Atom) b).name());
-            case Ref x -> compareRefs(x, (Ref) b);
-            case Fun x -> b instanceof Fun y ? compareFuns(x, y, mode) : -1;
-            case ExportFun x -> b instanceof ExportFun y ? compareExports(x, y) : 1;
-            case Port x -> comparePorts(x, (Port) b);
-            case Pid x -> comparePids(x, (Pid) b);
-            case Tuple x -> compareArrays(x.array(), ((Tuple) b).array(), mode);
-            case TermMap x -> compareMaps(x, (TermMap) b, mode);
-            case TermList x -> compareLists(x, (TermList) b, mode);
-            case Binary x -> compareBits(x, b);
-            case BitString x -> compareBits(x, b);
-        };
+
+        private int lists(TermList a, TermList b, Mode mode) {
+            Term[] x = a.array();
+            Term[] y = b.array();
+            int n = Math.min(x.length, y.length);
+            if (x.length == y.length) {
+                push(x, y, n, mode, a.tail(), b.tail(), 0);
+            } else {
+                // one list runs out first: its tail, never a non-empty list, meets a non-empty
+                // list, so their ranks decide
+                int c = x.length < y.length ? Integer.compare(rank(a.tail()), 9) : Integer.compare(9, rank(b.tail()));
+                push(x, y, n, mode, null, null, c);
+            }
+            return 0;
+        }
     }
 
     private static int compareInts(Int a, Int b) {
@@ -104,10 +331,6 @@ final class TermOrder {
             return Long.compare(a.longValue(), b.longValue());
         }
         return a.bigValue().compareTo(b.bigValue());
-    }
-
-    private static int compareFloats(double a, double b, Mode mode) {
-        return mode == Mode.ARITH && a == b ? 0 : Double.compare(a, b);
     }
 
     /** Integer against float: by exact value, the integer first on a tie except in Erlang's own order; always the integer first for map keys. */
@@ -173,29 +396,6 @@ final class TermOrder {
         return 0;
     }
 
-    private static int compareFuns(Fun a, Fun b, Mode mode) {
-        int c = compareText(a.module().name(), b.module().name());
-        if (c == 0) {
-            c = Long.compare(a.oldIndex(), b.oldIndex());
-        }
-        if (c == 0) {
-            c = Long.compare(a.oldUniq(), b.oldUniq());
-        }
-        if (c == 0) {
-            c = compareArrays(a.freeVarArray(), b.freeVarArray(), mode);
-        }
-        if (c == 0) {
-            c = Integer.compare(a.index(), b.index());
-        }
-        if (c == 0) {
-            c = Integer.compare(a.arity(), b.arity());
-        }
-        if (c == 0) {
-            c = Arrays.compareUnsigned(a.uniqArray(), b.uniqArray());
-        }
-        return c != 0 ? c : compare(a.pid(), b.pid(), mode);
-    }
-
     private static int compareExports(ExportFun a, ExportFun b) {
         int c = compareText(a.module().name(), b.module().name());
         if (c == 0) {
@@ -221,75 +421,6 @@ final class TermOrder {
             c = compareText(a.node().name(), b.node().name());
         }
         return c != 0 ? c : Integer.compareUnsigned(a.creation(), b.creation());
-    }
-
-    /** By length, then element by element (tuples, free variables). */
-    private static int compareArrays(Term[] x, Term[] y, Mode mode) {
-        if (x.length != y.length) {
-            return Integer.compare(x.length, y.length);
-        }
-        for (int i = 0; i < x.length; i++) {
-            int c = compare(x[i], y[i], mode);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
-    }
-
-    private static int compareMaps(TermMap a, TermMap b, Mode mode) {
-        if (a.size() != b.size()) {
-            return Integer.compare(a.size(), b.size());
-        }
-        Integer[] ia = sortedPositions(a);
-        Integer[] ib = sortedPositions(b);
-        Term[] ka = a.keyArray();
-        Term[] kb = b.keyArray();
-        for (int i = 0; i < ia.length; i++) {
-            int c = compare(ka[ia[i]], kb[ib[i]], Mode.KEY);
-            if (c != 0) {
-                return c;
-            }
-        }
-        Term[] va = a.valueArray();
-        Term[] vb = b.valueArray();
-        for (int i = 0; i < ia.length; i++) {
-            int c = compare(va[ia[i]], vb[ib[i]], mode);
-            if (c != 0) {
-                return c;
-            }
-        }
-        return 0;
-    }
-
-    private static Integer[] sortedPositions(TermMap m) {
-        Term[] keys = m.keyArray();
-        Integer[] order = new Integer[keys.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (i, j) -> MAP_KEY_ORDER.compare(keys[i], keys[j]));
-        return order;
-    }
-
-    private static int compareLists(TermList a, TermList b, Mode mode) {
-        Term[] x = a.array();
-        Term[] y = b.array();
-        int n = Math.min(x.length, y.length);
-        for (int i = 0; i < n; i++) {
-            int c = compare(x[i], y[i], mode);
-            if (c != 0) {
-                return c;
-            }
-        }
-        if (x.length == y.length) {
-            return compare(a.tail(), b.tail(), mode);
-        }
-        // one list ran out: its tail meets the rest of the other, a non-empty list
-        if (x.length < y.length) {
-            return compare(a.tail(), TermList.wrap(Arrays.copyOfRange(y, n, y.length), b.rawTail()), mode);
-        }
-        return compare(TermList.wrap(Arrays.copyOfRange(x, n, x.length), a.rawTail()), b.tail(), mode);
     }
 
     /** A bit string's bytes as one view: {@code bits} bits from {@code array[offset]}. */

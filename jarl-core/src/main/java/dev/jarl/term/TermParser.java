@@ -8,9 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads Erlang term syntax, as typed at an Erlang shell or passed to {@code erl_call -a}:
@@ -30,11 +28,8 @@ import java.util.Map;
  */
 public final class TermParser {
 
-    private static final int MAX_DEPTH = 1000;
-
     private final String text;
     private int pos;
-    private int depth;
 
     private TermParser(String text) {
         this.text = text;
@@ -42,6 +37,7 @@ public final class TermParser {
 
     /**
      * Parses one term; an optional final full stop and surrounding white space are allowed.
+     * Any depth of nesting is read, with an explicit stack rather than recursion.
      *
      * @throws TermSyntaxException when the text is not one well-formed term
      */
@@ -60,38 +56,184 @@ public final class TermParser {
         return t;
     }
 
-    private Term term() {
-        if (++depth > MAX_DEPTH) {
-            throw new TermSyntaxException("nesting deeper than " + MAX_DEPTH, pos);
-        }
-        try {
-            return termBody();
-        } finally {
-            depth--;
+    private static final int TUPLE = 0;
+    private static final int LIST = 1;
+    private static final int MAP = 2;
+
+    /** An open container: its kind, the terms read so far, and for a list its tail state. */
+    private static final class Open {
+        final int kind;
+        final List<Term> items = new ArrayList<>();
+        /** Lists: {@code [a|[b|[c]]]} is read as one list; this counts the extra ']' owed. */
+        int extraCloses;
+        /** Lists: true while reading the term after '|'. */
+        boolean inTail;
+        Term tail;
+
+        Open(int kind) {
+            this.kind = kind;
         }
     }
 
-    private Term termBody() {
-        if (pos >= text.length()) {
-            throw error("a term");
-        }
-        char c = text.charAt(pos);
-        switch (c) {
-            case '{': {
-                pos++;
-                List<Term> elements = sequence('}');
-                return Tuple.of(elements.toArray(new Term[0]));
+    private Term term() {
+        List<Open> stack = new ArrayList<>();
+        for (;;) {
+            // a term starts here: a container opens, or a leaf is read
+            skipSpace();
+            Term value = null;
+            if (pos >= text.length()) {
+                throw error("a term");
             }
-            case '[':
-                return list();
-            case '#':
-                return map();
+            char c = text.charAt(pos);
+            if (c == '{') {
+                pos++;
+                skipSpace();
+                if (peek('}')) {
+                    pos++;
+                    value = Tuple.EMPTY;
+                } else {
+                    stack.add(new Open(TUPLE));
+                    continue;
+                }
+            } else if (c == '[') {
+                pos++;
+                skipSpace();
+                if (peek(']')) {
+                    pos++;
+                    value = TermList.NIL;
+                } else {
+                    stack.add(new Open(LIST));
+                    continue;
+                }
+            } else if (c == '#') {
+                pos++;
+                expect('{');
+                skipSpace();
+                if (peek('}')) {
+                    pos++;
+                    value = TermMap.EMPTY;
+                } else {
+                    stack.add(new Open(MAP));
+                    continue;
+                }
+            } else {
+                value = leaf(c);
+            }
+            // hand the value to the open containers, closing each one it completes
+            for (;;) {
+                if (stack.isEmpty()) {
+                    return value;
+                }
+                Open top = stack.get(stack.size() - 1);
+                Term closed = deliver(top, value);
+                if (closed == null) {
+                    break; // the next term of the same container follows
+                }
+                stack.remove(stack.size() - 1);
+                value = closed;
+            }
+        }
+    }
+
+    /** Adds a finished term to an open container; the container when the term completed it, else null. */
+    private Term deliver(Open open, Term value) {
+        skipSpace();
+        switch (open.kind) {
+            case TUPLE -> {
+                open.items.add(value);
+                if (peek(',')) {
+                    pos++;
+                    return null;
+                }
+                if (peek('}')) {
+                    pos++;
+                    return Tuple.of(open.items);
+                }
+                throw error("',' or '}'");
+            }
+            case MAP -> {
+                open.items.add(value);
+                if ((open.items.size() & 1) == 1) {
+                    if (!text.startsWith("=>", pos)) {
+                        throw error("'=>'");
+                    }
+                    pos += 2;
+                    return null;
+                }
+                if (peek(',')) {
+                    pos++;
+                    return null;
+                }
+                if (peek('}')) {
+                    pos++;
+                    int n = open.items.size() / 2;
+                    Term[] keys = new Term[n];
+                    Term[] values = new Term[n];
+                    for (int i = 0; i < n; i++) {
+                        keys[i] = open.items.get(2 * i);
+                        values[i] = open.items.get(2 * i + 1);
+                    }
+                    return TermMap.buildLastWins(keys, values);
+                }
+                throw error("',' or '}'");
+            }
+            default -> {
+                if (open.inTail) {
+                    open.tail = value;
+                    return closeList(open);
+                }
+                open.items.add(value);
+                if (peek(',')) {
+                    pos++;
+                    return null;
+                }
+                if (peek(']')) {
+                    open.tail = TermList.NIL;
+                    return closeList(open);
+                }
+                if (peek('|')) {
+                    pos++;
+                    // a list tail merges into this list: [a|[b,c]] is [a,b,c], read in place
+                    skipSpace();
+                    if (!peek('[')) {
+                        open.inTail = true;
+                        return null;
+                    }
+                    pos++;
+                    skipSpace();
+                    if (peek(']')) {
+                        pos++;
+                        open.tail = TermList.NIL;
+                        return closeList(open);
+                    }
+                    open.extraCloses++;
+                    return null;
+                }
+                throw error("',', '|' or ']'");
+            }
+        }
+    }
+
+    /** Reads the ']' that close a list (one per merged tail too) and makes it. */
+    private Term closeList(Open open) {
+        for (int k = 0; k <= open.extraCloses; k++) {
+            skipSpace();
+            expect(']');
+        }
+        return TermList.improper(open.items, open.tail);
+    }
+
+    /** A term that is not a tuple, list or map. */
+    private Term leaf(char c) {
+        switch (c) {
             case '<':
                 return binary();
             case '"':
                 return TermList.ofString(quoted('"'));
-            case '\'':
-                return Atom.of(quoted('\''));
+            case '\'': {
+                int at = pos;
+                return atom(quoted('\''), at);
+            }
             case '$': {
                 pos++;
                 return Int.of(character());
@@ -107,93 +249,19 @@ public final class TermParser {
             while (pos < text.length() && isAtomChar(text.charAt(pos))) {
                 pos++;
             }
-            return Atom.of(text.substring(start, pos));
+            return atom(text.substring(start, pos), start);
         }
         throw error("a term");
     }
 
-    private List<Term> sequence(char close) {
-        List<Term> elements = new ArrayList<>();
-        skipSpace();
-        if (peek(close)) {
-            pos++;
-            return elements;
+    /** The atom {@code name}, which started at {@code at}; too long a name is a syntax error, as in erl. */
+    private static Atom atom(String name, int at) {
+        int chars = name.codePointCount(0, name.length());
+        if (chars > Atom.MAX_CHARACTERS) {
+            throw new TermSyntaxException("atom of " + chars + " characters (expected: at most " + Atom.MAX_CHARACTERS + ")",
+                    at);
         }
-        while (true) {
-            skipSpace();
-            elements.add(term());
-            skipSpace();
-            if (peek(',')) {
-                pos++;
-            } else if (peek(close)) {
-                pos++;
-                return elements;
-            } else {
-                throw error("',' or '" + close + "'");
-            }
-        }
-    }
-
-    private Term list() {
-        pos++; // [
-        List<Term> elements = new ArrayList<>();
-        skipSpace();
-        if (peek(']')) {
-            pos++;
-            return TermList.NIL;
-        }
-        while (true) {
-            skipSpace();
-            elements.add(term());
-            skipSpace();
-            if (peek(',')) {
-                pos++;
-            } else if (peek('|')) {
-                pos++;
-                skipSpace();
-                Term tail = term();
-                skipSpace();
-                expect(']');
-                return TermList.improper(elements, tail);
-            } else if (peek(']')) {
-                pos++;
-                return TermList.of(elements);
-            } else {
-                throw error("',', '|' or ']'");
-            }
-        }
-    }
-
-    private Term map() {
-        pos++; // #
-        expect('{');
-        Map<Term, Term> entries = new LinkedHashMap<>();
-        skipSpace();
-        if (peek('}')) {
-            pos++;
-            return TermMap.of(entries);
-        }
-        while (true) {
-            skipSpace();
-            Term key = term();
-            skipSpace();
-            if (!text.startsWith("=>", pos)) {
-                throw error("'=>'");
-            }
-            pos += 2;
-            skipSpace();
-            Term value = term();
-            entries.put(key, value);
-            skipSpace();
-            if (peek(',')) {
-                pos++;
-            } else if (peek('}')) {
-                pos++;
-                return TermMap.of(entries);
-            } else {
-                throw error("',' or '}'");
-            }
-        }
+        return Atom.of(name);
     }
 
     private Term binary() {
@@ -256,19 +324,20 @@ public final class TermParser {
             pos++;
         }
         int digitsStart = pos;
-        while (pos < text.length() && (isDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
-            pos++;
-        }
-        if (pos == digitsStart) {
+        if (pos >= text.length() || !isDigit(text.charAt(pos))) {
             pos = start;
             throw error("a number");
+        }
+        while (pos < text.length() && (isDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+            pos++;
         }
         String digits = text.substring(digitsStart, pos).replace("_", "");
         if (peek('#')) {
             pos++;
-            int radix = Integer.parseInt(digits);
+            // found by TermParserFuzzTest: a base of many digits overflowed Integer.parseInt
+            int radix = digits.length() > 2 ? Integer.MAX_VALUE : Integer.parseInt(digits);
             if (radix < 2 || radix > 36) {
-                throw new TermSyntaxException("base " + radix + " (expected: 2..36)", digitsStart);
+                throw new TermSyntaxException("base " + digits + " (expected: 2..36)", digitsStart);
             }
             int valueStart = pos;
             while (pos < text.length() && Character.digit(text.charAt(pos), radix) >= 0) {

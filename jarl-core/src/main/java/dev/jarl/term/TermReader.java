@@ -24,8 +24,10 @@ import java.util.zip.Inflater;
  * <p><b>Hostile input.</b> Every malformed input ends in a {@link TermDecodeException} and
  * nothing else: every length is checked against the bytes that remain (counting one byte at
  * least for each element still owed to an open container) and against {@link DecodeLimits}
- * before anything is allocated, and containers are tracked on an explicit stack bounded by
- * {@link DecodeLimits#maxDepth()}, so no input can overflow the Java stack. A reader that
+ * before anything is allocated, and containers are tracked on an explicit stack (as deep as
+ * the input, unless {@link DecodeLimits#maxDepth()} is set lower), so no input can overflow
+ * the Java stack. Every shape decodes in time linear in its size: nested list tails are
+ * appended in place, and maps whose keys collide are indexed by a sort instead of a hash. A reader that
  * threw is left in an unspecified position: don't read on.
  *
  * <p><b>Shared bytes.</b> By default a {@link Binary} decoded here is a window on the input
@@ -57,6 +59,8 @@ public final class TermReader {
     private boolean copyBinaries;
     /** True inside a compressed term: compression does not nest. */
     private boolean inflated;
+    /** For tests: counts work (elements copied, map probes and key comparisons) in {@code work[0]}. */
+    private long[] work;
 
     // The explicit stack of open containers, made on the first container: per level, 4 ints
     // in meta (KIND, COUNT, FILL, OPENED) and 2 references in refs (the element array, and
@@ -104,6 +108,11 @@ public final class TermReader {
     public void setAtomCache(Atom[] refs) {
         IntConsumer listener = tagListener();
         this.extras = listener == null ? refs : new Extras(refs, listener);
+    }
+
+    /** For tests: counts the work of decoding (elements copied, map probes, key comparisons) into {@code counter[0]}. */
+    void countWork(long[] counter) {
+        this.work = counter;
     }
 
     /** True to copy every decoded binary out of the input; false (the default) to share the input array. */
@@ -258,7 +267,7 @@ public final class TermReader {
                 int k = mt[m + KIND];
                 if (k == LIST) {
                     Term[] el = (Term[]) refs[r];
-                    if (f < el.length) {
+                    if (f < mt[m + COUNT] - 1) {
                         el[f] = value;
                     } else {
                         refs[r + 1] = value;
@@ -331,7 +340,7 @@ public final class TermReader {
      * {@code f} on, up to {@code count}; returns how far it got (it stops at a container).
      */
     private int fill(int kind, Term[] el, Object extra, int f, int count) {
-        int limit = kind == LIST ? el.length : count; // a list's tail is left to the caller
+        int limit = kind == LIST ? count - 1 : count; // a list's tail is left to the caller
         while (f < limit) {
             Term v;
             int p = pos;
@@ -391,11 +400,15 @@ public final class TermReader {
                     }
                     return null;
                 }
+                if (sp > 0 && tailOfOpenList()) {
+                    extendOpenList(length, tagAt);
+                    return null;
+                }
                 checkDepth(tagAt);
                 n = checkCount(length, 1, owed + 1, "list length", tagAt);
                 Term[] el = new Term[n];
                 owed += n + 1;
-                int f = fill(LIST, el, null, 0, n);
+                int f = fill(LIST, el, null, 0, n + 1);
                 if (f == n) {
                     Term tail = nextLeaf();
                     if (tail != null) {
@@ -443,6 +456,48 @@ public final class TermReader {
         }
     }
 
+    /** True when the term being read is the tail of the innermost open container, a list. */
+    private boolean tailOfOpenList() {
+        int m = 4 * (sp - 1);
+        return meta[m + KIND] == LIST && meta[m + FILL] == meta[m + COUNT] - 1;
+    }
+
+    /**
+     * A list that is the tail of the open list ({@code [a,b|[c,d|...]]}, nested tails) joins
+     * it: its elements are appended to the open list's array, which grows geometrically, so
+     * any number of nested tails costs time linear in the elements, as cons cells do.
+     */
+    private void extendOpenList(long length, int tagAt) {
+        int top = sp - 1;
+        int m = 4 * top;
+        int have = meta[m + COUNT] - 1;
+        int n = checkCount(length, 1, owed + 1, "list length", tagAt);
+        long total = (long) have + n;
+        if (total > MAX_ARRAY) {
+            throw error("list length", Long.toString(total), "at most " + MAX_ARRAY + " elements in one list", tagAt);
+        }
+        Term[] el = (Term[]) refs[2 * top];
+        if (total > el.length) {
+            long grown = Math.max(total, Math.min(MAX_ARRAY, el.length + (long) (el.length >> 1) + 8));
+            el = Arrays.copyOf(el, (int) grown);
+            counted(have);
+            refs[2 * top] = el;
+        }
+        owed += n + 1;
+        int count = (int) total + 1;
+        meta[m + COUNT] = count;
+        meta[m + FILL] = fill(LIST, el, null, have, count);
+    }
+
+    /** The largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private void counted(long n) {
+        if (work != null) {
+            work[0] += n;
+        }
+    }
+
     private int checkCount(long n, int bytesEach, int owedNow, String what, int tagAt) {
         long available = (long) (end - pos) - owedNow;
         if (n * bytesEach > available) {
@@ -454,17 +509,19 @@ public final class TermReader {
 
     private void checkDepth(int tagAt) {
         if (sp >= limits.maxDepth()) {
-            throw error("nesting depth", (sp + 1) + " levels", "at most " + limits.maxDepth(), tagAt);
+            throw error("nesting depth", (sp + 1) + " levels", "at most " + limits.maxDepth()
+                   , tagAt);
         }
     }
 
     private void open(int k, Term[] children, Object extra, int n, int f, int tagAt) {
         if (meta == null) {
-            int levels = Math.min(2, limits.maxDepth());
+            int levels = Math.min(4, limits.maxDepth());
             meta = new int[4 * levels];
             refs = new Object[2 * levels];
         } else if (4 * sp == meta.length) {
-            int levels = Math.min(sp * 2, limits.maxDepth());
+            // levels are bounded by the input (each takes bytes), so the stack stays within it
+            int levels = (int) Math.min(Math.min(2L * sp, limits.maxDepth()), MAX_ARRAY / 4);
             meta = Arrays.copyOf(meta, 4 * levels);
             refs = Arrays.copyOf(refs, 2 * levels);
         }
@@ -486,6 +543,11 @@ public final class TermReader {
                 return new Tuple(el, true);
             }
             case LIST -> {
+                int n = meta[4 * top + COUNT] - 1;
+                if (n < el.length) {
+                    el = Arrays.copyOf(el, n);
+                    counted(n);
+                }
                 return list(el, (Term) extra);
             }
             case MAP -> {
@@ -499,23 +561,28 @@ public final class TermReader {
         }
     }
 
-    private static TermList list(Term[] el, Term tail) {
+    /**
+     * A list from its elements and its tail; a tail that is a list (only a leaf one gets here:
+     * {@code []} or a STRING_EXT) is merged in, once.
+     */
+    private TermList list(Term[] el, Term tail) {
         if (tail instanceof TermList rest) {
             if (rest.isEmpty()) {
                 return TermList.wrap(el, null);
             }
             Term[] all = Arrays.copyOf(el, el.length + rest.size());
             System.arraycopy(rest.array(), 0, all, el.length, rest.size());
+            counted(all.length);
             return TermList.wrap(all, rest.rawTail());
         }
         return TermList.wrap(el, tail);
     }
 
     private TermMap map(Term[] keys, Term[] values, int tagAt) {
-        TermMap map = TermMap.buildOrNull(keys, values);
+        int[] duplicate = new int[1];
+        TermMap map = TermMap.buildOrNull(keys, values, duplicate, work);
         if (map == null) {
-            int dup = TermMap.duplicateAt(keys);
-            throw error("map key", keys[dup].toString() + " repeated", "unique keys", tagAt);
+            throw error("map key", keys[duplicate[0]].toString() + " repeated", "unique keys", tagAt);
         }
         return map;
     }

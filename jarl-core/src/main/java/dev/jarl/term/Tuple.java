@@ -67,26 +67,25 @@ public final class Tuple implements Term {
     /** An {@code Object[]} of the elements converted with {@link Term#toJava()}. */
     @Override
     public Object toJava() {
-        Object[] out = new Object[elements.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = elements[i].toJava();
-        }
-        return out;
+        return TermWalk.toJava(this);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tuple other && Arrays.equals(elements, other.elements);
+        return o instanceof Tuple other && TermOrder.equal(this, other);
     }
 
     @Override
     public int hashCode() {
-        int h = hash;
-        if (h == 0) {
-            h = Arrays.hashCode(elements) + 3;
-            hash = h;
-        }
-        return h;
+        return TermWalk.hash(this);
+    }
+
+    int cachedHash() {
+        return hash;
+    }
+
+    void cacheHash(int h) {
+        hash = h;
     }
 
     /** <code>{ok,1}</code>. */

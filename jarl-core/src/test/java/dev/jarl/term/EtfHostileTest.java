@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
+import dev.jarl.testing.BeamTerms;
 
 /** Malformed and hostile input: always a {@link TermDecodeException}, never anything else. */
 class EtfHostileTest {
@@ -57,7 +58,7 @@ class EtfHostileTest {
         LegacyVectors.ALL.forEach(v -> out.add(v.bytes()));
         out.add(Etf.encodeCompressed(TermList.of(Collections.nCopies(300, Atom.OK)), 6));
         for (int seed = 0; seed < 50; seed++) {
-            out.add(Etf.encode(new RandomTerms(seed).term(3)));
+            out.add(Etf.encode(BeamTerms.anyShape(seed).term(3)));
         }
         return out;
     }
@@ -93,7 +94,7 @@ class EtfHostileTest {
     }
 
     @Test
-    void tenMillionDeepListIsACleanError() {
+    void tenMillionDeepMalformedListIsACleanError() {
         int depth = 10_000_000;
         byte[] bytes = new byte[1 + 5 * depth + 1];
         bytes[0] = (byte) 131;
@@ -102,9 +103,13 @@ class EtfHostileTest {
             bytes[5 + 5 * i] = 1; // length 1: the next level is its only element
         }
         bytes[bytes.length - 1] = 106;
+        // no depth limit by default: the decoder reads all ten million levels on its explicit
+        // stack and finds the tails missing
         TermDecodeException e = rejects(bytes);
-        assertMessage("nesting depth: 1001 levels (expected: at most 1000) at offset 5001", e);
-        // even with the limit lifted the decoder uses no Java stack per level
+        assertMessage("list length: 1 (expected: at most 0, as 8333331 bytes remain) at offset 41666666", e);
+        // a limit set by the user still holds
+        assertMessage("nesting depth: 1001 levels (expected: at most 1000) at offset 5001",
+                rejects(bytes, DecodeLimits.DEFAULT.withMaxDepth(1000)));
         int deep = 1_000_000;
         byte[] tuples = new byte[1 + 2 * deep + 1];
         tuples[0] = (byte) 131;

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.jarl.testing.BeamTerms;
 
 /** Seeded random terms: encode, decode, compare. The seed is in every failure message. */
 class EtfRoundTripTest {
@@ -25,7 +26,7 @@ class EtfRoundTripTest {
         for (int run = 0; run < RUNS; run++) {
             long seed = BASE_SEED + run;
             String why = "seed " + seed + " (rerun with -Djarl.seed=" + seed + ")";
-            Term t = new RandomTerms(seed).term(4);
+            Term t = BeamTerms.anyShape(seed).term(4);
             byte[] bytes = Etf.encode(t);
             Term back = Etf.decode(bytes);
             assertEquals(t, back, why);
@@ -50,7 +51,7 @@ class EtfRoundTripTest {
         for (int run = 0; run < 8; run++) {
             long seed = BASE_SEED + run;
             String why = "seed " + seed + " (rerun with -Djarl.seed=" + seed + ")";
-            RandomTerms g = new RandomTerms(seed);
+            BeamTerms g = BeamTerms.anyShape(seed);
             List<Term> terms = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 terms.add(g.term(2));
@@ -77,7 +78,7 @@ class EtfRoundTripTest {
         int rejected = 0;
         for (int run = 0; run < 300; run++) {
             long seed = BASE_SEED + run;
-            RandomTerms g = new RandomTerms(seed);
+            BeamTerms g = BeamTerms.anyShape(seed);
             byte[] bytes = Etf.encode(g.term(3));
             for (int k = 0; k < 20; k++) {
                 byte[] m = bytes.clone();

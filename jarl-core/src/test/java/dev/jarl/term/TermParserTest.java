@@ -86,4 +86,44 @@ class TermParserTest {
             }
         }
     }
+
+    @Test
+    void atomsLongerThan255CharactersAreSyntaxErrors() {
+        // found by TermParserFuzzTest: the parser threw Atom's IllegalArgumentException
+        String bare = "a".repeat(256);
+        TermSyntaxException e = assertThrows(TermSyntaxException.class, () -> TermParser.parse(bare));
+        assertTrue(e.getMessage().contains("atom of 256 characters (expected: at most 255)"), e.getMessage());
+        assertThrows(TermSyntaxException.class, () -> TermParser.parse("['" + "\u00e9".repeat(256) + "']"));
+        assertEquals(Atom.of("a".repeat(255)), TermParser.parse("a".repeat(255)));
+    }
+
+    @Test
+    void controlCharactersPrintAsThreeOctalDigits() {
+        // found by TermParserFuzzTest: '\06' printed for NUL then 6 read back as the one character 6
+        Atom a = Atom.of("\u00006\u0001");
+        assertEquals("'\\0006\\001'", a.toString());
+        assertEquals(a, TermParser.parse(a.toString()));
+        Term list = TermList.of(TermList.ofString("\u00007"), Binary.of(new byte[] {0, '7'}));
+        assertEquals(list, TermParser.parse(list.toString()));
+    }
+
+    @Test
+    void aBaseOfManyDigitsIsASyntaxError() {
+        // found by TermParserFuzzTest: Integer.parseInt's NumberFormatException escaped
+        TermSyntaxException e = assertThrows(TermSyntaxException.class, () -> TermParser.parse("1844674407370916551#10"));
+        assertTrue(e.getMessage().contains("base 1844674407370916551 (expected: 2..36)"), e.getMessage());
+        assertThrows(TermSyntaxException.class, () -> TermParser.parse("-_5"));
+        assertEquals(Int.of(255), TermParser.parse("16#ff"));
+        assertEquals(Int.of(-1000), TermParser.parse("-1_000"));
+    }
+
+    @Test
+    void belIsNoEscapeInErlang() {
+        // found by TermParserFuzzTest: the printer wrote BEL as \a, which erl (and the parser) read as a
+        assertEquals("'\\007a'", Atom.of("\u0007a").toString());
+        assertEquals("[7,97]", TermList.ofString("\u0007a").toString());
+        assertEquals("\"\\v\\b\\e\\fa\"", TermList.ofString("\u000b\b\u001b\fa").toString());
+        Term t = TermList.of(Atom.of("\u0007"), TermList.ofString("\u0007"));
+        assertEquals(t, TermParser.parse(t.toString()));
+    }
 }

@@ -82,6 +82,11 @@ public class StreamConnection implements CarrierConnection {
     public static final int BORROW_LIMIT = 256 * 1024;
     /** The reused packet buffer's first size; it grows to the largest packet seen, up to {@link #BORROW_LIMIT}. */
     static final int SCRATCH = 4 * 1024;
+    /**
+     * The first size of a packet buffer grown as its bytes come, for a packet longer than
+     * what is left of the connection's receive allowance ({@link DistChannel#reserveAhead}).
+     */
+    static final int GROW_FROM = 64 * 1024;
     /** The largest handshake message accepted or sent, whatever the length prefix. */
     public static final int MAX_HANDSHAKE = 0xFFFF;
 
@@ -506,19 +511,31 @@ public class StreamConnection implements CarrierConnection {
                     ch.putBorrowed(ByteBuffer.wrap(scratch, 0, length));
                     continue;
                 }
-                ByteBuffer packet = ByteBuffer.allocate(length);
+                // allocated whole from the header within the connection's allowance; beyond
+                // it grown as the bytes come, so a length claimed and not sent costs little
+                boolean inPlace = ch.reserveAhead(length);
                 int buffered = Math.min(length, buffer.remaining());
-                packet.put(buffer.slice(buffer.position(), buffered));
-                buffer.position(buffer.position() + buffered);
-                while (packet.hasRemaining()) {
-                    int limit = packet.limit();
-                    packet.limit(Math.min(limit, packet.position() + SLICE));
-                    int n = stream.read(packet);
-                    packet.limit(limit);
-                    if (n < 0) {
-                        fail("connection closed by peer inside a packet (" + packet.position() + " of "
-                                + length + " bytes)", null);
-                        return;
+                ByteBuffer packet = ByteBuffer.allocate(inPlace ? length : Math.max(buffered, Math.min(length, GROW_FROM)));
+                try {
+                    packet.put(buffer.slice(buffer.position(), buffered));
+                    buffer.position(buffer.position() + buffered);
+                    while (packet.position() < length) {
+                        if (!packet.hasRemaining()) {
+                            packet = ByteBuffer.allocate((int) Math.min(length, 2L * packet.capacity())).put(packet.flip());
+                        }
+                        int limit = packet.limit();
+                        packet.limit(Math.min(limit, packet.position() + SLICE));
+                        int n = stream.read(packet);
+                        packet.limit(limit);
+                        if (n < 0) {
+                            fail("connection closed by peer inside a packet (" + packet.position() + " of "
+                                    + length + " bytes)", null);
+                            return;
+                        }
+                    }
+                } finally {
+                    if (inPlace) {
+                        ch.releaseAhead(length);
                     }
                 }
                 packetsIn.incrementAndGet();

@@ -185,6 +185,10 @@ sealed interface Datagram {
         public void encode(ByteBuffer out) {
             byte[] text = reason.getBytes(StandardCharsets.UTF_8);
             int n = Math.min(text.length, MAX_REASON);
+            // cut on a character boundary, never inside one (found by UdpDatagramFuzzTest)
+            while (n < text.length && n > 0 && (text[n] & 0xC0) == 0x80) {
+                n--;
+            }
             header(out, CLOSE, destination).putShort((short) n).put(text, 0, n);
         }
     }

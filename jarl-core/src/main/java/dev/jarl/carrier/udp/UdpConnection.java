@@ -303,6 +303,13 @@ final class UdpConnection implements CarrierConnection {
                 if (f != null) {
                     throw new IOException("connection to " + peerText + " " + f.reason(), f.cause());
                 }
+                int overLong = reader.overLongBeforeHandshake();
+                if (overLong > 0) {
+                    String reason = "handshake message: " + overLong + " bytes (expected: at most " + MAX_HANDSHAKE
+                            + ") from " + peerText;
+                    fail(reason, null, true);
+                    throw new IOException(reason);
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new SocketTimeoutException("handshake message from " + peerText + " within " + timeout);
@@ -341,6 +348,7 @@ final class UdpConnection implements CarrierConnection {
             for (ByteBuffer m; (m = inbox.poll()) != null; ) {
                 ch.putData(m);
             }
+            reader.authenticated(ch);
             channel = ch;
         } finally {
             inputLock.unlock();
@@ -948,6 +956,9 @@ final class UdpConnection implements CarrierConnection {
                 } else {
                     inbox.add(p);
                 }
+            }
+            if (ch == null && reader.overLongBeforeHandshake() > 0) {
+                inboxReady.signalAll();
             }
             if (ch == null && !packets.isEmpty()) {
                 inboxReady.signalAll();

@@ -137,4 +137,14 @@ class DatagramTest {
         fast.sample(50_000L);
         assertEquals(10_000_000L, fast.rto());
     }
+
+    @Test
+    void aLongCloseReasonIsCutOnACharacterBoundary() {
+        // found by UdpDatagramFuzzTest: the reason was cut inside a UTF-8 sequence
+        String reason = "x" + "\u00e9".repeat(300);
+        ByteBuffer out = ByteBuffer.allocate(2000);
+        new Datagram.Close(7, reason).encode(out);
+        Datagram.Close back = (Datagram.Close) Datagram.decode(out.flip());
+        assertEquals("x" + "\u00e9".repeat(255), back.reason());
+    }
 }
