@@ -194,6 +194,7 @@ public final class Handshake {
             LOG.log(Level.WARNING, "Connection attempt from node {0} rejected: invalid challenge reply (wrong cookie?)", peer);
             throw new HandshakeException(Reason.BAD_DIGEST, "invalid challenge reply from " + peer + " (wrong cookie?)");
         }
+        arbiter.authenticated(peer);
         if (replacing) {
             arbiter.awaitPreviousDown(peer, config.setupTime());
         }

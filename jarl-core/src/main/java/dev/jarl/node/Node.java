@@ -113,6 +113,7 @@ public final class Node implements AutoCloseable {
     private final AtomicLong refCounter = new AtomicLong();
     private final int refSalt = RANDOM.nextInt();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String stopReason;
     private volatile int creation;
     private volatile Listener listener;
     private volatile EpmdRegistration registration;
@@ -892,6 +893,11 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void stop(String reason, Throwable cause) {
+            stopFor(reason, cause);
+        }
+
+        @Override
         public void nodeDown(NodeName peer, DistConnection connection, String reason) {
             connectionLost(peer);
             notifyNodeWatchers(peer, false, connection, reason);
@@ -1081,14 +1087,33 @@ public final class Node implements AutoCloseable {
         void handle(Mailbox box, Term message);
     }
 
+    /**
+     * Runs a built-in process: one message at a time, for as long as the node runs. A
+     * message its handler fails on is logged and dropped (once per kind of failure), never
+     * the end of the process: without {@code net_kernel}, say, no {@code erl} could ping
+     * this node any more.
+     */
     private void serve(Mailbox box, Handler handler) {
-        Thread.ofVirtual().name("jarl-" + box.name().orElse("system") + "-" + name).start(() -> {
-            try {
-                while (true) {
-                    handler.handle(box, box.receive());
+        String who = box.name().orElse("system");
+        Thread.ofVirtual().name("jarl-" + who + "-" + name).start(() -> {
+            while (!closed.get()) {
+                Term message;
+                try {
+                    message = box.receive();
+                } catch (InterruptedException | IllegalStateException stopped) {
+                    return; // the node is closing
                 }
-            } catch (InterruptedException | IllegalStateException stopped) {
-                // the node is closing
+                try {
+                    handler.handle(box, message);
+                } catch (Throwable e) { // one message must not end a built-in process
+                    if (closed.get()) {
+                        return;
+                    }
+                    if (loggedOnce.add(who + " failed " + e.getClass().getName())) {
+                        LOG.log(Level.WARNING, who + " of " + name + ": dropped a message it failed on "
+                                + "(logged once per kind of failure)", e);
+                    }
+                }
             }
         });
     }
@@ -1133,6 +1158,11 @@ public final class Node implements AutoCloseable {
      * The schedule follows {@link NodeConfig#clock()}; a wait is never longer than one
      * interval, so a clock that jumps cannot stall the ticker, and a late wake-up does not
      * fire a burst of checks.
+     *
+     * <p>The ticker outlives anything it meets: a check that fails (even with an
+     * {@code OutOfMemoryError}) closes that one connection with the reason, and a round that
+     * fails as a whole is logged and followed by the next one. A node whose ticker died would
+     * look alive while its peers drop it and its dead peers go unnoticed.
      */
     private void startTicker() {
         long interval = Math.max(1, config.tickInterval().toMillis());
@@ -1151,15 +1181,39 @@ public final class Node implements AutoCloseable {
                     if (wait > 0) {
                         Thread.sleep(wait);
                     }
-                    for (DistConnection c : table.connections()) {
-                        c.tickCheck(intensity);
-                    }
+                    tickRound(intensity);
                 }
             } catch (InterruptedException stopped) {
                 // closing
             }
         });
         this.ticker = t;
+    }
+
+    /** One tick check of every connection; nothing it meets ends the ticker. */
+    private void tickRound(int intensity) {
+        List<DistConnection> connections;
+        try {
+            connections = table.connections();
+        } catch (Throwable e) { // an OutOfMemoryError, say: try again next round
+            LOG.log(Level.ERROR, "ticker of " + name + ": round failed; next one in " + config.tickInterval().toMillis()
+                    + " ms", e);
+            return;
+        }
+        for (DistConnection c : connections) {
+            try {
+                c.tickCheck(intensity);
+            } catch (Throwable e) {
+                LOG.log(Level.WARNING, "ticker of " + name + ": tick check of the connection to " + c.peer()
+                        + " failed; closing it", e);
+                try {
+                    c.close("tick check failed: " + e);
+                } catch (Throwable again) {
+                    LOG.log(Level.ERROR, "ticker of " + name + ": closing the connection to " + c.peer() + " failed too",
+                            again);
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ close
@@ -1174,6 +1228,9 @@ public final class Node implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (stopReason == null) {
+            stopReason = "closed";
         }
         // exit on close: every process dies with shutdown while the table still sends, so the
         // exit signals and DOWN messages are queued; table.close() lets them leave
@@ -1202,12 +1259,43 @@ public final class Node implements AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
-        LOG.log(Level.INFO, "node {0} stopped", name);
+        String reason = stopReason;
+        LOG.log(Level.INFO, "node {0} stopped: {1}", name, reason);
+        for (NodeListener nl : listeners) {
+            try {
+                nl.stopped(reason);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "node listener failed on stop of " + name, e);
+            }
+        }
     }
 
-    /** True once {@link #close()} was called. */
+    /**
+     * Stops the node because it cannot go on serving (its listener failed for good): a node
+     * that looks alive but answers nobody is worse than one that stopped. Logs the reason
+     * at ERROR, closes as {@link #close()} does, on a thread of its own (the caller may be
+     * one {@code close} waits for), and tells every {@link NodeListener#stopped}.
+     */
+    void stopFor(String reason, Throwable cause) {
+        if (closed.get()) {
+            return;
+        }
+        stopReason = reason;
+        LOG.log(Level.ERROR, "node " + name + " cannot go on serving and stops: " + reason, cause);
+        Thread.ofVirtual().name("jarl-stop-" + name).start(this::close);
+    }
+
+    /** True once {@link #close()} was called, or the node stopped itself. */
     public boolean isClosed() {
         return closed.get();
+    }
+
+    /**
+     * Why the node stopped: {@code "closed"} after {@link #close()}, or what made it stop
+     * itself ({@link NodeListener#stopped}); empty while it runs.
+     */
+    public Optional<String> stopReason() {
+        return closed.get() ? Optional.ofNullable(stopReason) : Optional.empty();
     }
 
     @Override

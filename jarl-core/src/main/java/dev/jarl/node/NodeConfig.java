@@ -52,14 +52,21 @@ import dev.jarl.term.NodeName;
  * @param requiredFlags  flags a peer must offer
  * @param allowed        which nodes may connect ({@code net_kernel:allow/1}); all by default
  * @param clock          the clock the tick schedule follows (the system clock by default)
+ * @param maxPendingHandshakes incoming connections held at once before their peer proved the
+ *                       cookie (128); when one more arrives, the oldest is closed to make room
+ * @param pendingHandshakeTime the longest an incoming connection may take from its arrival to
+ *                       proving the cookie, all steps together (by default the setup time)
  */
 public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
                          int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,
                          int maxMessageSize, long busyLimit, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
-                         InstantSource clock) {
+                         InstantSource clock, int maxPendingHandshakes, Duration pendingHandshakeTime) {
 
     /** The default maximum message size, 512 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
+
+    /** The default bound on unauthenticated incoming connections held at once. */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 128;
 
     /** Checks every value. */
     public NodeConfig {
@@ -70,6 +77,13 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         Objects.requireNonNull(setupTime, "setupTime");
         Objects.requireNonNull(allowed, "allowed");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(pendingHandshakeTime, "pendingHandshakeTime");
+        if (maxPendingHandshakes < 1) {
+            throw new IllegalArgumentException("maxPendingHandshakes: " + maxPendingHandshakes + " (expected: at least 1)");
+        }
+        if (pendingHandshakeTime.isNegative() || pendingHandshakeTime.isZero()) {
+            throw new IllegalArgumentException("pendingHandshakeTime: " + pendingHandshakeTime + " (expected: positive)");
+        }
         if (epmdPort < 1 || epmdPort > 65535) {
             throw new IllegalArgumentException("epmdPort: " + epmdPort + " (expected: 1..65535)");
         }
@@ -123,6 +137,8 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         private long requiredFlags = DistFlags.DEFAULT_REQUIRED;
         private Predicate<NodeName> allowed = n -> true;
         private InstantSource clock = InstantSource.system();
+        private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
+        private Duration pendingHandshakeTime;
 
         private Builder(NodeName name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -217,12 +233,24 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             return this;
         }
 
+        /**
+         * The bound on incoming connections whose peer has not proved the cookie yet: at
+         * most {@code max} at once (default 128; the oldest is closed when one more
+         * arrives), each for at most {@code time} from its arrival (default: the setup time).
+         */
+        public Builder pendingHandshakes(int max, Duration time) {
+            this.maxPendingHandshakes = max;
+            this.pendingHandshakeTime = Objects.requireNonNull(time, "time");
+            return this;
+        }
+
         /** The configuration. */
         public NodeConfig build() {
             int port = epmdPort != null ? epmdPort : dev.jarl.epmd.Epmd.portFromEnvironment();
             return new NodeConfig(name, Optional.ofNullable(cookie), Optional.ofNullable(carrier), useEpmd, port,
                     hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, busyLimit, offeredFlags, requiredFlags,
-                    allowed, clock);
+                    allowed, clock, maxPendingHandshakes,
+                    pendingHandshakeTime != null ? pendingHandshakeTime : setupTime);
         }
     }
 }

@@ -38,6 +38,10 @@ final class Peer {
         volatile Peer peer;
         volatile CarrierConnection transport;
         volatile boolean cancelled;
+        /** Incoming: why the table closed it before it authenticated, or null. */
+        volatile String closedBecause;
+        /** Incoming: when it must have authenticated ({@link System#nanoTime()}). */
+        long deadline;
 
         Attempt(boolean outgoing, Peer peer) {
             this.outgoing = outgoing;
@@ -72,6 +76,13 @@ final class Peer {
     long failures;
     /** Why the last attempt failed. */
     String lastFailure;
+    /** Threads waiting in {@code connect} for this row; a row with waiters stays in the table. */
+    int waiters;
+    /**
+     * True once the row left the table (IDLE and unused: nothing of a failed attempt or a
+     * closed connection is kept). Whoever locks a row checks this and takes a fresh one.
+     */
+    boolean removed;
 
     Peer(NodeName name) {
         this.name = name;
