@@ -288,9 +288,9 @@ final class ConnectionTable implements DistConnection.Handler {
                 awaitTakeOver(a, transport);
                 return;
             }
-            failed(a, transport, e.getMessage());
+            failed(a, transport, e.getMessage(), levelOf(e));
         } catch (IOException | RuntimeException e) {
-            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage());
+            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), Level.INFO);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -316,16 +316,31 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back");
+        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back",
+                Level.INFO);
     }
 
-    private void failed(Attempt a, CarrierConnection transport, String reason) {
+    /** An outgoing attempt failed: clears its row and logs why (a protocol violation at WARNING). */
+    private void failed(Attempt a, CarrierConnection transport, String reason, Level level) {
+        int dropped = release(a, transport, reason);
+        if (dropped >= 0 && !closing) {
+            LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, reason,
+                    dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
+        }
+    }
+
+    /**
+     * Closes {@code transport} and clears what {@code a} held in its row: a PENDING row goes
+     * back to IDLE (and leaves the table), what was queued for it is dropped and the node
+     * told. Returns how many queued messages were dropped, or -1 when {@code a} owned no row.
+     */
+    private int release(Attempt a, CarrierConnection transport, String reason) {
         if (transport != null) {
             transport.close();
         }
         Peer p = a.peer;
         if (p == null) {
-            return;
+            return -1;
         }
         int dropped = 0;
         p.lock.lock();
@@ -345,27 +360,23 @@ final class ConnectionTable implements DistConnection.Handler {
                     p.state = State.UP;
                 }
                 p.changed.signalAll();
-                return;
+                return -1;
             } else {
-                return;
+                return -1;
             }
         } finally {
             p.lock.unlock();
         }
         host.connectFailed(p.name, reason);
-        if (closing) {
-            return;
-        }
-        if (a.outgoing) {
-            LOG.log(Level.INFO, "connection attempt to {0} failed: {1}{2}", p.name, reason,
-                    dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
-            return;
-        }
-        long suppressed = incomingFailures.allow(); // a peer can fail handshakes as fast as it likes
-        if (suppressed >= 0) {
-            LOG.log(Level.INFO, "incoming connection from {0} failed: {1}{2}{3}", p.name, reason,
-                    dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "", LogLimit.more(suppressed));
-        }
+        return dropped;
+    }
+
+    /** WARNING for a handshake the peer broke (malformed, a bad name, missing flags), else INFO. */
+    private static Level levelOf(HandshakeException e) {
+        return switch (e.reason()) {
+            case PROTOCOL, BAD_NAME, MISSING_FLAGS -> Level.WARNING;
+            default -> Level.INFO;
+        };
     }
 
     /** A handshake succeeded: publish the connection if the attempt still owns the row. */
@@ -520,13 +531,13 @@ final class ConnectionTable implements DistConnection.Handler {
         } catch (HandshakeException e) {
             settle(a);
             String reason = a.closedBecause != null ? a.closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
-            failed(a, transport, reason);
-            if (a.peer == null && !closing) {
-                logIncomingFailure(transport, e, a.closedBecause != null);
+            int dropped = release(a, transport, reason);
+            if (!closing) {
+                logIncomingFailure(a, transport, reason, a.closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
             }
         } catch (Throwable e) { // one connection's failure, even an Error, must not reach further
             settle(a);
-            failed(a, transport, describe(e));
+            release(a, transport, describe(e));
             if (!closing) {
                 LOG.log(Level.WARNING, "incoming connection from " + transport.peerAddress() + " failed", e);
             }
@@ -536,22 +547,20 @@ final class ConnectionTable implements DistConnection.Handler {
     }
 
     /**
-     * Logs an incoming handshake that failed before the peer's name was accepted: a protocol
-     * violation at WARNING (with the address and the reason), the rest at INFO; connections
-     * the table closed itself (bound or time) at DEBUG, as {@link #admit} and
-     * {@link #expireLoop} summarize them.
+     * Logs a failed incoming handshake with the peer's address (and name, once known) and the
+     * reason: a protocol violation at WARNING, the rest at INFO, connections the table closed
+     * itself (bound or time) at DEBUG, as {@link #admit} and {@link #expireLoop} summarize
+     * them. A peer can fail handshakes as fast as it likes, so the lines are rate-limited.
      */
-    private void logIncomingFailure(CarrierConnection transport, HandshakeException e, boolean closedByTable) {
-        Level level = closedByTable ? Level.DEBUG : switch (e.reason()) {
-            case PROTOCOL, BAD_NAME, MISSING_FLAGS -> Level.WARNING;
-            default -> Level.INFO;
-        };
+    private void logIncomingFailure(Attempt a, CarrierConnection transport, String reason, Level level, int dropped) {
         long suppressed = level == Level.DEBUG ? 0 : (level == Level.WARNING ? warnings : incomingFailures).allow();
         if (suppressed < 0) {
             return;
         }
-        LOG.log(level, "incoming connection from {0} failed: {1}{2}", transport.peerAddress(), e.getMessage(),
-                LogLimit.more(suppressed));
+        Peer p = a.peer;
+        LOG.log(level, "incoming connection from {0}{1} failed: {2}{3}{4}", transport.peerAddress(),
+                p == null ? "" : " (" + p.name + ")", reason,
+                dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "", LogLimit.more(suppressed));
     }
 
     // ------------------------------------------------------------------ the bound on unauthenticated connections

@@ -913,7 +913,19 @@ public final class Node implements AutoCloseable {
 
     // ------------------------------------------------------------------ input
 
+    /**
+     * Acts on one signal from {@code c}'s peer, after the identity checks erts makes per signal
+     * ({@link #invalidSignal}): a signal that fails them closes the connection with the
+     * reason, as the BEAM's {@code invalid_message} does.
+     */
     private void dispatch(DistConnection c, ControlMessage message) {
+        String invalid = invalidSignal(c, message);
+        if (invalid != null) {
+            String text = message.control().toString();
+            c.protocolError("invalid distribution message " + message.opName() + " from " + c.peer() + ": " + invalid
+                    + " in " + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
+            return;
+        }
         switch (message) {
             case ControlMessage.Send m -> deliverLocal(m.to(), m.message());
             case ControlMessage.SendSender m -> deliverLocal(m.to(), m.message());
@@ -968,8 +980,16 @@ public final class Node implements AutoCloseable {
                     rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
             case ControlMessage.SpawnRequestTT m ->
                     rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
-            case ControlMessage.SpawnReply m -> spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
-            case ControlMessage.SpawnReplyTT m -> spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
+            case ControlMessage.SpawnReply m -> {
+                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
+                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
+                }
+            }
+            case ControlMessage.SpawnReplyTT m -> {
+                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
+                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
+                }
+            }
             case ControlMessage.AliasSend m -> deliverAlias(m.alias(), m.message());
             case ControlMessage.AliasSendTT m -> deliverAlias(m.alias(), m.message());
             case ControlMessage.GroupLeader m -> notYet(c, m);
@@ -979,6 +999,116 @@ public final class Node implements AutoCloseable {
 
     private LocalProcess local(Pid pid) {
         return pid.node().equals(nameAtom) ? processes.get(pid) : null;
+    }
+
+    // ------------------------------------------------------------------ identity checks
+
+    /**
+     * The identity checks erts makes of every signal it receives ({@code erts_net_message} in
+     * {@code erts/emulator/beam/dist.c}); null when {@code m} may be acted on, else what is
+     * wrong. "Of the peer" compares node names only (erts compares dist entries, one per
+     * name), so a pid of an older incarnation of the peer still counts as the peer's.
+     *
+     * <ul>
+     *   <li>LINK, UNLINK, UNLINK_ID, UNLINK_ID_ACK, EXIT and EXIT2 (all forms), MONITOR_P and
+     *       DEMONITOR_P: the sender must be a pid of the peer.</li>
+     *   <li>The target must be a pid of this node. One of an older incarnation of this node
+     *       is accepted where erts accepts it, and handled as erts handles it: LINK and
+     *       MONITOR_P answer {@code noproc}, EXIT2, DEMONITOR_P, MONITOR_P_EXIT and
+     *       SPAWN_REPLY drop it; for EXIT and the unlinks erts accepts only a pid of this
+     *       incarnation.</li>
+     *   <li>SEND and SEND_SENDER deliver to a pid of this incarnation only and drop anything
+     *       else; REG_SEND, SEND_SENDER and SPAWN_REQUEST only need the sender to be a pid
+     *       (the decoder checks the types), and a SPAWN_REQUEST's must be another node's.</li>
+     * </ul>
+     */
+    private String invalidSignal(DistConnection c, ControlMessage m) {
+        return switch (m) {
+            case ControlMessage.Link x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.Unlink x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.UnlinkId x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.UnlinkIdAck x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.Exit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.ExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.PayloadExit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.PayloadExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.Exit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.Exit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.PayloadExit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.PayloadExit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.MonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
+            case ControlMessage.DemonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
+            case ControlMessage.MonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
+            case ControlMessage.PayloadMonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
+            case ControlMessage.SpawnRequest x -> remoteProc(x.from());
+            case ControlMessage.SpawnRequestTT x -> remoteProc(x.from());
+            case ControlMessage.SpawnReply x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
+            case ControlMessage.SpawnReplyTT x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
+            default -> null;
+        };
+    }
+
+    private static String either(String first, String second) {
+        return first != null ? first : second;
+    }
+
+    private static String fromPeer(DistConnection c, Pid from) {
+        return from.node().equals(c.peerAtom()) ? null
+                : "sender " + from + " is not a process of " + c.peer() + " (expected: a pid of the connection's peer)";
+    }
+
+    /** A pid of this node, of any incarnation. */
+    private String ofThisNode(Pid to) {
+        return to.node().equals(nameAtom) ? null
+                : "target " + to + " is not a process of " + name + " (expected: a pid of this node)";
+    }
+
+    /** A pid of this incarnation of this node. */
+    private String ofThisIncarnation(Pid to) {
+        if (!to.node().equals(nameAtom)) {
+            return ofThisNode(to);
+        }
+        return to.creation() == creation ? null : "target " + to + " is of an older incarnation of " + name
+                + " (creation " + Integer.toUnsignedString(to.creation()) + "; expected: "
+                + Integer.toUnsignedString(creation) + ")";
+    }
+
+    /** The watched process of a MONITOR_P or DEMONITOR_P: a registered name or a pid of this node. */
+    private String watched(Term proc) {
+        return switch (proc) {
+            case Pid pid -> ofThisNode(pid);
+            case Atom a -> null;
+            default -> "watched " + proc + " (expected: a pid of this node or a registered name)";
+        };
+    }
+
+    /** A pid of another node, or a name: never a process of this incarnation. */
+    private String remoteProc(Term proc) {
+        return switch (proc) {
+            case Pid pid when pid.node().equals(nameAtom) && pid.creation() == creation ->
+                    "process " + pid + " is of this node (expected: a process of another node)";
+            case Pid pid -> null;
+            case Atom a -> null;
+            default -> "process " + proc + " (expected: a pid of another node or a name)";
+        };
+    }
+
+    private String spawnReplyProblem(Ref reqId, Pid to, int flags, Term result) {
+        if (!reqId.node().equals(nameAtom)) {
+            return "request " + reqId + " is not a reference of " + name;
+        }
+        if (flags < 0 || flags >= 1 << 27) {
+            return "flags " + flags + " (expected: 0 to 2^27-1)";
+        }
+        return either(ofThisNode(to), remoteProc(result));
+    }
+
+    private boolean olderIncarnation(Pid pid) {
+        return pid.node().equals(nameAtom) && pid.creation() != creation;
+    }
+
+    private boolean olderIncarnation(Ref ref) {
+        return ref.node().equals(nameAtom) && ref.creation() != creation;
     }
 
     private void deliverLocal(Pid to, Term message) {
