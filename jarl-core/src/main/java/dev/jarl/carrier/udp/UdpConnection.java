@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import dev.jarl.carrier.udp.Datagram.Initial;
 import dev.jarl.carrier.udp.Datagram.Ping;
 import dev.jarl.carrier.udp.Datagram.Range;
 import dev.jarl.carrier.udp.Datagram.Retry;
+import dev.jarl.term.Printable;
 
 /**
  * One UDP distribution connection: a reliable, ordered stream of messages over datagrams
@@ -708,9 +710,9 @@ final class UdpConnection implements CarrierConnection {
             case Close c -> {
                 if (!initiator || isEstablished()) {
                     sendQuietly(new CloseAck(peerId), scratch);
-                    fail("closed by peer: " + c.reason(), null, false);
+                    fail("closed by peer: " + Printable.escape(c.reason()), null, false);
                 } else {
-                    fail("refused: " + c.reason(), null, false);
+                    fail("refused: " + Printable.escape(c.reason()), null, false);
                 }
             }
             case CloseAck c -> closeAcked();
@@ -1017,6 +1019,7 @@ final class UdpConnection implements CarrierConnection {
                 }
             } catch (IllegalArgumentException e) {
                 error = e.getMessage() + " from " + peerText;
+                cause = new ProtocolException(error);
             }
             DistChannel ch = channel;
             for (ByteBuffer p : packets) {
@@ -1032,6 +1035,7 @@ final class UdpConnection implements CarrierConnection {
                 if (inbox.size() > MAX_INBOX) {
                     error = "packets before the handshake completed: " + inbox.size() + " (expected: at most "
                             + MAX_INBOX + ") from " + peerText;
+                    cause = new ProtocolException(error);
                 }
             }
         } catch (RuntimeException e) {
