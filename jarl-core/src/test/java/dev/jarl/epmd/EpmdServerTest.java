@@ -366,13 +366,7 @@ class EpmdServerTest {
 
         @Override
         public Socket accept() throws IOException {
-            Throwable fault = faults.poll();
-            if (fault instanceof IOException e) {
-                throw e;
-            }
-            if (fault instanceof Error e) {
-                throw e;
-            }
+            dev.jarl.testing.Faults.throwNext(faults);
             return super.accept();
         }
     }

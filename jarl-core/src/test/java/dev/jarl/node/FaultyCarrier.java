@@ -15,6 +15,7 @@ import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.carrier.Listener;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Faults;
 
 /**
  * A carrier around another that fails where a test says: {@link #acceptFaults} are thrown by
@@ -76,16 +77,7 @@ final class FaultyCarrier implements Carrier {
 
         @Override
         public CarrierConnection accept() throws IOException {
-            Throwable fault = acceptFaults.poll();
-            if (fault instanceof IOException io) {
-                throw io;
-            }
-            if (fault instanceof Error e) {
-                throw e;
-            }
-            if (fault instanceof RuntimeException e) {
-                throw e;
-            }
+            Faults.throwNext(acceptFaults);
             return new FaultyConnection(inner.accept(), null);
         }
 
