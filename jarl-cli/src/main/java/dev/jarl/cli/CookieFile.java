@@ -29,19 +29,21 @@ final class CookieFile {
     }
 
     static Cookie readOrCreate() {
-        Path file = path();
+        return readOrCreate(path());
+    }
+
+    /**
+     * The cookie in {@code file}, created first when missing, read and checked as
+     * {@link Cookie#fromFile} does (a regular file only its owner may access, as erl requires).
+     */
+    static Cookie readOrCreate(Path file) {
         try {
-            if (!Files.exists(file)) {
+            if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 create(file);
             }
-            String text = Files.readString(file, StandardCharsets.ISO_8859_1).strip();
-            if (text.isEmpty()) {
-                throw new CliException("cookie file " + file + " is empty; give --cookie or write a cookie into it");
-            }
-            return Cookie.of(text);
+            return Cookie.fromFile(file);
         } catch (IOException e) {
-            throw new CliException("cannot read cookie file " + file + ": " + e.getMessage()
-                    + " (give --cookie instead)");
+            throw new CliException(e.getMessage() + " (--cookie COOKIE)");
         }
     }
 

@@ -25,7 +25,8 @@ final class NodeOptions {
     String name;
 
     @Option(names = "--cookie", paramLabel = "COOKIE",
-            description = "The distribution cookie. Default: ~/.erlang.cookie (created as erl creates it when missing).")
+            description = "The distribution cookie. Default: ~/.erlang.cookie (created as erl creates it when missing; "
+                    + "refused, as erl refuses it, when group or others may access it).")
     String cookie;
 
     @Option(names = "--verbose", description = "Print stack traces and debug logs.")

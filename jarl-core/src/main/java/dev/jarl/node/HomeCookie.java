@@ -29,11 +29,23 @@ final class HomeCookie {
     }
 
     static Cookie load() throws IOException {
-        Path file = Path.of(System.getProperty("user.home"), ".erlang.cookie");
-        if (!Files.exists(file)) {
+        return load(Path.of(System.getProperty("user.home"), ".erlang.cookie"));
+    }
+
+    /**
+     * The cookie in {@code file}, created first when missing; refused, as {@code erl} refuses
+     * it, when it is not a regular file or group or others may access it
+     * ({@link Cookie#fromFile}).
+     */
+    static Cookie load(Path file) throws IOException {
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             create(file);
         }
-        return Cookie.fromHomeFile();
+        try {
+            return Cookie.fromFile(file);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (NodeConfig.Builder.cookie)", e);
+        }
     }
 
     private static void create(Path file) throws IOException {

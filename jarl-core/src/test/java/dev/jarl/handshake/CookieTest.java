@@ -49,9 +49,43 @@ class CookieTest {
             assertTrue(missing.getMessage().contains(".erlang.cookie"), missing.getMessage());
             assertFalse(java.nio.file.Files.exists(home.resolve(".erlang.cookie")), "fromHomeFile created the file");
             java.nio.file.Files.writeString(home.resolve(".erlang.cookie"), "HOMECOOKIE\n");
+            java.nio.file.Files.setPosixFilePermissions(home.resolve(".erlang.cookie"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
             assertArrayEquals(Cookie.of("HOMECOOKIE").digest(42), Cookie.fromHomeFile().digest(42));
         } finally {
             System.setProperty("user.home", saved);
         }
+    }
+
+    /**
+     * Review finding 12: a cookie file group or others may access, or one that is not a
+     * regular file, is refused as erl's auth refuses it, with the file and the fix named.
+     */
+    @Test
+    void aCookieFileOpenToOthersOrNotRegularIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("cookie");
+        java.nio.file.Files.writeString(file, "SECRETCOOKIE\n");
+        for (String mode : java.util.List.of("rw-r--r--", "r---w----", "r-----r--", "rw----rw-", "r----x---")) {
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> Cookie.fromFile(file), mode);
+            assertTrue(e.getMessage().startsWith("cookie file " + file + " must be accessible by its owner only (mode "
+                    + mode), e.getMessage());
+            assertTrue(e.getMessage().contains("chmod 400 " + file), e.getMessage());
+            assertFalse(e.getMessage().contains("SECRETCOOKIE"), e.getMessage());
+        }
+        for (String mode : java.util.List.of("r--------", "rw-------")) {
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            assertArrayEquals(Cookie.of("SECRETCOOKIE").digest(7), Cookie.fromFile(file).digest(7), mode);
+        }
+        // a link to a private regular file is read, as erl reads it (it follows links)
+        java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("link"), file);
+        assertArrayEquals(Cookie.of("SECRETCOOKIE").digest(7), Cookie.fromFile(link).digest(7));
+        java.io.IOException directory = assertThrows(java.io.IOException.class, () -> Cookie.fromFile(dir));
+        assertEquals("cookie file " + dir + " is a directory (expected: a regular file holding the cookie)",
+                directory.getMessage());
+        java.io.IOException devNull = assertThrows(java.io.IOException.class,
+                () -> Cookie.fromFile(java.nio.file.Path.of("/dev/null")));
+        assertTrue(devNull.getMessage().contains("is a special file"), devNull.getMessage());
     }
 }
