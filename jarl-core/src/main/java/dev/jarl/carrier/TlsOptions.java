@@ -28,8 +28,9 @@ import java.util.Objects;
  * @param certFile      this node's certificate chain, own certificate first; null for a node
  *                      that only dials servers that do not ask for a client certificate
  * @param keyFile       the private key of {@code certFile}; null reads it from {@code certFile}
- * @param cacertsFile   the certificates a peer's chain must lead to; null uses the JDK's
- *                      default trust store
+ * @param cacertsFile   the certificates a peer's chain must lead to; with {@link Verify#PEER}
+ *                      it is required unless {@code systemTrustStore} is chosen, since a
+ *                      distribution peer is rarely meant to be anyone a public CA vouches for
  * @param verify        whether a peer's certificate is checked; {@link Verify#PEER} by default
  * @param mutualAuth    when listening, refuse clients without a certificate (with
  *                      {@link Verify#PEER}); without it a client certificate is checked when
@@ -38,9 +39,12 @@ import java.util.Objects;
  *                      certificate names the host part of the node name, as OTP's client does
  *                      through server name indication; on by default
  * @param protocols     the TLS versions offered, e.g. {@code TLSv1.3}, {@code TLSv1.2}
+ * @param systemTrustStore with {@link Verify#PEER} and no {@code cacertsFile}: trust the
+ *                      JDK's default store of public CAs, chosen explicitly (a TLS carrier
+ *                      refuses to start with neither)
  */
 public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacertsFile, Verify verify,
-                         boolean mutualAuth, boolean checkHostname, List<String> protocols) {
+                         boolean mutualAuth, boolean checkHostname, List<String> protocols, boolean systemTrustStore) {
 
     /** Whether the peer's certificate is verified ({@code ssl}'s {@code verify} option). */
     public enum Verify {
@@ -64,6 +68,24 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
         if (keyFile != null && certFile == null) {
             throw new IllegalArgumentException("keyFile: " + keyFile + " (expected: a certFile with it)");
         }
+        if (systemTrustStore && cacertsFile != null) {
+            throw new IllegalArgumentException("cacertsFile " + cacertsFile
+                    + " and the system trust store (expected: one source of CA certificates)");
+        }
+    }
+
+    /**
+     * Why these options cannot verify a peer, or null when they can: {@link Verify#PEER}
+     * with neither a CA file nor the system trust store chosen. The TLS carrier refuses to
+     * start then, rather than trust, unasked, every certificate a public CA ever issued.
+     */
+    public String missingTrust() {
+        if (verify != Verify.PEER || cacertsFile != null || systemTrustStore) {
+            return null;
+        }
+        return "verify=peer needs the CA certificates a peer's chain must lead to: give cacertsFile (jarl: --tls-cacerts"
+                + " FILE, as ssl_dist_optfile's cacertfile), or choose the JDK's public CA store explicitly"
+                + " (withSystemTrustStore(true); jarl: --tls-system-cas)";
     }
 
     /**
@@ -72,31 +94,44 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
      * authentication, host names checked.
      */
     public static TlsOptions of(TcpOptions tcp, Path certFile, Path keyFile, Path cacertsFile) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, Verify.PEER, false, true, DEFAULT_PROTOCOLS);
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, Verify.PEER, false, true, DEFAULT_PROTOCOLS, false);
     }
 
     /** These options with another verification mode. */
     public TlsOptions withVerify(Verify mode) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, mode, mutualAuth, checkHostname, protocols);
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, mode, mutualAuth, checkHostname, protocols,
+                systemTrustStore);
     }
 
     /** These options with mutual authentication on or off. */
     public TlsOptions withMutualAuth(boolean required) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, required, checkHostname, protocols);
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, required, checkHostname, protocols,
+                systemTrustStore);
     }
 
     /** These options with the host name check on or off. */
     public TlsOptions withHostnameCheck(boolean check) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, check, protocols);
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, check, protocols, systemTrustStore);
     }
 
     /** These options offering only {@code versions} (JDK names: {@code TLSv1.3}, {@code TLSv1.2}). */
     public TlsOptions withProtocols(String... versions) {
-        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, List.of(versions));
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, List.of(versions),
+                systemTrustStore);
     }
 
     /** These options with other TCP options. */
     public TlsOptions withTcp(TcpOptions other) {
-        return new TlsOptions(other, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols);
+        return new TlsOptions(other, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
+                systemTrustStore);
+    }
+
+    /**
+     * These options trusting the JDK's default store of public CAs (true; no
+     * {@code cacertsFile} then) or not: the explicit choice {@link Verify#PEER} needs when
+     * there is no CA file.
+     */
+    public TlsOptions withSystemTrustStore(boolean trust) {
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols, trust);
     }
 }

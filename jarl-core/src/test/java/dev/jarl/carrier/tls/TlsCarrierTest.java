@@ -193,7 +193,7 @@ class TlsCarrierTest {
         Listener listener = listen(options("node", at(0)).withMutualAuth(true));
         CompletableFuture<byte[]> server = serverReceives(listener, Duration.ofSeconds(10));
         TlsOptions anonymous = new TlsOptions(TcpOptions.of(at(listener)), null, null, certs.file("ca.pem"),
-                TlsOptions.Verify.PEER, false, true, TlsOptions.DEFAULT_PROTOCOLS);
+                TlsOptions.Verify.PEER, false, true, TlsOptions.DEFAULT_PROTOCOLS, false);
         try {
             CarrierConnection c = Carriers.tls(anonymous).connect(SERVER, Duration.ofSeconds(10));
             toClose.add(c);
@@ -265,6 +265,23 @@ class TlsCarrierTest {
         e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
                 TcpOptions.of(at(1)), dir.resolve("missing.pem"), null, null)));
         assertTrue(e.getMessage().contains("missing.pem"), e.getMessage());
+    }
+
+    /**
+     * Review finding 14: verify=peer without a CA file would trust every certificate a public
+     * CA ever issued; the carrier refuses to start unless that store is chosen explicitly.
+     */
+    @Test
+    void verifyPeerNeedsACaFileOrAnExplicitSystemStore() {
+        TlsOptions noCa = TlsOptions.of(TcpOptions.of(at(1)), certs.file("node.pem"), certs.file("node.key"), null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(noCa));
+        assertTrue(e.getMessage().contains("verify=peer needs the CA certificates"), e.getMessage());
+        assertTrue(e.getMessage().contains("--tls-cacerts FILE") && e.getMessage().contains("--tls-system-cas"),
+                e.getMessage());
+        assertEquals("tls", Carriers.tls(noCa.withSystemTrustStore(true)).name());
+        assertEquals("tls", Carriers.tls(noCa.withVerify(TlsOptions.Verify.NONE)).name());
+        assertThrows(IllegalArgumentException.class, () -> TlsOptions.of(TcpOptions.of(at(1)), null, null,
+                certs.file("ca.pem")).withSystemTrustStore(true));
     }
 
     @Test
