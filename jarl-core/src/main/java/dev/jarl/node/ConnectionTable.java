@@ -291,6 +291,8 @@ final class ConnectionTable implements DistConnection.Handler {
             failed(a, transport, e.getMessage(), levelOf(e));
         } catch (IOException | RuntimeException e) {
             failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), Level.INFO);
+        } catch (Error e) { // an attempt that died without clearing its row would leave it PENDING for ever
+            failed(a, transport, describe(e), Level.WARNING);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -405,7 +407,12 @@ final class ConnectionTable implements DistConnection.Handler {
         LOG.log(Level.DEBUG, "connection to {0} up ({1})", p.name, result);
         // nodeup before the first input, so listeners hear of a node before its messages
         host.nodeUp(p.name, connection);
-        transport.handshakeComplete(connection);
+        try {
+            transport.handshakeComplete(connection);
+        } catch (Throwable e) { // no I/O threads (out of memory, say): a connection that looks up but is not
+            connection.close("could not start the connection: " + e);
+            LOG.log(Level.WARNING, "connection to " + p.name + " could not start", e);
+        }
     }
 
     // ------------------------------------------------------------------ accepting

@@ -29,6 +29,10 @@ final class FaultyCarrier implements Carrier {
     private final Carrier inner;
     /** Thrown by accept(), one each, before it accepts for real. */
     final ConcurrentLinkedQueue<Throwable> acceptFaults = new ConcurrentLinkedQueue<>();
+    /** Thrown by connect(), one each, before it connects for real. */
+    final ConcurrentLinkedQueue<Throwable> connectFaults = new ConcurrentLinkedQueue<>();
+    /** Thrown by handshakeComplete() of a connection, one each, instead of starting it. */
+    final ConcurrentLinkedQueue<Throwable> completeFaults = new ConcurrentLinkedQueue<>();
     /** Thrown by stats() of the connection dialed to {@link #statsFaultPeer}, on the ticker's thread. */
     volatile Error statsFault;
     volatile NodeName statsFaultPeer;
@@ -59,6 +63,7 @@ final class FaultyCarrier implements Carrier {
 
     @Override
     public CarrierConnection connect(NodeName peer, Duration timeout) throws IOException {
+        Faults.throwNext(connectFaults);
         return new FaultyConnection(inner.connect(peer, timeout), peer);
     }
 
@@ -138,6 +143,11 @@ final class FaultyCarrier implements Carrier {
 
         @Override
         public void handshakeComplete(DistChannel channel) {
+            Throwable fault = completeFaults.poll();
+            if (fault instanceof Error e) {
+                inner.close();
+                throw e;
+            }
             inner.handshakeComplete(channel);
         }
 

@@ -153,6 +153,37 @@ class NodeSurvivalTest {
     }
 
     @Test
+    void anOutgoingAttemptThatDiesOfAnErrorLeavesNoStuckRow() throws Exception {
+        FaultyCarrier faulty = new FaultyCarrier(net.carrier());
+        Node a = node("a", faulty, Duration.ofSeconds(60));
+        Node b = node("b");
+        faulty.connectFaults.add(new OutOfMemoryError("injected into connect"));
+        assertFalse(a.ping(b.name(), Duration.ofSeconds(5)), "connected through a failing connect");
+        assertTrue(a.ping(b.name(), Duration.ofSeconds(5)), "the failed attempt left its row pending");
+    }
+
+    @Test
+    void aConnectionThatCannotStartIsClosedNotLeftHalfUp() throws Exception {
+        FaultyCarrier faulty = new FaultyCarrier(net.carrier());
+        Node a = node("a", faulty, Duration.ofSeconds(60));
+        Node b = node("b");
+        Map<NodeName, String> downs = new ConcurrentHashMap<>();
+        a.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeDown(NodeName n, String reason) {
+                downs.put(n, reason);
+            }
+        });
+        faulty.completeFaults.add(new OutOfMemoryError("unable to create native thread"));
+        assertFalse(a.ping(b.name(), Duration.ofSeconds(3)), "a connection without I/O threads answered");
+        for (int i = 0; i < 200 && !downs.containsKey(b.name()); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(downs.getOrDefault(b.name(), "").startsWith("could not start the connection: "), downs.toString());
+        assertTrue(a.ping(b.name(), Duration.ofSeconds(5)), "no new connection after one that could not start");
+    }
+
+    @Test
     void builtInProcessesOutliveMessagesTheyFailOn() throws Exception {
         Node a = node("a");
         Node b = node("b");

@@ -474,6 +474,8 @@ public class StreamConnection implements CarrierConnection {
             fail("tick writer interrupted", e);
         } catch (IOException e) {
             fail("write failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) { // a tick writer that died silently would leave a connection that never ticks
+            fail("tick writer failed: " + e, e);
         }
     }
 
