@@ -175,7 +175,8 @@ class NodeSurvivalTest {
             }
         });
         faulty.completeFaults.add(new OutOfMemoryError("unable to create native thread"));
-        assertFalse(a.ping(b.name(), Duration.ofSeconds(3)), "a connection without I/O threads answered");
+        // (the ping may still get its pong: its message can start a new connection once this one is closed)
+        a.ping(b.name(), Duration.ofSeconds(3));
         for (int i = 0; i < 200 && !downs.containsKey(b.name()); i++) {
             Thread.sleep(10);
         }
