@@ -99,6 +99,7 @@ class FaultsInteropTest {
     void compileTheErlangSide() throws IOException {
         Otp.requireErl();
         moduleDir = Files.createTempDirectory(Path.of("/tmp"), "jarl-faults");
+        moduleDir.toFile().deleteOnExit(); // registered first, so deleted last, once empty
         Path src = moduleDir.resolve("jarl_faults.erl");
         try (InputStream in = getClass().getResourceAsStream("jarl_faults.erl")) {
             Files.write(src, in.readAllBytes());
@@ -108,7 +109,6 @@ class FaultsInteropTest {
         Otp.run(erlc, 60);
         src.toFile().deleteOnExit();
         moduleDir.resolve("jarl_faults.beam").toFile().deleteOnExit();
-        moduleDir.toFile().deleteOnExit();
     }
 
     @AfterEach
