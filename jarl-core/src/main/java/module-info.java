@@ -5,7 +5,7 @@
 /**
  * Jarl: a JVM node for Erlang distribution.
  *
- * <p>Layers, each depending only on those below it (see ARCHITECTURE.md):
+ * <p>Layers, each depending only on those below it:
  * {@code node} &rarr; {@code channel} &rarr; {@code handshake} &rarr; {@code carrier},
  * with {@code epmd} beside the carriers and {@code term} used by all.
  * The library depends on the JDK alone.

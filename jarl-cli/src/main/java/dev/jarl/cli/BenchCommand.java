@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * returns the sink's count, floods end with {@code flood_done}, and both counts are checked.
  */
 @Command(name = "bench",
-        description = "Measures messaging against the sink, echo and flood roles of TARGET (see jarl serve).",
+        description = {"Measures messaging against the sink, echo and flood roles of TARGET (see jarl serve).",
+                "On a terminal, shows each phase's progress as it runs; otherwise prints only the five figures."},
         footer = {"", "Example:", "  jarl bench --name drv@localhost --cookie secret --small 200000 target@localhost"},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
@@ -65,37 +66,58 @@ final class BenchCommand implements Callable<Integer> {
         NodeName self = node.nodeName(targetName);
         NodeConfig.Builder config = NodeConfig.builder(self).cookie(node.cookie());
         carrier.apply(config, self);
-        try (Node n = Cli.startNode(config.build()); Mailbox mb = n.createMailbox()) {
+        try (Node n = Cli.startNode(config.build()); Mailbox mb = n.createMailbox();
+             Progress progress = Progress.onTerminal()) {
             NodeName t = targetName; // parsed once: a String node would be parsed on every send
             Cli.reach(n, targetName);
             Binary empty = Binary.EMPTY;
             Binary oneMb = Binary.of(new byte[1 << 20]);
-            check(sink(mb, t, 50_000, empty), 50_000);
-            long t0 = System.nanoTime();
-            check(sink(mb, t, small, empty), small);
-            long t1 = System.nanoTime();
-            for (int k = rtt; k > 0; k--) {
-                Term expect = Tuple.of(PING, Int.of(k));
-                mb.send("echo", t, Tuple.of(mb.self(), expect));
-                Optional<Term> back = mb.receive(WAIT);
-                if (back.isEmpty() || !back.get().equals(expect)) {
-                    throw new CliException("echo: expected " + expect + ", got " + back.map(Term::toString).orElse("nothing"));
-                }
-            }
-            long t2 = System.nanoTime();
-            check(flood(mb, t, small, empty), small);
-            long t3 = System.nanoTime();
-            check(sink(mb, t, big, oneMb), big);
-            long t4 = System.nanoTime();
-            check(flood(mb, t, big, oneMb), big);
-            long t5 = System.nanoTime();
-            System.out.println("send_small_msgs_per_s " + Math.round(small / ((t1 - t0) / 1e9)));
-            System.out.println("rtt_us " + Math.round((t2 - t1) / 1e3 / rtt * 10) / 10.0);
-            System.out.println("recv_small_msgs_per_s " + Math.round(small / ((t3 - t2) / 1e9)));
-            System.out.println("send_1mb_mbytes_per_s " + Math.round(big / ((t4 - t3) / 1e9)));
-            System.out.println("recv_1mb_mbytes_per_s " + Math.round(big / ((t5 - t4) / 1e9)));
+            timed(progress, "warm-up", 50_000, "small messages sent", p -> sink(mb, t, 50_000, empty, p));
+            double sendSmall = timed(progress, "send_small", small, "small messages sent", p -> sink(mb, t, small, empty, p));
+            double roundTrips = timed(progress, "rtt", rtt, "round trips", p -> echo(mb, t, rtt, p));
+            double recvSmall = timed(progress, "recv_small", small, "small messages received",
+                    p -> flood(mb, t, small, empty, p));
+            double sendBig = timed(progress, "send_1mb", big, "1 MB messages sent", p -> sink(mb, t, big, oneMb, p));
+            double recvBig = timed(progress, "recv_1mb", big, "1 MB messages received", p -> flood(mb, t, big, oneMb, p));
+            System.out.println("send_small_msgs_per_s " + Math.round(small / sendSmall));
+            System.out.println("rtt_us " + Math.round(roundTrips * 1e6 / rtt * 10) / 10.0);
+            System.out.println("recv_small_msgs_per_s " + Math.round(small / recvSmall));
+            System.out.println("send_1mb_mbytes_per_s " + Math.round(big / sendBig));
+            System.out.println("recv_1mb_mbytes_per_s " + Math.round(big / recvBig));
             return 0;
         }
+    }
+
+    /** One measured phase: returns how many units the target acknowledged. */
+    private interface Phase {
+        long run(Progress progress) throws InterruptedException;
+    }
+
+    /** Runs {@code phase} with its progress shown; checks its count; returns its seconds. */
+    private static double timed(Progress progress, String name, long total, String unit, Phase phase)
+            throws InterruptedException {
+        progress.start(name, total, unit);
+        long start = System.nanoTime();
+        check(phase.run(progress), total);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.end();
+        return seconds;
+    }
+
+    /** {@code n} round trips through the echo role, each checked; returns {@code n}. */
+    private static long echo(Mailbox mb, NodeName target, int n, Progress progress) throws InterruptedException {
+        for (int k = n; k > 0; k--) {
+            Term expect = Tuple.of(PING, Int.of(k));
+            mb.send("echo", target, Tuple.of(mb.self(), expect));
+            Optional<Term> back = mb.receive(WAIT);
+            if (back.isEmpty() || !back.get().equals(expect)) {
+                throw new CliException("echo: expected " + expect + ", got " + back.map(Term::toString).orElse("nothing"));
+            }
+            if ((k & 255) == 0) {
+                progress.set(n - k);
+            }
+        }
+        return n;
     }
 
     private static void check(long got, long want) {
@@ -105,9 +127,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Sends {@code n} messages to the sink, then syncs; returns the count the sink reports. */
-    private static long sink(Mailbox mb, NodeName target, int n, Binary bin) throws InterruptedException {
+    private static long sink(Mailbox mb, NodeName target, int n, Binary bin, Progress progress)
+            throws InterruptedException {
         for (int i = 1; i <= n; i++) {
             mb.send("sink", target, Tuple.of(MSG, Int.of(i), bin));
+            if ((i & 255) == 0) {
+                progress.set(i);
+            }
         }
         Term ref = mb.node().makeRef();
         mb.send("sink", target, Tuple.of(SYNC, mb.self(), ref));
@@ -117,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Asks the flood role for {@code n} messages; returns how many arrived before flood_done. */
-    private static long flood(Mailbox mb, NodeName target, int n, Binary bin) throws InterruptedException {
+    private static long flood(Mailbox mb, NodeName target, int n, Binary bin, Progress progress)
+            throws InterruptedException {
         mb.send("flood", target, Tuple.of(FLOOD, mb.self(), Int.of(n), bin));
         long count = 0;
         while (true) {
@@ -126,6 +153,9 @@ final class BenchCommand implements Callable<Integer> {
                 return count;
             }
             count++;
+            if ((count & 255) == 0) {
+                progress.set(count);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import dev.jarl.node.Node;
 import dev.jarl.node.RpcException;
 import dev.jarl.term.Atom;
+import dev.jarl.term.ElixirFormat;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
@@ -26,9 +27,10 @@ import picocli.CommandLine.Parameters;
  * NODE and prints the result in Erlang syntax, like OTP's {@code erl_call -a}.
  */
 @Command(name = "call",
-        description = {"Calls MODULE:FUNCTION(ARGS...) on NODE and prints the result in Erlang syntax.",
-                "ARGS is one Erlang list literal, as for erl_call -a."},
-        footer = {"", "Example:", "  jarl call --cookie secret app@localhost lists reverse '[[1,2,3]]'", "  prints [3,2,1]"},
+        description = {"Calls MODULE:FUNCTION(ARGS...) on NODE and prints the result in Erlang syntax (or Elixir's).",
+                "ARGS is one Erlang list literal, as for erl_call -a. An Elixir module is its atom: 'Elixir.MyApp.Billing'."},
+        footer = {"", "Examples:", "  jarl call --cookie secret app@localhost lists reverse '[[1,2,3]]'", "  prints [3,2,1]",
+                "  jarl call --syntax elixir app@localhost 'Elixir.Map' new '[[{a,1}]]'", "  prints %{a: 1}"},
         mixinStandardHelpOptions = true)
 final class CallCommand implements Callable<Integer> {
 
@@ -38,6 +40,10 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long to wait for the result (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+
+    @Option(names = "--syntax", paramLabel = "erlang|elixir", defaultValue = "erlang",
+            description = "How to print the result: Erlang syntax, or Elixir's as inspect/1 prints it (default: ${DEFAULT-VALUE}).")
+    String syntax;
 
     @Parameters(index = "0", paramLabel = "NODE")
     String target;
@@ -54,6 +60,9 @@ final class CallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeName t = Cli.parseNode(target);
+        if (!syntax.equals("erlang") && !syntax.equals("elixir")) {
+            throw new CliException("--syntax " + syntax + ": unknown (expected: erlang or elixir)", 2);
+        }
         Term argList;
         try {
             argList = args == null ? TermList.NIL : TermParser.parse(args);
@@ -75,7 +84,7 @@ final class CallCommand implements Callable<Integer> {
                 }
                 result = e.rpcCallResult();
             }
-            System.out.println(result);
+            System.out.println(syntax.equals("elixir") ? ElixirFormat.inspect(result) : result.toString());
             boolean badrpc = result instanceof Tuple r && r.arity() == 2 && Atom.of("badrpc").equals(r.get(0));
             return badrpc ? 1 : 0;
         }

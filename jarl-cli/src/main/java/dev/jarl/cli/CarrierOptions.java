@@ -40,6 +40,10 @@ final class CarrierOptions {
             description = "tls: the private key, PEM (keyfile; default: in the certificate file).")
     Path tlsKey;
 
+    @Option(names = "--tls-key-password-file", paramLabel = "FILE",
+            description = "tls: the password of an encrypted private key: the first line of FILE (ssl's password).")
+    Path tlsKeyPasswordFile;
+
     @Option(names = "--tls-cacerts", paramLabel = "FILE",
             description = "tls: the CA certificates peers must chain to, PEM (cacertfile). With --tls-verify peer, "
                     + "give this or --tls-system-cas.")
@@ -62,8 +66,8 @@ final class CarrierOptions {
                 try {
                     config.carrier(Carriers.tls(tlsOptions()));
                 } catch (IllegalArgumentException e) {
-                    // an unreadable or malformed PEM file: the message names it
-                    throw new CliException("TLS: " + e.getMessage(), 2);
+                    // an unreadable or malformed PEM file: the message ("tls: FILE: ...") names it
+                    throw new CliException(e.getMessage(), 2);
                 }
             }
             case "udp" -> {
@@ -85,16 +89,36 @@ final class CarrierOptions {
             case "none" -> TlsOptions.Verify.NONE;
             default -> throw new CliException("--tls-verify " + tlsVerify + ": unknown (expected: peer or none)", 2);
         };
-        for (Path p : new Path[] {tlsCert, tlsKey, tlsCacerts}) {
+        for (Path p : new Path[] {tlsCert, tlsKey, tlsCacerts, tlsKeyPasswordFile}) {
             if (p != null && !Files.isReadable(p)) {
                 throw new CliException("TLS file " + p + " cannot be read", 2);
             }
         }
         try {
-            return TlsOptions.of(TcpOptions.defaults(), tlsCert, tlsKey, tlsCacerts).withVerify(verify)
+            TlsOptions options = TlsOptions.of(TcpOptions.defaults(), tlsCert, tlsKey, tlsCacerts).withVerify(verify)
                     .withSystemTrustStore(tlsSystemCas);
+            return tlsKeyPasswordFile == null ? options : options.withKeyPassword(keyPassword(tlsKeyPasswordFile));
         } catch (IllegalArgumentException e) {
             throw new CliException("TLS options: " + e.getMessage(), 2);
+        }
+    }
+
+    /** The first line of {@code file}, without its line end, as OpenSSL's {@code -passin file:} reads it. */
+    private static char[] keyPassword(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            int end = 0;
+            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+                end++;
+            }
+            java.nio.CharBuffer chars = java.nio.charset.StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
+            char[] password = new char[chars.remaining()];
+            chars.get(password);
+            java.util.Arrays.fill(bytes, (byte) 0);
+            java.util.Arrays.fill(chars.array(), '\0');
+            return password;
+        } catch (java.io.IOException e) {
+            throw new CliException("--tls-key-password-file " + file + ": cannot read (" + e.getMessage() + ")", 2);
         }
     }
 

@@ -68,9 +68,14 @@ final class Cli {
         }
     }
 
+    /** Jarl's own loggers; held so that the level set on it stays (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger JARL_LOGGER = java.util.logging.Logger.getLogger("dev.jarl");
+
     /**
      * Sets up logging for a command-line run: warnings and errors only, one line each, on
-     * standard error; everything from INFO down with {@code --verbose}.
+     * standard error. {@code --verbose} lowers the level of Jarl's own loggers
+     * ({@code dev.jarl.*}) to DEBUG, not the JDK's: the JDK's loggers stay at WARNING, so its
+     * debug chatter (such as {@code Runtime.exit} logging) stays out.
      */
     static void configureLogging(boolean verbose) {
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
@@ -80,8 +85,7 @@ final class Cli {
         java.util.logging.Handler handler = new java.util.logging.StreamHandler(System.err, new java.util.logging.Formatter() {
             @Override
             public String format(java.util.logging.LogRecord r) {
-                String line = "jarl: " + r.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": " + formatMessage(r)
-                        + System.lineSeparator();
+                String line = "jarl: " + levelName(r.getLevel()) + ": " + formatMessage(r) + System.lineSeparator();
                 if (verbose && r.getThrown() != null) {
                     java.io.StringWriter w = new java.io.StringWriter();
                     r.getThrown().printStackTrace(new java.io.PrintWriter(w));
@@ -96,9 +100,24 @@ final class Cli {
                 flush();
             }
         };
-        java.util.logging.Level level = verbose ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING;
-        handler.setLevel(level);
-        root.setLevel(level);
+        handler.setLevel(java.util.logging.Level.ALL);
+        root.setLevel(java.util.logging.Level.WARNING);
         root.addHandler(handler);
+        JARL_LOGGER.setLevel(verbose ? java.util.logging.Level.FINE : null);
+    }
+
+    /** System.Logger's names for the JUL levels it maps to: debug, info, warning, error. */
+    private static String levelName(java.util.logging.Level level) {
+        int v = level.intValue();
+        if (v >= java.util.logging.Level.SEVERE.intValue()) {
+            return "error";
+        }
+        if (v >= java.util.logging.Level.WARNING.intValue()) {
+            return "warning";
+        }
+        if (v >= java.util.logging.Level.INFO.intValue()) {
+            return "info";
+        }
+        return "debug";
     }
 }

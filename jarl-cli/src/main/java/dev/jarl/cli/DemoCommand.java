@@ -41,6 +41,11 @@ import picocli.CommandLine.Option;
  * {@code erl} is installed), walks through ping, messages both ways, a link and a monitor
  * firing, an RPC each way, and Jarl-to-Jarl traffic over each carrier, printing each step with its result.
  * It exits 0 only if every step worked, and stops everything it started.
+ *
+ * <p>Without a working {@code erl} (checked by running it, not by looking on the {@code PATH})
+ * the steps with a real Erlang node are listed as skipped, not run, and the last line says
+ * which they are and how to install Erlang; the demo still exits 0 when every step that ran
+ * worked.
  */
 @Command(name = "demo",
         description = {"Walks through what Jarl does (ping, messages, links, monitors, RPC, every carrier),",
@@ -59,7 +64,10 @@ final class DemoCommand implements Callable<Integer> {
     boolean verbose;
 
     private final List<String> failures = new ArrayList<>();
+    private final List<Integer> skipped = new ArrayList<>();
     private int step;
+    /** While set, steps are numbered and listed with this reason, not run. */
+    private String skipping;
 
     /** One step: does something and returns a short account of what came back. */
     private interface Step {
@@ -68,6 +76,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private boolean step(String what, Step body) {
         step++;
+        if (skipping != null) {
+            System.out.printf("  %2d. %-66s skip (needs erl)%n", step, what);
+            skipped.add(step);
+            return false;
+        }
         long t0 = System.nanoTime();
         try {
             String result = body.run();
@@ -124,14 +137,17 @@ final class DemoCommand implements Callable<Integer> {
             jarlToJarl(a, b);
 
             System.out.println();
-            if (noErlang) {
-                System.out.println("A real Erlang node: skipped (--no-erlang).");
-            } else if (!ErlangPeer.installed()) {
-                System.out.println("A real Erlang node: skipped (erl is not installed; on Debian: apt-get install erlang-nox).");
+            NodeName erlName = new NodeName("demo_erl_" + tag, host);
+            String noErl = noErlang ? "--no-erlang" : ErlangPeer.unavailable().map(why -> "erl " + why).orElse(null);
+            if (noErl != null) {
+                System.out.println("A real Erlang node: skipped (" + noErl + "). These steps need erl:");
+                skipping = noErl;
+                step("start erl -sname " + erlName.alive(), () -> "");
+                withErlang(a, null);
+                skipping = null;
             } else {
                 System.out.println("A real Erlang node, started with erl, driven from Java:");
                 ErlangPeer[] peer = new ErlangPeer[1];
-                NodeName erlName = new NodeName("demo_erl_" + tag, host);
                 if (step("start erl -sname " + erlName.alive(), () -> {
                     peer[0] = ErlangPeer.start(erlName, cookieText, a);
                     return "OTP " + peer[0].eval("erlang:system_info(otp_release)").toString().replace("\"", "");
@@ -161,12 +177,31 @@ final class DemoCommand implements Callable<Integer> {
     private int summary() {
         System.out.println();
         if (failures.isEmpty()) {
-            System.out.println("All " + step + " steps worked. Everything the demo started has been stopped.");
+            System.out.println((skipped.isEmpty() ? "All " + step + " steps worked."
+                    : "All " + (step - skipped.size()) + " steps that ran worked.")
+                    + " Everything the demo started has been stopped.");
+            if (!skipped.isEmpty()) {
+                System.out.println(skippedLine());
+            }
             return 0;
         }
         System.out.println(failures.size() + " of " + step + " steps failed:");
         failures.forEach(f -> System.out.println("  - " + f));
         return 1;
+    }
+
+    /** The one line about the steps that need erl: which, why not run, and how to get erl. */
+    private String skippedLine() {
+        String which = skipped.size() == 1 ? "Step " + skipped.get(0)
+                : skipped.get(skipped.size() - 1) - skipped.get(0) == skipped.size() - 1
+                        ? "Steps " + skipped.get(0) + "-" + skipped.get(skipped.size() - 1)
+                        : "Steps " + skipped.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+        if (noErlang) {
+            return which + " (with a real Erlang node) were left out: --no-erlang.";
+        }
+        return which + " (with a real Erlang node) need erl, which " + ErlangPeer.unavailable().orElse("is missing")
+                + ": install Erlang/OTP 25 or newer (Debian, Ubuntu: apt-get install erlang-nox; macOS: brew install erlang)"
+                + " and run jarl demo again.";
     }
 
     private static NodeConfig tcp(NodeName name, Cookie cookie) {
@@ -232,9 +267,12 @@ final class DemoCommand implements Callable<Integer> {
                 Atom.of("from_java"), node.nameAtom()));
     }
 
+    /** The steps with a real Erlang node; with {@code erl} null (while {@link #skipping}) only listed. */
     private void withErlang(Node a, ErlangPeer erl) {
-        NodeName e = erl.name();
-        registerGreet(a);
+        NodeName e = erl == null ? null : erl.name();
+        if (erl != null) {
+            registerGreet(a);
+        }
         step("Java pings Erlang: net_adm:ping from Jarl", () -> {
             check(a.ping(e), "pang");
             return "pong";

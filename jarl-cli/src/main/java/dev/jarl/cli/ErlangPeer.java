@@ -53,23 +53,56 @@ final class ErlangPeer implements AutoCloseable {
         this.via = via;
     }
 
-    /** True when {@code erl} is on the PATH. */
-    static boolean installed() {
-        return find().isPresent();
+    /** The outcome of running {@code erl} once: empty when it works, else why not (for a message). */
+    private static volatile Optional<String> unavailable;
+
+    /**
+     * Empty when {@code erl} (from the {@code PATH}) starts and stops cleanly; otherwise why not,
+     * worded to follow "erl": "is not installed", "exited 1 (...)". Found by running it, once:
+     * a file named {@code erl} on the {@code PATH} may be a dangling link or a script whose
+     * Erlang is gone.
+     */
+    static Optional<String> unavailable() {
+        Optional<String> u = unavailable;
+        if (u == null) {
+            u = probe();
+            unavailable = u;
+        }
+        return u;
     }
 
-    private static Optional<Path> find() {
-        String path = System.getenv("PATH");
-        if (path == null) {
+    private static Optional<String> probe() {
+        Path out = null;
+        try {
+            out = Files.createTempFile("jarl-erl-probe", ".out");
+            Process p = new ProcessBuilder("erl", "-noshell", "-noinput", "-eval", "erlang:halt(0).")
+                    .redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                return Optional.of("did not start within 30 s");
+            }
+            if (p.exitValue() != 0) {
+                String first = Files.readString(out).strip().lines().findFirst().orElse("no output");
+                return Optional.of("does not run here (it exited " + p.exitValue() + ": " + first + ")");
+            }
             return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path p = Path.of(dir, "erl");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
+        } catch (IOException e) {
+            // no such file (on the PATH, or behind a link): not installed; anything else is worth showing
+            String m = String.valueOf(e.getMessage());
+            return Optional.of(m.contains("No such file or directory") ? "is not installed" : "cannot be run (" + m + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("was not checked (interrupted)");
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // an empty temp file left behind is harmless
+                }
             }
         }
-        return Optional.empty();
     }
 
     /**
@@ -78,8 +111,7 @@ final class ErlangPeer implements AutoCloseable {
      * its evaluator answers.
      */
     static ErlangPeer start(NodeName name, String cookie, Node via) throws IOException, InterruptedException {
-        Path erl = find().orElseThrow(() -> new IOException("erl is not installed"));
-        ProcessBuilder pb = new ProcessBuilder(erl.toString(), "-sname", name.alive(), "-setcookie", cookie,
+        ProcessBuilder pb = new ProcessBuilder("erl", "-sname", name.alive(), "-setcookie", cookie,
                 "-start_epmd", "false", "-noshell", "-noinput", "-hidden", "-eval", CONTROL)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);

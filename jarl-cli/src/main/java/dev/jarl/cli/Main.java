@@ -6,16 +6,19 @@ package dev.jarl.cli;
 
 import java.io.PrintWriter;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jarl} command: entry point and the list of subcommands. */
 @Command(name = "jarl",
         mixinStandardHelpOptions = true,
-        version = "jarl 0.1.0-SNAPSHOT",
+        versionProvider = Version.class,
         description = "A JVM node for Erlang distribution.",
+        footer = {"", "Shell completion (bash, zsh): source <(jarl generate-completion)"},
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, BenchCommand.class, PingCommand.class,
-                SendCommand.class, CallCommand.class, NamesCommand.class, EpmdCommand.class, DemoCommand.class})
+                SendCommand.class, CallCommand.class, NamesCommand.class, EpmdCommand.class, DemoCommand.class,
+                AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -30,12 +33,27 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::onError);
+        cl.setExecutionStrategy(Main::execute);
         Cli.configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
         return cl.execute(args);
     }
 
     public static void main(String[] args) {
         System.exit(run(args));
+    }
+
+    /**
+     * Runs the last command given, as picocli does, but first refuses arguments no command
+     * took: picocli lets {@code --help} win over them, so {@code jarl nosuch --help} would
+     * print the top-level help and exit 0 instead of saying that there is no command nosuch.
+     */
+    private static int execute(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** One line on stderr for expected failures; a stack trace only with --verbose. */

@@ -4,12 +4,15 @@
  */
 package dev.jarl.cli;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.nio.file.Path;
 import java.util.Locale;
 
 import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.CookieFile;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Option;
 
@@ -25,16 +28,41 @@ final class NodeOptions {
     String name;
 
     @Option(names = "--cookie", paramLabel = "COOKIE",
-            description = "The distribution cookie. Default: ~/.erlang.cookie (created as erl creates it when missing; "
-                    + "refused, as erl refuses it, when group or others may access it).")
+            description = {"The distribution cookie (visible to other users in the process list: prefer "
+                    + "--cookie-file on a shared machine).",
+                    "Default: as erl, ~/.erlang.cookie, else $XDG_CONFIG_HOME/erlang/.erlang.cookie "
+                            + "(~/.config/erlang/), else a new ~/.erlang.cookie (mode 0400). As erl, a cookie file "
+                            + "group or others may access is refused."})
     String cookie;
 
-    @Option(names = "--verbose", description = "Print stack traces and debug logs.")
+    @Option(names = "--cookie-file", paramLabel = "FILE",
+            description = "Read the cookie from FILE, as erl reads ~/.erlang.cookie: a regular file only its owner "
+                    + "may access (chmod 400 FILE).")
+    Path cookieFile;
+
+    @Option(names = "--verbose", description = "Print Jarl's debug logs, and stack traces with errors.")
     boolean verbose;
 
-    /** The cookie from {@code --cookie}, else from {@code ~/.erlang.cookie}. Never printed. */
+    /**
+     * The cookie from {@code --cookie}, else {@code --cookie-file}, else the files erl reads.
+     * Never printed: its source is what messages show.
+     */
     Cookie cookie() {
-        return cookie != null ? Cookie.of(cookie) : CookieFile.readOrCreate();
+        if (cookie != null && cookieFile != null) {
+            throw new CliException("give --cookie or --cookie-file, not both", 2);
+        }
+        try {
+            if (cookie != null) {
+                return Cookie.of(cookie, "--cookie");
+            }
+            return cookieFile != null ? CookieFile.read(cookieFile) : CookieFile.readOrCreateDefault();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        } catch (IOException e) {
+            // a refusal of a file open to others already names --cookie among its fixes
+            boolean saysHow = cookieFile != null || e.getMessage().contains("--cookie");
+            throw new CliException(e.getMessage() + (saysHow ? "" : " (give --cookie or --cookie-file)"));
+        }
     }
 
     /** This node's name: {@code --name}, else a random one in {@code target}'s naming mode. */

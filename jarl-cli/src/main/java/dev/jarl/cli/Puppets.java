@@ -22,7 +22,7 @@ import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 
 /**
- * The {@code ctl} registered process and its puppets (CONFORMANCE.md): Jarl processes an
+ * The {@code ctl} registered process and its puppets (docs/conformance.md): Jarl processes an
  * Erlang test steers. {@code ctl} answers {@code {From, Ref, Request}} with
  * {@code {Ref, Reply}}; a puppet runs {@code {cmd, From, Ref, Cmd}} and replies
  * {@code {Ref, Result}}, and forwards every other message to its owner as

@@ -18,7 +18,7 @@ import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 
 /**
- * The registered processes of {@code jarl serve} (CONFORMANCE.md): {@code echo}, {@code sink}
+ * The registered processes of {@code jarl serve} (docs/conformance.md): {@code echo}, {@code sink}
  * and {@code flood}, each a mailbox served by its own virtual thread, {@code ctl} with its
  * puppets ({@link Puppets}), and the {@code jarl} RPC module.
  */
@@ -41,7 +41,7 @@ final class Roles {
     }
 
     /**
-     * The {@code jarl} module of CONFORMANCE.md, callable by {@code rpc:call} and
+     * The {@code jarl} module of docs/conformance.md, callable by {@code rpc:call} and
      * {@code erpc:call}: {@code echo/1}, {@code node/0}, {@code sum/1} (integers of any
      * size; anything else is {@code badarith}), {@code sleep/1} and {@code fail/1}
      * ({@code erlang:error(Reason)}).

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code jarl serve}: the conformance target of CONFORMANCE.md. */
+/** {@code jarl serve}: the conformance target described in docs/conformance.md. */
 @Command(name = "serve",
         description = {"Starts a Jarl node that Erlang code can drive: registered processes echo, sink and flood, and the jarl RPC module.",
                 "Prints 'ready NODE' once it accepts connections; runs until SIGTERM or Ctrl-C."},

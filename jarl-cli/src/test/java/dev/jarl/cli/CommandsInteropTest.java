@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
-import dev.jarl.testing.RealEpmd;
 
 /**
  * The {@code jarl} commands run as a user runs them (separate JVMs, real arguments), against
@@ -31,22 +30,17 @@ class CommandsInteropTest {
     private static final String COOKIE = "clitest";
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
-    private static RealEpmd epmd;
+    private static ErlTarget target;
     private static ErlNode erl;
     private static Map<String, String> env;
 
     @BeforeAll
     static void startErlang() {
-        epmd = RealEpmd.start();
-        env = Map.of("ERL_EPMD_PORT", Integer.toString(epmd.port()));
-        erl = ErlNode.start(Otp.uniqueName("clierl"), COOKIE, epmd.port());
-        // the benchmark roles of distbench.erl, and an inbox for `jarl send`
+        target = ErlTarget.start("clierl", COOKIE);
+        erl = target.erl;
+        env = target.env;
+        // an inbox for `jarl send`
         erl.eval("""
-                register(echo, spawn(fun Echo() -> receive {F, M} -> F ! M, Echo() end end)),
-                register(sink, spawn(fun() -> (fun Sink(N) -> receive {sync, F, R} -> F ! {R, N}, Sink(0);
-                                                                    _ -> Sink(N + 1) end end)(0) end)),
-                register(flood, spawn(fun Flood() -> receive {flood, F, N, B} ->
-                    [F ! {msg, I, B} || I <- lists:seq(1, N)], F ! {flood_done, N}, Flood() end end)),
                 Me = self(),
                 register(inbox, spawn(fun Inbox() -> receive M -> Me ! {inbox, M}, Inbox() end end)),
                 ok""");
@@ -54,12 +48,7 @@ class CommandsInteropTest {
 
     @AfterAll
     static void stopErlang() {
-        if (erl != null) {
-            erl.close();
-        }
-        if (epmd != null) {
-            epmd.close();
-        }
+        ErlTarget.close(target);
     }
 
     private static String host() {
@@ -153,6 +142,11 @@ class CommandsInteropTest {
                 "[[ok, <<\"bin\">>, \"str\", 1.5]]");
         assertEquals(0, tuple.exitCode(), tuple.stderr());
         assertEquals("{ok,<<\"bin\">>,\"str\",1.5}", tuple.stdout().strip());
+
+        JarlProcess elixir = JarlProcess.run(env, LIMIT, "call", "--syntax", "elixir", "--cookie", COOKIE, erl.name(),
+                "erlang", "list_to_tuple", "[[ok, <<\"bin\">>, \"str\", 1.5, 'Elixir.Foo.Bar', #{a => [{b, 1}]}]]");
+        assertEquals(0, elixir.exitCode(), elixir.stderr());
+        assertEquals("{:ok, \"bin\", 'str', 1.5, Foo.Bar, %{a: [b: 1]}}", elixir.stdout().strip());
 
         JarlProcess undef = JarlProcess.run(env, LIMIT, "call", "--cookie", COOKIE, erl.name(), "nomod", "nofun", "[]");
         assertEquals(1, undef.exitCode());

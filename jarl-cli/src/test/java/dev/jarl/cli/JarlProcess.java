@@ -39,10 +39,34 @@ final class JarlProcess implements AutoCloseable {
 
     /** Starts {@code jarl ARGS...} with extra environment variables. */
     static JarlProcess start(Map<String, String> env, Path workDir, String... args) {
+        return start(env, workDir, command(args));
+    }
+
+    /** The command line that runs {@code jarl ARGS...} on the test class path. */
+    static List<String> command(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "dev.jarl.cli.Main"));
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /**
+     * Runs {@code jarl ARGS...} on a terminal of its own, as a user at a shell would: under
+     * util-linux {@code script}, which gives it a pseudo-terminal for standard input and
+     * output. The output read back is the terminal's (line ends as {@code \r\n}).
+     */
+    static JarlProcess runOnTerminal(Map<String, String> env, Duration timeout, String... args) {
+        StringBuilder shell = new StringBuilder();
+        for (String word : command(args)) {
+            shell.append(shell.isEmpty() ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        JarlProcess p = start(env, null, List.of("script", "-q", "-e", "-c", shell.toString(), "/dev/null"));
+        p.awaitExit(timeout);
+        return p;
+    }
+
+    private static JarlProcess start(Map<String, String> env, Path workDir, List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         if (workDir != null) {

@@ -19,7 +19,7 @@ import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
 
 /**
- * {@code jarl serve}'s {@code ctl} and puppets (CONFORMANCE.md) driven from a real Erlang
+ * {@code jarl serve}'s {@code ctl} and puppets (docs/conformance.md) driven from a real Erlang
  * node: spawn a puppet, then link, trap exits, monitor, send, exit and call through it.
  */
 @Tag("interop")

@@ -14,7 +14,7 @@ import dev.jarl.term.TermWriter;
 /**
  * The output half of one connection's atom cache (DIST_HDR_ATOM_CACHE): which atom this node
  * last put in each of the 2048 entries (8 segments of 256) that the peer keeps for this
- * connection. PROTOCOL.md section 4; {@code erl_ext_dist}, "Distribution Header".
+ * connection ({@code erl_ext_dist}, "Distribution Header").
  *
  * <p>Two steps, as the BEAM does it. On the sender's thread a message's terms are encoded
  * with a {@link Refs} that turns each atom into an {@code ATOM_CACHE_REF} with a

@@ -17,7 +17,7 @@ import dev.jarl.term.TermWriter;
 /**
  * The bytes of distribution packets after the handshake (without the carrier's length
  * prefix): the distribution header, the control tuple, and the payload if any
- * ({@code erl_ext_dist}, "Distribution Header"; PROTOCOL.md section 4).
+ * ({@code erl_ext_dist}, "Distribution Header").
  *
  * <pre>
  * pass-through:    | 112 | 131 Control | [131 Payload] |

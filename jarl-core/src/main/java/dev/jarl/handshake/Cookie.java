@@ -4,19 +4,10 @@
  */
 package dev.jarl.handshake;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.EnumSet;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The magic cookie two nodes share: a secret that never travels, proven with challenges.
@@ -26,101 +17,95 @@ import java.util.Set;
  * {@code dist_util:gen_digest/2} computes it from the cookie atom's characters. Because OTP
  * hashes those characters as bytes, a cookie must be Latin-1 text.
  *
+ * <p>Where a cookie comes from: {@link #of(String)} (text the application holds),
+ * {@link #fromEnvironment(String)} (a variable such as {@code RELEASE_COOKIE}, as Elixir
+ * releases use), or {@link CookieFile} (a file, and the files {@code erl} reads). Each cookie
+ * remembers a description of its {@link #source()}, never its text, so an error can say which
+ * cookie was used: "the cookies differ (ours came from file /home/app/.erlang.cookie)".
+ *
  * <p>{@link #toString()} never shows the text, so a cookie that reaches a log by mistake
  * stays secret. Instances are immutable and thread-safe.
  */
 public final class Cookie {
 
     private final byte[] text;
+    private final String source;
 
-    private Cookie(byte[] text) {
+    private Cookie(byte[] text, String source) {
         this.text = text;
+        this.source = source;
     }
 
     /**
-     * A cookie with the given text.
+     * A cookie with the given text; its {@linkplain #source() source} reads
+     * {@code "Cookie.of"}.
      *
      * @throws IllegalArgumentException when the text is empty or has a character outside
      *                                  Latin-1 (the message does not show the text)
      */
     public static Cookie of(String text) {
+        return of(text, "Cookie.of");
+    }
+
+    /**
+     * A cookie with the given text and a description of where it came from, for messages
+     * (for example {@code "--cookie"} or {@code "the vault entry node/cookie"}). The
+     * description must not contain the cookie.
+     *
+     * @throws IllegalArgumentException when the text is empty or has a character outside
+     *                                  Latin-1 (the message does not show the text), or the
+     *                                  source is blank
+     */
+    public static Cookie of(String text, String source) {
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(source, "source");
+        if (source.isBlank()) {
+            throw new IllegalArgumentException("cookie source: blank (expected: a description such as \"--cookie\")");
+        }
         if (text.isEmpty()) {
-            throw new IllegalArgumentException("cookie: empty (expected: at least one character)");
+            throw new IllegalArgumentException("cookie from " + source + ": empty (expected: at least one character)");
         }
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) > 0xFF) {
-                throw new IllegalArgumentException("cookie: character at index " + i
+                throw new IllegalArgumentException("cookie from " + source + ": character at index " + i
                         + " is outside Latin-1 (expected: Latin-1 text, as OTP hashes it as bytes)");
             }
         }
-        return new Cookie(text.getBytes(StandardCharsets.ISO_8859_1));
+        return new Cookie(text.getBytes(StandardCharsets.ISO_8859_1), source);
     }
 
     /**
-     * The cookie in {@code ~/.erlang.cookie} (the {@code user.home} directory), read as
-     * {@link #fromFile(Path)} reads a file. Does not create the file.
+     * The cookie in the environment variable {@code variable}, taken as it is (Elixir
+     * releases pass {@code RELEASE_COOKIE} to {@code -setcookie} unchanged). Its
+     * {@linkplain #source() source} reads {@code "environment variable NAME"}.
      *
-     * @throws IOException when the file is missing, unreadable, or open to others; the
-     *                     message names the file
+     * @throws IllegalArgumentException when the variable is not set or empty, or holds a
+     *                                  character outside Latin-1; the message names the
+     *                                  variable, never its value
      */
-    public static Cookie fromHomeFile() throws IOException {
-        return fromFile(Path.of(System.getProperty("user.home"), ".erlang.cookie"));
+    public static Cookie fromEnvironment(String variable) {
+        return fromEnvironment(variable, System::getenv);
+    }
+
+    /** {@link #fromEnvironment(String)} reading variables through {@code env} (tests). */
+    static Cookie fromEnvironment(String variable, java.util.function.UnaryOperator<String> env) {
+        Objects.requireNonNull(variable, "variable");
+        String value = env.apply(variable);
+        String source = "environment variable " + variable;
+        if (value == null) {
+            throw new IllegalArgumentException(source + ": not set (expected: the distribution cookie)");
+        }
+        return of(value, source);
     }
 
     /**
-     * The cookie in {@code file}, trailing white space removed, as {@code erl}'s {@code auth}
-     * reads it, and refused where {@code auth} refuses it: a file that is not a regular file
-     * (after symbolic links), or, on a POSIX file system, one with any permission bit for
-     * group or others ({@code mode & 077 != 0}), since anyone who reads the cookie may join
-     * the cluster and run code on every node of it. The message names the file and the fix.
-     *
-     * @throws IOException when the file is missing, unreadable, not a regular file, open to
-     *                     group or others, or empty
+     * Where this cookie came from, for messages: {@code "Cookie.of"}, {@code "--cookie"},
+     * {@code "file /home/app/.erlang.cookie"}, {@code "environment variable RELEASE_COOKIE"}.
+     * Never the cookie itself.
      */
-    public static Cookie fromFile(Path file) throws IOException {
-        checkPrivate(file);
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new IOException("cookie file " + file + ": cannot read (" + e + ")", e);
-        }
-        String stripped = content.stripTrailing();
-        if (stripped.isEmpty()) {
-            throw new IOException("cookie file " + file + ": empty");
-        }
-        return of(stripped);
+    public String source() {
+        return source;
     }
-
-    /** Refuses {@code file} unless it is a regular file only its owner may access. */
-    private static void checkPrivate(Path file) throws IOException {
-        BasicFileAttributes attributes;
-        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-        try {
-            attributes = posix ? Files.readAttributes(file, PosixFileAttributes.class)
-                    : Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (IOException e) {
-            throw new IOException("cookie file " + file + ": cannot read (" + e + ")", e);
-        }
-        if (!attributes.isRegularFile()) {
-            String type = attributes.isDirectory() ? "a directory" : attributes.isOther() ? "a special file" : "not a regular file";
-            throw new IOException("cookie file " + file + " is " + type + " (expected: a regular file holding the cookie)");
-        }
-        if (attributes instanceof PosixFileAttributes p) {
-            Set<PosixFilePermission> open = EnumSet.copyOf(p.permissions());
-            open.retainAll(GROUP_OR_OTHERS);
-            if (!open.isEmpty()) {
-                throw new IOException("cookie file " + file + " must be accessible by its owner only (mode "
-                        + PosixFilePermissions.toString(p.permissions()) + "; expected: no permission for group or others),"
-                        + " as erl requires: run chmod 400 " + file + ", or give the cookie another way");
-            }
-        }
-    }
-
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     /** The 16-byte digest proving knowledge of this cookie for {@code challenge}. */
     public byte[] digest(int challenge) {
@@ -143,9 +128,9 @@ public final class Cookie {
         }
     }
 
-    /** Always {@code Cookie[redacted]}. */
+    /** {@code Cookie[redacted, from SOURCE]}: the source, never the text. */
     @Override
     public String toString() {
-        return "Cookie[redacted]";
+        return "Cookie[redacted, from " + source + "]";
     }
 }

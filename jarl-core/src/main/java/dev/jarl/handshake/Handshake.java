@@ -90,10 +90,24 @@ public final class Handshake {
 
         int ours = RANDOM.nextInt();
         send(conn, new ChallengeReply(ours, config.cookie().digest(challenge.challenge())));
-        ChallengeAck ack = ChallengeAck.decode(receive(conn, config, "recv_challenge_ack", peer));
+        byte[] acknowledgement;
+        try {
+            acknowledgement = receive(conn, config, "recv_challenge_ack", peer);
+        } catch (HandshakeException e) {
+            if (e.reason() != Reason.CLOSED) {
+                throw e;
+            }
+            // A BEAM node that finds our digest wrong closes without a word (dist_util's
+            // recv_challenge_reply): nothing else closes at this step in practice.
+            throw new HandshakeException(Reason.DIGEST_REJECTED, peer + " closed the connection right after "
+                    + "receiving our cookie digest: most likely the cookies differ (ours came from "
+                    + config.cookie().source() + ")", e);
+        }
+        ChallengeAck ack = ChallengeAck.decode(acknowledgement);
         if (!config.cookie().matches(ours, ack.digest())) {
-            LOG.log(Level.WARNING, "Connection attempt to node {0} cancelled: invalid challenge ack (wrong cookie?)", peer);
-            throw new HandshakeException(Reason.BAD_DIGEST, "invalid challenge ack from " + peer + " (wrong cookie?)");
+            throw new HandshakeException(Reason.BAD_DIGEST, peer + " accepted our digest but its own does not match "
+                    + "our cookie: the cookies differ (ours came from " + config.cookie().source()
+                    + "; the peer may have a cookie set for this node alone)");
         }
         nodeup(conn, peer);
         return new HandshakeResult(peer, peerFlags, config.offeredFlags() & peerFlags, challenge.creation(), true);
@@ -192,8 +206,10 @@ public final class Handshake {
 
         ChallengeReply reply = ChallengeReply.decode(receive(conn, config, "recv_challenge_reply", peer));
         if (!config.cookie().matches(ours, reply.digest())) {
-            LOG.log(Level.WARNING, "Connection attempt from node {0} rejected: invalid challenge reply (wrong cookie?)", peer);
-            throw new HandshakeException(Reason.BAD_DIGEST, "invalid challenge reply from " + peer + " (wrong cookie?)");
+            String why = peer + " sent a cookie digest that does not match our cookie: the cookies differ (ours came from "
+                    + config.cookie().source() + ")";
+            LOG.log(Level.WARNING, "{0}; connection refused", why);
+            throw new HandshakeException(Reason.BAD_DIGEST, why);
         }
         arbiter.authenticated(peer);
         if (replacing) {

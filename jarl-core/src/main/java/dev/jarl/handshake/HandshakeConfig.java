@@ -65,6 +65,11 @@ public record HandshakeConfig(NodeName self, Cookie cookie, long offeredFlags, l
                 creation, DEFAULT_SETUP_TIME, peer -> true);
     }
 
+    /** This configuration with another cookie. */
+    public HandshakeConfig withCookie(Cookie other) {
+        return new HandshakeConfig(self, other, offeredFlags, requiredFlags, creation, setupTime, allowed);
+    }
+
     /** This configuration with other offered flags. */
     public HandshakeConfig withOfferedFlags(long flags) {
         return new HandshakeConfig(self, cookie, flags, requiredFlags, creation, setupTime, allowed);

@@ -30,8 +30,13 @@ public final class HandshakeException extends IOException {
         ALIVE,
         /** The peer lacks flags this node requires; the message names them. */
         MISSING_FLAGS,
-        /** The peer's digest is wrong: most likely the cookies differ. */
+        /** The peer's digest does not match our cookie: the cookies differ. */
         BAD_DIGEST,
+        /**
+         * The peer closed the connection right after receiving our digest, as a BEAM node
+         * does when our digest does not match its cookie: most likely the cookies differ.
+         */
+        DIGEST_REJECTED,
         /** A step took longer than the setup time. */
         TIMEOUT,
         /** The peer's name is invalid, or not the node that was dialed. */
@@ -48,6 +53,7 @@ public final class HandshakeException extends IOException {
     }
 
     private final Reason reason;
+    private final String detail;
 
     /** A failure with a reason and a message. */
     public HandshakeException(Reason reason, String message) {
@@ -58,10 +64,19 @@ public final class HandshakeException extends IOException {
     public HandshakeException(Reason reason, String message, Throwable cause) {
         super(Objects.requireNonNull(reason, "reason") + ": " + message, cause);
         this.reason = reason;
+        this.detail = message;
     }
 
     /** Why the handshake failed. */
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * The message without the reason in front: the sentence to show a person, for example
+     * {@code "rabbit@host closed the connection right after our cookie digest: ..."}.
+     */
+    public String detail() {
+        return detail;
     }
 }

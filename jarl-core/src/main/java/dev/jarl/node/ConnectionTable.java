@@ -288,11 +288,11 @@ final class ConnectionTable implements DistConnection.Handler {
                 awaitTakeOver(a, transport);
                 return;
             }
-            failed(a, transport, e.getMessage(), levelOf(e));
+            failed(a, transport, e.getMessage(), levelOf(e), e);
         } catch (IOException | RuntimeException e) {
-            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), Level.INFO);
+            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), Level.INFO, e);
         } catch (Error e) { // an attempt that died without clearing its row would leave it PENDING for ever
-            failed(a, transport, describe(e), Level.WARNING);
+            failed(a, transport, describe(e), Level.WARNING, null);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -319,12 +319,16 @@ final class ConnectionTable implements DistConnection.Handler {
             p.lock.unlock();
         }
         failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back",
-                Level.INFO);
+                Level.INFO, null);
     }
 
-    /** An outgoing attempt failed: clears its row and logs why (a protocol violation at WARNING). */
-    private void failed(Attempt a, CarrierConnection transport, String reason, Level level) {
-        int dropped = release(a, transport, reason);
+    /**
+     * An outgoing attempt failed: clears its row and logs why (a protocol violation at
+     * WARNING). {@code cause}, when an exception ended the attempt, reaches the callers
+     * waiting in {@link #connect} ({@link #connectFailure}).
+     */
+    private void failed(Attempt a, CarrierConnection transport, String reason, Level level, Exception cause) {
+        int dropped = release(a, transport, reason, cause);
         if (dropped >= 0 && !closing) {
             LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, reason,
                     dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
@@ -333,10 +337,11 @@ final class ConnectionTable implements DistConnection.Handler {
 
     /**
      * Closes {@code transport} and clears what {@code a} held in its row: a PENDING row goes
-     * back to IDLE (and leaves the table), what was queued for it is dropped and the node
-     * told. Returns how many queued messages were dropped, or -1 when {@code a} owned no row.
+     * back to IDLE (and leaves the table unless a caller waits on it, so the waiter still
+     * reads the reason and its cause), what was queued for it is dropped and the node told.
+     * Returns how many queued messages were dropped, or -1 when {@code a} owned no row.
      */
-    private int release(Attempt a, CarrierConnection transport, String reason) {
+    private int release(Attempt a, CarrierConnection transport, String reason, Exception cause) {
         if (transport != null) {
             transport.close();
         }
@@ -354,6 +359,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 p.state = State.IDLE;
                 p.failures++;
                 p.lastFailure = reason;
+                p.lastFailureCause = cause;
                 p.changed.signalAll();
                 dropIfIdle(p);
             } else if (p.pendingOwner == a) {
@@ -373,11 +379,15 @@ final class ConnectionTable implements DistConnection.Handler {
         return dropped;
     }
 
-    /** WARNING for a handshake the peer broke (malformed, a bad name, missing flags), else INFO. */
+    /**
+     * WARNING for a handshake the peer broke (malformed, a bad name, missing flags), else
+     * INFO: a refusal, a cookie mismatch (ours or theirs), a timeout or a closed transport
+     * is the peer's or the operator's business, not a violation.
+     */
     private static Level levelOf(HandshakeException e) {
         return switch (e.reason()) {
             case PROTOCOL, BAD_NAME, MISSING_FLAGS -> Level.WARNING;
-            default -> Level.INFO;
+            case NOT_ALLOWED, NOK, ALIVE, BAD_DIGEST, DIGEST_REJECTED, TIMEOUT, CLOSED, SHUTDOWN -> Level.INFO;
         };
     }
 
@@ -538,13 +548,14 @@ final class ConnectionTable implements DistConnection.Handler {
         } catch (HandshakeException e) {
             settle(a);
             String reason = a.closedBecause != null ? a.closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
-            int dropped = release(a, transport, reason);
+            // closed by the bound or the timer: a waiting caller reads that, not the broken read it caused
+            int dropped = release(a, transport, reason, a.closedBecause != null ? new IOException(reason, e) : e);
             if (!closing) {
                 logIncomingFailure(a, transport, reason, a.closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
             }
         } catch (Throwable e) { // one connection's failure, even an Error, must not reach further
             settle(a);
-            release(a, transport, describe(e));
+            release(a, transport, describe(e), e instanceof Exception x ? x : null);
             if (!closing) {
                 LOG.log(Level.WARNING, "incoming connection from " + transport.peerAddress() + " failed", e);
             }
@@ -907,7 +918,7 @@ final class ConnectionTable implements DistConnection.Handler {
                     return p.connection;
                 }
                 if (p.failures != failuresBefore) {
-                    throw new IOException("cannot connect to " + name + ": " + p.lastFailure);
+                    throw connectFailure(name, p.lastFailure, p.lastFailureCause);
                 }
                 if (p.state == State.IDLE) {
                     startAttempt(p);
@@ -922,6 +933,19 @@ final class ConnectionTable implements DistConnection.Handler {
             dropIfIdle(p);
             p.lock.unlock();
         }
+    }
+
+    /**
+     * The exception for a failed attempt: a handshake failure as its sentence for people
+     * ({@link HandshakeException#detail()}), which names the node, with the handshake
+     * exception (and its reason) as the cause.
+     */
+    private static IOException connectFailure(NodeName name, String reason, Exception cause) {
+        if (cause instanceof HandshakeException h) {
+            String detail = h.detail();
+            return new IOException(detail.startsWith(name.toString()) ? detail : "cannot connect to " + name + ": " + detail, h);
+        }
+        return new IOException("cannot connect to " + name + ": " + reason, cause);
     }
 
     /** The nodes with a connection up now. */

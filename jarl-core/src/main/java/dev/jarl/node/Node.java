@@ -34,6 +34,7 @@ import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.CookieFile;
 import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.Atom;
@@ -137,7 +138,7 @@ public final class Node implements AutoCloseable {
      */
     public static Node start(NodeConfig config) throws IOException {
         Objects.requireNonNull(config, "config");
-        Cookie cookie = config.cookie().isPresent() ? config.cookie().get() : HomeCookie.load();
+        Cookie cookie = config.cookie().isPresent() ? config.cookie().get() : CookieFile.readOrCreateDefault();
         Carrier carrier = config.carrier().orElseGet(() -> defaultCarrier(config));
         Node node = new Node(config, cookie, carrier);
         try {

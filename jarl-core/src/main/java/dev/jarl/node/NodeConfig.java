@@ -4,6 +4,8 @@
  */
 package dev.jarl.node;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -13,6 +15,7 @@ import java.util.function.Predicate;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.channel.TickPolicy;
 import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.CookieFile;
 import dev.jarl.handshake.DistFlags;
 import dev.jarl.term.NodeName;
 
@@ -32,8 +35,12 @@ import dev.jarl.term.NodeName;
  * system properties or static state.
  *
  * @param name           the node's name
- * @param cookie         the cookie, or empty to use {@code ~/.erlang.cookie} (created as
- *                       {@code erl} creates it when missing)
+ * @param cookie         the cookie, or empty for the one {@code erl} would use: from
+ *                       {@code ~/.erlang.cookie}, else
+ *                       {@code $XDG_CONFIG_HOME/erlang/.erlang.cookie}, else a new
+ *                       {@code ~/.erlang.cookie} (see {@link CookieFile#readOrCreateDefault()}),
+ *                       read when the node starts, and refused, as {@code erl} refuses it,
+ *                       when group or others may access it
  * @param carrier        the carrier, or empty for TCP with EPMD
  * @param useEpmd        register with EPMD (TCP); when no EPMD answers on the local host the
  *                       node starts Jarl's embedded one
@@ -144,15 +151,40 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             this.name = Objects.requireNonNull(name, "name");
         }
 
-        /** The cookie (default: {@code ~/.erlang.cookie}). */
+        /** The cookie (default: the one {@code erl} would use, see {@link NodeConfig#cookie()}). */
         public Builder cookie(Cookie cookie) {
             this.cookie = Objects.requireNonNull(cookie, "cookie");
             return this;
         }
 
-        /** The cookie text (default: {@code ~/.erlang.cookie}). */
+        /** The cookie text (default: the one {@code erl} would use, see {@link NodeConfig#cookie()}). */
         public Builder cookie(String cookie) {
             return cookie(Cookie.of(cookie));
+        }
+
+        /**
+         * The cookie in {@code file}, read now as {@code erl} reads a cookie file
+         * ({@link CookieFile#read(Path)}): a regular file that group and others may not
+         * access ({@code chmod 400}).
+         *
+         * @throws IOException when the file cannot be read or {@code erl} would refuse it (for
+         *                     one open to group or others too); the message names the file
+         *                     and, for a file open to others, the fix, never the cookie
+         */
+        public Builder cookieFile(Path file) throws IOException {
+            return cookie(CookieFile.read(file));
+        }
+
+        /**
+         * The cookie in the environment variable {@code variable}, read now: for deployments
+         * that hand the cookie over that way, such as Elixir releases with
+         * {@code RELEASE_COOKIE} ({@link Cookie#fromEnvironment(String)}).
+         *
+         * @throws IllegalArgumentException when the variable is not set or empty; the message
+         *                                  names the variable, never its value
+         */
+        public Builder cookieFromEnvironment(String variable) {
+            return cookie(Cookie.fromEnvironment(variable));
         }
 
         /** The carrier (default: TCP, addresses from EPMD). */

@@ -76,6 +76,8 @@ final class Peer {
     long failures;
     /** Why the last attempt failed. */
     String lastFailure;
+    /** What ended the last failed attempt, when an exception did (for the caller's cause). */
+    Exception lastFailureCause;
     /** Threads waiting in {@code connect} for this row; a row with waiters stays in the table. */
     int waiters;
     /**

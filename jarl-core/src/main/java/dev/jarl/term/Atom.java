@@ -6,6 +6,7 @@ package dev.jarl.term;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An Erlang atom: a name of at most 255 Unicode code points.
@@ -73,6 +74,60 @@ public record Atom(String name) implements Term {
         return value ? TRUE : FALSE;
     }
 
+    /**
+     * The atom of an Elixir module alias: {@code Atom.elixir("MyApp.Billing")} is
+     * {@code 'Elixir.MyApp.Billing'}, the atom Elixir code writes as {@code MyApp.Billing}. A
+     * name that already starts with {@code Elixir.} is taken as it is.
+     *
+     * @throws IllegalArgumentException unless the alias is one or more dot-separated segments,
+     *                                  each an upper-case ASCII letter followed by ASCII letters,
+     *                                  digits or underscores
+     */
+    public static Atom elixir(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        String name = alias.startsWith("Elixir.") ? alias : "Elixir." + alias;
+        if (!isElixirAlias(name) || name.equals("Elixir")) {
+            throw new IllegalArgumentException("Elixir alias: '" + alias + "' (expected: segments such as MyApp.Billing, "
+                    + "each an upper-case ASCII letter then letters, digits or _)");
+        }
+        return of(name);
+    }
+
+    /**
+     * The Elixir alias this atom stands for, {@code "MyApp.Billing"} for
+     * {@code 'Elixir.MyApp.Billing'}; empty for atoms that are not module aliases.
+     */
+    public Optional<String> elixirAlias() {
+        return isElixirAlias(name) && !name.equals("Elixir") ? Optional.of(name.substring("Elixir.".length()))
+                : Optional.empty();
+    }
+
+    /**
+     * Elixir's test for an alias atom: {@code Elixir} followed by any number of
+     * {@code .Segment}, a segment being an upper-case ASCII letter then ASCII letters, digits
+     * or underscores ({@code Macro}'s {@code valid_alias?}).
+     */
+    static boolean isElixirAlias(String name) {
+        if (!name.startsWith("Elixir")) {
+            return false;
+        }
+        int i = "Elixir".length();
+        while (i < name.length()) {
+            if (name.charAt(i) != '.' || i + 1 >= name.length() || name.charAt(i + 1) < 'A' || name.charAt(i + 1) > 'Z') {
+                return false;
+            }
+            i += 2;
+            while (i < name.length() && isAliasChar(name.charAt(i))) {
+                i++;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAliasChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
     /** Equal names. */
     @Override
     public boolean equals(Object o) {
@@ -107,7 +162,10 @@ public record Atom(String name) implements Term {
         return name.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The atom as Erlang writes it: {@code ok}, {@code 'hello world'}, {@code 'EXIT'}. */
+    /**
+     * The atom as Erlang writes it: {@code ok}, {@code 'hello world'}, {@code 'EXIT'}
+     * ({@link ElixirFormat#inspect(Term)} writes it as Elixir does: {@code :ok}).
+     */
     @Override
     public String toString() {
         return TermFormat.atom(name);

@@ -4,7 +4,7 @@
  */
 package dev.jarl.term;
 
-/** External term format tags (erl_ext_dist; PROTOCOL.md section 5). */
+/** External term format tags (OTP's erl_ext_dist, "External Term Format"). */
 final class Tag {
     static final int VERSION = 131;
     static final int NEW_FLOAT = 70;

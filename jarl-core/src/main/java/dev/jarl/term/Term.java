@@ -36,7 +36,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>Equality and order</h2>
- * {@link #equals(Object)} is Erlang's exact equality {@code =:=} as of OTP 27: {@code 1} and
+ * {@link Object#equals(Object) equals} is Erlang's exact equality {@code =:=} as of OTP 27: {@code 1} and
  * {@code 1.0} differ, and so do {@code 0.0} and {@code -0.0}. {@link #compareTo(Term)} is
  * Erlang's term order ({@code number < atom < reference < fun < port < pid < tuple < map <
  * [] < list < bit string}), made total and consistent with {@code equals} by breaking the
@@ -52,6 +52,13 @@ import java.util.Objects;
  * Term reply = Term.tuple(Atom.OK, Term.map("count", 3, "names", List.of("a", "b")));
  * // {ok,#{<<"count">> => 3,<<"names">> => [<<"a">>,<<"b">>]}}
  * }</pre>
+ *
+ * <h2>Printing</h2>
+ * {@code toString()} writes Erlang syntax ({@code {ok,#{name => <<"Ann">>}}});
+ * {@link ElixirFormat#inspect(Term)} writes Elixir's ({@code {:ok, %{name: "Ann"}}}), with
+ * Elixir modules, structs and keyword lists as Elixir code shows them. For Elixir data,
+ * {@link Atom#elixir(String)}, {@link TermMap#struct(String, Object...)} and
+ * {@link TermList#keyword(Object...)} build module atoms, structs and keyword lists.
  *
  * <p>Equality, hashing, ordering and {@code toString} recurse once per level of nesting
  * (not per list element); terms decoded under {@link DecodeLimits} are nested at most

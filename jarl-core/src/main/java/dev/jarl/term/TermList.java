@@ -82,6 +82,62 @@ public final class TermList implements Term {
         return wrap(text.codePoints().mapToObj(Int::of).toArray(Term[]::new), null);
     }
 
+    /**
+     * An Elixir keyword list from alternating keys and values:
+     * {@code TermList.keyword("timeout", 5000, "retry", true)} is {@code [timeout: 5000,
+     * retry: true]}. Keys are {@link String}s (made atoms) or {@link Atom}s; values are
+     * converted with {@link Term#of(Object)}. Keys may repeat, as in Elixir.
+     *
+     * @throws IllegalArgumentException for an odd number of arguments or a key of another type
+     */
+    public static TermList keyword(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keyword list: " + keysAndValues.length
+                    + " arguments (expected: an even number, alternating keys and values)");
+        }
+        Term[] pairs = new Term[keysAndValues.length / 2];
+        for (int i = 0; i < pairs.length; i++) {
+            Atom key = switch (keysAndValues[2 * i]) {
+                case String s -> Atom.of(s);
+                case Atom a -> a;
+                case null, default -> throw new IllegalArgumentException("keyword list: key " + keysAndValues[2 * i]
+                        + " (expected: a String or an Atom)");
+            };
+            pairs[i] = Tuple.of(key, Term.of(keysAndValues[2 * i + 1]));
+        }
+        return wrap(pairs, null);
+    }
+
+    /**
+     * True for an Elixir keyword list: a proper list of 2-tuples whose first elements are
+     * atoms ({@code []} included).
+     */
+    public boolean isKeyword() {
+        if (tail != null) {
+            return false;
+        }
+        for (Term e : elements) {
+            if (!(e instanceof Tuple t) || t.arity() != 2 || !(t.get(0) instanceof Atom)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The value of the first pair with key {@code key}, as {@code Keyword.get/2} finds it;
+     * empty when there is none or this is not a list of pairs.
+     */
+    public Optional<Term> keywordGet(String key) {
+        Atom wanted = Atom.of(key);
+        for (Term e : elements) {
+            if (e instanceof Tuple t && t.arity() == 2 && wanted.equals(t.get(0))) {
+                return Optional.of(t.get(1));
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Term[] checked(Term[] elements) {
         for (int i = 0; i < elements.length; i++) {
             if (elements[i] == null) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An Erlang map, such as {@code #{name => <<"jarl">>, port => 4369}}.
@@ -25,6 +26,8 @@ public final class TermMap implements Term {
 
     /** The empty map <code>#{}</code>. */
     public static final TermMap EMPTY = new TermMap(new Term[0], new Term[0], null);
+
+    private static final Atom STRUCT = Atom.of("__struct__");
 
     /** Maps up to this size are searched linearly; larger ones get a hash index. */
     private static final int LINEAR_MAX = 8;
@@ -171,6 +174,80 @@ public final class TermMap implements Term {
         return -1;
     }
 
+    /**
+     * An Elixir struct: a map with {@code __struct__} set to the module of {@code alias}
+     * ({@link Atom#elixir(String)}) and one atom key per field, values converted with
+     * {@link Term#of(Object)}. {@code TermMap.struct("MyApp.User", Map.of("name", "Ann"))}
+     * is what Elixir holds for {@code %MyApp.User{name: "Ann"}}. Give every field the
+     * {@code defstruct} declares: Elixir treats a map with other keys as a plain map.
+     *
+     * @throws IllegalArgumentException for an invalid alias, a field named
+     *                                  {@code __struct__}, or a value {@code Term.of} refuses
+     */
+    public static TermMap struct(String alias, Map<String, ?> fields) {
+        Atom module = Atom.elixir(alias);
+        Term[] keys = new Term[fields.size() + 1];
+        Term[] values = new Term[keys.length];
+        keys[0] = STRUCT;
+        values[0] = module;
+        int i = 1;
+        for (Map.Entry<String, ?> f : fields.entrySet()) {
+            keys[i] = Atom.of(Objects.requireNonNull(f.getKey(), "field name"));
+            values[i] = Term.of(f.getValue());
+            i++;
+        }
+        return build(keys, values);
+    }
+
+    /**
+     * An Elixir struct from alternating field names and values:
+     * {@code TermMap.struct("MyApp.User", "name", "Ann", "age", 42)}; see
+     * {@link #struct(String, Map)}.
+     *
+     * @throws IllegalArgumentException for an odd number of arguments, a name that is not a
+     *                                  String, a repeated name, or an invalid alias
+     */
+    public static TermMap struct(String alias, Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("struct " + alias + ": " + namesAndValues.length
+                    + " arguments (expected: an even number, alternating field names and values)");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (!(namesAndValues[i] instanceof String name)) {
+                throw new IllegalArgumentException("struct " + alias + ": field name " + namesAndValues[i]
+                        + " (expected: a String)");
+            }
+            if (fields.put(name, namesAndValues[i + 1]) != null) {
+                throw new IllegalArgumentException("struct " + alias + ": field " + name + " repeated");
+            }
+        }
+        return struct(alias, fields);
+    }
+
+    /**
+     * The struct's name when this map is an Elixir struct: the alias of its
+     * {@code __struct__} module ({@code "MyApp.User"}), or the module atom's name when it is
+     * not an alias; empty for a map without an atom {@code __struct__}.
+     */
+    public Optional<String> structName() {
+        return get(STRUCT) instanceof Atom module
+                ? Optional.of(module.elixirAlias().orElse(module.name())) : Optional.empty();
+    }
+
+    /** True when this map is a struct of {@code alias}: {@code isStruct("MyApp.User")}. */
+    public boolean isStruct(String alias) {
+        return Atom.elixir(alias).equals(get(STRUCT));
+    }
+
+    /**
+     * The value of the atom key {@code name}, as Elixir reads a struct field or an
+     * atom-keyed map ({@code user.name}); empty when there is none.
+     */
+    public Optional<Term> field(String name) {
+        return Optional.ofNullable(get(Atom.of(name)));
+    }
+
     /** The number of entries. */
     public int size() {
         return keys.length;
@@ -279,7 +356,10 @@ public final class TermMap implements Term {
         return h;
     }
 
-    /** <code>#{a => 1,b => 2}</code>, in the map's order. */
+    /**
+     * <code>#{a => 1,b => 2}</code>, in the map's order (Erlang syntax;
+     * {@link ElixirFormat#inspect(Term)} gives Elixir's).
+     */
     @Override
     public String toString() {
         return TermFormat.toString(this);

@@ -17,6 +17,12 @@
  * writes plus the legacy ones, and any malformed input ends in one exception,
  * {@link dev.jarl.term.TermDecodeException}, within {@link dev.jarl.term.DecodeLimits}.
  *
+ * <p>Syntax: {@link dev.jarl.term.TermParser} reads and {@code toString} writes Erlang's;
+ * {@link dev.jarl.term.ElixirFormat} writes Elixir's (as Elixir 1.14's {@code inspect}), and
+ * {@link dev.jarl.term.Atom#elixir}, {@link dev.jarl.term.TermMap#struct} and
+ * {@link dev.jarl.term.TermList#keyword} build Elixir's module atoms, structs and keyword
+ * lists.
+ *
  * <p>Atoms: no global atom table. A small fixed-size cache (lossy, so bounded whatever
  * the network sends) spares allocations for common atoms.
  *

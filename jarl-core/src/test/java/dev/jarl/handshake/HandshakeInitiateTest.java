@@ -10,6 +10,7 @@ import static dev.jarl.handshake.HandshakeException.Reason.ALIVE;
 import static dev.jarl.handshake.HandshakeException.Reason.BAD_DIGEST;
 import static dev.jarl.handshake.HandshakeException.Reason.BAD_NAME;
 import static dev.jarl.handshake.HandshakeException.Reason.CLOSED;
+import static dev.jarl.handshake.HandshakeException.Reason.DIGEST_REJECTED;
 import static dev.jarl.handshake.HandshakeException.Reason.MISSING_FLAGS;
 import static dev.jarl.handshake.HandshakeException.Reason.NOK;
 import static dev.jarl.handshake.HandshakeException.Reason.NOT_ALLOWED;
@@ -18,6 +19,7 @@ import static dev.jarl.handshake.HandshakeException.Reason.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -201,8 +203,26 @@ class HandshakeInitiateTest {
             raw.frame(RawPeer.ack(Cookie.of("wrong-cookie").digest(theirChallenge(reply))));
             HandshakeException e = failure(result);
             assertReason(BAD_DIGEST, e);
-            assertTrue(e.getMessage().contains("erl@host") && !e.getMessage().contains("cookie\""), e.getMessage());
+            assertTrue(e.detail().startsWith("erl@host accepted our digest but its own does not match our cookie: the "
+                    + "cookies differ (ours came from Cookie.of"), e.detail());
             assertFalse(e.getMessage().contains("the-cookie") || e.getMessage().contains("wrong-cookie"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCloseRightAfterOurDigestSaysTheCookiesMostLikelyDiffer() throws Exception {
+        HandshakeConfig fromFile = config.withCookie(Cookie.of("the-cookie", "file /home/app/.erlang.cookie"));
+        var result = initiating(fromFile, PEER, new TestArbiter(Arbiter.Status.OK));
+        try (RawPeer raw = acceptName()) {
+            raw.frame(RawPeer.status("ok"));
+            challengeAndCheckReply(raw, OTP25_FLAGS, "erl@host", 5);
+            raw.socket.close(); // what a BEAM node does with a digest that does not match its cookie
+            HandshakeException e = failure(result);
+            assertReason(DIGEST_REJECTED, e);
+            assertEquals("erl@host closed the connection right after receiving our cookie digest: most likely the "
+                    + "cookies differ (ours came from file /home/app/.erlang.cookie)", e.detail());
+            assertEquals("DIGEST_REJECTED: " + e.detail(), e.getMessage());
+            assertInstanceOf(HandshakeException.class, e.getCause(), "the transport's close is kept as the cause");
         }
     }
 

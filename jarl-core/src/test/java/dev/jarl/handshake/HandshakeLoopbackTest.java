@@ -72,7 +72,10 @@ class HandshakeLoopbackTest {
             assertEquals(HandshakeException.Reason.BAD_DIGEST, acceptorSide.reason());
             assertTrue(acceptorSide.getMessage().contains("a@host"), acceptorSide.getMessage());
             assertFalse(acceptorSide.getMessage().contains("secret"), acceptorSide.getMessage());
-            assertEquals(HandshakeException.Reason.CLOSED, initiatorSide.reason());
+            assertEquals(HandshakeException.Reason.DIGEST_REJECTED, initiatorSide.reason());
+            assertTrue(initiatorSide.getMessage().contains("b@host closed the connection right after receiving our "
+                    + "cookie digest"), initiatorSide.getMessage());
+            assertFalse(initiatorSide.getMessage().contains("secret"), initiatorSide.getMessage());
             assertEquals(0, ca.preNodeup.get());
             assertEquals(0, cb.preNodeup.get());
         }

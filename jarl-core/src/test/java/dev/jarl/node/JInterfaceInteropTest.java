@@ -7,44 +7,38 @@ package dev.jarl.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import com.ericsson.otp.erlang.OtpEpmd;
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import com.ericsson.otp.erlang.OtpMbox;
-import com.ericsson.otp.erlang.OtpNode;
-
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.JInterface;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
 
-/** A JInterface 1.13 node and a Jarl node connect to each other both ways and exchange messages. */
+/**
+ * A JInterface node (OTP's own Java node, loaded from the installed {@code OtpErlang.jar}; see
+ * {@link JInterface}) and a Jarl node connect to each other both ways and exchange messages.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
 class JInterfaceInteropTest {
 
+    private JInterface ji;
     private RealEpmd epmd;
 
     @BeforeAll
     void start() {
-        Assumptions.assumeTrue(Files.exists(Path.of("/usr/share/java/OtpErlang.jar")), "JInterface jar not installed");
+        ji = JInterface.require();
         epmd = RealEpmd.start();
-        OtpEpmd.useEpmdPort(epmd.port());
+        ji.useEpmdPort(epmd.port());
     }
 
     @AfterAll
@@ -61,38 +55,35 @@ class JInterfaceInteropTest {
 
     @Test
     void jinterfaceConnectsToJarl() throws Exception {
-        OtpNode jin = new OtpNode(Otp.uniqueName("jin") + "@" + Otp.shortHost(), "jarltest");
-        try (Node jarl = jarl(); Mailbox box = jarl.createMailbox("jbox")) {
-            OtpMbox m = jin.createMbox("inbox");
+        try (JInterface.JNode jin = ji.node(Otp.uniqueName("jin") + "@" + Otp.shortHost(), "jarltest");
+             Node jarl = jarl(); Mailbox box = jarl.createMailbox("jbox")) {
+            JInterface.JMbox m = jin.createMbox("inbox");
             assertTrue(jin.ping(jarl.name().toString(), 5000));
-            m.send("jbox", jarl.name().toString(), new OtpErlangTuple(new OtpErlangObject[] {m.self(), new OtpErlangAtom("hi")}));
+            m.send("jbox", jarl.name().toString(), ji.tuple(m.self(), ji.atom("hi")));
             Tuple t = (Tuple) box.receive(Duration.ofSeconds(5)).orElseThrow();
             assertEquals(Atom.of("hi"), t.get(1));
             Pid jinPid = (Pid) t.get(0);
-            assertEquals(NodeName.parse(jin.node()), NodeName.parse(jinPid.node().name()));
+            assertEquals(NodeName.parse(jin.name()), NodeName.parse(jinPid.node().name()));
             box.send(jinPid, Atom.of("ho"));
-            assertEquals(new OtpErlangAtom("ho"), m.receive(5000));
-        } finally {
-            jin.close();
+            assertEquals(ji.atom("ho"), m.receive(5000));
         }
     }
 
     @Test
     void jarlConnectsToJInterface() throws Exception {
-        OtpNode jin = new OtpNode(Otp.uniqueName("jin") + "@" + Otp.shortHost(), "jarltest");
-        try (Node jarl = jarl(); Mailbox box = jarl.createMailbox()) {
-            OtpMbox m = jin.createMbox("inbox");
-            NodeName jinName = NodeName.parse(jin.node());
+        try (JInterface.JNode jin = ji.node(Otp.uniqueName("jin") + "@" + Otp.shortHost(), "jarltest");
+             Node jarl = jarl(); Mailbox box = jarl.createMailbox()) {
+            JInterface.JMbox m = jin.createMbox("inbox");
+            NodeName jinName = NodeName.parse(jin.name());
             assertTrue(jarl.ping(jinName, Duration.ofSeconds(5)));
             box.send("inbox", jinName, Tuple.of(box.self(), Atom.of("hello")));
-            OtpErlangTuple got = (OtpErlangTuple) m.receive(5000);
-            assertEquals(new OtpErlangAtom("hello"), got.elementAt(1));
-            OtpErlangPid from = (OtpErlangPid) got.elementAt(0);
-            assertEquals(jarl.name().toString(), from.node());
-            m.send(from, new OtpErlangAtom("back"));
+            Object got = m.receive(5000);
+            assertTrue(ji.isTuple(got), "JInterface got " + got);
+            assertEquals(ji.atom("hello"), ji.elementAt(got, 1));
+            Object from = ji.elementAt(got, 0);
+            assertEquals(jarl.name().toString(), ji.pidNode(from));
+            m.send(from, ji.atom("back"));
             assertEquals(Atom.of("back"), box.receive(Duration.ofSeconds(5)).orElseThrow());
-        } finally {
-            jin.close();
         }
     }
 }

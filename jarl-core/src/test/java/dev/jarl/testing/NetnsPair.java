@@ -6,13 +6,9 @@ package dev.jarl.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A network namespace of a test's own, joined to this one by a veth pair: this side's end
@@ -21,10 +17,15 @@ import org.junit.jupiter.api.Assumptions;
  * reset or close reaching either side), {@link #mend()} brings it back. Closing deletes the
  * namespace and with it the pair.
  *
- * <p>{@link #create()} skips the test, with the reason, unless it runs as root on Linux
- * with {@code ip netns} working.
+ * <p>{@link #create()} needs Linux, root and a working {@code ip} (iproute2), found by
+ * running it ({@link Tools}); without them it skips the test by name with the reason, a
+ * message starting {@value #BANNER}, or fails it under CI ({@code CI=true}), where the
+ * fault tests must run. {@link #unavailable()} tells a test that can do without namespaces.
  */
 public final class NetnsPair implements AutoCloseable {
+
+    /** How a skip for want of network namespaces starts. */
+    public static final String BANNER = "NETWORK NAMESPACE TEST NOT RUN";
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -40,13 +41,34 @@ public final class NetnsPair implements AutoCloseable {
         this.inside = inside;
     }
 
-    /** Makes a namespace and a veth pair, or skips the test saying why it cannot. */
+    /**
+     * Why this machine cannot make network namespaces for a test, or null when it can as far
+     * as can be told without making one: Linux, root, and {@code ip -V} runs.
+     */
+    public static String unavailable() {
+        if (!System.getProperty("os.name").startsWith("Linux")) {
+            return "not Linux";
+        }
+        Tools.Probe ip = Tools.probe(List.of("ip", "-V"));
+        if (!ip.ran() || ip.exitCode() != 0) {
+            return "the ip command does not run (" + ip.why() + "); install iproute2 (apt-get install iproute2)";
+        }
+        Tools.Probe id = Tools.probe(List.of("id", "-u"));
+        if (!id.ran() || !id.output().strip().equals("0")) {
+            return "not root, so the test cannot create them";
+        }
+        return null;
+    }
+
+    /**
+     * Makes a namespace and a veth pair, or skips the test saying why it cannot (fails it
+     * under CI).
+     */
     public static NetnsPair create() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "network namespaces: not Linux");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
-                || Files.isExecutable(Path.of("/usr/bin/ip")), "network namespaces: no ip command (iproute2)");
-        Assumptions.assumeTrue(run("id", "-u").output.strip().equals("0"),
-                "network namespaces: not root, so the test cannot create them");
+        String why = unavailable();
+        if (why != null) {
+            Tools.unavailable(BANNER, why);
+        }
         long pid = ProcessHandle.current().pid();
         int n = COUNTER.incrementAndGet();
         String ns = "jarl-" + pid + "-" + n;
@@ -54,7 +76,9 @@ public final class NetnsPair implements AutoCloseable {
         String out = "jo" + tag;
         String in = "ji" + tag;
         Result added = run("ip", "netns", "add", ns);
-        Assumptions.assumeTrue(added.ok, "network namespaces: ip netns add failed: " + added.output);
+        if (!added.ok) {
+            Tools.unavailable(BANNER, "ip netns add failed: " + added.output.strip());
+        }
         NetnsPair pair = null;
         try {
             String[] addresses = freeSubnet(pid, n);

@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Access to the real Erlang/OTP installation for interop tests.
  *
- * <p>Interop tests call {@link #requireErl()} first. Where {@code erl} is missing they are
- * skipped with a loud message, except under CI ({@code CI=true}), where a missing Erlang is
- * a failure: CI must prove interop, not skip it.
+ * <p>Interop tests call {@link #requireErl()} first. Where {@code erl} does not run they are
+ * skipped with a message starting {@code INTEROP TEST NOT RUN} and giving the reason, except
+ * under CI ({@code CI=true}), where a missing Erlang is a failure: CI must prove interop, not
+ * skip it. Tools are found by running them ({@link Tools}).
  */
 public final class Otp {
 
@@ -68,10 +68,14 @@ public final class Otp {
      */
     public static List<String> command(String tool) {
         Path root = root();
+        Path found = require(tool);
         if (root == null || tool.equals("epmd")) {
-            return new ArrayList<>(List.of(require(tool).toString()));
+            return new ArrayList<>(List.of(found.toString()));
         }
-        require(tool);
+        return command(root, tool);
+    }
+
+    private static List<String> command(Path root, String tool) {
         String script = "R=$1; T=$2; shift 2; mount --bind /tmp \"$R/tmp\" || exit 97; "
                 + "exec chroot \"$R\" /bin/sh -c 'cd \"$1\" 2>/dev/null || cd /; shift; exec \"$@\"' sh \"$PWD\" \"/usr/bin/$T\" \"$@\"";
         return new ArrayList<>(List.of("unshare", "--mount", "--", "/bin/sh", "-c", script, "jarl-otp",
@@ -99,27 +103,62 @@ public final class Otp {
 
     private static volatile String release;
 
-    /** An executable from the Erlang installation ({@code erl}, {@code erlc}, {@code epmd}). */
+    /**
+     * An executable from the Erlang installation ({@code erl}, {@code erlc}, {@code epmd}),
+     * checked by running it once per JVM (see {@link Tools}): a file on the {@code PATH} is
+     * not enough, it may be a dangling link or a script whose interpreter is gone. Skips the
+     * test, or fails it under CI, when the tool does not run.
+     */
     public static Path require(String tool) {
         Path root = root();
-        Path found = root != null && !tool.equals("epmd") ? inRoot(root, tool) : which(tool);
+        boolean machine = root == null || tool.equals("epmd");
+        Path found = machine ? which(tool) : inRoot(root, tool);
+        String banner = "INTEROP TEST NOT RUN";
+        String hint = "install Erlang/OTP (" + INSTALL_HINT + ")";
         if (found == null) {
-            String where = root() == null ? "on the PATH" : "under " + root() + " (jarl.otp.root)";
-            String message = "INTEROP TEST NOT RUN: '" + tool + "' is not " + where + "; install Erlang/OTP ("
-                    + INSTALL_HINT + ")";
-            System.err.println("*** " + message);
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(message + " [CI=true: interop tests must run]");
+            String where = machine ? "on the PATH" : "under " + root + " (jarl.otp.root)";
+            Tools.unavailable(banner, "'" + tool + "' is not " + where + "; " + hint);
+        }
+        List<String> probe = machine ? new ArrayList<>(List.of(found.toString())) : command(root, tool);
+        switch (tool) {
+            // erl must boot: this is what fails when the emulator or its libraries are missing
+            case "erl" -> Tools.require(banner, tool, boot(probe), hint);
+            // neither has a version option: their usage text shows the real program ran
+            case "epmd", "erlc" -> {
+                probe.add("-help");
+                Tools.require(banner, tool, probe, p -> p.output().contains(tool), hint);
             }
-            Assumptions.abort(message);
+            default -> {
+                probe.add("-help");
+                Tools.require(banner, tool, probe, Tools.Probe::ran, hint);
+            }
         }
         return found;
     }
 
-    /** True when {@code erl} of the release under test is there. */
+    /**
+     * Makes sure Elixir runs ({@code elixir --version}: the machine's Elixir on the machine's
+     * Erlang); skips the test, or fails it under CI, as {@link #requireErl()} does.
+     */
+    public static void requireElixir() {
+        Tools.require("INTEROP TEST NOT RUN", "elixir", List.of("elixir", "--version"),
+                "install Elixir (apt-get install elixir)");
+    }
+
+    /** True when {@code erl} of the release under test runs. */
     public static boolean hasErl() {
         Path root = root();
-        return root != null ? inRoot(root, "erl") != null : which("erl") != null;
+        Path found = root != null ? inRoot(root, "erl") : which("erl");
+        if (found == null) {
+            return false;
+        }
+        return Tools.runs(boot(root != null ? command(root, "erl") : new ArrayList<>(List.of(found.toString()))));
+    }
+
+    /** {@code erl} plus the arguments that boot it and stop at once: the probe for a working erl. */
+    private static List<String> boot(List<String> erl) {
+        erl.addAll(List.of("-noshell", "-noinput", "-eval", "erlang:halt(0)."));
+        return erl;
     }
 
     private static Path inRoot(Path root, String tool) {
@@ -127,6 +166,7 @@ public final class Otp {
         return Files.isExecutable(p) || Files.isSymbolicLink(p) ? p : null;
     }
 
+    /** The first {@code tool} on the PATH, to name it in messages; whether it runs is checked by running it. */
     private static Path which(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {
@@ -134,7 +174,7 @@ public final class Otp {
         }
         for (String dir : path.split(java.io.File.pathSeparator)) {
             Path candidate = Path.of(dir, tool);
-            if (Files.isExecutable(candidate)) {
+            if (Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(candidate)) {
                 return candidate;
             }
         }

@@ -222,7 +222,7 @@ public class StreamConnection implements CarrierConnection {
         String name = "jarl-" + kind + "-" + peerAddress;
         // platform threads for the data paths: a blocked read wakes straight from the kernel
         // rather than through the virtual-thread poller and scheduler (two hand-offs instead of
-        // one); measured with compare.sh, RTT fell from 150-320 us to 70-95 us
+        // one); measured side by side (docs/benchmarks.md), RTT fell from 150-320 us to 70-95 us
         outputThread = Thread.ofPlatform().daemon().name(name + "-out").unstarted(this::output);
         tickThread = Thread.ofVirtual().name(name + "-tick").unstarted(this::ticker);
         Thread input = Thread.ofPlatform().daemon().name(name + "-in").unstarted(this::input);

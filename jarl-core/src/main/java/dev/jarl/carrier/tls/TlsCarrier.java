@@ -39,7 +39,8 @@ import dev.jarl.term.NodeName;
 
 /**
  * The TLS carrier; see the package comment. The certificate files are read once, when the
- * carrier is made; thread-safe afterwards.
+ * carrier is made (or the ready context of {@link TlsOptions#sslContext()} is used as it
+ * is); thread-safe afterwards.
  */
 public final class TlsCarrier implements Carrier {
 
@@ -52,9 +53,10 @@ public final class TlsCarrier implements Carrier {
      *
      * @throws IllegalArgumentException when a certificate or key file cannot be read or does
      *                                  not hold what it should (the message names the file),
-     *                                  or peers are to be verified with no CA certificates
-     *                                  given and the system store not chosen
-     *                                  ({@link TlsOptions#missingTrust()})
+     *                                  or, with PEM files, peers are to be verified with no
+     *                                  CA certificates given and the system store not chosen
+     *                                  ({@link TlsOptions#missingTrust()}; a ready context
+     *                                  brings its own trust)
      */
     public TlsCarrier(TlsOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -67,11 +69,22 @@ public final class TlsCarrier implements Carrier {
     }
 
     private static SSLContext context(TlsOptions o) throws IOException, GeneralSecurityException {
+        if (o.sslContext() != null) {
+            return o.sslContext();
+        }
         char[] password = new char[0];
         KeyManager[] keys = null;
         if (o.certFile() != null) {
             List<X509Certificate> chain = Pem.certificates(o.certFile());
-            PrivateKey key = Pem.privateKey(o.keyFile() != null ? o.keyFile() : o.certFile());
+            char[] keyPassword = o.keyPassword();
+            PrivateKey key;
+            try {
+                key = Pem.privateKey(o.keyFile() != null ? o.keyFile() : o.certFile(), keyPassword);
+            } finally {
+                if (keyPassword != null) {
+                    java.util.Arrays.fill(keyPassword, '\0');
+                }
+            }
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry("node", key, password, chain.toArray(Certificate[]::new));
@@ -168,7 +181,8 @@ public final class TlsCarrier implements Carrier {
         if (options.verify() == TlsOptions.Verify.PEER) {
             if (options.mutualAuth()) {
                 params.setNeedClientAuth(true);
-            } else {
+            } else if (options.sslContext() == null) {
+                // only a context built here can refuse a requested certificate that fails (RecordingTrust)
                 params.setWantClientAuth(true);
             }
         }
@@ -191,7 +205,8 @@ public final class TlsCarrier implements Carrier {
     @Override
     public String toString() {
         return "TlsCarrier[verify=" + options.verify() + ", mutualAuth=" + options.mutualAuth() + ", protocols="
-                + options.protocols() + ", cert=" + options.certFile() + "]";
+                + options.protocols() + (options.sslContext() != null ? ", a ready SSLContext" : ", cert=" + options.certFile())
+                + "]";
     }
 
     /**

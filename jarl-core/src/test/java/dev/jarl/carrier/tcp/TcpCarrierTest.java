@@ -224,6 +224,8 @@ class TcpCarrierTest {
         assertArrayEquals(new byte[] {1, 2}, in.readNBytes(2));
         raw.getOutputStream().write(new byte[] {0, 0, 0, 0});
         assertEquals(0, ch.next(5000).length);
+        // the writer counts a packet after its bytes are out, so the peer can read them first
+        waitFor(() -> c.stats().packetsSent() == 2);
         CarrierStats stats = c.stats();
         assertEquals(1, stats.packetsReceived());
         assertEquals(2, stats.packetsSent());

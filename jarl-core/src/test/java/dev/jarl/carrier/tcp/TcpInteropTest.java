@@ -124,7 +124,11 @@ class TcpInteropTest {
             conn.tick();
             channel.send(regSend(self, "probe", atom("after_tick")));
             assertEquals("after_tick", erl.eval("receive M -> M after 5000 -> timeout end"));
-            assertTrue(conn.stats().packetsSent() >= 3, conn.stats().toString());
+            // Two messages for certain; the tick is skipped when the writer is busy with data,
+            // as a tick is only needed on an idle line. The writer counts a packet after its
+            // bytes are out, so erl can hold the message before the count moves.
+            TcpCarrierTest.waitFor(() -> conn.stats().packetsSent() >= 2);
+            assertTrue(conn.stats().packetsSent() >= 2, conn.stats().toString());
             assertTrue(conn.stats().packetsReceived() >= 2, conn.stats().toString());
 
             erl.eval("erlang:disconnect_node('" + self + "')");

@@ -6,6 +6,9 @@ package dev.jarl.carrier.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -193,7 +196,7 @@ class TlsCarrierTest {
         Listener listener = listen(options("node", at(0)).withMutualAuth(true));
         CompletableFuture<byte[]> server = serverReceives(listener, Duration.ofSeconds(10));
         TlsOptions anonymous = new TlsOptions(TcpOptions.of(at(listener)), null, null, certs.file("ca.pem"),
-                TlsOptions.Verify.PEER, false, true, TlsOptions.DEFAULT_PROTOCOLS, false);
+                TlsOptions.Verify.PEER, false, true, TlsOptions.DEFAULT_PROTOCOLS);
         try {
             CarrierConnection c = Carriers.tls(anonymous).connect(SERVER, Duration.ofSeconds(10));
             toClose.add(c);
@@ -249,16 +252,87 @@ class TlsCarrierTest {
     }
 
     @Test
+    void encryptedKeysInEveryOpenSslFormServeWithTheirPassword() throws Exception {
+        char[] password = TlsTestCerts.KEY_PASSWORD.toCharArray();
+        for (String key : List.of("node-pbes2", "node-pbes1", "node-aes")) {
+            TlsOptions server = TlsOptions.of(TcpOptions.of(at(0)).withBindAddress(CarrierFixture.LOOPBACK),
+                    certs.file("node.pem"), certs.file(key + ".key"), certs.file("ca.pem")).withKeyPassword(password);
+            Listener listener = listen(server);
+            roundTrip(listener, Carriers.tls(options("node", at(listener))));
+        }
+        TlsOptions rsa = TlsOptions.of(TcpOptions.of(at(0)).withBindAddress(CarrierFixture.LOOPBACK),
+                certs.file("rsa-pkcs1.pem"), certs.file("rsa-pkcs1-des3.key"), null)
+                .withVerify(TlsOptions.Verify.NONE).withKeyPassword(password);
+        Listener listener = listen(rsa);
+        roundTrip(listener, Carriers.tls(options("node", at(listener)).withVerify(TlsOptions.Verify.NONE)));
+    }
+
+    @Test
+    void anEncryptedKeyWithoutOrWithTheWrongPasswordIsAClearErrorWithoutThePassword() {
+        for (String key : List.of("node-pbes2", "node-pbes1", "node-aes")) {
+            Path file = certs.file(key + ".key");
+            TlsOptions noPassword = TlsOptions.of(TcpOptions.of(at(1)), certs.file("node.pem"), file, certs.file("ca.pem"));
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(noPassword));
+            assertEquals("tls: " + file + ": private key: encrypted (expected: its password, TlsOptions.withKeyPassword "
+                    + "or jarl --tls-key-password-file)", none.getMessage());
+            IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                    () -> Carriers.tls(noPassword.withKeyPassword("not-the-password".toCharArray())));
+            assertTrue(wrong.getMessage().contains("cannot decrypt (wrong password?)")
+                    || wrong.getMessage().contains("a wrong password?"), key + ": " + wrong.getMessage());
+            assertFalse(wrong.getMessage().contains("not-the-password"), wrong.getMessage());
+        }
+        TlsOptions base = options("node", at(1));
+        TlsOptions withPassword = base.withKeyPassword("secret-pw".toCharArray());
+        assertFalse(withPassword.toString().contains("secret-pw"), withPassword.toString());
+        assertTrue(withPassword.toString().contains("keyPassword=[redacted]"), withPassword.toString());
+        assertEquals(withPassword, base.withKeyPassword("secret-pw".toCharArray()));
+        assertFalse(withPassword.equals(base.withKeyPassword("other-pw".toCharArray())));
+    }
+
+    @Test
+    void aReadySslContextServesAndDialsAndItsTrustDecides() throws Exception {
+        javax.net.ssl.SSLContext context = certs.readyContext();
+        TcpOptions loopback = TcpOptions.of(at(0)).withBindAddress(CarrierFixture.LOOPBACK);
+        Listener server = listen(TlsOptions.of(loopback, context));
+        roundTrip(server, Carriers.tls(options("node", at(server))));
+        roundTrip(server, Carriers.tls(TlsOptions.of(TcpOptions.of(at(server)), context)));
+
+        // the context trusts only the test CA: a rogue server is refused when dialing
+        Listener rogue = listen(options("rogue", at(0)));
+        IOException refused = assertThrows(IOException.class,
+                () -> Carriers.tls(TlsOptions.of(TcpOptions.of(at(rogue)), context)).connect(SERVER, Duration.ofSeconds(10)));
+        assertTrue(refused.getMessage().startsWith("tls connect to server@localhost"), refused.getMessage());
+
+        // with mutualAuth the context's trust refuses a client certificate from another CA
+        Listener strict = listen(TlsOptions.of(loopback, context).withMutualAuth(true));
+        CompletableFuture<byte[]> first = serverReceives(strict, Duration.ofSeconds(10));
+        try {
+            CarrierConnection c = Carriers.tls(options("rogue", at(strict)).withVerify(TlsOptions.Verify.NONE))
+                    .connect(SERVER, Duration.ofSeconds(10));
+            toClose.add(c);
+            c.sendHandshake(new byte[] {1});
+        } catch (IOException e) {
+            // TLS 1.3 may report the refusal to the client only on its next read
+        }
+        assertTrue(failure(first) instanceof IOException);
+        roundTrip(strict, Carriers.tls(options("node", at(strict))));
+    }
+
+    @Test
+    void aReadyContextAndPemFilesTogetherAreRefused() throws Exception {
+        javax.net.ssl.SSLContext context = certs.readyContext();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TlsOptions(
+                TcpOptions.of(at(1)), certs.file("node.pem"), null, null, TlsOptions.Verify.PEER, false, true,
+                TlsOptions.DEFAULT_PROTOCOLS, null, context, false));
+        assertTrue(e.getMessage().startsWith("sslContext: given with certFile"), e.getMessage());
+    }
+
+    @Test
     void unusableCertificateAndKeyFilesAreClearErrors() throws IOException {
         Path dir = certs.dir();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
                 TcpOptions.of(at(1)), certs.file("node.pem"), null, certs.file("ca.pem"))));
         assertTrue(e.getMessage().contains("node.pem: private key: none"), e.getMessage());
-        Path encrypted = dir.resolve("encrypted.key");
-        Files.writeString(encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
-        e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
-                TcpOptions.of(at(1)), certs.file("node.pem"), encrypted, certs.file("ca.pem"))));
-        assertTrue(e.getMessage().contains("encrypted (expected: an unencrypted PEM key)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
                 TcpOptions.of(at(1)), certs.file("node.key"), certs.file("node.key"), certs.file("ca.pem"))));
         assertTrue(e.getMessage().contains("certificates: none"), e.getMessage());
@@ -280,8 +354,36 @@ class TlsCarrierTest {
                 e.getMessage());
         assertEquals("tls", Carriers.tls(noCa.withSystemTrustStore(true)).name());
         assertEquals("tls", Carriers.tls(noCa.withVerify(TlsOptions.Verify.NONE)).name());
-        assertThrows(IllegalArgumentException.class, () -> TlsOptions.of(TcpOptions.of(at(1)), null, null,
-                certs.file("ca.pem")).withSystemTrustStore(true));
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> TlsOptions.of(
+                TcpOptions.of(at(1)), null, null, certs.file("ca.pem")).withSystemTrustStore(true));
+        assertTrue(both.getMessage().contains("expected: one source of CA certificates"), both.getMessage());
+    }
+
+    /**
+     * The CA rule is for contexts Jarl builds from PEM files: a ready SSLContext carries its
+     * own trust, so it needs no CA file, and the system store cannot be added to it; a key
+     * password works with the rule as with any PEM options.
+     */
+    @Test
+    void aReadyContextBringsItsOwnTrustAndAnEncryptedKeyMeetsTheCaRule() throws Exception {
+        javax.net.ssl.SSLContext context = certs.readyContext();
+        TlsOptions ready = TlsOptions.of(TcpOptions.of(at(1)), context);
+        assertNull(ready.missingTrust());
+        assertEquals("tls", Carriers.tls(ready).name());
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+                () -> ready.withSystemTrustStore(true));
+        assertTrue(mixed.getMessage().startsWith("sslContext: given with the system trust store"), mixed.getMessage());
+
+        TlsOptions encrypted = TlsOptions.of(TcpOptions.of(at(1)), certs.file("node.pem"), certs.file("node-pbes2.key"),
+                null).withKeyPassword(TlsTestCerts.KEY_PASSWORD.toCharArray());
+        IllegalArgumentException noCa = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(encrypted));
+        assertTrue(noCa.getMessage().contains("verify=peer needs the CA certificates"), noCa.getMessage());
+        TlsOptions trusting = encrypted.withSystemTrustStore(true);
+        assertTrue(trusting.systemTrustStore() && trusting.keyPassword() != null, trusting.toString());
+        assertTrue(trusting.toString().contains("systemTrustStore=true"), trusting.toString());
+        assertEquals("tls", Carriers.tls(trusting).name());
+        assertNotEquals(encrypted, trusting);
+        assertEquals(trusting, encrypted.withSystemTrustStore(true));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +97,27 @@ class TlsInteropTest {
                 certs.file(identity + ".pem"), certs.file(identity + ".key"), certs.file("ca.pem")).withMutualAuth(true);
         return Node.start(NodeConfig.builder(Otp.uniqueName("jarlt") + "@" + Otp.shortHost()).cookie(cookie)
                 .epmdPort(epmd.port()).carrier(Carriers.tls(tls)).build());
+    }
+
+    private Node jarl(TlsOptions tls) throws IOException {
+        return Node.start(NodeConfig.builder(Otp.uniqueName("jarlt") + "@" + Otp.shortHost()).cookie("jarltest")
+                .epmdPort(epmd.port()).carrier(Carriers.tls(tls)).build());
+    }
+
+    /** An encrypted PEM key with its password, and a ready SSLContext, each meeting erl both ways. */
+    @Test
+    void anEncryptedKeyAndAReadyContextBothMeetErlang() throws Exception {
+        TcpOptions tcp = TcpOptions.of(AddressResolver.epmd(epmd.port())).withBindAddress(CarrierFixture.LOOPBACK);
+        TlsOptions encrypted = TlsOptions.of(tcp, certs.file("node.pem"), certs.file("node-pbes2.key"), certs.file("ca.pem"))
+                .withKeyPassword(TlsTestCerts.KEY_PASSWORD.toCharArray()).withMutualAuth(true);
+        TlsOptions ready = TlsOptions.of(tcp, certs.readyContext()).withMutualAuth(true);
+        for (TlsOptions tls : List.of(encrypted, ready)) {
+            try (Node jarl = jarl(tls)) {
+                assertTrue(jarl.ping(NodeName.parse(erl13.name()), Duration.ofSeconds(10)), tls.toString());
+                erl13.eval("erlang:disconnect_node(" + q(jarl) + ")");
+                assertEquals("pong", erl13.eval("net_adm:ping(" + q(jarl) + ")"), tls.toString());
+            }
+        }
     }
 
     private static String q(Node n) {

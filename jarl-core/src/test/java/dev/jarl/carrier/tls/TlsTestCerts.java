@@ -13,13 +13,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
-
 import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.CarrierFixture;
 import dev.jarl.carrier.TcpOptions;
 import dev.jarl.carrier.TlsOptions;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.Tools;
 
 /**
  * Certificates made at test time with {@code openssl} (never committed), once per JVM, in a
@@ -34,10 +33,20 @@ import dev.jarl.testing.Otp;
  *   <li>{@code rogue-ca.pem}, {@code rogue.pem}/{@code rogue.key}: another CA and a node
  *       certificate it signed, which the test CA does not vouch for;</li>
  *   <li>{@code rsa-pkcs1.key}, {@code ec-sec1.key}, {@code rsa-pkcs8.key}: keys in the other
- *       PEM forms, with matching self-signed certificates {@code *.pem}.</li>
+ *       PEM forms, with matching self-signed certificates {@code *.pem};</li>
+ *   <li>{@code node.key} encrypted with {@link #KEY_PASSWORD} in each form OpenSSL writes:
+ *       {@code node-pbes2.key} (PKCS#8, PBES2 with AES-256, OpenSSL 3's default),
+ *       {@code node-pbes1.key} (PKCS#8, PBE-SHA1-3DES), {@code node-aes.key} (traditional
+ *       SEC 1 with {@code DEK-Info: AES-256-CBC}), and {@code rsa-pkcs1-des3.key}
+ *       (traditional PKCS#1 with DES-EDE3-CBC, for {@code rsa-pkcs1.pem});</li>
+ *   <li>{@code node.p12}: {@code node.pem} and its key in a PKCS#12 key store, password
+ *       {@link #KEY_PASSWORD}, for a ready {@code SSLContext}.</li>
  * </ul>
  */
 public final class TlsTestCerts {
+
+    /** The password of the encrypted keys and of {@code node.p12}. */
+    public static final String KEY_PASSWORD = "pem-pass-\u00e9t\u00e9";
 
     private static final java.util.concurrent.locks.ReentrantLock LOCK = new java.util.concurrent.locks.ReentrantLock();
     private static volatile TlsTestCerts shared;
@@ -81,14 +90,41 @@ public final class TlsTestCerts {
                 file("node.pem"), file("node.key"), file("ca.pem"));
     }
 
+    /**
+     * A ready {@code SSLContext} with {@code node.p12}'s key and certificate, trusting
+     * {@code ca.pem}: made from JDK key stores, as an application or framework hands one over.
+     */
+    public javax.net.ssl.SSLContext readyContext() {
+        try {
+            char[] password = KEY_PASSWORD.toCharArray();
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(file("node.p12"))) {
+                keys.load(in, password);
+            }
+            var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            java.security.KeyStore cas = java.security.KeyStore.getInstance("PKCS12");
+            cas.load(null, null);
+            try (var in = Files.newInputStream(file("ca.pem"))) {
+                cas.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(cas);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new AssertionError("could not make a context from node.p12", e);
+        }
+    }
+
     private static TlsTestCerts make() {
-        Path openssl = Stream.of("/usr/bin/openssl", "/bin/openssl", "/usr/local/bin/openssl").map(Path::of)
-                .filter(Files::isExecutable).findFirst().orElse(null);
-        Assumptions.assumeTrue(openssl != null, "TLS TESTS NOT RUN: openssl is not installed");
+        // found by running it (dev.jarl.testing.Tools), as every external tool the tests use
+        Tools.require("TLS TEST NOT RUN", "openssl", List.of("openssl", "version"), "install openssl (apt-get install openssl)");
         try {
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "jarl-tls");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
-            String o = openssl.toString();
+            String o = "openssl";
             String ec = "ec_paramgen_curve:prime256v1";
             run(dir, o, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
                     "-days", "2", "-subj", "/CN=jarl test CA");
@@ -104,6 +140,15 @@ public final class TlsTestCerts {
             for (String k : List.of("rsa-pkcs1", "rsa-pkcs8", "ec-sec1")) {
                 run(dir, o, "req", "-x509", "-new", "-key", k + ".key", "-out", k + ".pem", "-days", "2", "-subj", "/CN=" + k);
             }
+            Path pass = dir.resolve("key-password");
+            Files.writeString(pass, KEY_PASSWORD + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            String out = "file:" + pass;
+            run(dir, o, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "node.key", "-out", "node-pbes2.key", "-passout", out);
+            run(dir, o, "pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", "node.key", "-out", "node-pbes1.key", "-passout", out);
+            run(dir, o, "ec", "-aes256", "-in", "node.key", "-out", "node-aes.key", "-passout", out);
+            run(dir, o, "rsa", "-traditional", "-des3", "-in", "rsa-pkcs1.key", "-out", "rsa-pkcs1-des3.key", "-passout", out);
+            run(dir, o, "pkcs12", "-export", "-in", "node.pem", "-inkey", "node.key", "-out", "node.p12",
+                    "-name", "node", "-passout", out);
             return new TlsTestCerts(dir);
         } catch (IOException e) {
             throw new AssertionError("could not make test certificates", e);

@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +41,7 @@ class UdpNetnsTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void throughAShapedVethPairBetweenNamespaces() throws Exception {
         Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "not Linux");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
-                "no ip command");
+        Assumptions.assumeTrue(dev.jarl.testing.Tools.runs(List.of("ip", "-V")), "the ip command does not run");
         Assumptions.assumeTrue(run("id", "-u").trim().equals("0"), "not root: cannot create network namespaces");
         String suffix = Long.toString(ProcessHandle.current().pid());
         String nsA = "jarlu-a-" + suffix;
