@@ -247,6 +247,11 @@ class CookieFileTest {
             assertEquals(erlCookieDigest(emptyHome, dir.resolve("xdg-config"), epmd.port()),
                     HexFormat.of().formatHex(digest(jarl)).toUpperCase(java.util.Locale.ROOT));
             assertFalse(Files.exists(emptyHome.resolve(".erlang.cookie")), "a home file was created beside the XDG one");
+            // an XDG file the group may read: both refuse it, and neither falls back to a new home file
+            Files.setPosixFilePermissions(xdg, PosixFilePermissions.fromString("rw-r-----"));
+            assertEquals("refused", erlCookieDigest(emptyHome, dir.resolve("xdg-config"), epmd.port()));
+            assertThrows(IOException.class, () -> CookieFile.readOrCreate(files));
+            assertFalse(Files.exists(emptyHome.resolve(".erlang.cookie")), "a home file was created beside a refused XDG one");
         }
     }
 
