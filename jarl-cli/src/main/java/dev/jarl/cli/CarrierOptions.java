@@ -45,8 +45,14 @@ final class CarrierOptions {
     Path tlsKeyPasswordFile;
 
     @Option(names = "--tls-cacerts", paramLabel = "FILE",
-            description = "tls: the CA certificates peers must chain to, PEM (cacertfile; default: the JDK's trust store).")
+            description = "tls: the CA certificates peers must chain to, PEM (cacertfile). With --tls-verify peer, "
+                    + "give this or --tls-system-cas.")
     Path tlsCacerts;
+
+    @Option(names = "--tls-system-cas",
+            description = "tls: trust the JDK's store of public CAs instead of --tls-cacerts (any certificate a public "
+                    + "CA issued for the host then passes).")
+    boolean tlsSystemCas;
 
     @Option(names = "--tls-verify", paramLabel = "peer|none", defaultValue = "peer",
             description = "tls: verify the peer's certificate (verify_peer, the default) or not (verify_none).")
@@ -89,7 +95,8 @@ final class CarrierOptions {
             }
         }
         try {
-            TlsOptions options = TlsOptions.of(TcpOptions.defaults(), tlsCert, tlsKey, tlsCacerts).withVerify(verify);
+            TlsOptions options = TlsOptions.of(TcpOptions.defaults(), tlsCert, tlsKey, tlsCacerts).withVerify(verify)
+                    .withSystemTrustStore(tlsSystemCas);
             return tlsKeyPasswordFile == null ? options : options.withKeyPassword(keyPassword(tlsKeyPasswordFile));
         } catch (IllegalArgumentException e) {
             throw new CliException("TLS options: " + e.getMessage(), 2);

@@ -7,6 +7,7 @@ package dev.jarl.cli;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.NameEntry;
 import dev.jarl.epmd.NamesResponse;
+import dev.jarl.term.Printable;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +64,7 @@ public final class NamesCommand implements Callable<Integer> {
             NamesResponse names = client.namesResponse();
             out.println("epmd: up and running on port " + names.epmdPort() + " with data:");
             for (NameEntry e : names.names()) {
-                out.println("name " + e.name() + " at port " + e.port());
+                out.println("name " + Printable.escape(e.name()) + " at port " + e.port());
             }
             out.flush();
             return 0;

@@ -31,11 +31,13 @@ final class NodeOptions {
             description = {"The distribution cookie (visible to other users in the process list: prefer "
                     + "--cookie-file on a shared machine).",
                     "Default: as erl, ~/.erlang.cookie, else $XDG_CONFIG_HOME/erlang/.erlang.cookie "
-                            + "(~/.config/erlang/), else a new ~/.erlang.cookie."})
+                            + "(~/.config/erlang/), else a new ~/.erlang.cookie (mode 0400). As erl, a cookie file "
+                            + "group or others may access is refused."})
     String cookie;
 
     @Option(names = "--cookie-file", paramLabel = "FILE",
-            description = "Read the cookie from FILE, as erl reads ~/.erlang.cookie.")
+            description = "Read the cookie from FILE, as erl reads ~/.erlang.cookie: a regular file only its owner "
+                    + "may access (chmod 400 FILE).")
     Path cookieFile;
 
     @Option(names = "--verbose", description = "Print Jarl's debug logs, and stack traces with errors.")
@@ -57,7 +59,9 @@ final class NodeOptions {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), 2);
         } catch (IOException e) {
-            throw new CliException(e.getMessage() + (cookieFile != null ? "" : " (give --cookie or --cookie-file)"));
+            // a refusal of a file open to others already names --cookie among its fixes
+            boolean saysHow = cookieFile != null || e.getMessage().contains("--cookie");
+            throw new CliException(e.getMessage() + (saysHow ? "" : " (give --cookie or --cookie-file)"));
         }
     }
 

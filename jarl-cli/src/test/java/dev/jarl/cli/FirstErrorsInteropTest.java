@@ -56,6 +56,14 @@ class FirstErrorsInteropTest {
         ErlTarget.close(target);
     }
 
+    /** {@code text} in {@code file}, mode 0400 as erl (and Jarl) require of a cookie file. */
+    private static Path privateFile(Path file, String text) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        return file;
+    }
+
     private static List<String> lines(String text) {
         return text.lines().filter(l -> !l.isBlank()).toList();
     }
@@ -71,12 +79,12 @@ class FirstErrorsInteropTest {
 
     @Test
     void aWrongCookieFileIsNamedAsTheSource() throws Exception {
-        Path file = Files.writeString(dir.resolve("cookie"), "WRONGCOOKIE\n");
+        Path file = privateFile(dir.resolve("cookie"), "WRONGCOOKIE\n");
         JarlProcess p = JarlProcess.run(env, LIMIT, "ping", "--cookie-file", file.toString(), erl.name());
         assertEquals(1, p.exitCode());
         assertEquals(List.of("jarl ping: " + erl.name() + " closed the connection right after receiving our cookie "
                 + "digest: most likely the cookies differ (ours came from file " + file + ")"), lines(p.stderr()));
-        Files.writeString(file, COOKIE + "\n");
+        privateFile(file, COOKIE + "\n");
         JarlProcess right = JarlProcess.run(env, LIMIT, "ping", "--cookie-file", file.toString(), erl.name());
         assertEquals(0, right.exitCode(), right.stderr());
         assertEquals("pong", right.stdout().strip());
@@ -100,8 +108,7 @@ class FirstErrorsInteropTest {
         ReleaseMatrix.notReleaseSpecific(); // erl's own reading of these files: CookieFileTest, per release
         Path home = Files.createDirectories(dir.resolve("home"));
         Path xdg = Files.createDirectories(dir.resolve("config/erlang"));
-        Path xdgCookie = Files.writeString(xdg.resolve(".erlang.cookie"), COOKIE);
-        Files.setPosixFilePermissions(xdgCookie, PosixFilePermissions.fromString("r--------"));
+        privateFile(xdg.resolve(".erlang.cookie"), COOKIE);
         Map<String, String> xdgEnv = new HashMap<>(env);
         xdgEnv.put("HOME", home.toString());
         xdgEnv.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
@@ -110,7 +117,7 @@ class FirstErrorsInteropTest {
         assertEquals("pong", p.stdout().strip());
         assertFalse(Files.exists(home.resolve(".erlang.cookie")), "a home cookie file was created beside the XDG one");
 
-        Files.writeString(home.resolve(".erlang.cookie"), "HOMEWINS");
+        privateFile(home.resolve(".erlang.cookie"), "HOMEWINS");
         JarlProcess homeFirst = JarlProcess.run(xdgEnv, LIMIT, "ping", erl.name());
         assertEquals(1, homeFirst.exitCode());
         assertTrue(homeFirst.stderr().contains("(ours came from file " + home.resolve(".erlang.cookie") + ")"),

@@ -61,6 +61,44 @@ class TlsOptionsCliTest {
         }
     }
 
+    /**
+     * Review finding 14 beside the key password: with PEM files, --tls-verify peer (the
+     * default) needs --tls-cacerts or --tls-system-cas, one of the two, and either works with
+     * --tls-key-password-file.
+     */
+    @Test
+    void theCaRuleAndTheKeyPasswordWorkTogether(@TempDir Path dir) throws Exception {
+        ReleaseMatrix.notReleaseSpecific(); // no Erlang involved
+        TlsTestCerts certs = TlsTestCerts.shared();
+        Path password = Files.writeString(dir.resolve("key-password"), TlsTestCerts.KEY_PASSWORD + "\n", StandardCharsets.UTF_8);
+        Map<String, String> env = Map.of("ERL_EPMD_PORT", Integer.toString(Otp.freePort()));
+        String name = Otp.uniqueName("tlsca") + "@localhost";
+        String[] serve = {"serve", "--name", name, "--cookie", "c", "--carrier", "tls",
+                "--tls-cert", certs.file("node.pem").toString(), "--tls-key", certs.file("node-pbes2.key").toString(),
+                "--tls-key-password-file", password.toString()};
+
+        JarlProcess noCa = JarlProcess.run(env, LIMIT, serve);
+        assertEquals(2, noCa.exitCode());
+        assertEquals("jarl serve: tls: verify=peer needs the CA certificates a peer's chain must lead to: give "
+                + "cacertsFile (jarl: --tls-cacerts FILE, as ssl_dist_optfile's cacertfile), choose the JDK's public CA "
+                + "store explicitly (withSystemTrustStore(true); jarl: --tls-system-cas), or give a ready SSLContext with "
+                + "its own trust", noCa.stderr().strip());
+
+        JarlProcess both = JarlProcess.run(env, LIMIT, concat(serve, new String[] {"--tls-cacerts",
+                certs.file("ca.pem").toString(), "--tls-system-cas"}));
+        assertEquals(2, both.exitCode());
+        assertEquals("jarl serve: TLS options: cacertsFile " + certs.file("ca.pem") + " and the system trust store "
+                + "(expected: one source of CA certificates)", both.stderr().strip());
+
+        try (JarlProcess systemCas = JarlProcess.start(env, concat(serve, new String[] {"--tls-system-cas"}))) {
+            assertEquals("ready " + name, systemCas.awaitLine("ready", LIMIT));
+        }
+        JarlProcess help = JarlProcess.run(env, LIMIT, "serve", "--help");
+        assertEquals(0, help.exitCode(), help.stderr());
+        assertTrue(help.stdout().contains("--tls-system-cas") && help.stdout().contains("--tls-key-password-file"),
+                help.stdout());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -149,8 +149,11 @@ public interface DistChannel {
      * The transport is gone: the connection goes down with this reason. Called at most once
      * by the carrier, from whichever party saw the failure first.
      *
-     * @param reason short text for logs and the {@code nodedown} reason
-     * @param cause  the exception behind it, or null for an orderly close
+     * @param reason short text for logs and the {@code nodedown} reason; text the peer
+     *               chose is escaped ({@link dev.jarl.term.Printable})
+     * @param cause  the exception behind it, or null for an orderly close; a
+     *               {@link java.net.ProtocolException} says the peer broke the protocol (a
+     *               length over the limit, say), which the node logs at WARNING
      */
     void closed(String reason, Throwable cause);
 }

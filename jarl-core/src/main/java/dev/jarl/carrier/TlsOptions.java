@@ -30,6 +30,14 @@ import javax.net.ssl.SSLContext;
  * so with a ready context a listening node asks for a client certificate only with
  * {@code mutualAuth}, and then requires it.
  *
+ * <p>Trust must be chosen, never assumed. With PEM files and {@link Verify#PEER}, Jarl builds
+ * the context and needs to be told what a peer's chain must lead to: {@code cacertsFile}, or
+ * the JDK's store of public CAs chosen explicitly ({@link #withSystemTrustStore(boolean)});
+ * with neither, the TLS carrier refuses to start ({@link #missingTrust()}), rather than
+ * accept every certificate any public CA ever issued for the host. A ready
+ * {@code SSLContext} carries its own trust in its trust managers, so this rule does not apply
+ * to it, and {@code systemTrustStore} cannot be combined with it.
+ *
  * <table>
  *   <caption>Jarl option, command-line flag and OTP option</caption>
  *   <tr><th>here</th><th>{@code jarl}</th><th>{@code ssl_dist_optfile}</th></tr>
@@ -37,6 +45,8 @@ import javax.net.ssl.SSLContext;
  *   <tr><td>{@code keyFile}</td><td>{@code --tls-key}</td><td>{@code keyfile} (defaults to the certificate file)</td></tr>
  *   <tr><td>{@code keyPassword}</td><td>{@code --tls-key-password-file}</td><td>{@code password}</td></tr>
  *   <tr><td>{@code cacertsFile}</td><td>{@code --tls-cacerts}</td><td>{@code cacertfile}</td></tr>
+ *   <tr><td>{@code systemTrustStore}</td><td>{@code --tls-system-cas}</td><td>{@code cacerts} from
+ *       {@code public_key:cacerts_get()}</td></tr>
  *   <tr><td>{@code verify}</td><td>{@code --tls-verify peer|none}</td><td>{@code verify}</td></tr>
  *   <tr><td>{@code mutualAuth}</td><td></td><td>{@code server_fail_if_no_peer_cert}</td></tr>
  *   <tr><td>{@code protocols}</td><td></td><td>{@code versions}</td></tr>
@@ -46,8 +56,10 @@ import javax.net.ssl.SSLContext;
  * @param certFile      this node's certificate chain, own certificate first; null for a node
  *                      that only dials servers that do not ask for a client certificate
  * @param keyFile       the private key of {@code certFile}; null reads it from {@code certFile}
- * @param cacertsFile   the certificates a peer's chain must lead to; null uses the JDK's
- *                      default trust store
+ * @param cacertsFile   the certificates a peer's chain must lead to; with {@link Verify#PEER}
+ *                      and no {@code sslContext} it is required unless {@code systemTrustStore}
+ *                      is chosen, since a distribution peer is rarely meant to be anyone a
+ *                      public CA vouches for
  * @param verify        whether a peer's certificate is checked; {@link Verify#PEER} by default
  * @param mutualAuth    when listening, refuse clients without a certificate (with
  *                      {@link Verify#PEER}); without it a client certificate is checked when
@@ -58,11 +70,15 @@ import javax.net.ssl.SSLContext;
  * @param protocols     the TLS versions offered, e.g. {@code TLSv1.3}, {@code TLSv1.2}
  * @param keyPassword   the password of an encrypted private key; null when it is not
  *                      encrypted (a password for an unencrypted key is not used)
- * @param sslContext    a ready context in place of the three files; null to build one from them
+ * @param sslContext    a ready context in place of the three files, with its own trust; null
+ *                      to build one from them
+ * @param systemTrustStore with {@link Verify#PEER}, PEM files and no {@code cacertsFile}: trust
+ *                      the JDK's default store of public CAs, chosen explicitly (a TLS carrier
+ *                      refuses to start with neither); false with a ready context
  */
 public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacertsFile, Verify verify,
                          boolean mutualAuth, boolean checkHostname, List<String> protocols, char[] keyPassword,
-                         SSLContext sslContext) {
+                         SSLContext sslContext, boolean systemTrustStore) {
 
     /** Whether the peer's certificate is verified ({@code ssl}'s {@code verify} option). */
     public enum Verify {
@@ -94,13 +110,36 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
             throw new IllegalArgumentException("sslContext: given with " + (certFile != null ? "certFile " + certFile
                     : "cacertsFile " + cacertsFile) + " (expected: a ready context or PEM files, not both)");
         }
+        if (systemTrustStore && cacertsFile != null) {
+            throw new IllegalArgumentException("cacertsFile " + cacertsFile
+                    + " and the system trust store (expected: one source of CA certificates)");
+        }
+        if (systemTrustStore && sslContext != null) {
+            throw new IllegalArgumentException("sslContext: given with the system trust store (expected: the "
+                    + "context's own trust managers, or the system trust store for PEM files, not both)");
+        }
         keyPassword = keyPassword == null ? null : keyPassword.clone();
     }
 
-    /** The options of PEM files: no password, no ready context. */
+    /** The options of PEM files: no password, no ready context, no system trust store. */
     public TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacertsFile, Verify verify,
                       boolean mutualAuth, boolean checkHostname, List<String> protocols) {
-        this(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols, null, null);
+        this(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols, null, null, false);
+    }
+
+    /**
+     * Why these options cannot verify a peer, or null when they can: {@link Verify#PEER}
+     * with PEM files and neither a CA file nor the system trust store chosen. The TLS carrier
+     * refuses to start then, rather than trust, unasked, every certificate a public CA ever
+     * issued. Null with a ready {@code sslContext}: its trust managers decide.
+     */
+    public String missingTrust() {
+        if (verify != Verify.PEER || sslContext != null || cacertsFile != null || systemTrustStore) {
+            return null;
+        }
+        return "verify=peer needs the CA certificates a peer's chain must lead to: give cacertsFile (jarl: --tls-cacerts"
+                + " FILE, as ssl_dist_optfile's cacertfile), choose the JDK's public CA store explicitly"
+                + " (withSystemTrustStore(true); jarl: --tls-system-cas), or give a ready SSLContext with its own trust";
     }
 
     /**
@@ -118,37 +157,37 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
      */
     public static TlsOptions of(TcpOptions tcp, SSLContext context) {
         Objects.requireNonNull(context, "context");
-        return new TlsOptions(tcp, null, null, null, Verify.PEER, false, true, DEFAULT_PROTOCOLS, null, context);
+        return new TlsOptions(tcp, null, null, null, Verify.PEER, false, true, DEFAULT_PROTOCOLS, null, context, false);
     }
 
     /** These options with another verification mode. */
     public TlsOptions withVerify(Verify mode) {
         return new TlsOptions(tcp, certFile, keyFile, cacertsFile, mode, mutualAuth, checkHostname, protocols,
-                keyPassword, sslContext);
+                keyPassword, sslContext, systemTrustStore);
     }
 
     /** These options with mutual authentication on or off. */
     public TlsOptions withMutualAuth(boolean required) {
         return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, required, checkHostname, protocols,
-                keyPassword, sslContext);
+                keyPassword, sslContext, systemTrustStore);
     }
 
     /** These options with the host name check on or off. */
     public TlsOptions withHostnameCheck(boolean check) {
         return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, check, protocols,
-                keyPassword, sslContext);
+                keyPassword, sslContext, systemTrustStore);
     }
 
     /** These options offering only {@code versions} (JDK names: {@code TLSv1.3}, {@code TLSv1.2}). */
     public TlsOptions withProtocols(String... versions) {
         return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, List.of(versions),
-                keyPassword, sslContext);
+                keyPassword, sslContext, systemTrustStore);
     }
 
     /** These options with other TCP options. */
     public TlsOptions withTcp(TcpOptions other) {
         return new TlsOptions(other, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
-                keyPassword, sslContext);
+                keyPassword, sslContext, systemTrustStore);
     }
 
     /**
@@ -157,7 +196,17 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
      */
     public TlsOptions withKeyPassword(char[] password) {
         return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
-                Objects.requireNonNull(password, "password"), sslContext);
+                Objects.requireNonNull(password, "password"), sslContext, systemTrustStore);
+    }
+
+    /**
+     * These options trusting the JDK's default store of public CAs (true; no
+     * {@code cacertsFile} and no {@code sslContext} then) or not: the explicit choice
+     * {@link Verify#PEER} needs when Jarl builds the context and there is no CA file.
+     */
+    public TlsOptions withSystemTrustStore(boolean trust) {
+        return new TlsOptions(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
+                keyPassword, sslContext, trust);
     }
 
     /** A copy of the key's password, or null. */
@@ -173,13 +222,13 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
                 && Objects.equals(keyFile, t.keyFile) && Objects.equals(cacertsFile, t.cacertsFile)
                 && verify == t.verify && mutualAuth == t.mutualAuth && checkHostname == t.checkHostname
                 && protocols.equals(t.protocols) && Arrays.equals(keyPassword, t.keyPassword)
-                && Objects.equals(sslContext, t.sslContext);
+                && Objects.equals(sslContext, t.sslContext) && systemTrustStore == t.systemTrustStore;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(tcp, certFile, keyFile, cacertsFile, verify, mutualAuth, checkHostname, protocols,
-                Arrays.hashCode(keyPassword), sslContext);
+                Arrays.hashCode(keyPassword), sslContext, systemTrustStore);
     }
 
     /** The options, the password shown only as present or not. */
@@ -189,6 +238,6 @@ public record TlsOptions(TcpOptions tcp, Path certFile, Path keyFile, Path cacer
                 + cacertsFile + ", verify=" + verify + ", mutualAuth=" + mutualAuth + ", checkHostname=" + checkHostname
                 + ", protocols=" + protocols + ", keyPassword=" + (keyPassword == null ? "none" : "[redacted]")
                 + ", sslContext=" + (sslContext == null ? "none" : sslContext.getProtocol() + " " + sslContext.getProvider())
-                + "]";
+                + ", systemTrustStore=" + systemTrustStore + "]";
     }
 }

@@ -6,6 +6,7 @@ package dev.jarl.channel;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -120,6 +121,7 @@ public final class DistConnection implements DistChannel {
     }
 
     private final Params params;
+    private final Atom peerAtom;
     private final CarrierConnection carrier;
     private final Handler handler;
     private final DecodeLimits limits;
@@ -215,6 +217,7 @@ public final class DistConnection implements DistChannel {
         this.receiveAllowance = input.receiveAllowance();
         this.maxFragmentSequences = input.maxFragmentSequences();
         this.params = Objects.requireNonNull(params, "params");
+        this.peerAtom = params.peer().atom();
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -304,6 +307,11 @@ public final class DistConnection implements DistChannel {
     /** The peer's node name. */
     public NodeName peer() {
         return params.peer();
+    }
+
+    /** The peer's node name as it appears in its pids, references and ports. */
+    public Atom peerAtom() {
+        return peerAtom;
     }
 
     /** The handshake's outcome as this connection uses it. */
@@ -704,7 +712,7 @@ public final class DistConnection implements DistChannel {
             return;
         }
         if (size > maxMessageSize) {
-            close("distribution packet: " + size + " bytes (expected: at most " + maxMessageSize + ")");
+            protocolError("distribution packet: " + size + " bytes (expected: at most " + maxMessageSize + ")");
             return;
         }
         try {
@@ -722,9 +730,7 @@ public final class DistConnection implements DistChannel {
                         + "further ones are dropped silently", params.peer(), e.op(), ControlMessage.name(e.op()));
             }
         } catch (DistProtocolException e) {
-            String reason = "malformed input from " + params.peer() + ": " + e.getMessage();
-            LOG.log(Level.WARNING, "connection to {0} closed: {1}", params.peer(), reason);
-            close(reason);
+            protocolError("malformed input from " + params.peer() + ": " + e.getMessage());
         }
     }
 
@@ -946,6 +952,16 @@ public final class DistConnection implements DistChannel {
         carrier.close();
     }
 
+    /**
+     * Takes the connection down because the peer broke the protocol (what erts calls an
+     * invalid distribution message): as {@link #close(String)}, logged at WARNING with the
+     * peer and {@code reason}.
+     */
+    public void protocolError(String reason) {
+        closed(reason, new ProtocolException(reason));
+        carrier.close();
+    }
+
     @Override
     public void closed(String reason, Throwable cause) {
         boolean first = down.compareAndSet(false, true);
@@ -965,7 +981,10 @@ public final class DistConnection implements DistChannel {
             lock.unlock();
         }
         if (first) {
-            if (cause != null) {
+            if (cause instanceof ProtocolException) {
+                LOG.log(Level.WARNING, "connection to {0} ({1}) closed: protocol error: {2}", params.peer(),
+                        carrier.peerAddress(), downReason);
+            } else if (cause != null) {
                 LOG.log(Level.INFO, "connection to " + params.peer() + " down: " + downReason, cause);
             } else {
                 LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), downReason);

@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.jarl.term.Printable;
+
 /**
  * A small EPMD that real {@code erl} nodes and Jarl nodes register with, answering as OTP's
  * {@code epmd} does ({@code erts/epmd/src/epmd_srv.c}).
@@ -124,7 +126,12 @@ public final class EpmdServer implements AutoCloseable {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout: " + requestTimeout + " (expected: positive)");
         }
-        ServerSocket listener = new ServerSocket();
+        return start(new ServerSocket(), bind, port, requestTimeout);
+    }
+
+    /** Binds {@code listener} (a plain {@link ServerSocket}, or one a test made fail) and serves on it. */
+    static EpmdServer start(ServerSocket listener, InetAddress bind, int port, Duration requestTimeout)
+            throws IOException {
         try {
             listener.setReuseAddress(true);
             listener.bind(bind == null ? new InetSocketAddress(port) : new InetSocketAddress(bind, port), BACKLOG);
@@ -283,36 +290,75 @@ public final class EpmdServer implements AutoCloseable {
         LOG.log(Level.DEBUG, "epmd: closed {0}", endpoint());
     }
 
+    /** The first pause after a failed accept; doubled while accepts fail in a row. */
+    static final long ACCEPT_PAUSE_MIN_MS = 5;
+    /** The longest pause after a failed accept. */
+    static final long ACCEPT_PAUSE_MAX_MS = 1000;
+    private static final long LOG_INTERVAL_MS = 10_000;
+
+    /**
+     * Accepts until the server closes. Nothing one accept meets ends it, an
+     * {@code OutOfMemoryError} included: it pauses (5 ms, doubling up to 1 s while accepts
+     * fail in a row, e.g. out of file descriptors) and accepts again. Only a listening socket
+     * closed underneath ends it, and then the server closes, so registered nodes learn of it.
+     */
     private void acceptLoop() {
+        long pause = 0;
+        long failed = 0;
+        long lastLog = 0;
         while (!closing) {
             Socket s;
             try {
                 s = listener.accept();
-            } catch (IOException e) {
+            } catch (Throwable e) { // an Error too: a dead accept loop would be an EPMD that answers nobody
                 if (closing) {
                     return;
                 }
-                LOG.log(Level.WARNING, "epmd: accept failed on {0}: {1}", endpoint(), e.getMessage());
+                if (listener.isClosed()) {
+                    LOG.log(Level.ERROR, "epmd: listening socket " + endpoint() + " closed underneath; closing", e);
+                    close();
+                    return;
+                }
+                failed++;
+                pause = Math.clamp(pause * 2, ACCEPT_PAUSE_MIN_MS, ACCEPT_PAUSE_MAX_MS);
+                long now = System.currentTimeMillis();
+                if (failed == 1 || now - lastLog >= LOG_INTERVAL_MS) {
+                    lastLog = now;
+                    LOG.log(Level.WARNING, "epmd: accept failed on {0} ({1} in a row), next try in {2} ms: {3}",
+                            endpoint(), failed, pause, e.toString());
+                }
                 try {
-                    Thread.sleep(50); // e.g. out of file descriptors: don't spin
+                    Thread.sleep(pause);
                 } catch (InterruptedException stop) {
                     close();
                     return;
                 }
                 continue;
             }
-            if (connections.size() >= MAX_CONNECTIONS) {
-                LOG.log(Level.WARNING, "epmd: closing connection from {0}: {1} connections open (expected: at most {2})",
-                        s.getRemoteSocketAddress(), connections.size(), MAX_CONNECTIONS);
+            failed = 0;
+            pause = 0;
+            try {
+                admit(s);
+            } catch (Throwable e) {
                 EpmdClient.closeQuietly(s);
-                continue;
+                connections.remove(s);
+                LOG.log(Level.WARNING, "epmd: could not serve a connection from " + s.getRemoteSocketAddress(), e);
             }
-            connections.add(s);
-            if (closing) {
-                EpmdClient.closeQuietly(s); // close() may have missed it
-            }
-            Thread.ofVirtual().name("epmd-conn").start(() -> serve(s));
         }
+    }
+
+    private void admit(Socket s) {
+        if (connections.size() >= MAX_CONNECTIONS) {
+            LOG.log(Level.WARNING, "epmd: closing connection from {0}: {1} connections open (expected: at most {2})",
+                    s.getRemoteSocketAddress(), connections.size(), MAX_CONNECTIONS);
+            EpmdClient.closeQuietly(s);
+            return;
+        }
+        connections.add(s);
+        if (closing) {
+            EpmdClient.closeQuietly(s); // close() may have missed it
+        }
+        Thread.ofVirtual().name("epmd-conn").start(() -> serve(s));
     }
 
     /** Why a connection is closed without (or after) an answer. */
@@ -356,6 +402,10 @@ public final class EpmdServer implements AutoCloseable {
         } catch (IOException e) {
             if (!closing) {
                 LOG.log(Level.DEBUG, "epmd: connection from {0} failed: {1}", s.getRemoteSocketAddress(), e.getMessage());
+            }
+        } catch (RuntimeException | Error e) { // ends this connection only
+            if (!closing) {
+                LOG.log(Level.WARNING, "epmd: connection from " + s.getRemoteSocketAddress() + " failed", e);
             }
         } finally {
             connections.remove(s);
@@ -457,12 +507,12 @@ public final class EpmdServer implements AutoCloseable {
         }
         if (entry == null) {
             s.getOutputStream().write(aliveAnswer(node.highestVersion(), 1, 99));
-            throw new Drop("ALIVE2_REQ for '" + name + "' refused: name already registered", Level.INFO);
+            throw new Drop("ALIVE2_REQ for '" + Printable.escape(name) + "' refused: name already registered", Level.INFO);
         }
         String why;
         try {
             s.getOutputStream().write(aliveAnswer(node.highestVersion(), 0, creation(entry)));
-            LOG.log(Level.DEBUG, "epmd: registered ''{0}'' port {1} creation {2}", name, node.port(),
+            LOG.log(Level.DEBUG, "epmd: registered ''{0}'' port {1} creation {2}", Printable.escape(name), node.port(),
                     Integer.toUnsignedString(creation(entry)));
             s.setSoTimeout(0); // a registration lasts as long as the node
             int b = s.getInputStream().read();
@@ -472,7 +522,7 @@ public final class EpmdServer implements AutoCloseable {
         } finally {
             unregister(name, entry);
         }
-        LOG.log(Level.DEBUG, "epmd: unregistered ''{0}'': {1}", name, why);
+        LOG.log(Level.DEBUG, "epmd: unregistered ''{0}'': {1}", Printable.escape(name), why);
     }
 
     private void unregister(String name, Registered entry) {

@@ -74,4 +74,12 @@ public interface Arbiter {
      *                            {@link HandshakeException.Reason#SHUTDOWN} when the node stops
      */
     void awaitPreviousDown(NodeName peer, Duration timeout) throws HandshakeException;
+
+    /**
+     * On the accepting side, once {@code peer} proved the cookie (its challenge reply
+     * matched): from here on the attempt is authenticated. The node counts and times
+     * unauthenticated attempts apart from these. The default does nothing.
+     */
+    default void authenticated(NodeName peer) {
+    }
 }

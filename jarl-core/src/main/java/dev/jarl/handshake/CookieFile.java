@@ -13,10 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,12 +36,17 @@ import java.util.function.UnaryOperator;
  *       defaults to {@code $HOME/.config}</li>
  * </ol>
  *
- * <p>Reading ({@link #read(Path)}) follows {@code auth:check_cookie/2}: the file must be a
- * regular file holding printable ASCII ({@code ' '} to {@code '~'}), after which only line
- * ends and spaces may follow, and are dropped. A file {@code erl} would refuse is refused
- * here too, with the file's name and the offending byte's offset in the message (never the
- * cookie). Creating writes 20 random upper-case letters, readable by the owner only (mode
- * 0400), and never replaces a file another process created first.
+ * <p>Reading ({@link #read(Path)}) follows {@code auth}'s checks: the file (after symbolic
+ * links) must be a regular file that, on a POSIX file system, grants group and others
+ * nothing ({@code mode & 077 == 0}), since whoever reads the cookie may join the cluster and
+ * run code on every node of it; and it must hold printable ASCII ({@code ' '} to
+ * {@code '~'}), after which only line ends and spaces may follow, and are dropped
+ * ({@code auth:check_cookie/2}). A file {@code erl} would refuse is refused here too, with
+ * the file's name in the message and what to do about it (never the cookie). This holds for
+ * every file: the default ones, {@code jarl --cookie-file} and
+ * {@code NodeConfig.Builder.cookieFile}. Creating writes 20 random upper-case letters,
+ * readable by the owner only (mode 0400), and never replaces a file another process created
+ * first.
  *
  * <p>{@code HOME} is the environment variable, as {@code erl} uses it, or the
  * {@code user.home} system property when it is not set.
@@ -57,14 +66,17 @@ public final class CookieFile {
      * The cookie in {@code file}, as {@code erl} reads a cookie file; its
      * {@linkplain Cookie#source() source} reads {@code "file PATH"}.
      *
-     * @throws IOException when the file is missing, unreadable, not a regular file, empty, or
-     *                     holds a byte {@code erl} refuses; the message names the file
+     * @throws IOException when the file is missing, unreadable, not a regular file, open to
+     *                     group or others, empty, or holds a byte {@code erl} refuses; the
+     *                     message names the file (and, when it is open to others, the fix)
      */
     public static Cookie read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         BasicFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            attributes = file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                    ? Files.readAttributes(file, PosixFileAttributes.class)
+                    : Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new IOException("cookie file " + file + ": no such file", e);
         } catch (IOException e) {
@@ -81,17 +93,45 @@ public final class CookieFile {
     }
 
     /**
-     * What {@code erl} requires of a cookie file before reading it: a regular file of a sane
-     * size. Every file read goes through here.
+     * What {@code erl} requires of a cookie file before reading it: a regular file, with no
+     * permission for group or others where the attributes are POSIX ones
+     * ({@code auth:check_attributes/4}), of a sane size. Every file read goes through here.
      */
     private static void checkAttributes(Path file, BasicFileAttributes attributes) throws IOException {
         if (!attributes.isRegularFile()) {
             throw new IOException("cookie file " + file + ": not a regular file (expected: a regular file, as erl requires)");
         }
+        if (attributes instanceof PosixFileAttributes posix) {
+            Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+            open.addAll(posix.permissions());
+            open.retainAll(GROUP_OR_OTHERS);
+            if (!open.isEmpty()) {
+                throw new IOException("cookie file " + file + ": mode " + mode(posix.permissions())
+                        + " lets group or others access it (expected: accessible by its owner only, as erl requires);"
+                        + " run chmod 400 " + file + ", or give the cookie another way: " + OTHER_WAYS);
+            }
+        }
         if (attributes.size() > MAX_SIZE) {
             throw new IOException("cookie file " + file + ": " + attributes.size() + " bytes (expected: at most "
                     + MAX_SIZE + ")");
         }
+    }
+
+    /** The ways to give a cookie without a file, as a refusal names them. */
+    private static final String OTHER_WAYS = "jarl --cookie, or an environment variable through "
+            + "NodeConfig.Builder.cookieFromEnvironment";
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    /** {@code 0644 (rw-r--r--)}: the octal mode as {@code chmod} takes it, then as {@code ls} shows it. */
+    private static String mode(Set<PosixFilePermission> permissions) {
+        int bits = 0;
+        for (PosixFilePermission p : permissions) {
+            bits |= 0400 >> p.ordinal(); // declared OWNER_READ first, OTHERS_EXECUTE last: the bits in ls order
+        }
+        return String.format("%04o (%s)", bits, PosixFilePermissions.toString(permissions));
     }
 
     /** The cookie text of {@code bytes}, by {@code auth:check_cookie/2}'s rules. */

@@ -22,6 +22,7 @@ import dev.jarl.handshake.HandshakeMessage.SendComplement;
 import dev.jarl.handshake.HandshakeMessage.SendName;
 import dev.jarl.handshake.HandshakeMessage.SendStatus;
 import dev.jarl.term.NodeName;
+import dev.jarl.term.Printable;
 
 /**
  * The distribution handshake, version 6, both roles, in direct style: the Java form of
@@ -75,13 +76,13 @@ public final class Handshake {
                             + config.self() + " and this attempt is no longer pending");
                 }
             }
-            default -> throw new HandshakeException(Reason.PROTOCOL, "recv_status.Status: '" + printable(status)
+            default -> throw new HandshakeException(Reason.PROTOCOL, "recv_status.Status: '" + Printable.escape(status)
                     + "' (expected: ok, ok_simultaneous, nok, not_allowed or alive) at offset 1 from " + peer);
         }
 
         SendChallenge challenge = SendChallenge.decode(receive(conn, config, "recv_challenge", peer));
         if (!challenge.name().equals(peer.toString())) {
-            throw new HandshakeException(Reason.BAD_NAME, "recv_challenge.Name: '" + printable(challenge.name())
+            throw new HandshakeException(Reason.BAD_NAME, "recv_challenge.Name: '" + Printable.escape(challenge.name())
                     + "' (expected: '" + peer + "', the node dialed) at offset 19");
         }
         long peerFlags = DistFlags.expandDigest(challenge.flags());
@@ -147,7 +148,7 @@ public final class Handshake {
         }
         if ((flags & DistFlags.NAME_ME) != 0) {
             send(conn, new SendStatus("not_allowed"));
-            throw new HandshakeException(Reason.NOT_ALLOWED, "node on host '" + printable(name)
+            throw new HandshakeException(Reason.NOT_ALLOWED, "node on host '" + Printable.escape(name)
                     + "' asked for a dynamic name (NAME_ME), which Jarl does not assign");
         }
         NodeName peer = HandshakeMessage.parseName(name, "recv_name.Name");
@@ -189,7 +190,7 @@ public final class Handshake {
                     case "false" -> throw new HandshakeException(Reason.ALIVE,
                             peer + " answered false to alive: the existing connection stays");
                     default -> throw new HandshakeException(Reason.PROTOCOL, "recv_status_reply.Status: '"
-                            + printable(reply) + "' (expected: true or false) at offset 1 from " + peer);
+                            + Printable.escape(reply) + "' (expected: true or false) at offset 1 from " + peer);
                 }
             }
         }
@@ -210,6 +211,7 @@ public final class Handshake {
             LOG.log(Level.WARNING, "{0}; connection refused", why);
             throw new HandshakeException(Reason.BAD_DIGEST, why);
         }
+        arbiter.authenticated(peer);
         if (replacing) {
             arbiter.awaitPreviousDown(peer, config.setupTime());
         }
@@ -288,19 +290,5 @@ public final class Handshake {
 
     private static String from(NodeName peer) {
         return peer == null ? "" : " (peer " + peer + ")";
-    }
-
-    /** Text from the wire, with control characters escaped, for messages. */
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 80));
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x7F) {
-                b.append(c);
-            } else {
-                b.append(String.format("\\x%02x", (int) c));
-            }
-        }
-        return s.length() > 80 ? b.append("...").toString() : b.toString();
     }
 }

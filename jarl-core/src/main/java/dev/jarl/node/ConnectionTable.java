@@ -9,9 +9,12 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
@@ -71,6 +74,9 @@ final class ConnectionTable implements DistConnection.Handler {
          * acknowledgement: the sender's unlink is complete now.
          */
         void legacyUnlinked(ControlMessage.UnlinkId unlink);
+
+        /** The node cannot go on serving (its listener failed for good): stop it, with the reason. */
+        void stop(String reason, Throwable cause);
     }
 
     private final NodeConfig config;
@@ -95,8 +101,37 @@ final class ConnectionTable implements DistConnection.Handler {
         this.handshake = handshake;
     }
 
-    private Peer peer(NodeName name) {
-        return peers.computeIfAbsent(name, Peer::new);
+    /**
+     * The row for {@code name}, made when missing, returned with its lock held and still in
+     * the table (a row that was just removed is passed over for a fresh one).
+     */
+    private Peer lockedPeer(NodeName name) {
+        while (true) {
+            Peer p = peers.computeIfAbsent(name, Peer::new);
+            p.lock.lock();
+            if (!p.removed) {
+                return p;
+            }
+            p.lock.unlock();
+        }
+    }
+
+    /**
+     * Removes {@code p} from the table when it is IDLE and nothing refers to it (no attempt,
+     * connection, queued message or waiter), so that nothing of a failed attempt or a closed
+     * connection stays behind (net_kernel deletes such a row too). With the row's lock held.
+     */
+    private void dropIfIdle(Peer p) {
+        if (p.state == State.IDLE && p.owner == null && p.pendingOwner == null && p.connection == null
+                && p.queued.isEmpty() && p.waiters == 0 && !p.removed) {
+            p.removed = true;
+            peers.remove(p.name, p);
+        }
+    }
+
+    /** Rows in the table now (for tests: a failed attempt must leave none behind). */
+    int rows() {
+        return peers.size();
     }
 
     // ------------------------------------------------------------------ sending
@@ -110,9 +145,8 @@ final class ConnectionTable implements DistConnection.Handler {
         if (closing) {
             return;
         }
-        Peer p = peer(target);
+        Peer p = lockedPeer(target);
         DistConnection c;
-        p.lock.lock();
         try {
             switch (p.state) {
                 case UP, UP_PENDING -> c = p.connection;
@@ -149,8 +183,7 @@ final class ConnectionTable implements DistConnection.Handler {
         if (closing) {
             return;
         }
-        Peer p = peer(target);
-        p.lock.lock();
+        Peer p = lockedPeer(target);
         try {
             if (p.state == State.IDLE) {
                 startAttempt(p);
@@ -255,9 +288,11 @@ final class ConnectionTable implements DistConnection.Handler {
                 awaitTakeOver(a, transport);
                 return;
             }
-            failed(a, transport, e.getMessage(), e);
+            failed(a, transport, e.getMessage(), levelOf(e), e);
         } catch (IOException | RuntimeException e) {
-            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), Level.INFO, e);
+        } catch (Error e) { // an attempt that died without clearing its row would leave it PENDING for ever
+            failed(a, transport, describe(e), Level.WARNING, null);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -283,16 +318,36 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back", null);
+        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back",
+                Level.INFO, null);
     }
 
-    private void failed(Attempt a, CarrierConnection transport, String reason, Exception cause) {
+    /**
+     * An outgoing attempt failed: clears its row and logs why (a protocol violation at
+     * WARNING). {@code cause}, when an exception ended the attempt, reaches the callers
+     * waiting in {@link #connect} ({@link #connectFailure}).
+     */
+    private void failed(Attempt a, CarrierConnection transport, String reason, Level level, Exception cause) {
+        int dropped = release(a, transport, reason, cause);
+        if (dropped >= 0 && !closing) {
+            LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, reason,
+                    dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
+        }
+    }
+
+    /**
+     * Closes {@code transport} and clears what {@code a} held in its row: a PENDING row goes
+     * back to IDLE (and leaves the table unless a caller waits on it, so the waiter still
+     * reads the reason and its cause), what was queued for it is dropped and the node told.
+     * Returns how many queued messages were dropped, or -1 when {@code a} owned no row.
+     */
+    private int release(Attempt a, CarrierConnection transport, String reason, Exception cause) {
         if (transport != null) {
             transport.close();
         }
         Peer p = a.peer;
         if (p == null) {
-            return;
+            return -1;
         }
         int dropped = 0;
         p.lock.lock();
@@ -306,24 +361,34 @@ final class ConnectionTable implements DistConnection.Handler {
                 p.lastFailure = reason;
                 p.lastFailureCause = cause;
                 p.changed.signalAll();
+                dropIfIdle(p);
             } else if (p.pendingOwner == a) {
                 p.pendingOwner = null;
                 if (p.state == State.UP_PENDING) {
                     p.state = State.UP;
                 }
                 p.changed.signalAll();
-                return;
+                return -1;
             } else {
-                return;
+                return -1;
             }
         } finally {
             p.lock.unlock();
         }
         host.connectFailed(p.name, reason);
-        if (!closing) {
-            LOG.log(Level.INFO, "{0} to {1} failed: {2}{3}", a.outgoing ? "connection attempt" : "incoming connection",
-                    p.name, reason, dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
-        }
+        return dropped;
+    }
+
+    /**
+     * WARNING for a handshake the peer broke (malformed, a bad name, missing flags), else
+     * INFO: a refusal, a cookie mismatch (ours or theirs), a timeout or a closed transport
+     * is the peer's or the operator's business, not a violation.
+     */
+    private static Level levelOf(HandshakeException e) {
+        return switch (e.reason()) {
+            case PROTOCOL, BAD_NAME, MISSING_FLAGS -> Level.WARNING;
+            case NOT_ALLOWED, NOK, ALIVE, BAD_DIGEST, DIGEST_REJECTED, TIMEOUT, CLOSED, SHUTDOWN -> Level.INFO;
+        };
     }
 
     /** A handshake succeeded: publish the connection if the attempt still owns the row. */
@@ -353,53 +418,281 @@ final class ConnectionTable implements DistConnection.Handler {
         LOG.log(Level.DEBUG, "connection to {0} up ({1})", p.name, result);
         // nodeup before the first input, so listeners hear of a node before its messages
         host.nodeUp(p.name, connection);
-        transport.handshakeComplete(connection);
+        try {
+            transport.handshakeComplete(connection);
+        } catch (Throwable e) { // no I/O threads (out of memory, say): a connection that looks up but is not
+            connection.close("could not start the connection: " + e);
+            LOG.log(Level.WARNING, "connection to " + p.name + " could not start", e);
+        }
     }
 
     // ------------------------------------------------------------------ accepting
 
-    /** Runs the acceptor on a virtual thread until the listener closes. */
+    /** The first pause after a failed accept; it doubles with each failure in a row. */
+    static final long ACCEPT_PAUSE_MIN_NANOS = 5_000_000L;
+    /** The longest pause after a failed accept. */
+    static final long ACCEPT_PAUSE_MAX_NANOS = 1_000_000_000L;
+
+    /**
+     * Runs the acceptor on a virtual thread until the node stops, and the timer that closes
+     * incoming connections not authenticated within {@link NodeConfig#pendingHandshakeTime()}.
+     *
+     * <p>The acceptor survives any failure of one accept: it pauses (5 ms, doubling up to
+     * 1 s while accepts fail in a row, so a node out of file descriptors neither spins nor
+     * floods its log) and accepts again, as {@code net_kernel} starts a new acceptor. Only a
+     * listener that is no longer {@link Listener#isOpen() open} ends it, and with it the
+     * node ({@link Host#stop}), since nobody could connect any more.
+     */
     void startAcceptor(Listener listener) {
         Thread t = Thread.ofVirtual().name("jarl-acceptor-" + config.name()).unstarted(() -> {
             try {
-                while (!closing) {
-                    CarrierConnection transport = listener.accept();
-                    if (closing) {
-                        transport.close();
-                        break;
-                    }
-                    Thread h = Thread.ofVirtual().name("jarl-accept-" + transport.peerAddress())
-                            .unstarted(() -> runIncoming(transport));
-                    track(h);
-                    h.start();
-                }
-            } catch (IOException e) {
-                if (!closing) {
-                    LOG.log(Level.ERROR, "acceptor of " + config.name() + " stopped: " + e.getMessage(), e);
-                }
+                acceptLoop(listener);
             } finally {
                 untrack(Thread.currentThread());
             }
         });
         track(t);
+        Thread timer = Thread.ofVirtual().name("jarl-handshake-timer-" + config.name()).unstarted(() -> {
+            try {
+                expireLoop();
+            } finally {
+                untrack(Thread.currentThread());
+            }
+        });
+        track(timer);
         t.start();
+        timer.start();
     }
 
-    private void runIncoming(CarrierConnection transport) {
+    private void acceptLoop(Listener listener) {
+        long pause = 0;
+        long failed = 0;
+        long lastLog = 0;
+        while (!closing) {
+            Throwable failure;
+            try {
+                CarrierConnection transport = listener.accept();
+                if (failed > 0) {
+                    LOG.log(Level.WARNING, "acceptor of {0} accepting again after {1} failed accept(s)", config.name(),
+                            failed);
+                    failed = 0;
+                    pause = 0;
+                }
+                if (closing) {
+                    transport.close();
+                    return;
+                }
+                startIncoming(transport);
+                continue;
+            } catch (Throwable e) { // an OutOfMemoryError, say, must not end the acceptor
+                failure = e;
+            }
+            if (closing || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            if (!listener.isOpen()) {
+                host.stop("listener " + listener.address() + " failed: " + describe(failure), failure);
+                return;
+            }
+            failed++;
+            pause = Math.clamp(pause * 2, ACCEPT_PAUSE_MIN_NANOS, ACCEPT_PAUSE_MAX_NANOS);
+            long now = System.nanoTime();
+            if (failed == 1 || now - lastLog >= LOG_INTERVAL_NANOS) {
+                lastLog = now;
+                String text = "acceptor of " + config.name() + ": accept failed (" + failed + " in a row), next try in "
+                        + pause / 1_000_000 + " ms: " + describe(failure);
+                if (failed == 1) {
+                    LOG.log(Level.ERROR, text, failure);
+                } else {
+                    LOG.log(Level.ERROR, text);
+                }
+            }
+            try {
+                Thread.sleep(Duration.ofNanos(pause));
+            } catch (InterruptedException stopping) {
+                return;
+            }
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** Admits a new incoming connection within the bound and runs its handshake on a thread of its own. */
+    private void startIncoming(CarrierConnection transport) {
         Attempt a = new Attempt(false, null);
         a.transport = transport;
+        admit(a);
+        try {
+            Thread h = Thread.ofVirtual().name("jarl-accept-" + transport.peerAddress()).unstarted(() -> runIncoming(a));
+            track(h);
+            try {
+                h.start();
+            } catch (Throwable e) {
+                untrack(h);
+                throw e;
+            }
+        } catch (Throwable e) {
+            settle(a);
+            transport.close();
+            throw e;
+        }
+    }
+
+    private void runIncoming(Attempt a) {
+        CarrierConnection transport = a.transport;
         try {
             HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(a));
+            settle(a);
             up(a, transport, result);
         } catch (HandshakeException e) {
-            failed(a, transport, e.getMessage(), e);
-            if (a.peer == null && !closing) {
-                LOG.log(Level.INFO, "incoming connection from {0} failed: {1}", transport.peerAddress(), e.getMessage());
+            settle(a);
+            String reason = a.closedBecause != null ? a.closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
+            // closed by the bound or the timer: a waiting caller reads that, not the broken read it caused
+            int dropped = release(a, transport, reason, a.closedBecause != null ? new IOException(reason, e) : e);
+            if (!closing) {
+                logIncomingFailure(a, transport, reason, a.closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
             }
-        } catch (RuntimeException e) {
-            failed(a, transport, e.toString(), e);
+        } catch (Throwable e) { // one connection's failure, even an Error, must not reach further
+            settle(a);
+            release(a, transport, describe(e), e instanceof Exception x ? x : null);
+            if (!closing) {
+                LOG.log(Level.WARNING, "incoming connection from " + transport.peerAddress() + " failed", e);
+            }
         } finally {
             untrack(Thread.currentThread());
+        }
+    }
+
+    /**
+     * Logs a failed incoming handshake with the peer's address (and name, once known) and the
+     * reason: a protocol violation at WARNING, the rest at INFO, connections the table closed
+     * itself (bound or time) at DEBUG, as {@link #admit} and {@link #expireLoop} summarize
+     * them. A peer can fail handshakes as fast as it likes, so the lines are rate-limited.
+     */
+    private void logIncomingFailure(Attempt a, CarrierConnection transport, String reason, Level level, int dropped) {
+        long suppressed = level == Level.DEBUG ? 0 : (level == Level.WARNING ? warnings : incomingFailures).allow();
+        if (suppressed < 0) {
+            return;
+        }
+        Peer p = a.peer;
+        LOG.log(level, "incoming connection from {0}{1} failed: {2}{3}{4}", transport.peerAddress(),
+                p == null ? "" : " (" + p.name + ")", reason,
+                dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "", LogLimit.more(suppressed));
+    }
+
+    // ------------------------------------------------------------------ the bound on unauthenticated connections
+
+    /** Incoming attempts whose peer has not proved the cookie, oldest first; under {@link #pendingLock}. */
+    private final LinkedHashSet<Attempt> unauthenticated = new LinkedHashSet<>();
+    private final ReentrantLock pendingLock = new ReentrantLock();
+    private final Condition pendingChanged = pendingLock.newCondition();
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /** One line per interval about connections the bound or the timer closed. */
+    private final LogLimit evictions = new LogLimit(LOG_INTERVAL_NANOS, 1);
+    /** Protocol violations of unauthenticated peers: a few lines per interval, then a count. */
+    private final LogLimit warnings = new LogLimit(LOG_INTERVAL_NANOS, 10);
+    /** Other failed incoming handshakes, likewise. */
+    private final LogLimit incomingFailures = new LogLimit(LOG_INTERVAL_NANOS, 10);
+
+    /**
+     * Counts {@code a} among the unauthenticated attempts; when the bound is full, the oldest
+     * is closed to make room (a peer that holds connections open without a handshake cannot
+     * lock out the ones that complete theirs in time).
+     */
+    private void admit(Attempt a) {
+        List<Attempt> evicted = new ArrayList<>(1);
+        pendingLock.lock();
+        try {
+            while (unauthenticated.size() >= config.maxPendingHandshakes()) {
+                Attempt oldest = unauthenticated.removeFirst();
+                oldest.closedBecause = "closed to admit a newer connection: " + config.maxPendingHandshakes()
+                        + " unauthenticated connections held (expected: at most " + config.maxPendingHandshakes() + ")";
+                evicted.add(oldest);
+            }
+            a.deadline = System.nanoTime() + config.pendingHandshakeTime().toNanos();
+            unauthenticated.addLast(a);
+            pendingChanged.signalAll();
+        } finally {
+            pendingLock.unlock();
+        }
+        for (Attempt old : evicted) {
+            old.cancel();
+            long suppressed = evictions.allow();
+            if (suppressed >= 0) {
+                LOG.log(Level.WARNING, "{0}: closed the oldest unauthenticated connection ({1}) to admit one from {2}: "
+                        + "at most {3} are held{4}", config.name(), old.transport.peerAddress(), a.transport.peerAddress(),
+                        config.maxPendingHandshakes(), LogLimit.more(suppressed));
+            }
+        }
+    }
+
+    /** {@code a} authenticated, failed or succeeded: it no longer counts against the bound. */
+    private void settle(Attempt a) {
+        pendingLock.lock();
+        try {
+            unauthenticated.remove(a);
+        } finally {
+            pendingLock.unlock();
+        }
+    }
+
+    /** Unauthenticated incoming attempts now (for tests). */
+    int unauthenticated() {
+        pendingLock.lock();
+        try {
+            return unauthenticated.size();
+        } finally {
+            pendingLock.unlock();
+        }
+    }
+
+    /** Closes each unauthenticated attempt when its time is up; runs until the table closes. */
+    private void expireLoop() {
+        List<Attempt> expired = new ArrayList<>();
+        while (!closing) {
+            try {
+                pendingLock.lock();
+                try {
+                    Attempt oldest = unauthenticated.isEmpty() ? null : unauthenticated.getFirst();
+                    if (oldest == null) {
+                        pendingChanged.await();
+                        continue;
+                    }
+                    long left = oldest.deadline - System.nanoTime();
+                    if (left > 0) {
+                        pendingChanged.awaitNanos(left);
+                        continue;
+                    }
+                    unauthenticated.removeFirst();
+                    oldest.closedBecause = "not authenticated within " + config.pendingHandshakeTime().toMillis()
+                            + " ms of arriving (the pending handshake time)";
+                    expired.add(oldest);
+                } finally {
+                    pendingLock.unlock();
+                }
+                for (Attempt a : expired) {
+                    a.cancel();
+                    long suppressed = evictions.allow();
+                    if (suppressed >= 0) {
+                        LOG.log(Level.WARNING, "{0}: closed an unauthenticated connection from {1} after {2} ms{3}",
+                                config.name(), a.transport.peerAddress(), config.pendingHandshakeTime().toMillis(),
+                                LogLimit.more(suppressed));
+                    }
+                }
+            } catch (InterruptedException stopping) {
+                return;
+            } catch (Throwable e) { // the timer must outlive anything one round meets
+                LOG.log(Level.ERROR, "handshake timer of " + config.name() + " failed; going on", e);
+                try {
+                    Thread.sleep(ACCEPT_PAUSE_MAX_NANOS / 1_000_000);
+                } catch (InterruptedException stopping) {
+                    return;
+                }
+            } finally {
+                expired.clear();
+            }
         }
     }
 
@@ -459,11 +752,10 @@ final class ConnectionTable implements DistConnection.Handler {
                         name.isLongName() ? "long" : "short", config.name().isLongName() ? "long" : "short");
                 return Status.NOT_ALLOWED;
             }
-            Peer p = peer(name);
+            Peer p = lockedPeer(name);
             attempt.peer = p;
             Attempt cancel = null;
             Status status;
-            p.lock.lock();
             try {
                 switch (p.state) {
                     case IDLE -> {
@@ -501,6 +793,11 @@ final class ConnectionTable implements DistConnection.Handler {
         @Override
         public boolean isPending(NodeName peer) {
             throw new IllegalStateException("isPending on an incoming attempt from " + peer);
+        }
+
+        @Override
+        public void authenticated(NodeName peer) {
+            settle(attempt);
         }
 
         @Override
@@ -585,6 +882,7 @@ final class ConnectionTable implements DistConnection.Handler {
                     p.state = State.IDLE;
                 }
                 p.changed.signalAll();
+                dropIfIdle(p);
             }
         } finally {
             p.lock.unlock();
@@ -605,9 +903,12 @@ final class ConnectionTable implements DistConnection.Handler {
         if (closing) {
             throw new IOException("node " + config.name() + " is stopping");
         }
-        Peer p = peer(name);
+        if (Thread.interrupted()) {
+            throw new InterruptedException("connect to " + name + " interrupted");
+        }
+        Peer p = lockedPeer(name);
         long left = timeout.toNanos();
-        p.lock.lockInterruptibly();
+        p.waiters++;
         try {
             long failuresBefore = p.failures;
             if (p.state == State.IDLE) {
@@ -629,6 +930,8 @@ final class ConnectionTable implements DistConnection.Handler {
                 left = p.changed.awaitNanos(left);
             }
         } finally {
+            p.waiters--;
+            dropIfIdle(p);
             p.lock.unlock();
         }
     }
@@ -710,6 +1013,16 @@ final class ConnectionTable implements DistConnection.Handler {
     /** Stops: cancels attempts, closes connections, waits briefly for the threads. */
     void close() {
         closing = true;
+        List<Attempt> pending;
+        pendingLock.lock();
+        try {
+            pending = new ArrayList<>(unauthenticated);
+            unauthenticated.clear();
+            pendingChanged.signalAll();
+        } finally {
+            pendingLock.unlock();
+        }
+        pending.forEach(Attempt::cancel);
         List<Attempt> attempts = new ArrayList<>();
         for (Peer p : peers.values()) {
             p.lock.lock();

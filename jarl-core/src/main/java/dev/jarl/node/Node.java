@@ -114,6 +114,7 @@ public final class Node implements AutoCloseable {
     private final AtomicLong refCounter = new AtomicLong();
     private final int refSalt = RANDOM.nextInt();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String stopReason;
     private volatile int creation;
     private volatile Listener listener;
     private volatile EpmdRegistration registration;
@@ -893,6 +894,11 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void stop(String reason, Throwable cause) {
+            stopFor(reason, cause);
+        }
+
+        @Override
         public void nodeDown(NodeName peer, DistConnection connection, String reason) {
             connectionLost(peer);
             notifyNodeWatchers(peer, false, connection, reason);
@@ -908,7 +914,19 @@ public final class Node implements AutoCloseable {
 
     // ------------------------------------------------------------------ input
 
+    /**
+     * Acts on one signal from {@code c}'s peer, after the identity checks erts makes per signal
+     * ({@link #invalidSignal}): a signal that fails them closes the connection with the
+     * reason, as the BEAM's {@code invalid_message} does.
+     */
     private void dispatch(DistConnection c, ControlMessage message) {
+        String invalid = invalidSignal(c, message);
+        if (invalid != null) {
+            String text = message.control().toString();
+            c.protocolError("invalid distribution message " + message.opName() + " from " + c.peer() + ": " + invalid
+                    + " in " + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
+            return;
+        }
         switch (message) {
             case ControlMessage.Send m -> deliverLocal(m.to(), m.message());
             case ControlMessage.SendSender m -> deliverLocal(m.to(), m.message());
@@ -963,8 +981,16 @@ public final class Node implements AutoCloseable {
                     rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
             case ControlMessage.SpawnRequestTT m ->
                     rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
-            case ControlMessage.SpawnReply m -> spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
-            case ControlMessage.SpawnReplyTT m -> spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
+            case ControlMessage.SpawnReply m -> {
+                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
+                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
+                }
+            }
+            case ControlMessage.SpawnReplyTT m -> {
+                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
+                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
+                }
+            }
             case ControlMessage.AliasSend m -> deliverAlias(m.alias(), m.message());
             case ControlMessage.AliasSendTT m -> deliverAlias(m.alias(), m.message());
             case ControlMessage.GroupLeader m -> notYet(c, m);
@@ -974,6 +1000,116 @@ public final class Node implements AutoCloseable {
 
     private LocalProcess local(Pid pid) {
         return pid.node().equals(nameAtom) ? processes.get(pid) : null;
+    }
+
+    // ------------------------------------------------------------------ identity checks
+
+    /**
+     * The identity checks erts makes of every signal it receives ({@code erts_net_message} in
+     * {@code erts/emulator/beam/dist.c}); null when {@code m} may be acted on, else what is
+     * wrong. "Of the peer" compares node names only (erts compares dist entries, one per
+     * name), so a pid of an older incarnation of the peer still counts as the peer's.
+     *
+     * <ul>
+     *   <li>LINK, UNLINK, UNLINK_ID, UNLINK_ID_ACK, EXIT and EXIT2 (all forms), MONITOR_P and
+     *       DEMONITOR_P: the sender must be a pid of the peer.</li>
+     *   <li>The target must be a pid of this node. One of an older incarnation of this node
+     *       is accepted where erts accepts it, and handled as erts handles it: LINK and
+     *       MONITOR_P answer {@code noproc}, EXIT2, DEMONITOR_P, MONITOR_P_EXIT and
+     *       SPAWN_REPLY drop it; for EXIT and the unlinks erts accepts only a pid of this
+     *       incarnation.</li>
+     *   <li>SEND and SEND_SENDER deliver to a pid of this incarnation only and drop anything
+     *       else; REG_SEND, SEND_SENDER and SPAWN_REQUEST only need the sender to be a pid
+     *       (the decoder checks the types), and a SPAWN_REQUEST's must be another node's.</li>
+     * </ul>
+     */
+    private String invalidSignal(DistConnection c, ControlMessage m) {
+        return switch (m) {
+            case ControlMessage.Link x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.Unlink x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.UnlinkId x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.UnlinkIdAck x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.Exit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.ExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.PayloadExit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.PayloadExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
+            case ControlMessage.Exit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.Exit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.PayloadExit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.PayloadExit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
+            case ControlMessage.MonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
+            case ControlMessage.DemonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
+            case ControlMessage.MonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
+            case ControlMessage.PayloadMonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
+            case ControlMessage.SpawnRequest x -> remoteProc(x.from());
+            case ControlMessage.SpawnRequestTT x -> remoteProc(x.from());
+            case ControlMessage.SpawnReply x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
+            case ControlMessage.SpawnReplyTT x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
+            default -> null;
+        };
+    }
+
+    private static String either(String first, String second) {
+        return first != null ? first : second;
+    }
+
+    private static String fromPeer(DistConnection c, Pid from) {
+        return from.node().equals(c.peerAtom()) ? null
+                : "sender " + from + " is not a process of " + c.peer() + " (expected: a pid of the connection's peer)";
+    }
+
+    /** A pid of this node, of any incarnation. */
+    private String ofThisNode(Pid to) {
+        return to.node().equals(nameAtom) ? null
+                : "target " + to + " is not a process of " + name + " (expected: a pid of this node)";
+    }
+
+    /** A pid of this incarnation of this node. */
+    private String ofThisIncarnation(Pid to) {
+        if (!to.node().equals(nameAtom)) {
+            return ofThisNode(to);
+        }
+        return to.creation() == creation ? null : "target " + to + " is of an older incarnation of " + name
+                + " (creation " + Integer.toUnsignedString(to.creation()) + "; expected: "
+                + Integer.toUnsignedString(creation) + ")";
+    }
+
+    /** The watched process of a MONITOR_P or DEMONITOR_P: a registered name or a pid of this node. */
+    private String watched(Term proc) {
+        return switch (proc) {
+            case Pid pid -> ofThisNode(pid);
+            case Atom a -> null;
+            default -> "watched " + proc + " (expected: a pid of this node or a registered name)";
+        };
+    }
+
+    /** A pid of another node, or a name: never a process of this incarnation. */
+    private String remoteProc(Term proc) {
+        return switch (proc) {
+            case Pid pid when pid.node().equals(nameAtom) && pid.creation() == creation ->
+                    "process " + pid + " is of this node (expected: a process of another node)";
+            case Pid pid -> null;
+            case Atom a -> null;
+            default -> "process " + proc + " (expected: a pid of another node or a name)";
+        };
+    }
+
+    private String spawnReplyProblem(Ref reqId, Pid to, int flags, Term result) {
+        if (!reqId.node().equals(nameAtom)) {
+            return "request " + reqId + " is not a reference of " + name;
+        }
+        if (flags < 0 || flags >= 1 << 27) {
+            return "flags " + flags + " (expected: 0 to 2^27-1)";
+        }
+        return either(ofThisNode(to), remoteProc(result));
+    }
+
+    private boolean olderIncarnation(Pid pid) {
+        return pid.node().equals(nameAtom) && pid.creation() != creation;
+    }
+
+    private boolean olderIncarnation(Ref ref) {
+        return ref.node().equals(nameAtom) && ref.creation() != creation;
     }
 
     private void deliverLocal(Pid to, Term message) {
@@ -1082,14 +1218,33 @@ public final class Node implements AutoCloseable {
         void handle(Mailbox box, Term message);
     }
 
+    /**
+     * Runs a built-in process: one message at a time, for as long as the node runs. A
+     * message its handler fails on is logged and dropped (once per kind of failure), never
+     * the end of the process: without {@code net_kernel}, say, no {@code erl} could ping
+     * this node any more.
+     */
     private void serve(Mailbox box, Handler handler) {
-        Thread.ofVirtual().name("jarl-" + box.name().orElse("system") + "-" + name).start(() -> {
-            try {
-                while (true) {
-                    handler.handle(box, box.receive());
+        String who = box.name().orElse("system");
+        Thread.ofVirtual().name("jarl-" + who + "-" + name).start(() -> {
+            while (!closed.get()) {
+                Term message;
+                try {
+                    message = box.receive();
+                } catch (InterruptedException | IllegalStateException stopped) {
+                    return; // the node is closing
                 }
-            } catch (InterruptedException | IllegalStateException stopped) {
-                // the node is closing
+                try {
+                    handler.handle(box, message);
+                } catch (Throwable e) { // one message must not end a built-in process
+                    if (closed.get()) {
+                        return;
+                    }
+                    if (loggedOnce.add(who + " failed " + e.getClass().getName())) {
+                        LOG.log(Level.WARNING, who + " of " + name + ": dropped a message it failed on "
+                                + "(logged once per kind of failure)", e);
+                    }
+                }
             }
         });
     }
@@ -1134,6 +1289,11 @@ public final class Node implements AutoCloseable {
      * The schedule follows {@link NodeConfig#clock()}; a wait is never longer than one
      * interval, so a clock that jumps cannot stall the ticker, and a late wake-up does not
      * fire a burst of checks.
+     *
+     * <p>The ticker outlives anything it meets: a check that fails (even with an
+     * {@code OutOfMemoryError}) closes that one connection with the reason, and a round that
+     * fails as a whole is logged and followed by the next one. A node whose ticker died would
+     * look alive while its peers drop it and its dead peers go unnoticed.
      */
     private void startTicker() {
         long interval = Math.max(1, config.tickInterval().toMillis());
@@ -1152,15 +1312,39 @@ public final class Node implements AutoCloseable {
                     if (wait > 0) {
                         Thread.sleep(wait);
                     }
-                    for (DistConnection c : table.connections()) {
-                        c.tickCheck(intensity);
-                    }
+                    tickRound(intensity);
                 }
             } catch (InterruptedException stopped) {
                 // closing
             }
         });
         this.ticker = t;
+    }
+
+    /** One tick check of every connection; nothing it meets ends the ticker. */
+    private void tickRound(int intensity) {
+        List<DistConnection> connections;
+        try {
+            connections = table.connections();
+        } catch (Throwable e) { // an OutOfMemoryError, say: try again next round
+            LOG.log(Level.ERROR, "ticker of " + name + ": round failed; next one in " + config.tickInterval().toMillis()
+                    + " ms", e);
+            return;
+        }
+        for (DistConnection c : connections) {
+            try {
+                c.tickCheck(intensity);
+            } catch (Throwable e) {
+                LOG.log(Level.WARNING, "ticker of " + name + ": tick check of the connection to " + c.peer()
+                        + " failed; closing it", e);
+                try {
+                    c.close("tick check failed: " + e);
+                } catch (Throwable again) {
+                    LOG.log(Level.ERROR, "ticker of " + name + ": closing the connection to " + c.peer() + " failed too",
+                            again);
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ close
@@ -1175,6 +1359,9 @@ public final class Node implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (stopReason == null) {
+            stopReason = "closed";
         }
         // exit on close: every process dies with shutdown while the table still sends, so the
         // exit signals and DOWN messages are queued; table.close() lets them leave
@@ -1203,12 +1390,43 @@ public final class Node implements AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
-        LOG.log(Level.INFO, "node {0} stopped", name);
+        String reason = stopReason;
+        LOG.log(Level.INFO, "node {0} stopped: {1}", name, reason);
+        for (NodeListener nl : listeners) {
+            try {
+                nl.stopped(reason);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "node listener failed on stop of " + name, e);
+            }
+        }
     }
 
-    /** True once {@link #close()} was called. */
+    /**
+     * Stops the node because it cannot go on serving (its listener failed for good): a node
+     * that looks alive but answers nobody is worse than one that stopped. Logs the reason
+     * at ERROR, closes as {@link #close()} does, on a thread of its own (the caller may be
+     * one {@code close} waits for), and tells every {@link NodeListener#stopped}.
+     */
+    void stopFor(String reason, Throwable cause) {
+        if (closed.get()) {
+            return;
+        }
+        stopReason = reason;
+        LOG.log(Level.ERROR, "node " + name + " cannot go on serving and stops: " + reason, cause);
+        Thread.ofVirtual().name("jarl-stop-" + name).start(this::close);
+    }
+
+    /** True once {@link #close()} was called, or the node stopped itself. */
     public boolean isClosed() {
         return closed.get();
+    }
+
+    /**
+     * Why the node stopped: {@code "closed"} after {@link #close()}, or what made it stop
+     * itself ({@link NodeListener#stopped}); empty while it runs.
+     */
+    public Optional<String> stopReason() {
+        return closed.get() ? Optional.ofNullable(stopReason) : Optional.empty();
     }
 
     @Override

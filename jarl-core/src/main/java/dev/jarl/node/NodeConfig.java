@@ -41,7 +41,8 @@ import dev.jarl.term.NodeName;
  *                       {@code ~/.erlang.cookie}, else
  *                       {@code $XDG_CONFIG_HOME/erlang/.erlang.cookie}, else a new
  *                       {@code ~/.erlang.cookie} (see {@link CookieFile#readOrCreateDefault()}),
- *                       read when the node starts
+ *                       read when the node starts, and refused, as {@code erl} refuses it,
+ *                       when group or others may access it
  * @param carrier        the carrier, or empty for TCP with EPMD
  * @param useEpmd        register with EPMD (TCP); when no EPMD answers on the local host the
  *                       node starts Jarl's embedded one
@@ -68,14 +69,22 @@ import dev.jarl.term.NodeName;
  *                       place, longer claims grow their buffers as bytes arrive
  * @param maxFragmentSequences fragmented messages one connection may have incomplete at
  *                       once (65 536); one more closes the connection
+ * @param maxPendingHandshakes incoming connections held at once before their peer proved the
+ *                       cookie (128); when one more arrives, the oldest is closed to make room
+ * @param pendingHandshakeTime the longest an incoming connection may take from its arrival to
+ *                       proving the cookie, all steps together (by default the setup time)
  */
 public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
                          int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,
                          int maxMessageSize, long busyLimit, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
-                         InstantSource clock, int maxTermDepth, long receiveAllowance, int maxFragmentSequences) {
+                         InstantSource clock, int maxTermDepth, long receiveAllowance, int maxFragmentSequences,
+                         int maxPendingHandshakes, Duration pendingHandshakeTime) {
 
     /** The default maximum message size, 512 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
+
+    /** The default bound on unauthenticated incoming connections held at once. */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 128;
 
     /** Checks every value. */
     public NodeConfig {
@@ -86,6 +95,13 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         Objects.requireNonNull(setupTime, "setupTime");
         Objects.requireNonNull(allowed, "allowed");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(pendingHandshakeTime, "pendingHandshakeTime");
+        if (maxPendingHandshakes < 1) {
+            throw new IllegalArgumentException("maxPendingHandshakes: " + maxPendingHandshakes + " (expected: at least 1)");
+        }
+        if (pendingHandshakeTime.isNegative() || pendingHandshakeTime.isZero()) {
+            throw new IllegalArgumentException("pendingHandshakeTime: " + pendingHandshakeTime + " (expected: positive)");
+        }
         if (epmdPort < 1 || epmdPort > 65535) {
             throw new IllegalArgumentException("epmdPort: " + epmdPort + " (expected: 1..65535)");
         }
@@ -152,6 +168,8 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         private int maxTermDepth = DecodeLimits.UNLIMITED_DEPTH;
         private long receiveAllowance = DistConnection.InputLimits.DEFAULT.receiveAllowance();
         private int maxFragmentSequences = DistConnection.InputLimits.DEFAULT.maxFragmentSequences();
+        private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
+        private Duration pendingHandshakeTime;
 
         private Builder(NodeName name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -170,10 +188,12 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
 
         /**
          * The cookie in {@code file}, read now as {@code erl} reads a cookie file
-         * ({@link CookieFile#read(Path)}).
+         * ({@link CookieFile#read(Path)}): a regular file that group and others may not
+         * access ({@code chmod 400}).
          *
-         * @throws IOException when the file cannot be read or {@code erl} would refuse it; the
-         *                     message names the file, never the cookie
+         * @throws IOException when the file cannot be read or {@code erl} would refuse it (for
+         *                     one open to group or others too); the message names the file
+         *                     and, for a file open to others, the fix, never the cookie
          */
         public Builder cookieFile(Path file) throws IOException {
             return cookie(CookieFile.read(file));
@@ -293,12 +313,24 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             return this;
         }
 
+        /**
+         * The bound on incoming connections whose peer has not proved the cookie yet: at
+         * most {@code max} at once (default 128; the oldest is closed when one more
+         * arrives), each for at most {@code time} from its arrival (default: the setup time).
+         */
+        public Builder pendingHandshakes(int max, Duration time) {
+            this.maxPendingHandshakes = max;
+            this.pendingHandshakeTime = Objects.requireNonNull(time, "time");
+            return this;
+        }
+
         /** The configuration. */
         public NodeConfig build() {
             int port = epmdPort != null ? epmdPort : dev.jarl.epmd.Epmd.portFromEnvironment();
             return new NodeConfig(name, Optional.ofNullable(cookie), Optional.ofNullable(carrier), useEpmd, port,
                     hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, busyLimit, offeredFlags, requiredFlags,
-                    allowed, clock, maxTermDepth, receiveAllowance, maxFragmentSequences);
+                    allowed, clock, maxTermDepth, receiveAllowance, maxFragmentSequences, maxPendingHandshakes,
+                    pendingHandshakeTime != null ? pendingHandshakeTime : setupTime);
         }
     }
 }

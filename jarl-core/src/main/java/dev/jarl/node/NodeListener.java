@@ -7,9 +7,9 @@ package dev.jarl.node;
 import dev.jarl.term.NodeName;
 
 /**
- * Told when connections to other nodes come up and go down: the minimal form of
- * {@code net_kernel:monitor_nodes/1}. Called on the thread that saw the event (a connection
- * or handshake thread): return quickly and never block.
+ * Told when connections to other nodes come up and go down (the minimal form of
+ * {@code net_kernel:monitor_nodes/1}), and when this node stops. Called on the thread that
+ * saw the event (a connection or handshake thread): return quickly and never block.
  */
 public interface NodeListener {
 
@@ -23,5 +23,13 @@ public interface NodeListener {
      * @param reason why, e.g. {@code net_tick_timeout}, {@code connection closed}
      */
     default void nodeDown(NodeName node, String reason) {
+    }
+
+    /**
+     * This node stopped: {@link Node#close()} was called ({@code reason} is {@code "closed"}),
+     * or the node could not go on serving and stopped itself, e.g. {@code "listener
+     * 127.0.0.1:40123 failed: ..."}. Called once, after every connection is closed.
+     */
+    default void stopped(String reason) {
     }
 }

@@ -38,6 +38,10 @@ final class Peer {
         volatile Peer peer;
         volatile CarrierConnection transport;
         volatile boolean cancelled;
+        /** Incoming: why the table closed it before it authenticated, or null. */
+        volatile String closedBecause;
+        /** Incoming: when it must have authenticated ({@link System#nanoTime()}). */
+        long deadline;
 
         Attempt(boolean outgoing, Peer peer) {
             this.outgoing = outgoing;
@@ -74,6 +78,13 @@ final class Peer {
     String lastFailure;
     /** What ended the last failed attempt, when an exception did (for the caller's cause). */
     Exception lastFailureCause;
+    /** Threads waiting in {@code connect} for this row; a row with waiters stays in the table. */
+    int waiters;
+    /**
+     * True once the row left the table (IDLE and unused: nothing of a failed attempt or a
+     * closed connection is kept). Whoever locks a row checks this and takes a fresh one.
+     */
+    boolean removed;
 
     Peer(NodeName name) {
         this.name = name;

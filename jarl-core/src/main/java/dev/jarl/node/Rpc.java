@@ -103,7 +103,7 @@ final class Rpc {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            LOG.log(Level.DEBUG, () -> module.name() + ":" + function.name() + "/" + args.size() + " raised", e);
+            LOG.log(Level.DEBUG, () -> module + ":" + function + "/" + args.size() + " raised", e);
             return new Outcome(Atom.ERROR, ExitException.reasonOf(e), here);
         }
     }

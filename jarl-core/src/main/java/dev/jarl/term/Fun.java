@@ -150,6 +150,6 @@ public final class Fun implements Term {
     /** {@code #Fun<module.index.olduniq>}, as Erlang prints a local fun. */
     @Override
     public String toString() {
-        return "#Fun<" + module.name() + "." + oldIndex + "." + oldUniq + ">";
+        return "#Fun<" + Printable.escape(module.name()) + "." + oldIndex + "." + oldUniq + ">";
     }
 }

@@ -42,6 +42,6 @@ public record Pid(Atom node, int id, int serial, int creation) implements Term {
     /** {@code <node@host.12.0>}: node name, id and serial (a local shell would show {@code <0.12.0>}). */
     @Override
     public String toString() {
-        return "<" + node.name() + "." + Integer.toUnsignedString(id) + "." + Integer.toUnsignedString(serial) + ">";
+        return "<" + Printable.escape(node.name()) + "." + Integer.toUnsignedString(id) + "." + Integer.toUnsignedString(serial) + ">";
     }
 }

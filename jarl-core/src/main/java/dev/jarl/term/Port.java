@@ -38,6 +38,6 @@ public record Port(Atom node, long id, int creation) implements Term {
     /** {@code #Port<node@host.7>}. */
     @Override
     public String toString() {
-        return "#Port<" + node.name() + "." + Long.toUnsignedString(id) + ">";
+        return "#Port<" + Printable.escape(node.name()) + "." + Long.toUnsignedString(id) + ">";
     }
 }

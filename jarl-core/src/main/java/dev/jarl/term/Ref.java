@@ -97,7 +97,7 @@ public final class Ref implements Term {
     /** {@code #Ref<node@host.3.2.1>}: the words last first, as Erlang prints them. */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("#Ref<").append(node.name());
+        StringBuilder s = new StringBuilder("#Ref<").append(Printable.escape(node.name()));
         for (int i = ids.length - 1; i >= 0; i--) {
             s.append('.').append(Integer.toUnsignedString(ids[i]));
         }

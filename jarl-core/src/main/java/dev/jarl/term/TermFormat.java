@@ -146,27 +146,16 @@ final class TermFormat {
         return true;
     }
 
+    /**
+     * Appends {@code c} inside a quoted atom or string: the quote escaped, and every control,
+     * C1 and format character escaped as {@link Printable} does, so that no term from a peer
+     * can break or forge a log line.
+     */
     private static void appendChar(StringBuilder out, int c, char quote) {
-        switch (c) {
-            case '\n' -> out.append("\\n");
-            case '\r' -> out.append("\\r");
-            case '\t' -> out.append("\\t");
-            case 11 -> out.append("\\v");
-            case '\b' -> out.append("\\b");
-            case '\f' -> out.append("\\f");
-            case 27 -> out.append("\\e");
-            case '\\' -> out.append("\\\\");
-            default -> {
-                if (c == quote) {
-                    out.append('\\').append(quote);
-                } else if (c < 32 || c == 127) {
-                    // three octal digits, as erl writes them: a digit after the escape is not read into it
-                    String octal = Integer.toOctalString(c);
-                    out.append('\\').append("000", octal.length(), 3).append(octal);
-                } else {
-                    out.appendCodePoint(c);
-                }
-            }
+        if (c == quote) {
+            out.append('\\').append(quote);
+        } else {
+            Printable.appendEscaped(out, c);
         }
     }
 

@@ -357,4 +357,35 @@ class EpmdServerTest {
         }
         assertEquals(expected, server.registeredNames());
     }
+    /** A listening socket whose first accepts fail as a full heap and a full file table would. */
+    private static final class FailingServerSocket extends java.net.ServerSocket {
+        final java.util.concurrent.ConcurrentLinkedQueue<Throwable> faults = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        FailingServerSocket() throws IOException {
+        }
+
+        @Override
+        public Socket accept() throws IOException {
+            dev.jarl.testing.Faults.throwNext(faults);
+            return super.accept();
+        }
+    }
+
+    /** Review finding 8: an OutOfMemoryError or a full file table in accept does not end the server. */
+    @Test
+    void acceptLoopOutlivesFailedAccepts() throws Exception {
+        FailingServerSocket socket = new FailingServerSocket();
+        socket.faults.add(new OutOfMemoryError("injected into accept"));
+        socket.faults.add(new IOException("Too many open files"));
+        socket.faults.add(new StackOverflowError("injected into accept"));
+        try (EpmdServer failing = EpmdServer.start(socket, LOOPBACK, 0, REQUEST_TIMEOUT)) {
+            EpmdClient c = new EpmdClient(LOOPBACK, failing.port(), Duration.ofSeconds(5));
+            try (EpmdRegistration r = c.register("survivor", 4242, false)) {
+                assertEquals(Optional.of(NodeAddress.otp("survivor", 4242)), c.portPlease("survivor"));
+                assertTrue(r.isOpen());
+            }
+            assertTrue(socket.faults.isEmpty());
+            assertFalse(failing.isClosed());
+        }
+    }
 }

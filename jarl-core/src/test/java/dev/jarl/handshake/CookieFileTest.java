@@ -39,11 +39,23 @@ class CookieFileTest {
     Path dir;
 
     private Path write(String name, byte[] content) throws IOException {
+        return write(name, content, "r--------");
+    }
+
+    /** {@code content} in a new file {@code name} under {@link #dir} with {@code mode} ({@code rw-r--r--}). */
+    private Path write(String name, byte[] content, String mode) throws IOException {
         Path file = dir.resolve(name);
         Files.createDirectories(file.getParent());
         Files.write(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
         return file;
+    }
+
+    /** The refusal of {@code file} with {@code mode}: the file, the mode and the fix, never the cookie. */
+    static String openToOthers(Path file, String mode) {
+        return "cookie file " + file + ": mode " + mode + " lets group or others access it (expected: accessible by "
+                + "its owner only, as erl requires); run chmod 400 " + file + ", or give the cookie another way: jarl "
+                + "--cookie, or an environment variable through NodeConfig.Builder.cookieFromEnvironment";
     }
 
     private static byte[] digest(Cookie c) {
@@ -79,9 +91,64 @@ class CookieFileTest {
         assertEquals("cookie file " + dir.resolve("none") + ": no such file", missing.getMessage());
         IOException directory = assertThrows(IOException.class, () -> CookieFile.read(dir));
         assertTrue(directory.getMessage().contains("not a regular file"), directory.getMessage());
-        Path huge = dir.resolve("huge");
-        Files.write(huge, new byte[(int) CookieFile.MAX_SIZE + 1]);
+        Path huge = write("huge", new byte[(int) CookieFile.MAX_SIZE + 1]);
         assertTrue(assertThrows(IOException.class, () -> CookieFile.read(huge)).getMessage().contains("bytes (expected: at most"));
+    }
+
+    /**
+     * Review finding 12: a cookie file group or others may access, or one that is not a
+     * regular file, is refused as erl's auth refuses it, with the file and the fix named.
+     */
+    @Test
+    void aFileGroupOrOthersMayAccessIsRefusedNamingTheFileAndTheFix() throws Exception {
+        Path file = write("cookie", "SECRETCOOKIE\n".getBytes());
+        Map<String, String> refused = Map.of("rw-r--r--", "0644", "r---w----", "0420", "r-----r--", "0404",
+                "rw----rw-", "0606", "r----x---", "0410", "r-------x", "0401");
+        for (Map.Entry<String, String> mode : refused.entrySet()) {
+            String ls = mode.getKey();
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(ls));
+            IOException e = assertThrows(IOException.class, () -> CookieFile.read(file), ls);
+            assertEquals(openToOthers(file, mode.getValue() + " (" + ls + ")"), e.getMessage());
+            assertFalse(e.getMessage().contains("SECRETCOOKIE"), e.getMessage());
+        }
+        for (String mode : List.of("r--------", "rw-------", "rwx------")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+            assertArrayEquals(digest(Cookie.of("SECRETCOOKIE")), digest(CookieFile.read(file)), mode);
+        }
+        // a link to a private regular file is read, as erl reads it (it follows links); the link's own mode is 0777
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), file);
+        assertArrayEquals(digest(Cookie.of("SECRETCOOKIE")), digest(CookieFile.read(link)));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
+        assertEquals(openToOthers(link, "0440 (r--r-----)"),
+                assertThrows(IOException.class, () -> CookieFile.read(link)).getMessage());
+        IOException devNull = assertThrows(IOException.class, () -> CookieFile.read(Path.of("/dev/null")));
+        assertEquals("cookie file /dev/null: not a regular file (expected: a regular file, as erl requires)",
+                devNull.getMessage());
+    }
+
+    /**
+     * The files read without a cookie given ({@code Node.start}, {@code jarl}) go through the
+     * same check: the home file and the XDG file alike; the one Jarl creates is 0400.
+     */
+    @Test
+    void theDefaultFilesAreCheckedAndANewOneIsPrivate() throws Exception {
+        Path home = dir.resolve("home/.erlang.cookie");
+        Path xdg = dir.resolve("config/erlang/.erlang.cookie");
+        Files.createDirectories(home.getParent());
+        List<Path> files = List.of(home, xdg);
+        write("config/erlang/.erlang.cookie", "XDGCOOKIE\n".getBytes(), "rw-r-----");
+        assertEquals(openToOthers(xdg, "0640 (rw-r-----)"),
+                assertThrows(IOException.class, () -> CookieFile.readOrCreate(files)).getMessage());
+        assertFalse(Files.exists(home), "a home file was created beside a refused XDG file");
+        Files.delete(xdg);
+
+        Cookie created = CookieFile.readOrCreate(files);
+        assertEquals("file " + home, created.source());
+        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home)));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("r--r--r--"));
+        assertEquals(openToOthers(home, "0444 (r--r--r--)"),
+                assertThrows(IOException.class, () -> CookieFile.readOrCreate(files)).getMessage());
     }
 
     @Test
@@ -142,7 +209,8 @@ class CookieFileTest {
 
     /**
      * The same files given to a real {@code erl} (through {@code HOME}): where erl starts
-     * distribution, its cookie has Jarl's digest; where erl refuses the file, so does Jarl.
+     * distribution, its cookie has Jarl's digest; where erl refuses the file (its content, or
+     * a mode that lets group or others access it), so does Jarl.
      */
     @Test
     @Tag("interop")
@@ -158,18 +226,15 @@ class CookieFileTest {
                 "empty", new byte[0],
                 "newline", "\n".getBytes(),
                 "space", " \n".getBytes());
+        // a valid cookie in files of each kind of mode: owner only (read, write, execute), group, others
+        List<String> modes = List.of("r--------", "rw-------", "rwx------", "r--r-----", "r---w----", "r-----r--",
+                "r-------x", "rw-rw-rw-");
         try (RealEpmd epmd = RealEpmd.start()) {
             for (Map.Entry<String, byte[]> c : contents.entrySet()) {
-                Path home = dir.resolve("erl-" + c.getKey());
-                Path file = write("erl-" + c.getKey() + "/.erlang.cookie", c.getValue());
-                String erl = erlCookieDigest(home, null, epmd.port());
-                String jarl;
-                try {
-                    jarl = HexFormat.of().formatHex(digest(CookieFile.read(file))).toUpperCase(java.util.Locale.ROOT);
-                } catch (IOException refused) {
-                    jarl = "refused";
-                }
-                assertEquals(erl, jarl, c.getKey() + ": erl and Jarl read the cookie file differently");
+                assertErlAndJarlAgree(c.getKey(), c.getValue(), "r--------", epmd.port());
+            }
+            for (String mode : modes) {
+                assertErlAndJarlAgree("mode-" + mode, "MODECOOKIE\n".getBytes(), mode, epmd.port());
             }
             // no home file: both take $XDG_CONFIG_HOME/erlang/.erlang.cookie
             Path xdg = write("xdg-config/erlang/.erlang.cookie", "FROMXDG\n".getBytes());
@@ -182,7 +247,26 @@ class CookieFileTest {
             assertEquals(erlCookieDigest(emptyHome, dir.resolve("xdg-config"), epmd.port()),
                     HexFormat.of().formatHex(digest(jarl)).toUpperCase(java.util.Locale.ROOT));
             assertFalse(Files.exists(emptyHome.resolve(".erlang.cookie")), "a home file was created beside the XDG one");
+            // an XDG file the group may read: both refuse it, and neither falls back to a new home file
+            Files.setPosixFilePermissions(xdg, PosixFilePermissions.fromString("rw-r-----"));
+            assertEquals("refused", erlCookieDigest(emptyHome, dir.resolve("xdg-config"), epmd.port()));
+            assertThrows(IOException.class, () -> CookieFile.readOrCreate(files));
+            assertFalse(Files.exists(emptyHome.resolve(".erlang.cookie")), "a home file was created beside a refused XDG one");
         }
+    }
+
+    /** {@code content} as the home cookie file with {@code mode}: erl and Jarl take the same cookie, or both refuse it. */
+    private void assertErlAndJarlAgree(String name, byte[] content, String mode, int epmdPort) throws Exception {
+        Path home = dir.resolve("erl-" + name);
+        Path file = write("erl-" + name + "/.erlang.cookie", content, mode);
+        String erl = erlCookieDigest(home, null, epmdPort);
+        String jarl;
+        try {
+            jarl = HexFormat.of().formatHex(digest(CookieFile.read(file))).toUpperCase(java.util.Locale.ROOT);
+        } catch (IOException refused) {
+            jarl = "refused";
+        }
+        assertEquals(erl, jarl, name + ": erl and Jarl read the cookie file differently");
     }
 
     /**

@@ -267,6 +267,28 @@ class HandshakeAcceptTest {
         }
     }
 
+    /**
+     * Review finding 11: a name with a control character is refused at recv_name, before the
+     * arbiter hears of it and without an answer, as dist_util closes on an invalid name; the
+     * failure shows the name escaped.
+     */
+    @Test
+    void aNameWithAControlCharacterIsRefusedAtRecvName() throws Exception {
+        for (String bad : List.of("x\njarl: FAKE@host", "esc\u001b[31m@host", "c1\u009b@host", "del@ho\u007fst")) {
+            TestArbiter arbiter = new TestArbiter(Arbiter.Status.OK);
+            var result = accepting(config, arbiter);
+            try (RawPeer raw = dial()) {
+                raw.frame(RawPeer.sendName(OTP25_FLAGS, 1, bad));
+                HandshakeException e = failure(result);
+                assertReason(BAD_NAME, e);
+                assertTrue(e.getMessage().contains("recv_name.Name: node name: '"), e.getMessage());
+                assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+                assertTrue(raw.closedByOtherSide(), "answered a name with a control character");
+                assertEquals(List.of(), arbiter.marked);
+            }
+        }
+    }
+
     @Test
     void legacyNameAndComplementFromOtp23() throws Exception {
         TestArbiter arbiter = new TestArbiter(Arbiter.Status.OK);

@@ -65,6 +65,7 @@ public final class ErlNode implements AutoCloseable {
         private boolean noEpmd;
         private Path directory;
         private final List<String> args = new ArrayList<>();
+        private final List<String> prefix = new ArrayList<>();
         private final Map<String, String> env = new java.util.HashMap<>();
 
         /** Short name ({@code -sname}); the host part is added by erl. */
@@ -119,6 +120,15 @@ public final class ErlNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A command that runs erl, e.g. {@code ip netns exec NS} for a node in a network
+         * namespace the test made; it must exec erl so that {@link #pid()} stays the node's.
+         */
+        public Builder prefix(String... command) {
+            prefix.addAll(List.of(command));
+            return this;
+        }
+
         public ErlNode start() {
             return ErlNode.start(this);
         }
@@ -135,7 +145,8 @@ public final class ErlNode implements AutoCloseable {
 
     private static ErlNode start(Builder b) {
         Otp.requireErl();
-        List<String> cmd = Otp.command("erl");
+        List<String> cmd = new ArrayList<>(b.prefix);
+        cmd.addAll(Otp.command("erl"));
         cmd.addAll(List.of("-noshell", "-pa", controlModule()));
         String fullName = null;
         if (b.sname != null || b.lname != null) {

@@ -82,6 +82,15 @@ public final class Otp {
                 root.toString(), tool));
     }
 
+    /**
+     * True when heavy suites (fault injection, floods) run in full: against the machine's own
+     * Erlang, OTP 25 in CI. Against a newer release's tree ({@link #root()} set) they run
+     * reduced, since what they prove does not change with the release.
+     */
+    public static boolean fullSuite() {
+        return root() == null;
+    }
+
     /** The OTP release under test, e.g. {@code "25"}; asked once of erl itself. */
     public static String release() {
         String r = release;

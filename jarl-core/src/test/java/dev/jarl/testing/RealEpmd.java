@@ -29,15 +29,27 @@ public final class RealEpmd implements AutoCloseable {
      * port another process takes between the choice and epmd's bind is given up for a new one.
      */
     public static RealEpmd start() {
+        return start(null);
+    }
+
+    /**
+     * As {@link #start()}, listening only on loopback and {@code addresses} (comma-separated,
+     * epmd's {@code ERL_EPMD_ADDRESS}; epmd adds loopback itself), or on every interface when
+     * null.
+     */
+    public static RealEpmd start(String addresses) {
         Path epmd = Otp.requireEpmd();
         AssertionError last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = Otp.freePort();
             try {
-                Process p = new ProcessBuilder(epmd.toString(), "-port", Integer.toString(port))
+                ProcessBuilder pb = new ProcessBuilder(epmd.toString(), "-port", Integer.toString(port))
                         .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                if (addresses != null) {
+                    pb.environment().put("ERL_EPMD_ADDRESS", addresses);
+                }
+                Process p = pb.start();
                 RealEpmd e = new RealEpmd(p, port);
                 e.awaitListening();
                 return e;

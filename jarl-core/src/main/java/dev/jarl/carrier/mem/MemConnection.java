@@ -104,7 +104,7 @@ final class MemConnection implements CarrierConnection {
             report("connection closed", null);
         } catch (InterruptedException e) {
             report("connection closed", null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             report("input failed: " + e, e);
         } finally {
             close();
@@ -126,6 +126,8 @@ final class MemConnection implements CarrierConnection {
             report("connection closed", null);
         } catch (InterruptedException e) {
             report("connection closed", null);
+        } catch (RuntimeException | Error e) {
+            report("output failed: " + e, e);
         } finally {
             close();
         }

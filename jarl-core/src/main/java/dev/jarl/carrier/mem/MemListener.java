@@ -72,6 +72,16 @@ final class MemListener implements Listener {
     }
 
     @Override
+    public boolean isOpen() {
+        lock.lock();
+        try {
+            return !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public OptionalInt port() {
         return OptionalInt.empty();
     }

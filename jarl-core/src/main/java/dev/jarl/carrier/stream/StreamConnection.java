@@ -7,6 +7,7 @@ package dev.jarl.carrier.stream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -478,6 +479,8 @@ public class StreamConnection implements CarrierConnection {
             fail("tick writer interrupted", e);
         } catch (IOException e) {
             fail("write failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) { // a tick writer that died silently would leave a connection that never ticks
+            fail("tick writer failed: " + e, e);
         }
     }
 
@@ -494,8 +497,9 @@ public class StreamConnection implements CarrierConnection {
                 }
                 int length = buffer.getInt();
                 if (length < 0 || length > maxPacketSize) {
-                    fail("packet length: " + Integer.toUnsignedString(length) + " bytes (expected: at most "
-                            + maxPacketSize + ") from " + peerAddress, null);
+                    String reason = "packet length: " + Integer.toUnsignedString(length) + " bytes (expected: at most "
+                            + maxPacketSize + ") from " + peerAddress;
+                    fail(reason, new ProtocolException(reason));
                     return;
                 }
                 if (length <= BORROW_LIMIT) {

@@ -25,6 +25,11 @@ final class TcpListener extends SocketListener {
     }
 
     @Override
+    public boolean isOpen() {
+        return server.isOpen();
+    }
+
+    @Override
     public CarrierConnection accept() throws IOException {
         SocketChannel channel = server.accept();
         try {

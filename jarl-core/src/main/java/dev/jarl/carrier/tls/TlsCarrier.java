@@ -52,7 +52,11 @@ public final class TlsCarrier implements Carrier {
      * A carrier with these options.
      *
      * @throws IllegalArgumentException when a certificate or key file cannot be read or does
-     *                                  not hold what it should; the message names the file
+     *                                  not hold what it should (the message names the file),
+     *                                  or, with PEM files, peers are to be verified with no
+     *                                  CA certificates given and the system store not chosen
+     *                                  ({@link TlsOptions#missingTrust()}; a ready context
+     *                                  brings its own trust)
      */
     public TlsCarrier(TlsOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -87,6 +91,10 @@ public final class TlsCarrier implements Carrier {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, password);
             keys = kmf.getKeyManagers();
+        }
+        String missing = o.missingTrust();
+        if (missing != null) {
+            throw new GeneralSecurityException(missing);
         }
         TrustManager[] trust;
         if (o.verify() == TlsOptions.Verify.NONE) {

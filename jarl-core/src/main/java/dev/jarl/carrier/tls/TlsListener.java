@@ -28,6 +28,11 @@ final class TlsListener extends SocketListener {
         this.carrier = carrier;
     }
 
+    @Override
+    public boolean isOpen() {
+        return !server.isClosed();
+    }
+
     /**
      * Waits for the next peer. The TLS handshake is not run here but in the connection's first
      * handshake step, so one slow or hostile peer never holds up the acceptor.
@@ -39,7 +44,10 @@ final class TlsListener extends SocketListener {
             try {
                 plain = server.accept();
             } catch (SocketException e) {
-                throw new IOException("tls listener at " + address() + " closed", e);
+                if (server.isClosed()) {
+                    throw new IOException("tls listener at " + address() + " closed", e);
+                }
+                throw new IOException("tls accept at " + address() + ": " + e.getMessage(), e);
             }
             try {
                 return carrier.accepted(plain);

@@ -15,8 +15,10 @@
  *
  * <p>Trust: certificates and keys come from PEM files, read with the JDK alone (encrypted
  * keys with their password), or from a ready {@link javax.net.ssl.SSLContext}. A peer's
- * chain is verified against the CA file by default; a dialing node also checks that the
- * server's certificate names the host part of the node name. Mutual authentication
+ * chain is verified by default: against the CA file, or the JDK's public CA store when that
+ * is chosen explicitly (a context built from PEM files has one or the other, or the carrier
+ * refuses to start), or by a ready context's own trust managers; a dialing node also checks
+ * that the server's certificate names the host part of the node name. Mutual authentication
  * (refusing clients without a certificate) is an option.
  *
  * <p>Threading: {@link javax.net.ssl.SSLSocket} over a plain socket, blocking, on virtual

@@ -20,6 +20,11 @@ import dev.jarl.carrier.udp.Datagram.MalformedDatagramException;
  * its connection. A listener's endpoint serves many connections; an initiator's serves one.
  * Datagrams that do not belong (garbage, wrong connection id, wrong source address) are
  * dropped and counted, with at most one log line every {@value #LOG_INTERVAL_MS} ms.
+ *
+ * <p>The receive thread outlives anything one datagram meets, even an {@code Error} (it
+ * pauses briefly when failures come in a row), since every connection of the socket depends
+ * on it; it ends only when the socket closes, and then tells the endpoint
+ * ({@link #receiveEnded()}).
  */
 abstract class Endpoint {
 
@@ -52,35 +57,71 @@ abstract class Endpoint {
         Thread.ofVirtual().name("jarl-udp-" + local + "-in").start(this::receive);
     }
 
+    /** The first pause after a failure of the receive loop; doubled while failures come in a row. */
+    static final long PAUSE_MIN_MS = 1;
+    /** The longest such pause. */
+    static final long PAUSE_MAX_MS = 100;
+
     private void receive() {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
-        while (channel.isOpen()) {
-            buffer.clear();
-            InetSocketAddress from;
-            try {
-                from = (InetSocketAddress) channel.receive(buffer);
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                // An ICMP error reported on a connected socket, for example: the peer's
-                // silence is what counts, so keep receiving.
-                drop(null, "receive failed: " + e);
-                continue;
+        try {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
+            long pause = 0;
+            while (channel.isOpen()) {
+                try {
+                    receiveOne(buffer);
+                    pause = 0;
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (Throwable e) { // a bug or an OutOfMemoryError must not end this thread
+                    pause = Math.clamp(pause * 2, PAUSE_MIN_MS, PAUSE_MAX_MS);
+                    long now = System.currentTimeMillis();
+                    long last = lastFailureLog;
+                    if (now - last >= LOG_INTERVAL_MS) {
+                        lastFailureLog = now;
+                        LOG.log(Level.WARNING, "udp " + local + ": handling a datagram failed; receiving goes on", e);
+                    }
+                    Thread.sleep(pause);
+                }
             }
-            if (from == null) {
-                continue;
-            }
-            buffer.flip();
-            try {
-                dispatch(Datagram.decode(buffer), from);
-            } catch (MalformedDatagramException e) {
-                drop(from, e.getMessage());
-            } catch (RuntimeException e) {
-                // A bug must not take every connection of the socket down with this thread.
-                LOG.log(Level.WARNING, "udp " + local + ": datagram from " + from + " failed", e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            receiveEnded();
         }
     }
+
+    private volatile long lastFailureLog;
+
+    /** Receives one datagram and routes it. */
+    private void receiveOne(ByteBuffer buffer) throws ClosedChannelException {
+        buffer.clear();
+        InetSocketAddress from;
+        try {
+            from = (InetSocketAddress) channel.receive(buffer);
+        } catch (ClosedChannelException e) {
+            throw e;
+        } catch (IOException e) {
+            // An ICMP error reported on a connected socket, for example: the peer's
+            // silence is what counts, so keep receiving.
+            drop(null, "receive failed: " + e);
+            return;
+        }
+        if (from == null) {
+            return;
+        }
+        buffer.flip();
+        try {
+            dispatch(Datagram.decode(buffer), from);
+        } catch (MalformedDatagramException e) {
+            drop(from, e.getMessage());
+        }
+    }
+
+    /**
+     * The receive thread ended: the socket closed, as the endpoint closed it or underneath
+     * it. A connection or listener that still needed the socket must end now, not later.
+     */
+    abstract void receiveEnded();
 
     /** Routes one well-formed datagram to its connection, or drops it. */
     abstract void dispatch(Datagram datagram, InetSocketAddress from);

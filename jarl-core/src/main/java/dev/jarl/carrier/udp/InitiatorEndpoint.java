@@ -43,4 +43,12 @@ final class InitiatorEndpoint extends Endpoint {
     void forget(UdpConnection c) {
         closeSocket();
     }
+
+    @Override
+    void receiveEnded() {
+        UdpConnection c = connection;
+        if (c != null) {
+            c.fail("socket " + local + " closed", null, false);
+        }
+    }
 }

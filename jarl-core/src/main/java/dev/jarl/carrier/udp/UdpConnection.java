@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import dev.jarl.carrier.udp.Datagram.Initial;
 import dev.jarl.carrier.udp.Datagram.Ping;
 import dev.jarl.carrier.udp.Datagram.Range;
 import dev.jarl.carrier.udp.Datagram.Retry;
+import dev.jarl.term.Printable;
 
 /**
  * One UDP distribution connection: a reliable, ordered stream of messages over datagrams
@@ -50,14 +52,26 @@ import dev.jarl.carrier.udp.Datagram.Retry;
  *       windows allow, and runs every timer: retransmission timeout, delayed ack,
  *       keepalive, idle timeout. It sleeps in {@link Condition#awaitNanos} until the next
  *       deadline or a signal.</li>
- *   <li>The endpoint's receive thread calls {@link #onDatagram}: it processes acks, puts
- *       segments in order, acknowledges, and hands complete packets to the channel (or to
- *       the handshake inbox before {@link #handshakeComplete}).</li>
+ *   <li>The endpoint's receive thread, which a listener shares among all its connections,
+ *       calls {@link #onDatagram}: it processes acks, puts segments in order, acknowledges,
+ *       and queues the in-order segments for this connection's input party. It never
+ *       decodes or delivers, so one connection whose input is slow (a large message to
+ *       decode, a busy handler) or fails cannot delay another's acknowledgements or data.</li>
+ *   <li>The input party takes the queued segments, cuts them into packets and hands them to
+ *       the channel (or to the handshake inbox before {@link #handshakeComplete}). Whatever
+ *       it meets, even an {@code Error}, ends this connection only.</li>
  * </ul>
  *
- * <p>{@link #lock} guards the sender and receiver state; {@link #writeLock} keeps packets
- * whole in the stream; {@link #inputLock} orders delivery. The first failure closes the
- * connection and reports it once through {@link DistChannel#closed}.
+ * <p><b>Receive window.</b> Segments queued for the input party count against the window
+ * this side advertises ({@code window - queued}), so a slow input party slows its sender
+ * down instead of growing the queue: in-order data beyond the advertised edge is dropped
+ * (the sender never sends it, since the edge it was told never moves back), and the input
+ * party announces the room it frees when the sender may be waiting for it.
+ *
+ * <p>{@link #lock} guards the sender and receiver state and the input queue;
+ * {@link #writeLock} keeps packets whole in the stream; {@link #inputLock} orders delivery.
+ * The first failure closes the connection and reports it once through
+ * {@link DistChannel#closed}.
  */
 final class UdpConnection implements CarrierConnection {
 
@@ -147,6 +161,11 @@ final class UdpConnection implements CarrierConnection {
     private long ackDue;
     private int echo;
     private long echoAt;
+    /** In-order segments waiting for the input party; they count against the advertised window. */
+    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
+    private final Condition inputReady = lock.newCondition();
+    /** The receive edge ({@code rcvNxt + advertised window}) the peer was last told. */
+    private long advertisedEdge;
 
     // ---- writers (writeLock) ----
     private byte[] open;
@@ -158,6 +177,7 @@ final class UdpConnection implements CarrierConnection {
     private volatile DistChannel channel;
 
     private volatile Thread outputThread;
+    private volatile Thread inputThread;
 
     private final AtomicLong packetsIn = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
@@ -270,6 +290,9 @@ final class UdpConnection implements CarrierConnection {
     }
 
     private void startPump() {
+        Thread in = Thread.ofVirtual().name("jarl-udp-" + peerText + "-in").unstarted(this::input);
+        inputThread = in;
+        in.start();
         Thread.ofVirtual().name("jarl-udp-" + peerText + "-pump").start(this::pump);
     }
 
@@ -349,6 +372,10 @@ final class UdpConnection implements CarrierConnection {
                 ch.putData(m);
             }
             reader.authenticated(ch);
+            Thread in = inputThread;
+            if (in != null) {
+                ch.inputHandler(in);
+            }
             channel = ch;
         } finally {
             inputLock.unlock();
@@ -491,6 +518,7 @@ final class UdpConnection implements CarrierConnection {
                 boolean ping = false;
                 String silent = null;
                 long ackNo;
+                int advertised;
                 int now32;
                 lock.lock();
                 try {
@@ -531,6 +559,7 @@ final class UdpConnection implements CarrierConnection {
                         lastSent = System.nanoTime();
                     }
                     ackNo = rcvNxt;
+                    advertised = advertise();
                     now32 = micros(System.nanoTime());
                 } finally {
                     lock.unlock();
@@ -541,7 +570,7 @@ final class UdpConnection implements CarrierConnection {
                 }
                 long dest = peerId;
                 for (Segment s : batch) {
-                    endpoint.send(new Data(dest, s.seq, ackNo, window, now32, ByteBuffer.wrap(s.bytes, 0, s.length)),
+                    endpoint.send(new Data(dest, s.seq, ackNo, advertised, now32, ByteBuffer.wrap(s.bytes, 0, s.length)),
                             peer, scratch);
                 }
                 datagramsSent.addAndGet(batch.size());
@@ -689,9 +718,9 @@ final class UdpConnection implements CarrierConnection {
             case Close c -> {
                 if (!initiator || isEstablished()) {
                     sendQuietly(new CloseAck(peerId), scratch);
-                    fail("closed by peer: " + c.reason(), null, false);
+                    fail("closed by peer: " + Printable.escape(c.reason()), null, false);
                 } else {
-                    fail("refused: " + c.reason(), null, false);
+                    fail("refused: " + Printable.escape(c.reason()), null, false);
                 }
             }
             case CloseAck c -> closeAcked();
@@ -744,7 +773,6 @@ final class UdpConnection implements CarrierConnection {
     }
 
     private void onData(Data d, ByteBuffer scratch) {
-        List<ByteBuffer> chunks = null;
         Ack ack = null;
         lock.lock();
         try {
@@ -759,12 +787,13 @@ final class UdpConnection implements CarrierConnection {
             if (seq < rcvNxt) {
                 duplicates.incrementAndGet();
                 ackNow = true;
-            } else if (seq >= rcvNxt + window) {
-                endpoint.drop(peer, "data sequence: " + seq + " (expected: below " + (rcvNxt + window) + ")");
+            } else if (seq >= rcvNxt + window - backlog.size()) {
+                endpoint.drop(peer, "data sequence: " + seq + " (expected: below " + (rcvNxt + window - backlog.size())
+                        + ", the receive edge)");
                 ackNow = true;
             } else if (seq == rcvNxt) {
-                chunks = new ArrayList<>(4);
-                chunks.add(d.payload());
+                int before = backlog.size();
+                backlog.addLast(copy(d.payload()));
                 rcvNxt++;
                 while (reorderCount > 0) {
                     int slot = (int) (rcvNxt % window);
@@ -774,13 +803,17 @@ final class UdpConnection implements CarrierConnection {
                     }
                     reorder[slot] = null;
                     reorderCount--;
-                    chunks.add(ByteBuffer.wrap(next));
+                    backlog.addLast(ByteBuffer.wrap(next));
                     rcvNxt++;
+                }
+                int added = backlog.size() - before;
+                if (before == 0) {
+                    inputReady.signal();
                 }
                 echo = d.timestamp();
                 echoAt = now;
-                unackedReceived += chunks.size();
-                ackNow = reorderCount > 0 || chunks.size() > 1 || unackedReceived >= 2;
+                unackedReceived += added;
+                ackNow = reorderCount > 0 || added > 1 || unackedReceived >= 2;
                 if (!ackNow && ackDue == 0) {
                     ackDue = now + ackDelay;
                     changed.signal();
@@ -810,8 +843,55 @@ final class UdpConnection implements CarrierConnection {
         if (ack != null) {
             sendQuietly(ack, scratch);
         }
-        if (chunks != null) {
-            deliver(chunks);
+    }
+
+    /** A copy of a payload that lives in the endpoint's reused receive buffer. */
+    private static ByteBuffer copy(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(bytes);
+        return ByteBuffer.wrap(bytes);
+    }
+
+    /** The receive window to advertise: what the input party's queue leaves of it. Holds lock. */
+    private int advertise() {
+        int free = Math.max(0, window - backlog.size());
+        advertisedEdge = rcvNxt + free;
+        return free;
+    }
+
+    /**
+     * The input party: takes the segments the receive thread queued, in order, and delivers
+     * them. Ends with the connection; anything it meets ends the connection, never more.
+     */
+    private void input() {
+        List<ByteBuffer> chunks = new ArrayList<>();
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    while (backlog.isEmpty() && failure == null) {
+                        inputReady.await();
+                    }
+                    if (failure != null) {
+                        return;
+                    }
+                    chunks.addAll(backlog);
+                    backlog.clear();
+                    // the sender may be waiting at the edge it was told: announce the room now
+                    if (rcvNxt + window - advertisedEdge >= Math.max(1, window / 2) && ackDue == 0) {
+                        ackDue = System.nanoTime();
+                        changed.signal();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                deliver(chunks);
+                chunks.clear();
+            }
+        } catch (InterruptedException e) {
+            fail("input interrupted", e, true);
+        } catch (Throwable e) { // an Error in one connection's input must end that connection only
+            fail("input failed: " + e, e, true);
         }
     }
 
@@ -835,7 +915,7 @@ final class UdpConnection implements CarrierConnection {
             }
         }
         int delay = echoAt == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (now - echoAt) / 1000);
-        return new Ack(peerId, rcvNxt, window, echo, delay, ranges);
+        return new Ack(peerId, rcvNxt, advertise(), echo, delay, ranges);
     }
 
     /**
@@ -934,7 +1014,7 @@ final class UdpConnection implements CarrierConnection {
         changed.signal();
     }
 
-    /** Cuts the in-order chunks into packets and hands them on. Receive thread only. */
+    /** Cuts the in-order chunks into packets and hands them on. Input party only. */
     private void deliver(List<ByteBuffer> chunks) {
         List<ByteBuffer> packets = new ArrayList<>();
         String error = null;
@@ -947,6 +1027,7 @@ final class UdpConnection implements CarrierConnection {
                 }
             } catch (IllegalArgumentException e) {
                 error = e.getMessage() + " from " + peerText;
+                cause = new ProtocolException(error);
             }
             DistChannel ch = channel;
             for (ByteBuffer p : packets) {
@@ -965,6 +1046,7 @@ final class UdpConnection implements CarrierConnection {
                 if (inbox.size() > MAX_INBOX) {
                     error = "packets before the handshake completed: " + inbox.size() + " (expected: at most "
                             + MAX_INBOX + ") from " + peerText;
+                    cause = new ProtocolException(error);
                 }
             }
         } catch (RuntimeException e) {
@@ -1024,6 +1106,7 @@ final class UdpConnection implements CarrierConnection {
             tellPeer = notifyPeer && established;
             changed.signalAll();
             space.signalAll();
+            inputReady.signalAll();
         } finally {
             lock.unlock();
         }

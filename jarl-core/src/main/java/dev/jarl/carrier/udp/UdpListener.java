@@ -139,6 +139,24 @@ final class UdpListener extends Endpoint implements Listener {
         }
     }
 
+    /** Open while accepting on a live socket; false once closed, or when the socket closed underneath. */
+    @Override
+    public boolean isOpen() {
+        return accepting && channel.isOpen();
+    }
+
+    @Override
+    void receiveEnded() {
+        if (!accepting && byId.isEmpty()) {
+            return; // closed as it should be
+        }
+        accepting = false;
+        accepted.add(closedMarker);
+        for (UdpConnection c : byId.values()) {
+            c.fail("listener socket " + local + " closed", null, false);
+        }
+    }
+
     @Override
     public OptionalInt port() {
         return OptionalInt.of(port);

@@ -18,9 +18,12 @@
  * <p>Sockets: a listener's {@link java.nio.channels.DatagramChannel} serves every
  * connection it accepted; an initiator opens a socket of its own, connected to the peer.
  *
- * <p>Threading: virtual threads only. Each socket has a receive thread; each connection a
- * pump (sends and timers, sleeping in a condition wait until the next deadline) and, once
- * up, an output party draining the channel. Locks are
+ * <p>Threading: virtual threads only. Each socket has a receive thread, which routes
+ * datagrams and handles acknowledgements but never decodes or delivers, and survives
+ * whatever one datagram meets; each connection a pump (sends and timers, sleeping in a
+ * condition wait until the next deadline), an input party (cuts packets and delivers them;
+ * what it meets ends its connection only) and, once up, an output party draining the
+ * channel. Locks are
  * {@link java.util.concurrent.locks.ReentrantLock}s; no {@code synchronized}, no polling.
  *
  * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#udp}.

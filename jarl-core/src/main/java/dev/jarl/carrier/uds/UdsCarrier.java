@@ -21,6 +21,7 @@ import dev.jarl.carrier.UdsOptions;
 import dev.jarl.carrier.stream.SocketChannelStream;
 import dev.jarl.carrier.stream.StreamConnection;
 import dev.jarl.term.NodeName;
+import dev.jarl.term.Printable;
 
 /** The Unix domain socket carrier; see the package comment. Thread-safe and stateless beyond its options. */
 public final class UdsCarrier implements Carrier {
@@ -66,14 +67,43 @@ public final class UdsCarrier implements Carrier {
         }
     }
 
-    /** Always true: the host part does not matter to Unix sockets, as in {@code erl_uds_dist:select/1}. */
+    /**
+     * True for a node whose alive part names a socket file in the directory: the host part
+     * does not matter to Unix sockets, as in {@code erl_uds_dist:select/1}.
+     */
     @Override
     public boolean select(NodeName node) {
-        return true;
+        return fileNameProblem(node.alive()) == null;
     }
 
-    /** The socket file of {@code node}: its alive part in the options' directory. */
+    /**
+     * Why {@code alive} cannot be a file name in the socket directory ({@code /} or NUL in
+     * it, {@code .} or {@code ..}: a peer could make this node dial any socket on the host),
+     * or null when it can.
+     */
+    static String fileNameProblem(String alive) {
+        if (alive.indexOf('/') >= 0) {
+            return "contains '/'";
+        }
+        if (alive.indexOf('\0') >= 0) {
+            return "contains NUL";
+        }
+        if (alive.equals(".") || alive.equals("..")) {
+            return "is '" + alive + "'";
+        }
+        return null;
+    }
+
+    /**
+     * The socket file of {@code node}: its alive part in the options' directory. An alive
+     * part that is no plain file name is refused here, before any system call.
+     */
     Path socketPath(NodeName node, String action) throws IOException {
+        String problem = fileNameProblem(node.alive());
+        if (problem != null) {
+            throw new IOException("uds " + action + ": alive part '" + Printable.escape(node.alive()) + "' " + problem
+                    + " (expected: a file name in " + options.directory() + ", not '.' or '..')");
+        }
         Path path = options.directory().resolve(node.alive());
         int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_PATH_BYTES) {

@@ -139,6 +139,11 @@ final class UdsListener implements Listener {
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
+    @Override
+    public boolean isOpen() {
+        return server.isOpen();
+    }
+
     /**
      * Waits for the next peer. A connection that fails while it is being set up is logged and
      * skipped; only the listener's own failure ends the loop.

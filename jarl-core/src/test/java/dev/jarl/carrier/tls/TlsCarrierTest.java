@@ -7,6 +7,8 @@ package dev.jarl.carrier.tls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -321,7 +323,7 @@ class TlsCarrierTest {
         javax.net.ssl.SSLContext context = certs.readyContext();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TlsOptions(
                 TcpOptions.of(at(1)), certs.file("node.pem"), null, null, TlsOptions.Verify.PEER, false, true,
-                TlsOptions.DEFAULT_PROTOCOLS, null, context));
+                TlsOptions.DEFAULT_PROTOCOLS, null, context, false));
         assertTrue(e.getMessage().startsWith("sslContext: given with certFile"), e.getMessage());
     }
 
@@ -337,6 +339,51 @@ class TlsCarrierTest {
         e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(TlsOptions.of(
                 TcpOptions.of(at(1)), dir.resolve("missing.pem"), null, null)));
         assertTrue(e.getMessage().contains("missing.pem"), e.getMessage());
+    }
+
+    /**
+     * Review finding 14: verify=peer without a CA file would trust every certificate a public
+     * CA ever issued; the carrier refuses to start unless that store is chosen explicitly.
+     */
+    @Test
+    void verifyPeerNeedsACaFileOrAnExplicitSystemStore() {
+        TlsOptions noCa = TlsOptions.of(TcpOptions.of(at(1)), certs.file("node.pem"), certs.file("node.key"), null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(noCa));
+        assertTrue(e.getMessage().contains("verify=peer needs the CA certificates"), e.getMessage());
+        assertTrue(e.getMessage().contains("--tls-cacerts FILE") && e.getMessage().contains("--tls-system-cas"),
+                e.getMessage());
+        assertEquals("tls", Carriers.tls(noCa.withSystemTrustStore(true)).name());
+        assertEquals("tls", Carriers.tls(noCa.withVerify(TlsOptions.Verify.NONE)).name());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> TlsOptions.of(
+                TcpOptions.of(at(1)), null, null, certs.file("ca.pem")).withSystemTrustStore(true));
+        assertTrue(both.getMessage().contains("expected: one source of CA certificates"), both.getMessage());
+    }
+
+    /**
+     * The CA rule is for contexts Jarl builds from PEM files: a ready SSLContext carries its
+     * own trust, so it needs no CA file, and the system store cannot be added to it; a key
+     * password works with the rule as with any PEM options.
+     */
+    @Test
+    void aReadyContextBringsItsOwnTrustAndAnEncryptedKeyMeetsTheCaRule() throws Exception {
+        javax.net.ssl.SSLContext context = certs.readyContext();
+        TlsOptions ready = TlsOptions.of(TcpOptions.of(at(1)), context);
+        assertNull(ready.missingTrust());
+        assertEquals("tls", Carriers.tls(ready).name());
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+                () -> ready.withSystemTrustStore(true));
+        assertTrue(mixed.getMessage().startsWith("sslContext: given with the system trust store"), mixed.getMessage());
+
+        TlsOptions encrypted = TlsOptions.of(TcpOptions.of(at(1)), certs.file("node.pem"), certs.file("node-pbes2.key"),
+                null).withKeyPassword(TlsTestCerts.KEY_PASSWORD.toCharArray());
+        IllegalArgumentException noCa = assertThrows(IllegalArgumentException.class, () -> Carriers.tls(encrypted));
+        assertTrue(noCa.getMessage().contains("verify=peer needs the CA certificates"), noCa.getMessage());
+        TlsOptions trusting = encrypted.withSystemTrustStore(true);
+        assertTrue(trusting.systemTrustStore() && trusting.keyPassword() != null, trusting.toString());
+        assertTrue(trusting.toString().contains("systemTrustStore=true"), trusting.toString());
+        assertEquals("tls", Carriers.tls(trusting).name());
+        assertNotEquals(encrypted, trusting);
+        assertEquals(trusting, encrypted.withSystemTrustStore(true));
     }
 
     @Test

@@ -35,6 +35,10 @@ final class TestChannel implements DistChannel {
     final CountDownLatch closed = new CountDownLatch(1);
     /** Makes {@link #putData} throw, as a channel that refuses its input would. */
     volatile boolean refuseInput;
+    /** Thrown by the next {@link #putData} of a packet, as an input failure the carrier must contain. */
+    volatile Error inputError;
+    /** While non-null, {@link #putData} of a packet waits for it: a slow input party. */
+    volatile CountDownLatch holdInput;
 
     void send(byte[] packet) {
         lock.lock();
@@ -103,6 +107,19 @@ final class TestChannel implements DistChannel {
     public void putData(ByteBuffer packet) {
         if (refuseInput) {
             throw new IllegalStateException("input refused");
+        }
+        Error fault = inputError;
+        if (fault != null && packet.hasRemaining()) {
+            inputError = null;
+            throw fault;
+        }
+        CountDownLatch hold = holdInput;
+        if (hold != null && packet.hasRemaining()) {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (!packet.hasRemaining()) {
             ticks.incrementAndGet();

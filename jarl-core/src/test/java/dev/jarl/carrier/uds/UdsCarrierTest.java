@@ -5,6 +5,7 @@
 package dev.jarl.carrier.uds;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,5 +140,34 @@ class UdsCarrierTest {
         NodeName longName = NodeName.parse("n".repeat(120) + "@h");
         IOException e = assertThrows(IOException.class, () -> carrier().listen(longName));
         assertTrue(e.getMessage().contains("socket path length"), e.getMessage());
+    }
+    /**
+     * Review finding 10: an alive part that is no plain file name (a peer's pid can carry any
+     * node name) is refused before any system call, so no socket outside the directory is
+     * dialed and no file outside it is touched.
+     */
+    @Test
+    void anAlivePartThatIsNoFileNameIsRefusedBeforeAnySystemCall() throws Exception {
+        Path sockets = java.nio.file.Files.createDirectory(dir.resolve("sockets"));
+        Carrier c = Carriers.uds(UdsOptions.of(sockets));
+        try (java.nio.channels.ServerSocketChannel trap =
+                     java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            trap.bind(java.net.UnixDomainSocketAddress.of(dir.resolve("trap")));
+            trap.configureBlocking(false);
+            for (String alive : java.util.List.of("../trap", "a/b", dir.resolve("trap").toString(), ".", "..")) {
+                NodeName peer = new NodeName(alive, "anyhost");
+                assertFalse(c.select(peer), alive);
+                IOException e = assertThrows(IOException.class, () -> c.connect(peer, java.time.Duration.ofSeconds(1)),
+                        alive);
+                assertTrue(e.getMessage().contains("(expected: a file name in " + sockets + ", not '.' or '..')"),
+                        e.getMessage());
+                assertThrows(IOException.class, () -> c.listen(peer), alive);
+            }
+            assertEquals(null, trap.accept(), "a socket outside the directory was dialed");
+            assertTrue(c.select(NodeName.parse("fine.name-1@anyhost")));
+            // NUL cannot reach the carrier (no node name holds a control character); refused here too
+            assertThrows(IllegalArgumentException.class, () -> new NodeName("a\0b", "anyhost"));
+            assertEquals("contains NUL", UdsCarrier.fileNameProblem("a\0b"));
+        }
     }
 }
