@@ -281,6 +281,9 @@ class CookieFileTest {
                         + "_ -> <<\"refused\">> end, io:format(\"#~s#~n\", [R]), erlang:halt(0)."));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
+        // an erl that refuses the cookie file stops with a crash dump: keep it out of the working tree
+        pb.directory(home.toFile());
+        pb.environment().put("ERL_CRASH_DUMP", home.resolve("erl_crash.dump").toString());
         pb.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
         if (xdgConfigHome == null) {
             pb.environment().remove("XDG_CONFIG_HOME");
