@@ -12,6 +12,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import dev.jarl.carrier.AddressResolver;
+import dev.jarl.carrier.CarrierFixture;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carrier.UdpOptions;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.Handshake;
@@ -36,13 +38,13 @@ final class NetnsPeer {
         UdpOptions options = UdpOptions.of(AddressResolver.fixed(new InetSocketAddress(address, port)))
                 .withRto(Duration.ofMillis(20), Duration.ofMillis(200))
                 .withKeepalive(Duration.ofMillis(500), Duration.ofSeconds(10));
-        TestChannel channel = new TestChannel();
+        QueueChannel channel = new QueueChannel();
         if (args[0].equals("listen")) {
             UdpCarrier carrier = new UdpCarrier(options.withBindAddress(address).withPort(port));
             try (UdpListener listener = (UdpListener) carrier.listen(UdpPair.B)) {
                 System.out.println("LISTENING " + listener.address());
                 UdpConnection c = (UdpConnection) listener.accept();
-                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, Cookie.of("netns"), 2), UdpPair.ARBITER);
+                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, Cookie.of("netns"), 2), CarrierFixture.ARBITER);
                 c.handshakeComplete(channel);
                 byte[] big = expectedBig();
                 for (int i = 0; i < MESSAGES; i++) {
@@ -64,7 +66,7 @@ final class NetnsPeer {
         } else {
             UdpCarrier carrier = new UdpCarrier(options);
             UdpConnection c = (UdpConnection) carrier.connect(UdpPair.B, Duration.ofSeconds(10));
-            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, Cookie.of("netns"), 1), UdpPair.B, UdpPair.ARBITER);
+            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, Cookie.of("netns"), 1), UdpPair.B, CarrierFixture.ARBITER);
             c.handshakeComplete(channel);
             long start = System.nanoTime();
             for (int i = 0; i < MESSAGES; i++) {

@@ -14,8 +14,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -24,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.AddressResolver;
+import dev.jarl.carrier.CarrierPair;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carrier.UdpOptions;
 import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.NodeName;
 
@@ -52,8 +51,8 @@ class UdpIsolationTest {
     private UdpListener listener;
 
     /** Both ends of one connection, each with its channel. */
-    private record Link(UdpConnection dialer, TestChannel dialerChannel, UdpConnection responder,
-                        TestChannel responderChannel) {
+    private record Link(UdpConnection dialer, QueueChannel dialerChannel, UdpConnection responder,
+                        QueueChannel responderChannel) {
     }
 
     private Link connect(int i) throws Exception {
@@ -61,28 +60,12 @@ class UdpIsolationTest {
             listener = (UdpListener) new UdpCarrier(options()).listen(UdpPair.B);
             open.add(listener);
         }
-        NodeName self = NodeName.parse("a" + i + "@localhost");
         UdpCarrier carrier = new UdpCarrier(options().withResolver(AddressResolver.fixed(
                 new InetSocketAddress(UdpPair.LOOPBACK, listener.port().getAsInt()))));
-        CompletableFuture<UdpConnection> accepted = CompletableFuture.supplyAsync(() -> {
-            try {
-                UdpConnection c = (UdpConnection) listener.accept();
-                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, Cookie.of("udp"), 2), UdpPair.ARBITER);
-                return c;
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
-        UdpConnection a = (UdpConnection) carrier.connect(UdpPair.B, Duration.ofSeconds(10));
-        open.add(a::close);
-        Handshake.initiate(a, HandshakeConfig.of(self, Cookie.of("udp"), 1), UdpPair.B, UdpPair.ARBITER);
-        UdpConnection b = accepted.get(20, TimeUnit.SECONDS);
-        open.add(b::close);
-        TestChannel chA = new TestChannel();
-        TestChannel chB = new TestChannel();
-        a.handshakeComplete(chA);
-        b.handshakeComplete(chB);
-        return new Link(a, chA, b, chB);
+        CarrierPair p = CarrierPair.connect(carrier, HandshakeConfig.of(NodeName.parse("a" + i + "@localhost"),
+                Cookie.of("udp"), 1), listener, HandshakeConfig.of(UdpPair.B, Cookie.of("udp"), 2));
+        open.add(p);
+        return new Link((UdpConnection) p.client(), p.clientChannel(), (UdpConnection) p.server(), p.serverChannel());
     }
 
     @AfterEach
@@ -124,7 +107,7 @@ class UdpIsolationTest {
         Thread echo = echo(fast);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            slow.responderChannel().holdInput = release;
+            slow.responderChannel().holdInput(release);
             // more than the receive window while the input is held: the sender must wait, not lose
             int count = 64;
             for (int i = 0; i < count; i++) {
@@ -144,7 +127,7 @@ class UdpIsolationTest {
             }
             assertTrue(rounds > 50, "only " + rounds + " rounds");
             assertFalse(slow.dialer().isClosed() || slow.responder().isClosed(), "the held connection was dropped");
-            slow.responderChannel().holdInput = null;
+            slow.responderChannel().holdInput(null);
             release.countDown();
             for (int i = 0; i < count; i++) {
                 ByteBuffer got = slow.responderChannel().received.poll(10, TimeUnit.SECONDS);
@@ -164,7 +147,7 @@ class UdpIsolationTest {
         Link other = connect(2);
         Thread echo = echo(other);
         try {
-            failing.responderChannel().inputError = new OutOfMemoryError("injected into one connection's input");
+            failing.responderChannel().failNextInput(new OutOfMemoryError("injected into one connection's input"));
             failing.dialerChannel().send(packet(1, 0, 100));
             assertTrue(failing.responderChannel().awaitClosed(5000), "the failing connection stayed up");
             assertTrue(failing.responderChannel().closedReasons.get(0).contains("OutOfMemoryError"),
