@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.DistChannel;
+import dev.jarl.carrier.NanoClock;
 import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.udp.Datagram.Accept;
 import dev.jarl.carrier.udp.Datagram.Ack;
@@ -50,8 +51,9 @@ import dev.jarl.term.Printable;
  *       wait while the queued and unacknowledged bytes exceed the window.</li>
  *   <li>The pump sends queued segments and retransmissions as the congestion and receive
  *       windows allow, and runs every timer: retransmission timeout, delayed ack,
- *       keepalive, idle timeout. It sleeps in {@link Condition#awaitNanos} until the next
- *       deadline or a signal.</li>
+ *       keepalive, idle timeout, on the options' clock. It sleeps in
+ *       {@link Condition#awaitNanos} until the next deadline, a signal, or a jump of the
+ *       clock.</li>
  *   <li>The endpoint's receive thread, which a listener shares among all its connections,
  *       calls {@link #onDatagram}: it processes acks, puts segments in order, acknowledges,
  *       and queues the in-order segments for this connection's input party. It never
@@ -104,6 +106,10 @@ final class UdpConnection implements CarrierConnection {
     private final long ackDelay;
     private final long keepalive;
     private final long idle;
+    /** Every timer follows this clock; it wakes the waiting parties when it jumps ({@link #wake}). */
+    private final NanoClock clock;
+    /** Unregisters {@link #wake} from the clock; run when the connection is forgotten. */
+    private final Runnable unwatch;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -208,9 +214,11 @@ final class UdpConnection implements CarrierConnection {
         this.reader = new MessageReader(maxPacketSize);
         this.open = new byte[maxPayload];
         this.peerEdge = INITIAL_CWND;
-        long now = System.nanoTime();
+        this.clock = options.clock();
+        long now = clock.nanoTime();
         this.lastReceived = now;
         this.lastSent = now;
+        this.unwatch = clock.onJump(this::wake);
     }
 
     InetSocketAddress peer() {
@@ -224,29 +232,26 @@ final class UdpConnection implements CarrierConnection {
      * with its token. Retries double from the initial RTO.
      */
     void dial(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = clock.nanoTime() + timeout.toNanos();
         long interval = rtt.rto();
+        long next = deadline;
         ByteBuffer scratch = ByteBuffer.allocate(Datagram.MIN_INITIAL);
         boolean resend = true;
         while (true) {
             byte[] t;
             lock.lock();
             try {
-                long wait = interval;
                 while (!resend && !established && failure == null) {
+                    long now = clock.nanoTime();
                     if (retryReceived) {
                         resend = true;
-                    } else if (wait <= 0) {
+                    } else if (now - next >= 0) {
                         interval = Math.min(interval * 2, RttEstimator.MAX_RTO);
                         resend = true;
+                    } else if (now - deadline >= 0) {
+                        throw new SocketTimeoutException("no answer from " + peerText + " within " + timeout);
                     } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new SocketTimeoutException("no answer from " + peerText + " within " + timeout);
-                        }
-                        long before = System.nanoTime();
-                        changed.awaitNanos(Math.min(wait, left));
-                        wait -= System.nanoTime() - before;
+                        changed.awaitNanos(Math.min(next, deadline) - now);
                     }
                 }
                 retryReceived = false;
@@ -258,6 +263,7 @@ final class UdpConnection implements CarrierConnection {
                 }
                 t = token;
                 resend = false;
+                next = clock.nanoTime() + interval;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("connect to " + peerText + " interrupted");
@@ -318,7 +324,7 @@ final class UdpConnection implements CarrierConnection {
 
     @Override
     public byte[] receiveHandshake(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = clock.nanoTime() + timeout.toNanos();
         inputLock.lock();
         try {
             while (inbox.isEmpty()) {
@@ -333,7 +339,7 @@ final class UdpConnection implements CarrierConnection {
                     fail(reason, null, true);
                     throw new IOException(reason);
                 }
-                long left = deadline - System.nanoTime();
+                long left = deadline - clock.nanoTime();
                 if (left <= 0) {
                     throw new SocketTimeoutException("handshake message from " + peerText + " within " + timeout);
                 }
@@ -526,7 +532,7 @@ final class UdpConnection implements CarrierConnection {
                         if (failure != null) {
                             return;
                         }
-                        long now = System.nanoTime();
+                        long now = clock.nanoTime();
                         if (now - lastReceived >= idle) {
                             silent = "peer silent for " + Duration.ofNanos(now - lastReceived).toMillis()
                                     + " ms (expected: a datagram within the idle timeout "
@@ -550,17 +556,17 @@ final class UdpConnection implements CarrierConnection {
                         changed.awaitNanos(nextDeadline(now, stalled) - now);
                     }
                     if (silent == null && !batch.isEmpty()) {
-                        lastSent = System.nanoTime();
+                        lastSent = clock.nanoTime();
                         if (reorderCount == 0) {
                             unackedReceived = 0;
                             ackDue = 0;
                         }
                     } else if (ping) {
-                        lastSent = System.nanoTime();
+                        lastSent = clock.nanoTime();
                     }
                     ackNo = rcvNxt;
                     advertised = advertise();
-                    now32 = micros(System.nanoTime());
+                    now32 = micros(clock.nanoTime());
                 } finally {
                     lock.unlock();
                 }
@@ -606,6 +612,25 @@ final class UdpConnection implements CarrierConnection {
 
     private static long earlier(long a, long b) {
         return a - b <= 0 ? a : b;
+    }
+
+    /**
+     * Called by the clock after it jumped (a test advancing it): every party that waits for a
+     * deadline looks again. Any thread; takes {@link #lock}, then {@link #inputLock}.
+     */
+    private void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        inputLock.lock();
+        try {
+            inboxReady.signalAll();
+        } finally {
+            inputLock.unlock();
+        }
     }
 
     /** Picks what may be sent now: retransmissions first, then new segments. Holds lock. */
@@ -660,7 +685,7 @@ final class UdpConnection implements CarrierConnection {
                 cwndBeforeTimeout = cwnd;
                 ssthreshBeforeTimeout = ssthresh;
             }
-            timeoutAt = micros(System.nanoTime());
+            timeoutAt = micros(clock.nanoTime());
             ssthresh = Math.max(cwnd / 2, 2);
             cwnd = 1;
             recoveryEnd = sndNxt;
@@ -692,7 +717,7 @@ final class UdpConnection implements CarrierConnection {
             }
             return;
         }
-        lastReceived = System.nanoTime();
+        lastReceived = clock.nanoTime();
         switch (d) {
             case Data data -> onData(data, scratch);
             case Ack a -> {
@@ -709,7 +734,7 @@ final class UdpConnection implements CarrierConnection {
                 Ack a;
                 lock.lock();
                 try {
-                    a = buildAck(System.nanoTime());
+                    a = buildAck(clock.nanoTime());
                 } finally {
                     lock.unlock();
                 }
@@ -781,7 +806,7 @@ final class UdpConnection implements CarrierConnection {
                 return;
             }
             onAck(d.ack(), d.window(), List.of(), 0, 0);
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             long seq = d.sequence();
             boolean ackNow;
             if (seq < rcvNxt) {
@@ -879,7 +904,7 @@ final class UdpConnection implements CarrierConnection {
                     backlog.clear();
                     // the sender may be waiting at the edge it was told: announce the room now
                     if (rcvNxt + window - advertisedEdge >= Math.max(1, window / 2) && ackDue == 0) {
-                        ackDue = System.nanoTime();
+                        ackDue = clock.nanoTime();
                         changed.signal();
                     }
                 } finally {
@@ -966,7 +991,7 @@ final class UdpConnection implements CarrierConnection {
             changed.signal();
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (timeoutAt != 0 && echoed != 0) {
             // Eifel-style check: the first acknowledgement after a timeout echoes a segment
             // sent before it, so the timeout was spurious (a delay, not a loss): undo the cut.
@@ -1140,7 +1165,7 @@ final class UdpConnection implements CarrierConnection {
                 Thread.currentThread().interrupt();
             }
         } else {
-            endpoint.forget(this);
+            forget();
         }
         report();
     }
@@ -1153,9 +1178,9 @@ final class UdpConnection implements CarrierConnection {
                 first.countDown();
                 lock.lock();
                 try {
-                    long wait = rtt.rto();
-                    while (!closeAcked && wait > 0) {
-                        wait = changed.awaitNanos(wait);
+                    long until = clock.nanoTime() + rtt.rto();
+                    for (long left; !closeAcked && (left = until - clock.nanoTime()) > 0; ) {
+                        changed.awaitNanos(left);
                     }
                     if (closeAcked) {
                         return;
@@ -1170,8 +1195,14 @@ final class UdpConnection implements CarrierConnection {
             Thread.currentThread().interrupt();
         } finally {
             first.countDown();
-            endpoint.forget(this);
+            forget();
         }
+    }
+
+    /** The connection is over: the endpoint stops routing to it and the clock stops waking it. */
+    private void forget() {
+        unwatch.run();
+        endpoint.forget(this);
     }
 
     private void report() {
