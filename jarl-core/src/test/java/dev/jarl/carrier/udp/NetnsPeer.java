@@ -59,8 +59,8 @@ final class NetnsPeer {
                     }
                 }
                 channel.send(new byte[] {'o', 'k'});
-                System.out.printf("RECEIVED %d messages and %d bytes in order; %d duplicates suppressed%n", MESSAGES,
-                        BIG, c.duplicates.get());
+                System.out.printf("RECEIVED %d messages and %d bytes in order; %s%n", MESSAGES, BIG,
+                        UdpProbe.counters(c));
                 System.out.println(channel.awaitClosed(10_000) ? "CLOSED " + channel.closedReasons : "NOT CLOSED");
             }
         } else {
@@ -76,9 +76,9 @@ final class NetnsPeer {
                 }
             }
             byte[] answer = channel.next(40_000);
-            System.out.printf("SENT answer %s after %d ms: %d datagrams, %d retransmissions, %d timeouts, %d loss events%n",
+            System.out.printf("SENT answer %s after %d ms: %s%n",
                     new String(answer, java.nio.charset.StandardCharsets.US_ASCII), (System.nanoTime() - start) / 1_000_000,
-                    c.datagramsSent.get(), c.retransmissions.get(), c.timeouts.get(), c.lossEvents.get());
+                    UdpProbe.counters(c));
             c.close();
             channel.awaitClosed(2000);
         }

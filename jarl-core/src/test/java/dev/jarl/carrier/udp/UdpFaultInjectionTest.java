@@ -75,10 +75,7 @@ class UdpFaultInjectionTest {
             assertEquals(ByteBuffer.wrap(LAST), p.chB.received.poll(30, TimeUnit.SECONDS), "a -> b: nothing extra");
             assertEquals(ByteBuffer.wrap(LAST), p.chA.received.poll(30, TimeUnit.SECONDS), "b -> a: nothing extra");
             System.out.printf("200000 messages + 32 MB in %d ms; a->b link: %s; b->a link: %s%n", millis, p.linkA, p.linkB);
-            System.out.printf("a: %d datagrams, %d retransmissions, %d timeouts (%d spurious), %d loss events; "
-                    + "b: %d duplicates%n", p.a.datagramsSent.get(), p.a.retransmissions.get(), p.a.timeouts.get(),
-                    p.a.spuriousTimeouts.get(), p.a.lossEvents.get(),
-                    p.b.duplicates.get());
+            System.out.printf("a: %s%nb: %s%n", UdpProbe.counters(p.a), UdpProbe.counters(p.b));
             assertTrue(p.linkA.dropped.get() > 0 && p.linkA.duplicated.get() > 0 && p.linkA.reordered.get() > 0);
         }
     }

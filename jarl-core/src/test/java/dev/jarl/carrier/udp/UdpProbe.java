@@ -4,11 +4,13 @@
  */
 package dev.jarl.carrier.udp;
 
+import java.util.Locale;
+
 import dev.jarl.carrier.CarrierConnection;
 
 /**
- * What a UDP connection counted, for the benchmarks in {@code jarl-bench} that reach the
- * carrier through its public API only.
+ * What a UDP connection counted, for the UDP tests' logs and for the benchmarks in
+ * {@code jarl-bench}, which reach the carrier through its public API only.
  */
 public final class UdpProbe {
 
@@ -17,12 +19,14 @@ public final class UdpProbe {
 
     /**
      * One line: datagrams sent, retransmissions, timeouts (spurious ones), loss events,
-     * duplicates received; {@code c} must come from a UDP carrier.
+     * duplicates received, the congestion window and the RTO; {@code c} must come from a UDP
+     * carrier.
      */
     public static String counters(CarrierConnection c) {
-        UdpConnection u = (UdpConnection) c;
-        return String.format("%d datagrams, %d retransmissions, %d timeouts (%d spurious), %d loss events, "
-                + "%d duplicates received", u.datagramsSent.get(), u.retransmissions.get(), u.timeouts.get(),
-                u.spuriousTimeouts.get(), u.lossEvents.get(), u.duplicates.get());
+        UdpConnection.Snapshot s = ((UdpConnection) c).snapshot();
+        SendBuffer.Snapshot t = s.sender();
+        return String.format(Locale.ROOT, "%d datagrams, %d retransmissions, %d timeouts (%d spurious), %d loss events, "
+                + "%d duplicates received; cwnd %.1f, RTO %.1f ms", t.datagramsSent(), t.retransmissions(), t.timeouts(),
+                t.spuriousTimeouts(), t.lossEvents(), s.duplicates(), t.cwnd(), t.rto() / 1e6);
     }
 }
