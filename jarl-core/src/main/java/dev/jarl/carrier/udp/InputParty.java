@@ -28,8 +28,9 @@ import dev.jarl.carrier.NanoClock;
  * delivers, so a slow or failing input holds up no other connection of the socket; whatever
  * the input party meets, even an {@code Error}, ends its own connection only.
  *
- * <p>{@link #lock} orders delivery and guards the inbox, the reader and the hand-over of the
- * channel. It may be held while the connection's lock is taken, never the other way round.
+ * <p>{@link #lock} guards the inbox, the reader and the hand-over of the channel; it is never
+ * held while the channel takes a packet (which may block), so {@link #wake} never waits for
+ * the channel. It may be held while the connection's lock is taken, never the other way round.
  */
 final class InputParty {
 
@@ -156,11 +157,18 @@ final class InputParty {
         }
     }
 
-    /** Cuts the in-order chunks into packets and hands them on. The party's thread. */
+    /**
+     * Cuts the in-order chunks into packets and hands them on. The party's thread. The
+     * packets go to the channel outside {@link #lock}: a channel whose input blocks must not
+     * hold up a thread that only wants to wake this party ({@link #wake}, from the clock or
+     * from {@link UdpConnection#fail}). Order is kept all the same: only this thread delivers
+     * once {@link #handOver} has emptied the inbox under the lock.
+     */
     private void deliver(List<ByteBuffer> chunks) {
         List<ByteBuffer> out = new ArrayList<>();
         String error = null;
         Throwable cause = null;
+        DistChannel ch;
         lock.lock();
         try {
             try {
@@ -171,21 +179,14 @@ final class InputParty {
                 error = e.getMessage() + " from " + peerText;
                 cause = new ProtocolException(error);
             }
-            DistChannel ch = channel;
-            for (ByteBuffer p : out) {
-                packets.incrementAndGet();
-                if (ch != null) {
-                    ch.putData(p);
-                } else {
-                    inbox.add(p);
+            ch = channel;
+            if (ch == null) {
+                packets.addAndGet(out.size());
+                inbox.addAll(out);
+                if (!out.isEmpty() || reader.overLongBeforeHandshake() > 0) {
+                    inboxReady.signalAll();
                 }
-            }
-            if (ch == null && reader.overLongBeforeHandshake() > 0) {
-                inboxReady.signalAll();
-            }
-            if (ch == null && !out.isEmpty()) {
-                inboxReady.signalAll();
-                if (inbox.size() > MAX_INBOX) {
+                if (inbox.size() > MAX_INBOX && error == null) {
                     error = "packets before the handshake completed: " + inbox.size() + " (expected: at most "
                             + MAX_INBOX + ") from " + peerText;
                     cause = new ProtocolException(error);
@@ -194,8 +195,22 @@ final class InputParty {
         } catch (RuntimeException e) {
             error = "input failed: " + e;
             cause = e;
+            ch = null;
         } finally {
             lock.unlock();
+        }
+        if (ch != null) {
+            try {
+                for (ByteBuffer p : out) {
+                    packets.incrementAndGet();
+                    ch.putData(p);
+                }
+            } catch (RuntimeException e) {
+                if (error == null) {
+                    error = "input failed: " + e;
+                    cause = e;
+                }
+            }
         }
         if (error != null) {
             connection.fail(error, cause, true);

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.AddressResolver;
+import dev.jarl.carrier.Await;
 import dev.jarl.carrier.CarrierPair;
+import dev.jarl.carrier.ManualClock;
 import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carrier.UdpOptions;
 import dev.jarl.handshake.Cookie;
@@ -32,19 +34,26 @@ import dev.jarl.term.NodeName;
 /**
  * Review findings 5 and 8 (UDP half of 2): the connections of one listening socket share its
  * receive thread, and nothing one connection's input does reaches another. A connection
- * whose input blocks for three idle timeouts neither delays another's round trips nor drops
- * anyone (its own keepalives are still answered, and its sender waits at the advertised
+ * whose input blocks while three idle timeouts pass neither delays another's round trips nor
+ * drops anyone (its own keepalives are still answered, and its sender waits at the advertised
  * window); an {@code Error} in one connection's input closes that connection only, and the
- * listener still accepts new ones.
+ * listener still accepts new ones. The idle timeouts pass on a shared clock the test
+ * advances, one keepalive interval a step; round trips are timed in real time.
  */
 @Timeout(60)
 class UdpIsolationTest {
 
-    /** Keepalive 200 ms, a peer silent for 1.5 s is down. */
+    private static final Duration KEEPALIVE = Duration.ofMillis(200);
+    /** A peer silent for 1.5 s is down. */
     private static final Duration IDLE = Duration.ofMillis(1500);
 
-    private static UdpOptions options() {
-        return UdpPair.options().withKeepalive(Duration.ofMillis(200), IDLE);
+    /** Every end's clock: it runs, and jumps when the test advances it. */
+    private final ManualClock clock = ManualClock.running();
+
+    /** Keepalive 200 ms, idle 1.5 s, a 1 MiB window (the held connection sends more than that). */
+    private UdpOptions options() {
+        return UdpPair.options().withKeepalive(KEEPALIVE, IDLE)
+                .withDatagrams(UdpOptions.DEFAULT_DATAGRAM_SIZE, 1 << 20).withClock(clock);
     }
 
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -113,20 +122,24 @@ class UdpIsolationTest {
             for (int i = 0; i < count; i++) {
                 slow.dialerChannel().send(packet(1, i, 32 * 1024));
             }
-            long heldUntil = System.nanoTime() + 3 * IDLE.toNanos();
-            int rounds = 0;
-            while (System.nanoTime() < heldUntil) {
-                byte[] out = packet(2, rounds, 100);
+            long steps = 3 * IDLE.toNanos() / KEEPALIVE.toNanos() + 1;
+            for (int round = 0; round < steps; round++) {
+                clock.advance(KEEPALIVE);
+                long stepped = clock.nanoTime();
+                byte[] out = packet(2, round, 100);
                 long sent = System.nanoTime();
                 fast.dialerChannel().send(out);
-                assertArrayEquals(out, fast.dialerChannel().next(1000), "round " + rounds);
+                assertArrayEquals(out, fast.dialerChannel().next(1000), "round " + round);
                 long ms = (System.nanoTime() - sent) / 1_000_000;
-                assertTrue(ms < 500, "round " + rounds + " took " + ms + " ms while another connection's input was held");
-                rounds++;
-                Thread.sleep(20);
+                assertTrue(ms < 500, "round " + round + " took " + ms + " ms while another connection's input was held");
+                // both ends of the held connection ping after a keepalive interval of silence,
+                // and each is answered by the other's receive thread, its input held or not
+                Await.until(() -> slow.dialer().snapshot().lastReceived() - stepped >= 0
+                        && slow.responder().snapshot().lastReceived() - stepped >= 0, Await.TIMEOUT,
+                        "round " + round + ": the held connection's ends hear from each other");
             }
-            assertTrue(rounds > 50, "only " + rounds + " rounds");
             assertFalse(slow.dialer().isClosed() || slow.responder().isClosed(), "the held connection was dropped");
+            assertTrue(slow.dialer().snapshot().sender().bufferedBytes() > 0, "the sender waits at the window");
             slow.responderChannel().holdInput(null);
             release.countDown();
             for (int i = 0; i < count; i++) {
