@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.channel.AtomCacheIn;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;

@@ -16,11 +16,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.carrier.UdsOptions;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdpOptions;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.epmd.Epmd;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.node.Mailbox;

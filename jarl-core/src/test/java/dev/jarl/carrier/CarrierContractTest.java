@@ -31,6 +31,10 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jarl.carrier.tls.TlsTestCerts;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;

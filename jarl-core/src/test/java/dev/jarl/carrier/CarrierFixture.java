@@ -16,6 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.term.NodeName;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Arbiter.Status;
 import dev.jarl.handshake.DistFlags;

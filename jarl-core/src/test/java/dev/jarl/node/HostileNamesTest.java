@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.UdsOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;

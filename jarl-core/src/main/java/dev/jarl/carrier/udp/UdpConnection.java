@@ -26,7 +26,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.udp.Datagram.Accept;
 import dev.jarl.carrier.udp.Datagram.Ack;
 import dev.jarl.carrier.udp.Datagram.Close;
@@ -36,6 +35,7 @@ import dev.jarl.carrier.udp.Datagram.Initial;
 import dev.jarl.carrier.udp.Datagram.Ping;
 import dev.jarl.carrier.udp.Datagram.Range;
 import dev.jarl.carrier.udp.Datagram.Retry;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.term.Printable;
 
 /**

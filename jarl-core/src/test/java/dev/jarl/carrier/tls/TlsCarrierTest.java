@@ -31,14 +31,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierFixture;
-import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.TlsOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.TlsOptions;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;

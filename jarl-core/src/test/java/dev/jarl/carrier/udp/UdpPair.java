@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.Handshake;
