@@ -80,11 +80,6 @@ public record HandshakeConfig(NodeName self, Cookie cookie, long offeredFlags, l
         return new HandshakeConfig(self, cookie, offeredFlags, flags, creation, setupTime, allowed);
     }
 
-    /** This configuration with another creation. */
-    public HandshakeConfig withCreation(int newCreation) {
-        return new HandshakeConfig(self, cookie, offeredFlags, requiredFlags, newCreation, setupTime, allowed);
-    }
-
     /** This configuration with another setup time. */
     public HandshakeConfig withSetupTime(Duration time) {
         return new HandshakeConfig(self, cookie, offeredFlags, requiredFlags, creation, time, allowed);

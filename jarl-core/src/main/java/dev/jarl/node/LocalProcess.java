@@ -158,15 +158,6 @@ final class LocalProcess {
         }
     }
 
-    boolean trapsExits() {
-        lock.lock();
-        try {
-            return trapExit;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     // ------------------------------------------------------------------ links
 
     /**
