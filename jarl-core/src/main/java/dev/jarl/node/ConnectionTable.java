@@ -29,6 +29,7 @@ import dev.jarl.handshake.HandshakeException;
 import dev.jarl.handshake.HandshakeResult;
 import dev.jarl.node.Peer.Attempt;
 import dev.jarl.node.Peer.State;
+import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
@@ -764,7 +765,7 @@ final class ConnectionTable implements DistConnection.Handler {
                         status = Status.OK;
                     }
                     case PENDING -> {
-                        if (atomCompare(config.name().toString(), name.toString()) > 0) {
+                        if (ourAttemptWins(config.name(), name)) {
                             status = Status.NOK;
                         } else {
                             cancel = p.owner;
@@ -839,20 +840,12 @@ final class ConnectionTable implements DistConnection.Handler {
         }
     }
 
-    /** Erlang's atom order: by code points. */
-    static int atomCompare(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
+    /**
+     * True when this node's own pending attempt beats an incoming one from {@code peer}: the
+     * greater name in Erlang's atom order wins, as in {@code net_kernel} ({@link Atom}'s order).
+     */
+    static boolean ourAttemptWins(NodeName self, NodeName peer) {
+        return self.atom().compareTo(peer.atom()) > 0;
     }
 
     // ------------------------------------------------------------------ connection events

@@ -27,6 +27,7 @@ import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Arbiter.Status;
 import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.HandshakeException;
+import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Closeables;
@@ -144,5 +145,15 @@ class ArbiterTest {
         assertEquals(Status.NOT_ALLOWED,
                 node.table().incomingArbiter().markPending(NodeName.parse("p@host.example.com"), DistFlags.DEFAULT_OFFERED, 5));
         assertFalse(node.nodes().contains(node.name()));
+    }
+
+    @Test
+    void atomOrderDecidesSimultaneousConnects() {
+        assertTrue(ConnectionTable.ourAttemptWins(NodeName.parse("b@h"), NodeName.parse("a@h")));
+        assertFalse(ConnectionTable.ourAttemptWins(NodeName.parse("a@h"), NodeName.parse("ab@h")));
+        assertFalse(ConnectionTable.ourAttemptWins(NodeName.parse("x@h"), NodeName.parse("x@h")));
+        assertFalse(ConnectionTable.ourAttemptWins(NodeName.parse("Z@h"), NodeName.parse("a@h")));
+        // the one atom order (Term's): by code point, not UTF-16 unit, so U+1F600 sorts after U+FFFD
+        assertTrue(Atom.of("\uD83D\uDE00@h").compareTo(Atom.of("\uFFFD@h")) > 0);
     }
 }
