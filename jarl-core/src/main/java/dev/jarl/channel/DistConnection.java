@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;

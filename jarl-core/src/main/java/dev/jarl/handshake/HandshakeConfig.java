@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.NodeName;
 
 /**

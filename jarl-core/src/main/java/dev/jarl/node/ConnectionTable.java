@@ -18,14 +18,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
 import dev.jarl.handshake.Arbiter;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
-import dev.jarl.handshake.HandshakeException;
 import dev.jarl.handshake.HandshakeResult;
 import dev.jarl.node.Peer.Attempt;
 import dev.jarl.node.Peer.State;

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
@@ -35,7 +36,6 @@ import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.CookieFile;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;

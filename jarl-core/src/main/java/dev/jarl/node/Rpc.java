@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.Etf;

@@ -4,16 +4,16 @@
  */
 package dev.jarl.handshake;
 
-import static dev.jarl.handshake.HandshakeException.Reason.ALIVE;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_DIGEST;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_NAME;
-import static dev.jarl.handshake.HandshakeException.Reason.CLOSED;
-import static dev.jarl.handshake.HandshakeException.Reason.MISSING_FLAGS;
-import static dev.jarl.handshake.HandshakeException.Reason.NOK;
-import static dev.jarl.handshake.HandshakeException.Reason.NOT_ALLOWED;
-import static dev.jarl.handshake.HandshakeException.Reason.PROTOCOL;
-import static dev.jarl.handshake.HandshakeException.Reason.SHUTDOWN;
-import static dev.jarl.handshake.HandshakeException.Reason.TIMEOUT;
+import static dev.jarl.carrier.HandshakeException.Reason.ALIVE;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_DIGEST;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_NAME;
+import static dev.jarl.carrier.HandshakeException.Reason.CLOSED;
+import static dev.jarl.carrier.HandshakeException.Reason.MISSING_FLAGS;
+import static dev.jarl.carrier.HandshakeException.Reason.NOK;
+import static dev.jarl.carrier.HandshakeException.Reason.NOT_ALLOWED;
+import static dev.jarl.carrier.HandshakeException.Reason.PROTOCOL;
+import static dev.jarl.carrier.HandshakeException.Reason.SHUTDOWN;
+import static dev.jarl.carrier.HandshakeException.Reason.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,11 +34,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carrier.HandshakeException.Reason;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
-import dev.jarl.handshake.HandshakeException.Reason;
 import dev.jarl.term.NodeName;
 
 /** {@link Handshake#accept} over the TCP carrier against hand-written initiator frames. */

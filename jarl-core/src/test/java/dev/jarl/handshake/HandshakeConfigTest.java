@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.NodeName;
 
 class HandshakeConfigTest {

@@ -6,16 +6,16 @@ package dev.jarl.handshake;
 
 import static dev.jarl.handshake.HandshakeAcceptTest.assertReason;
 import static dev.jarl.handshake.HandshakeAcceptTest.failure;
-import static dev.jarl.handshake.HandshakeException.Reason.ALIVE;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_DIGEST;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_NAME;
-import static dev.jarl.handshake.HandshakeException.Reason.CLOSED;
-import static dev.jarl.handshake.HandshakeException.Reason.DIGEST_REJECTED;
-import static dev.jarl.handshake.HandshakeException.Reason.MISSING_FLAGS;
-import static dev.jarl.handshake.HandshakeException.Reason.NOK;
-import static dev.jarl.handshake.HandshakeException.Reason.NOT_ALLOWED;
-import static dev.jarl.handshake.HandshakeException.Reason.PROTOCOL;
-import static dev.jarl.handshake.HandshakeException.Reason.TIMEOUT;
+import static dev.jarl.carrier.HandshakeException.Reason.ALIVE;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_DIGEST;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_NAME;
+import static dev.jarl.carrier.HandshakeException.Reason.CLOSED;
+import static dev.jarl.carrier.HandshakeException.Reason.DIGEST_REJECTED;
+import static dev.jarl.carrier.HandshakeException.Reason.MISSING_FLAGS;
+import static dev.jarl.carrier.HandshakeException.Reason.NOK;
+import static dev.jarl.carrier.HandshakeException.Reason.NOT_ALLOWED;
+import static dev.jarl.carrier.HandshakeException.Reason.PROTOCOL;
+import static dev.jarl.carrier.HandshakeException.Reason.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,10 +40,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carrier.HandshakeException.Reason;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
-import dev.jarl.handshake.HandshakeException.Reason;
 import dev.jarl.term.NodeName;
 
 /** {@link Handshake#initiate} over the TCP carrier against a hand-written acceptor. */

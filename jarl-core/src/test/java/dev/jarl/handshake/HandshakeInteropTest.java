@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;

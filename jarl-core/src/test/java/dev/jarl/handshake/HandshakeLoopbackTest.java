@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.term.NodeName;
 
 /** Jarl against Jarl over a socket pair: both roles of {@link Handshake} meet. */

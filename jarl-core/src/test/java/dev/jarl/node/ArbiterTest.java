@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Arbiter.Status;
-import dev.jarl.handshake.DistFlags;
-import dev.jarl.handshake.HandshakeException;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carriers.MemNetwork;
-import dev.jarl.handshake.HandshakeException;
 
 /** The cookie sources of {@link NodeConfig.Builder}, and what a node says when cookies differ. */
 @Timeout(60)

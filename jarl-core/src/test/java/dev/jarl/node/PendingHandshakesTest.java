@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;

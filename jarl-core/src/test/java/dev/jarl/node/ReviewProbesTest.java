@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.tls.TlsTestCerts;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
@@ -41,7 +42,6 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.carriers.UdsOptions;
 import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;

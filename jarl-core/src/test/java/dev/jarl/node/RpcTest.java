@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.channel.ControlMessage;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;

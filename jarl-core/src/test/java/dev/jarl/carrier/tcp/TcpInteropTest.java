@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carriers.AddressResolver;
@@ -34,7 +35,6 @@ import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.NodeName;

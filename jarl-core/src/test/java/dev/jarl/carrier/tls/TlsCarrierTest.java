@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierFixture;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
@@ -42,7 +43,6 @@ import dev.jarl.carriers.TlsOptions;
 import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
-import dev.jarl.handshake.HandshakeException;
 import dev.jarl.term.NodeName;
 
 /**
