@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.carriers.MemNetwork;
@@ -268,6 +269,6 @@ public class HotPathBench {
         NONE;
 
         @Override public void received(DistConnection connection, ControlMessage message) { }
-        @Override public void down(DistConnection connection, String reason) { }
+        @Override public void down(DistConnection connection, ConnectionFate fate) { }
     }
 }

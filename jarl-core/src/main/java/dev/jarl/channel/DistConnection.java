@@ -6,7 +6,6 @@ package dev.jarl.channel;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
@@ -78,8 +78,9 @@ import dev.jarl.term.TermWriter;
  * with one logged reason.
  *
  * <p><b>Fate.</b> The connection goes down once, whoever notices first (the carrier through
- * {@link #closed(String, Throwable)}, the ticker, bad input, or {@link #close(String)}); the
- * handler's {@link Handler#down} runs exactly once and every waiter is woken.
+ * {@link #closed(ConnectionFate)}, the ticker, bad input, or {@link #close(ConnectionFate)}), with
+ * one {@link ConnectionFate}; the handler's {@link Handler#down} runs exactly once and every
+ * waiter is woken.
  *
  * <p>Thread-safe.
  */
@@ -100,7 +101,7 @@ public final class DistConnection implements DistChannel {
         void received(DistConnection connection, ControlMessage message);
 
         /** The connection went down (called once). */
-        void down(DistConnection connection, String reason);
+        void down(DistConnection connection, ConnectionFate fate);
     }
 
     /**
@@ -160,7 +161,7 @@ public final class DistConnection implements DistChannel {
     private volatile Thread inputHandler;
 
     private final AtomicBoolean down = new AtomicBoolean();
-    private volatile String downReason;
+    private volatile ConnectionFate fate;
     private final Set<Integer> unknownLogged = ConcurrentHashMap.newKeySet();
 
     private TickPolicy.State tickState = TickPolicy.State.INITIAL;
@@ -340,8 +341,8 @@ public final class DistConnection implements DistChannel {
     }
 
     /** Why the connection went down, or null while it is up. */
-    public String downReason() {
-        return downReason;
+    public ConnectionFate fate() {
+        return fate;
     }
 
     /**
@@ -895,7 +896,7 @@ public final class DistConnection implements DistChannel {
             case TICK -> carrier.tick();
             case DOWN -> {
                 LOG.log(Level.WARNING, "** Node {0} not responding ** Removing (timedout) connection", params.peer());
-                close("net_tick_timeout");
+                close(new ConnectionFate.TickTimeout());
                 return false;
             }
         }
@@ -944,29 +945,29 @@ public final class DistConnection implements DistChannel {
     }
 
     /**
-     * Takes the connection down with {@code reason}: closes the transport, drops what is
+     * Takes the connection down with {@code fate}: closes the transport, drops what is
      * still queued, wakes every waiter and tells the handler once. Idempotent.
      */
-    public void close(String reason) {
-        closed(reason, null);
+    public void close(ConnectionFate fate) {
+        closed(fate);
         carrier.close();
     }
 
     /**
      * Takes the connection down because the peer broke the protocol (what erts calls an
-     * invalid distribution message): as {@link #close(String)}, logged at WARNING with the
-     * peer and {@code reason}.
+     * invalid distribution message): as {@link #close(ConnectionFate)} with a
+     * {@link ConnectionFate.ProtocolError}, logged at WARNING with the peer and {@code reason}.
      */
     public void protocolError(String reason) {
-        closed(reason, new ProtocolException(reason));
-        carrier.close();
+        close(new ConnectionFate.ProtocolError(reason));
     }
 
     @Override
-    public void closed(String reason, Throwable cause) {
+    public void closed(ConnectionFate why) {
+        Objects.requireNonNull(why, "fate");
         boolean first = down.compareAndSet(false, true);
         if (first) {
-            downReason = reason == null ? "closed" : reason;
+            fate = why;
         }
         lock.lock();
         try {
@@ -981,21 +982,23 @@ public final class DistConnection implements DistChannel {
             lock.unlock();
         }
         if (first) {
-            if (cause instanceof ProtocolException) {
-                LOG.log(Level.WARNING, "connection to {0} ({1}) closed: protocol error: {2}", params.peer(),
-                        carrier.peerAddress(), downReason);
-            } else if (cause != null) {
-                LOG.log(Level.INFO, "connection to " + params.peer() + " down: " + downReason, cause);
-            } else {
-                LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), downReason);
+            switch (why) {
+                case ConnectionFate.ProtocolError p -> LOG.log(Level.WARNING, "connection to {0} ({1}) closed: {2}",
+                        params.peer(), carrier.peerAddress(), why);
+                case ConnectionFate.TransportError t ->
+                        LOG.log(Level.INFO, "connection to " + params.peer() + " down: " + why, t.cause());
+                case ConnectionFate.Closed c -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
+                case ConnectionFate.Disconnected d -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
+                case ConnectionFate.TickTimeout t -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
+                case ConnectionFate.HandshakeFailed h -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
             }
             carrier.close();
-            handler.down(this, downReason);
+            handler.down(this, why);
         }
     }
 
     @Override
     public String toString() {
-        return "DistConnection[" + params.self() + " <-> " + params.peer() + (down.get() ? ", down: " + downReason : "") + "]";
+        return "DistConnection[" + params.self() + " <-> " + params.peer() + (down.get() ? ", down: " + fate : "") + "]";
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
@@ -65,10 +66,10 @@ final class ConnectionTable implements DistConnection.Handler {
         void nodeUp(NodeName peer, DistConnection connection);
 
         /** A connection went down. */
-        void nodeDown(NodeName peer, DistConnection connection, String reason);
+        void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate);
 
         /** An attempt to connect to {@code peer} failed; what was queued for it is dropped. */
-        void connectFailed(NodeName peer, String reason);
+        void connectFailed(NodeName peer, ConnectionFate fate);
 
         /**
          * An UNLINK_ID went to a peer without UNLINK_ID as the old UNLINK, which has no
@@ -289,11 +290,12 @@ final class ConnectionTable implements DistConnection.Handler {
                 awaitTakeOver(a, transport);
                 return;
             }
-            failed(a, transport, e.getMessage(), levelOf(e), e);
+            failed(a, transport, ConnectionFate.HandshakeFailed.of(e), levelOf(e), e);
         } catch (IOException | RuntimeException e) {
-            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), Level.INFO, e);
+            failed(a, transport, new ConnectionFate.TransportError(e.getMessage() == null ? e.toString() : e.getMessage(), e),
+                    Level.INFO, e);
         } catch (Error e) { // an attempt that died without clearing its row would leave it PENDING for ever
-            failed(a, transport, describe(e), Level.WARNING, null);
+            failed(a, transport, new ConnectionFate.TransportError(describe(e), e), Level.WARNING, null);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -319,8 +321,8 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back",
-                Level.INFO, null);
+        failed(a, null, new ConnectionFate.HandshakeFailed(HandshakeException.Reason.NOK, "connection attempt to "
+                + p.name + " refused (nok) and the peer did not connect back"), Level.INFO, null);
     }
 
     /**
@@ -328,10 +330,10 @@ final class ConnectionTable implements DistConnection.Handler {
      * WARNING). {@code cause}, when an exception ended the attempt, reaches the callers
      * waiting in {@link #connect} ({@link #connectFailure}).
      */
-    private void failed(Attempt a, CarrierConnection transport, String reason, Level level, Exception cause) {
-        int dropped = release(a, transport, reason, cause);
+    private void failed(Attempt a, CarrierConnection transport, ConnectionFate fate, Level level, Exception cause) {
+        int dropped = release(a, transport, fate, cause);
         if (dropped >= 0 && !closing) {
-            LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, reason,
+            LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, fate,
                     dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
         }
     }
@@ -342,7 +344,7 @@ final class ConnectionTable implements DistConnection.Handler {
      * reads the reason and its cause), what was queued for it is dropped and the node told.
      * Returns how many queued messages were dropped, or -1 when {@code a} owned no row.
      */
-    private int release(Attempt a, CarrierConnection transport, String reason, Exception cause) {
+    private int release(Attempt a, CarrierConnection transport, ConnectionFate fate, Exception cause) {
         if (transport != null) {
             transport.close();
         }
@@ -359,7 +361,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 p.owner = null;
                 p.state = State.IDLE;
                 p.failures++;
-                p.lastFailure = reason;
+                p.lastFailure = fate;
                 p.lastFailureCause = cause;
                 p.changed.signalAll();
                 dropIfIdle(p);
@@ -376,7 +378,7 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        host.connectFailed(p.name, reason);
+        host.connectFailed(p.name, fate);
         return dropped;
     }
 
@@ -422,7 +424,7 @@ final class ConnectionTable implements DistConnection.Handler {
         try {
             transport.handshakeComplete(connection);
         } catch (Throwable e) { // no I/O threads (out of memory, say): a connection that looks up but is not
-            connection.close("could not start the connection: " + e);
+            connection.close(new ConnectionFate.TransportError("could not start the connection: " + e, e));
             LOG.log(Level.WARNING, "connection to " + p.name + " could not start", e);
         }
     }
@@ -549,15 +551,18 @@ final class ConnectionTable implements DistConnection.Handler {
             up(a, transport, result);
         } catch (HandshakeException e) {
             settle(a);
-            String reason = a.closedBecause != null ? a.closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
             // closed by the bound or the timer: a waiting caller reads that, not the broken read it caused
-            int dropped = release(a, transport, reason, a.closedBecause != null ? new IOException(reason, e) : e);
+            String closedBecause = a.closedBecause;
+            String text = closedBecause != null ? closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
+            int dropped = release(a, transport, closedBecause != null
+                    ? new ConnectionFate.HandshakeFailed(e.reason(), text) : ConnectionFate.HandshakeFailed.of(e),
+                    closedBecause != null ? new IOException(text, e) : e);
             if (!closing) {
-                logIncomingFailure(a, transport, reason, a.closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
+                logIncomingFailure(a, transport, text, closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
             }
         } catch (Throwable e) { // one connection's failure, even an Error, must not reach further
             settle(a);
-            release(a, transport, describe(e), e instanceof Exception x ? x : null);
+            release(a, transport, new ConnectionFate.TransportError(describe(e), e), e instanceof Exception x ? x : null);
             if (!closing) {
                 LOG.log(Level.WARNING, "incoming connection from " + transport.peerAddress() + " failed", e);
             }
@@ -812,7 +817,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 p.lock.unlock();
             }
             if (old != null) {
-                old.close("replaced by a new connection from the restarted peer (wait_pending)");
+                old.close(new ConnectionFate.Closed("replaced by a new connection from the restarted peer (wait_pending)"));
             }
             long left = timeout.toNanos();
             p.lock.lock();
@@ -856,7 +861,7 @@ final class ConnectionTable implements DistConnection.Handler {
     }
 
     @Override
-    public void down(DistConnection connection, String reason) {
+    public void down(DistConnection connection, ConnectionFate fate) {
         Peer p = peers.get(connection.peer());
         if (p == null) {
             return;
@@ -881,7 +886,7 @@ final class ConnectionTable implements DistConnection.Handler {
             p.lock.unlock();
         }
         if (wasCurrent) {
-            host.nodeDown(p.name, connection, reason);
+            host.nodeDown(p.name, connection, fate);
         }
     }
 
@@ -934,12 +939,12 @@ final class ConnectionTable implements DistConnection.Handler {
      * ({@link HandshakeException#detail()}), which names the node, with the handshake
      * exception (and its reason) as the cause.
      */
-    private static IOException connectFailure(NodeName name, String reason, Exception cause) {
+    private static IOException connectFailure(NodeName name, ConnectionFate fate, Exception cause) {
         if (cause instanceof HandshakeException h) {
             String detail = h.detail();
             return new IOException(detail.startsWith(name.toString()) ? detail : "cannot connect to " + name + ": " + detail, h);
         }
-        return new IOException("cannot connect to " + name + ": " + reason, cause);
+        return new IOException("cannot connect to " + name + ": " + fate, cause);
     }
 
     /** The nodes with a connection up now. */
@@ -994,7 +999,7 @@ final class ConnectionTable implements DistConnection.Handler {
         if (c == null) {
             return false;
         }
-        c.close("disconnected");
+        c.close(new ConnectionFate.Disconnected());
         return true;
     }
 
@@ -1044,7 +1049,7 @@ final class ConnectionTable implements DistConnection.Handler {
             }
         }
         for (DistConnection c : open) {
-            c.close("node stopping");
+            c.close(new ConnectionFate.Closed("node stopping"));
         }
         for (Thread t : threads) {
             if (t != Thread.currentThread()) {

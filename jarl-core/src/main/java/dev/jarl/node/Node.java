@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.AddressResolver;
@@ -95,6 +96,9 @@ public final class Node implements AutoCloseable {
     private static final Atom IS_AUTH = Atom.of("is_auth");
     private static final Atom DOWN = Atom.of("DOWN");
     private static final Atom SHUTDOWN = Atom.of("shutdown");
+    private static final Atom NET_TICK_TIMEOUT = Atom.of("net_tick_timeout");
+    private static final Atom DISCONNECT = Atom.of("disconnect");
+    private static final Atom CONNECTION_CLOSED = Atom.of("connection_closed");
 
     private final NodeConfig config;
     private final NodeName name;
@@ -668,7 +672,7 @@ public final class Node implements AutoCloseable {
         });
     }
 
-    private void notifyNodeWatchers(NodeName peer, boolean up, DistConnection c, String reason) {
+    private void notifyNodeWatchers(NodeName peer, boolean up, DistConnection c, ConnectionFate fate) {
         Atom tag = Atom.of(up ? "nodeup" : "nodedown");
         Atom nodeAtom = Atom.of(peer.toString());
         for (var e : nodeWatchers.entrySet()) {
@@ -683,23 +687,21 @@ public final class Node implements AutoCloseable {
             }
             Term type = Tuple.of(Atom.of("node_type"), Atom.of(c != null && !c.params().hidden() ? "visible" : "hidden"));
             Term infoList = up ? TermList.of(type)
-                    : TermList.of(type, Tuple.of(Atom.of("nodedown_reason"), downReason(reason)));
+                    : TermList.of(type, Tuple.of(Atom.of("nodedown_reason"), nodedownReason(fate)));
             p.deliver(Tuple.of(tag, nodeAtom, infoList));
         }
     }
 
-    /** OTP's nodedown reasons, as far as Jarl can tell them apart. */
-    private static Atom downReason(String reason) {
-        if (reason == null) {
-            return Atom.of("connection_closed");
-        }
-        if (reason.contains("net_tick_timeout")) {
-            return Atom.of("net_tick_timeout");
-        }
-        if (reason.equals("disconnected")) {
-            return Atom.of("disconnect");
-        }
-        return Atom.of("connection_closed");
+    /** The {@code nodedown_reason} OTP gives for {@code fate}. */
+    static Atom nodedownReason(ConnectionFate fate) {
+        return switch (fate) {
+            case ConnectionFate.TickTimeout t -> NET_TICK_TIMEOUT;
+            case ConnectionFate.Disconnected d -> DISCONNECT;
+            case ConnectionFate.Closed c -> CONNECTION_CLOSED;
+            case ConnectionFate.TransportError e -> CONNECTION_CLOSED;
+            case ConnectionFate.ProtocolError e -> CONNECTION_CLOSED;
+            case ConnectionFate.HandshakeFailed h -> CONNECTION_CLOSED;
+        };
     }
 
     /** True while {@code pid} is a live process of this node. */
@@ -881,7 +883,7 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
-        public void connectFailed(NodeName peer, String reason) {
+        public void connectFailed(NodeName peer, ConnectionFate fate) {
             connectionLost(peer);
         }
 
@@ -899,12 +901,12 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
-        public void nodeDown(NodeName peer, DistConnection connection, String reason) {
+        public void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate) {
             connectionLost(peer);
-            notifyNodeWatchers(peer, false, connection, reason);
+            notifyNodeWatchers(peer, false, connection, fate);
             for (NodeListener l : listeners) {
                 try {
-                    l.nodeDown(peer, reason);
+                    l.nodeDown(peer, fate);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "node listener failed on nodedown " + peer, e);
                 }
@@ -1338,7 +1340,7 @@ public final class Node implements AutoCloseable {
                 LOG.log(Level.WARNING, "ticker of " + name + ": tick check of the connection to " + c.peer()
                         + " failed; closing it", e);
                 try {
-                    c.close("tick check failed: " + e);
+                    c.close(new ConnectionFate.TransportError("tick check failed: " + e, e));
                 } catch (Throwable again) {
                     LOG.log(Level.ERROR, "ticker of " + name + ": closing the connection to " + c.peer() + " failed too",
                             again);

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
 import dev.jarl.term.NodeName;
@@ -75,7 +76,7 @@ final class Peer {
     /** Counts failed attempts, so waiters can tell that theirs failed. */
     long failures;
     /** Why the last attempt failed. */
-    String lastFailure;
+    ConnectionFate lastFailure;
     /** What ended the last failed attempt, when an exception did (for the caller's cause). */
     Exception lastFailureCause;
     /** Threads waiting in {@code connect} for this row; a row with waiters stays in the table. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
@@ -61,10 +62,12 @@ class DistConnectionTest {
 
     static final class Recorder implements DistConnection.Handler {
         final List<ControlMessage> got = new CopyOnWriteArrayList<>();
+        /** Each fate as its log text. */
         final List<String> downs = new CopyOnWriteArrayList<>();
+        final List<ConnectionFate> fates = new CopyOnWriteArrayList<>();
 
         @Override public void received(DistConnection c, ControlMessage m) { got.add(m); }
-        @Override public void down(DistConnection c, String reason) { downs.add(reason); }
+        @Override public void down(DistConnection c, ConnectionFate fate) { fates.add(fate); downs.add(fate.toString()); }
     }
 
     final FakeCarrier carrier = new FakeCarrier();
@@ -113,9 +116,10 @@ class DistConnectionTest {
         c.putData(ByteBuffer.wrap(new byte[] {112, (byte) 131, 104}));
         assertTrue(c.isDown());
         assertEquals(1, rec.downs.size());
-        assertTrue(rec.downs.get(0).startsWith("malformed input from peer@h"), rec.downs.get(0));
+        assertTrue(rec.fates.get(0) instanceof ConnectionFate.ProtocolError p
+                && p.detail().startsWith("malformed input from peer@h"), rec.downs.get(0));
         c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(1), P, Q), null)));
-        c.closed("later", null);
+        c.closed(new ConnectionFate.Closed("later"));
         assertEquals(1, rec.downs.size());
         assertEquals(List.of(), rec.got);
         assertTrue(carrier.closes.get() >= 1);
@@ -170,7 +174,7 @@ class DistConnectionTest {
         Thread.sleep(50);
         c.send(new ControlMessage.Link(Q, P));
         Thread.sleep(50);
-        c.close("test");
+        c.close(new ConnectionFate.Closed("test"));
         t.join();
         assertEquals(List.of(true, false), results);
     }
@@ -185,7 +189,7 @@ class DistConnectionTest {
         }
         assertEquals(3, carrier.ticks.get());
         assertFalse(c.tickCheck(4));
-        assertEquals(List.of("net_tick_timeout"), rec.downs);
+        assertEquals(List.of(new ConnectionFate.TickTimeout()), rec.fates);
     }
 
     @Test
@@ -251,7 +255,7 @@ class DistConnectionTest {
         List<Boolean> results = new CopyOnWriteArrayList<>();
         Thread t = Thread.ofVirtual().start(() -> results.add(c.sendMessage(Q, P, Atom.OK)));
         Thread.sleep(100);
-        c.close("test");
+        c.close(new ConnectionFate.Closed("test"));
         t.join(2000);
         assertEquals(List.of(false), results);
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
@@ -545,7 +546,7 @@ class FragmentsAndAtomCacheTest {
             }
 
             @Override
-            public void closed(String reason, Throwable cause) {
+            public void closed(ConnectionFate fate) {
             }
         };
         assertEquals(expected, drainInBatches(plain, 4, Long.MAX_VALUE));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.channel.ControlMessage;
 import dev.jarl.term.Atom;
@@ -44,7 +45,7 @@ class SignalIdentityTest {
 
     private final MemNetwork net = new MemNetwork();
     private final List<Node> nodes = new ArrayList<>();
-    private final Map<NodeName, String> downsOfA = new ConcurrentHashMap<>();
+    private final Map<NodeName, ConnectionFate> downsOfA = new ConcurrentHashMap<>();
     private Node a;
     private Node b;
     private Node c;
@@ -62,8 +63,8 @@ class SignalIdentityTest {
         c = node("c");
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downsOfA.put(n, reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downsOfA.put(n, fate);
             }
         });
         assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
@@ -80,16 +81,17 @@ class SignalIdentityTest {
 
     /**
      * Waits until {@code a} closed its connection to {@code b} and {@code b} saw it go;
-     * returns the reason {@code a} gave.
+     * returns the protocol error {@code a} gave as the reason.
      */
     private String awaitClosed() throws InterruptedException {
         for (int i = 0; i < 500 && (!downsOfA.containsKey(b.name()) || b.nodes().contains(a.name())); i++) {
             Thread.sleep(10);
         }
-        String reason = downsOfA.get(b.name());
-        assertTrue(reason != null, "a kept the connection to b");
+        ConnectionFate fate = downsOfA.get(b.name());
+        assertTrue(fate != null, "a kept the connection to b");
         assertFalse(b.nodes().contains(a.name()), "b did not see the connection close");
-        return reason;
+        assertTrue(fate instanceof ConnectionFate.ProtocolError, fate.toString());
+        return ((ConnectionFate.ProtocolError) fate).detail();
     }
 
     /** True when the connection stays up across a round trip after the forged signal. */

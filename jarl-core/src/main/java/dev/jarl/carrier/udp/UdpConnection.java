@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.carrier.udp.Datagram.Accept;
 import dev.jarl.carrier.udp.Datagram.Ack;
@@ -1178,7 +1179,7 @@ final class UdpConnection implements CarrierConnection {
         DistChannel ch = channel;
         Failure f = failure;
         if (ch != null && f != null && reported.compareAndSet(false, true)) {
-            ch.closed(f.reason(), f.cause());
+            ch.closed(ConnectionFate.of(f.reason(), f.cause()));
         }
     }
 
