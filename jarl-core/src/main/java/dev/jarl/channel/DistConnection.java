@@ -40,9 +40,10 @@ import dev.jarl.term.TermWriter;
  * One connection to a peer node once the handshake is over: the {@link DistChannel} the
  * carrier drives, the output queue, input decoding and dispatch, and the tick state.
  *
- * <p><b>Output.</b> {@link #send(ControlMessage)} encodes the terms on the caller's thread
- * ({@link DistPacket#encode(ControlMessage, DistPacket.Form)}) and appends them to the output
- * queue; the carrier's output party takes packets with {@link #getData()} and waits with
+ * <p><b>Output.</b> {@link #send(Signal)} writes the signal in the form the agreed flags
+ * call for ({@link SignalCodec}), encodes the terms on the caller's thread
+ * ({@link DistPacket#encode(dev.jarl.term.Tuple, Term, DistPacket.Form)}) and appends them to
+ * the output queue; the carrier's output party takes packets with {@link #getData()} and waits with
  * {@link #awaitData()}. The distribution header, with its atom-cache references when
  * DIST_HDR_ATOM_CACHE was agreed, is written in {@code getData()}, in output order.
  *
@@ -97,8 +98,12 @@ public final class DistConnection implements DistChannel {
     /** What the node does with a connection's input and its end. */
     public interface Handler {
 
-        /** A control message arrived; called on the carrier's input thread, in order. */
-        void received(DistConnection connection, ControlMessage message);
+        /**
+         * A signal arrived, and passed the identity checks; called on the carrier's input
+         * thread, in order. Also called on a sender's thread with the {@link Signal.UnlinkAck}
+         * a peer without UNLINK_ID never sends: its old UNLINK completes when it is sent.
+         */
+        void received(DistConnection connection, Signal signal);
 
         /** The connection went down (called once). */
         void down(DistConnection connection, ConnectionFate fate);
@@ -108,12 +113,14 @@ public final class DistConnection implements DistChannel {
      * What the connection knows of the handshake's outcome.
      *
      * @param self         this node's name
+     * @param creation     this node's creation
      * @param peer         the peer's name
      * @param peerCreation the peer's creation
      * @param agreedFlags  the flags both sides agreed (this node's offer AND the peer's)
      * @param hidden       true for a hidden connection
      */
-    public record Params(NodeName self, NodeName peer, int peerCreation, long agreedFlags, boolean hidden) {
+    public record Params(NodeName self, int creation, NodeName peer, int peerCreation, long agreedFlags,
+                         boolean hidden) {
         /** Checks for nulls. */
         public Params {
             Objects.requireNonNull(self, "self");
@@ -123,6 +130,8 @@ public final class DistConnection implements DistChannel {
 
     private final Params params;
     private final Atom peerAtom;
+    /** The ends of this connection, for the identity checks of every signal received. */
+    private final SignalCodec.Identity identity;
     private final CarrierConnection carrier;
     private final Handler handler;
     private final DecodeLimits limits;
@@ -219,6 +228,7 @@ public final class DistConnection implements DistChannel {
         this.maxFragmentSequences = input.maxFragmentSequences();
         this.params = Objects.requireNonNull(params, "params");
         this.peerAtom = params.peer().atom();
+        this.identity = new SignalCodec.Identity(peerAtom, params.self().atom(), params.creation());
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -272,36 +282,9 @@ public final class DistConnection implements DistChannel {
     /** The lane of messages without a sending process. */
     private static final Object NO_SENDER = new Object();
 
-    /** The sending process whose signal order {@code m} must keep, or {@link #NO_SENDER}. */
-    private static Object lane(ControlMessage m) {
-        Object from = switch (m) {
-            case ControlMessage.SendSender x -> x.from();
-            case ControlMessage.SendSenderTT x -> x.from();
-            case ControlMessage.RegSend x -> x.from();
-            case ControlMessage.RegSendTT x -> x.from();
-            case ControlMessage.AliasSend x -> x.from();
-            case ControlMessage.AliasSendTT x -> x.from();
-            case ControlMessage.Link x -> x.from();
-            case ControlMessage.Unlink x -> x.from();
-            case ControlMessage.UnlinkId x -> x.from();
-            case ControlMessage.UnlinkIdAck x -> x.from();
-            case ControlMessage.Exit x -> x.from();
-            case ControlMessage.ExitTT x -> x.from();
-            case ControlMessage.Exit2 x -> x.from();
-            case ControlMessage.Exit2TT x -> x.from();
-            case ControlMessage.PayloadExit x -> x.from();
-            case ControlMessage.PayloadExitTT x -> x.from();
-            case ControlMessage.PayloadExit2 x -> x.from();
-            case ControlMessage.PayloadExit2TT x -> x.from();
-            case ControlMessage.MonitorP x -> x.from();
-            case ControlMessage.DemonitorP x -> x.from();
-            case ControlMessage.MonitorPExit x -> x.fromProc();
-            case ControlMessage.PayloadMonitorPExit x -> x.fromProc();
-            case ControlMessage.GroupLeader x -> x.from();
-            case ControlMessage.SpawnRequest x -> x.from();
-            case ControlMessage.SpawnRequestTT x -> x.from();
-            default -> null;
-        };
+    /** The sending process whose signal order {@code s} must keep, or {@link #NO_SENDER}. */
+    private static Object lane(Signal s) {
+        Object from = s.sender();
         return from == null ? NO_SENDER : from;
     }
 
@@ -346,54 +329,25 @@ public final class DistConnection implements DistChannel {
     }
 
     /**
-     * Encodes {@code message} on the calling thread and queues it, in the form the agreed
-     * flags allow (see {@link #adapt(ControlMessage)}).
+     * Writes {@code signal} in the form the agreed flags call for ({@link SignalCodec#op}),
+     * encodes it on the calling thread and queues it. A sender other than the carrier's input
+     * thread waits while the queue is over the busy limit. A signal the peer takes no form of
+     * (a monitor without DIST_MONITOR, say), and a message to a pid of another incarnation of
+     * the peer, are dropped, as the BEAM drops them.
      *
-     * @return false when the connection is closed (the message is dropped)
+     * @return false when the connection is closed (the signal is dropped)
      */
-    public boolean send(ControlMessage message) {
-        return enqueue(message, Thread.currentThread() != inputHandler);
+    public boolean send(Signal signal) {
+        return enqueue(signal, Thread.currentThread() != inputHandler);
     }
 
     /**
-     * As {@link #send(ControlMessage)}, but never waits on the busy limit: for replies sent
-     * from the input thread and for flushing messages queued while the connection was set up.
+     * As {@link #send(Signal)}, but never waits on the busy limit: for replies sent from the
+     * input thread, for signals (which never make their sender wait) and for flushing
+     * messages queued while the connection was set up.
      */
-    public boolean sendNoWait(ControlMessage message) {
-        return enqueue(message, false);
-    }
-
-    /**
-     * The form of {@code message} this peer agreed to: SEND_SENDER(_TT) becomes SEND(_TT)
-     * without SEND_SENDER, and the PAYLOAD_ exits become EXIT, EXIT2 and their _TT forms
-     * without EXIT_PAYLOAD, as the BEAM sends them (PAYLOAD_MONITOR_P_EXIT becomes
-     * MONITOR_P_EXIT). Other operations are the caller's choice.
-     */
-    public ControlMessage adapt(ControlMessage message) {
-        long f = params.agreedFlags();
-        boolean sender = (f & DistFlags.SEND_SENDER) != 0;
-        boolean payload = (f & DistFlags.EXIT_PAYLOAD) != 0;
-        return switch (message) {
-            case ControlMessage.SendSender m when !sender -> new ControlMessage.Send(m.to(), m.message());
-            case ControlMessage.SendSenderTT m when !sender -> new ControlMessage.SendTT(m.to(), m.token(), m.message());
-            case ControlMessage.PayloadExit m when !payload -> new ControlMessage.Exit(m.from(), m.to(), m.reason());
-            case ControlMessage.PayloadExitTT m when !payload -> new ControlMessage.ExitTT(m.from(), m.to(), m.token(), m.reason());
-            case ControlMessage.PayloadExit2 m when !payload -> new ControlMessage.Exit2(m.from(), m.to(), m.reason());
-            case ControlMessage.PayloadExit2TT m when !payload -> new ControlMessage.Exit2TT(m.from(), m.to(), m.token(), m.reason());
-            case ControlMessage.PayloadMonitorPExit m when !payload ->
-                    new ControlMessage.MonitorPExit(m.fromProc(), m.to(), m.ref(), m.reason());
-            default -> message;
-        };
-    }
-
-    /**
-     * Sends {@code message} from {@code from} (may be null) to {@code to} with the operation
-     * the agreed flags call for: SEND_SENDER when agreed, else SEND.
-     *
-     * @return false when the connection is closed (the message is dropped)
-     */
-    public boolean sendMessage(Pid from, Pid to, Term message) {
-        return send(from != null ? new ControlMessage.SendSender(from, to, message) : new ControlMessage.Send(to, message));
+    public boolean sendNoWait(Signal signal) {
+        return enqueue(signal, false);
     }
 
     /**
@@ -417,10 +371,23 @@ public final class DistConnection implements DistChannel {
         this.directOutputOff = !on;
     }
 
-    private boolean enqueue(ControlMessage message, boolean wait) {
-        DistPacket.Encoded encoded = DistPacket.encode(adapt(message), form);
+    private boolean enqueue(Signal signal, boolean wait) {
+        ControlOp op = SignalCodec.op(signal, params.agreedFlags());
+        if (op == null) {
+            return !down.get();
+        }
+        if (signal instanceof Signal.Send m && m.to().creation() != params.peerCreation()) {
+            LOG.log(Level.DEBUG, "dropping a message to {0}: creation {1} is not the connected incarnation''s {2}",
+                    m.to(), Integer.toUnsignedString(m.to().creation()), Integer.toUnsignedString(params.peerCreation()));
+            return !down.get();
+        }
+        if (op == ControlOp.UNLINK && signal instanceof Signal.Unlink u && u.id() != 0) {
+            // the old UNLINK has no acknowledgement: the unlink is complete once it is sent
+            handler.received(this, new Signal.UnlinkAck(u.id(), u.to(), u.from()));
+        }
+        DistPacket.Encoded encoded = DistPacket.encode(SignalCodec.control(signal, op), SignalCodec.payload(signal, op), form);
         boolean large = fragments && encoded.large();
-        Out out = new Out(encoded, fragments ? lane(message) : NO_SENDER, large);
+        Out out = new Out(encoded, fragments ? lane(signal) : NO_SENDER, large);
         long size = encoded.size();
         boolean mayWait = wait;
         boolean interrupted = false;
@@ -724,12 +691,15 @@ public final class DistConnection implements DistChannel {
                     return;
                 }
             }
-            deliver(DistPacket.decode(packet, limits, cacheIn, borrowed));
+            deliver(DistPacket.decode(packet, limits, cacheIn, borrowed, identity));
         } catch (DistProtocolException.UnknownOperation e) {
             if (unknownLogged.add(e.op())) {
                 LOG.log(Level.WARNING, "connection to {0}: dropping control operation {1} ({2}); "
-                        + "further ones are dropped silently", params.peer(), e.op(), ControlMessage.name(e.op()));
+                        + "further ones are dropped silently", params.peer(), e.op(), ControlOp.name(e.op()));
             }
+        } catch (DistProtocolException.InvalidSignal e) {
+            protocolError("invalid distribution message " + e.op() + " from " + params.peer() + ": " + e.problem() + " in "
+                    + e.control());
         } catch (DistProtocolException e) {
             protocolError("malformed input from " + params.peer() + ": " + e.getMessage());
         }
@@ -761,8 +731,8 @@ public final class DistConnection implements DistChannel {
         return ahead.get();
     }
 
-    private void deliver(ControlMessage message) {
-        handler.received(this, message);
+    private void deliver(Signal signal) {
+        handler.received(this, signal);
     }
 
     /** One fragment ({@code tag} 69 or 70): starts, extends or completes a sequence. */
@@ -801,7 +771,7 @@ public final class DistConnection implements DistChannel {
                         + " (expected: none while that sequence is incomplete)");
             }
             if (id == 1) {
-                deliver(DistPacket.decodeBody(data, bodyAt, bodyLength, refs, limits, borrowed));
+                deliver(DistPacket.decodeBody(data, bodyAt, bodyLength, refs, limits, borrowed, identity));
                 return;
             }
             if (partials.size() >= maxFragmentSequences) {
@@ -838,7 +808,7 @@ public final class DistConnection implements DistChannel {
         partialBytes -= p.length + PARTIAL_OVERHEAD;
         releaseAhead(p.reserved);
         // the message owns the array now: its binaries share it
-        deliver(DistPacket.decodeBody(p.data, 0, p.length, p.refs, limits, false));
+        deliver(DistPacket.decodeBody(p.data, 0, p.length, p.refs, limits, false, identity));
     }
 
     /** The largest array the JVM reliably allocates. */

@@ -22,8 +22,8 @@ import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
-import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
+import dev.jarl.channel.Signal;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
@@ -33,7 +33,6 @@ import dev.jarl.node.Peer.State;
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
-import dev.jarl.term.Pid;
 
 /**
  * The duties of OTP's {@code net_kernel} for one node: the connection table, auto-connect on
@@ -59,8 +58,8 @@ final class ConnectionTable implements DistConnection.Handler {
 
     /** What the table needs from its node. */
     interface Host {
-        /** A control message arrived on {@code connection}. */
-        void received(DistConnection connection, ControlMessage message);
+        /** A signal arrived on {@code connection}. */
+        void received(DistConnection connection, Signal signal);
 
         /** A connection came up. */
         void nodeUp(NodeName peer, DistConnection connection);
@@ -70,12 +69,6 @@ final class ConnectionTable implements DistConnection.Handler {
 
         /** An attempt to connect to {@code peer} failed; what was queued for it is dropped. */
         void connectFailed(NodeName peer, ConnectionFate fate);
-
-        /**
-         * An UNLINK_ID went to a peer without UNLINK_ID as the old UNLINK, which has no
-         * acknowledgement: the sender's unlink is complete now.
-         */
-        void legacyUnlinked(ControlMessage.UnlinkId unlink);
 
         /** The node cannot go on serving (its listener failed for good): stop it, with the reason. */
         void stop(String reason, Throwable cause);
@@ -139,42 +132,32 @@ final class ConnectionTable implements DistConnection.Handler {
     // ------------------------------------------------------------------ sending
 
     /**
-     * Sends {@code message} to node {@code target}, connecting first if needed. Never
-     * blocks on the network. A message to a pid whose creation is not the connected
-     * incarnation's is dropped, as the BEAM drops it.
+     * Sends {@code signal} to node {@code target}, connecting first if needed: queued in the
+     * row while an attempt is under way, then in order on the connection, which writes it in
+     * the form the peer agreed ({@link DistConnection#send}). Never blocks on the network.
      */
-    void send(NodeName target, ControlMessage message) {
+    void send(NodeName target, Signal signal) {
         if (closing) {
             return;
         }
         Peer p = lockedPeer(target);
         DistConnection c;
         try {
-            switch (p.state) {
-                case UP, UP_PENDING -> c = p.connection;
-                case PENDING -> {
-                    p.queued.addLast(message);
-                    return;
-                }
-                case IDLE -> {
-                    p.queued.addLast(message);
+            c = switch (p.state) {
+                case UP, UP_PENDING -> p.connection;
+                case PENDING, IDLE -> null;
+            };
+            if (c == null) {
+                p.queued.addLast(signal);
+                if (p.state == State.IDLE) {
                     startAttempt(p);
-                    return;
                 }
-                default -> throw new IllegalStateException(p.state.name());
+                return;
             }
         } finally {
             p.lock.unlock();
         }
-        deliverTo(c, message, true);
-    }
-
-    private static Pid targetOf(ControlMessage m) {
-        return switch (m) {
-            case ControlMessage.Send s -> s.to();
-            case ControlMessage.SendSender s -> s.to();
-            default -> null;
-        };
+        send(c, signal, true);
     }
 
     /**
@@ -196,67 +179,16 @@ final class ConnectionTable implements DistConnection.Handler {
     }
 
     /**
-     * Sends {@code message} on {@code c} in the form the peer agreed to: beyond what
-     * {@link DistConnection#adapt} does (SEND, EXIT, EXIT2, MONITOR_P_EXIT without
-     * SEND_SENDER or EXIT_PAYLOAD), the old UNLINK to one
-     * without UNLINK_ID (its unlink completes at once), no MONITOR_P/DEMONITOR_P to one without
-     * DIST_MONITOR (nor by name without DIST_MONITOR_NAME: the monitor stays local and fires
-     * only on {@code noconnection}, as the BEAM does), no ALIAS_SEND to one without ALIAS.
+     * Sends on {@code c}; only messages (not signals) may wait for the busy limit, and only
+     * when {@code mayWait}: a link, exit or monitor signal never blocks its sender, as it
+     * never does on a BEAM node.
      */
-    void reply(DistConnection c, ControlMessage message) {
-        send(c, message, false);
-    }
-
-    /**
-     * Sends in the agreed form; only messages (not signals) may wait for the busy limit, and
-     * only when {@code mayWait}: a link, exit or monitor signal never blocks its sender, as
-     * it never does on a BEAM node.
-     */
-    private void send(DistConnection c, ControlMessage message, boolean mayWait) {
-        ControlMessage out = adapt(c, message);
-        if (out == null) {
-            return;
-        }
-        boolean isMessage = switch (out) {
-            case ControlMessage.Send m -> true;
-            case ControlMessage.SendSender m -> true;
-            case ControlMessage.RegSend m -> true;
-            case ControlMessage.AliasSend m -> true;
-            default -> false;
-        };
-        if (mayWait && isMessage) {
-            c.send(out);
+    private static void send(DistConnection c, Signal signal, boolean mayWait) {
+        if (mayWait && signal.isMessage()) {
+            c.send(signal);
         } else {
-            c.sendNoWait(out);
+            c.sendNoWait(signal);
         }
-    }
-
-    private ControlMessage adapt(DistConnection c, ControlMessage m) {
-        return switch (m) {
-            case ControlMessage.MonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
-            case ControlMessage.DemonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
-            case ControlMessage.AliasSend e -> c.agreed(DistFlags.ALIAS) ? e : null;
-            case ControlMessage.UnlinkId e when !c.agreed(DistFlags.UNLINK_ID) -> {
-                host.legacyUnlinked(e);
-                yield new ControlMessage.Unlink(e.from(), e.to());
-            }
-            default -> m;
-        };
-    }
-
-    private static boolean monitorAgreed(DistConnection c, dev.jarl.term.Term proc) {
-        return c.agreed(DistFlags.DIST_MONITOR) && (proc instanceof Pid || c.agreed(DistFlags.DIST_MONITOR_NAME));
-    }
-
-    private void deliverTo(DistConnection c, ControlMessage message, boolean mayWait) {
-        Pid pid = targetOf(message);
-        if (pid != null && pid.creation() != c.params().peerCreation()) {
-            LOG.log(Level.DEBUG, "dropping {0} to {1}: creation {2} is not the connected incarnation''s {3}",
-                    message.opName(), pid, Integer.toUnsignedString(pid.creation()),
-                    Integer.toUnsignedString(c.params().peerCreation()));
-            return;
-        }
-        send(c, message, mayWait);
     }
 
     /** Starts an outgoing attempt for an IDLE row; called with the row's lock held. */
@@ -397,8 +329,8 @@ final class ConnectionTable implements DistConnection.Handler {
     /** A handshake succeeded: publish the connection if the attempt still owns the row. */
     private void up(Attempt a, CarrierConnection transport, HandshakeResult result) {
         Peer p = a.peer;
-        DistConnection.Params params = new DistConnection.Params(config.name(), result.peer(), result.peerCreation(),
-                result.agreedFlags(), !result.published());
+        DistConnection.Params params = new DistConnection.Params(config.name(), handshake.creation(), result.peer(),
+                result.peerCreation(), result.agreedFlags(), !result.published());
         DistConnection connection = new DistConnection(params, transport, this, limits, config.maxMessageSize(),
                 config.inputLimits());
         connection.busyLimit(config.busyLimit());
@@ -411,8 +343,8 @@ final class ConnectionTable implements DistConnection.Handler {
             p.owner = null;
             p.connection = connection;
             p.state = State.UP;
-            for (ControlMessage m; (m = p.queued.pollFirst()) != null; ) {
-                deliverTo(connection, m, false);
+            for (Signal m; (m = p.queued.pollFirst()) != null; ) {
+                connection.sendNoWait(m);
             }
             p.changed.signalAll();
         } finally {
@@ -763,29 +695,27 @@ final class ConnectionTable implements DistConnection.Handler {
             Attempt cancel = null;
             Status status;
             try {
-                switch (p.state) {
+                status = switch (p.state) {
                     case IDLE -> {
                         p.state = State.PENDING;
                         p.owner = attempt;
-                        status = Status.OK;
+                        yield Status.OK;
                     }
                     case PENDING -> {
                         if (ourAttemptWins(config.name(), name)) {
-                            status = Status.NOK;
-                        } else {
-                            cancel = p.owner;
-                            p.owner = attempt;
-                            status = Status.OK_SIMULTANEOUS;
+                            yield Status.NOK;
                         }
+                        cancel = p.owner;
+                        p.owner = attempt;
+                        yield Status.OK_SIMULTANEOUS;
                     }
                     case UP -> {
                         p.state = State.UP_PENDING;
                         p.pendingOwner = attempt;
-                        status = Status.ALIVE;
+                        yield Status.ALIVE;
                     }
-                    case UP_PENDING -> status = Status.UP_PENDING;
-                    default -> throw new IllegalStateException(p.state.name());
-                }
+                    case UP_PENDING -> Status.UP_PENDING;
+                };
                 p.changed.signalAll();
             } finally {
                 p.lock.unlock();
@@ -856,8 +786,8 @@ final class ConnectionTable implements DistConnection.Handler {
     // ------------------------------------------------------------------ connection events
 
     @Override
-    public void received(DistConnection connection, ControlMessage message) {
-        host.received(connection, message);
+    public void received(DistConnection connection, Signal signal) {
+        host.received(connection, signal);
     }
 
     @Override

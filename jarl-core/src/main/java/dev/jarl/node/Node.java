@@ -30,8 +30,8 @@ import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
-import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
+import dev.jarl.channel.Signal;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
@@ -451,7 +451,7 @@ public final class Node implements AutoCloseable {
                         reasons.add(d.reason());
                     }
                 } else if (!isLocal(other)) {
-                    table.send(nodeOf(other), new ControlMessage.PayloadExit(p.pid(), other, r));
+                    table.send(nodeOf(other), new Signal.Exit(p.pid(), other, r, true));
                 }
             }
             for (LocalProcess.Monitor m : remains.monitors()) {
@@ -461,7 +461,7 @@ public final class Node implements AutoCloseable {
                         t.removeWatcher(m.ref());
                     }
                 } else {
-                    table.send(m.node(), new ControlMessage.DemonitorP(p.pid(), m.proc(), m.ref()));
+                    table.send(m.node(), new Signal.Demonitor(p.pid(), m.proc(), m.ref()));
                 }
             }
             for (LocalProcess.Monitor m : remains.watchers()) {
@@ -481,7 +481,7 @@ public final class Node implements AutoCloseable {
                 w.down(m.ref(), reason);
             }
         } else {
-            table.send(nodeOf(m.watcher()), new ControlMessage.PayloadMonitorPExit(m.proc(), m.watcher(), m.ref(), reason));
+            table.send(nodeOf(m.watcher()), new Signal.Down(m.proc(), m.watcher(), m.ref(), reason));
         }
     }
 
@@ -500,8 +500,7 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
-        table.send(nodeOf(to), linked ? new ControlMessage.PayloadExit(from, to, reason)
-                : new ControlMessage.PayloadExit2(from, to, reason));
+        table.send(nodeOf(to), new Signal.Exit(from, to, reason, linked));
     }
 
     /** {@code link/1} from {@code p}. */
@@ -517,7 +516,7 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
-        table.send(nodeOf(other), new ControlMessage.Link(p.pid(), other));
+        table.send(nodeOf(other), new Signal.Link(p.pid(), other));
     }
 
     /** {@code unlink/1} from {@code p}: UNLINK_ID, acknowledged at once for a local pid. */
@@ -530,12 +529,12 @@ public final class Node implements AutoCloseable {
         if (isLocal(other)) {
             LocalProcess q = processes.get(other);
             if (q != null) {
-                q.receiveUnlinkId(p.pid());
+                q.receiveUnlink(p.pid(), id);
             }
             p.receiveUnlinkAck(other, id);
             return;
         }
-        table.send(nodeOf(other), new ControlMessage.UnlinkId(id, p.pid(), other));
+        table.send(nodeOf(other), new Signal.Unlink(id, p.pid(), other));
     }
 
     /** {@code monitor(process, Pid)} from {@code p}. */
@@ -554,7 +553,7 @@ public final class Node implements AutoCloseable {
         }
         NodeName n = nodeOf(target);
         if (p.addMonitor(new LocalProcess.Monitor(ref, p.pid(), target, target, n, target))) {
-            table.send(n, new ControlMessage.MonitorP(p.pid(), target, ref));
+            table.send(n, new Signal.Monitor(p.pid(), target, ref));
         }
         return ref;
     }
@@ -575,7 +574,7 @@ public final class Node implements AutoCloseable {
             return ref;
         }
         if (p.addMonitor(new LocalProcess.Monitor(ref, p.pid(), null, registeredName, at, item))) {
-            table.send(at, new ControlMessage.MonitorP(p.pid(), registeredName, ref));
+            table.send(at, new Signal.Monitor(p.pid(), registeredName, ref));
         }
         return ref;
     }
@@ -590,7 +589,7 @@ public final class Node implements AutoCloseable {
                     t.removeWatcher(ref);
                 }
             } else {
-                table.send(m.node(), new ControlMessage.DemonitorP(p.pid(), m.proc(), ref));
+                table.send(m.node(), new Signal.Demonitor(p.pid(), m.proc(), ref));
             }
         }
         if (flush) {
@@ -658,7 +657,7 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
-        table.send(nodeName(alias.node()), new ControlMessage.AliasSend(from, alias, message));
+        table.send(nodeName(alias.node()), new Signal.AliasSend(from, alias, message));
     }
 
     /** The connection to {@code lost} is gone (or could not be made): noconnection everywhere. */
@@ -749,9 +748,7 @@ public final class Node implements AutoCloseable {
             }
             return;
         }
-        NodeName target = nodeName(to.node());
-        ControlMessage m = from != null ? new ControlMessage.SendSender(from, to, message) : new ControlMessage.Send(to, message);
-        table.send(target, m);
+        table.send(nodeName(to.node()), new Signal.Send(from, to, message));
     }
 
     /** Sends to a local registered name; {@code badarg} when there is none. */
@@ -772,7 +769,7 @@ public final class Node implements AutoCloseable {
             sendLocalName(from, to, message);
             return;
         }
-        table.send(node, new ControlMessage.RegSend(from, to, message));
+        table.send(node, new Signal.RegSend(from, to, message));
     }
 
     // ------------------------------------------------------------------ connections
@@ -866,8 +863,8 @@ public final class Node implements AutoCloseable {
 
     private final class TableHost implements ConnectionTable.Host {
         @Override
-        public void received(DistConnection connection, ControlMessage message) {
-            dispatch(connection, message);
+        public void received(DistConnection connection, Signal signal) {
+            dispatch(connection, signal);
         }
 
         @Override
@@ -885,14 +882,6 @@ public final class Node implements AutoCloseable {
         @Override
         public void connectFailed(NodeName peer, ConnectionFate fate) {
             connectionLost(peer);
-        }
-
-        @Override
-        public void legacyUnlinked(ControlMessage.UnlinkId unlink) {
-            LocalProcess p = local(unlink.from());
-            if (p != null) {
-                p.receiveUnlinkAck(unlink.to(), unlink.id());
-            }
         }
 
         @Override
@@ -917,193 +906,60 @@ public final class Node implements AutoCloseable {
     // ------------------------------------------------------------------ input
 
     /**
-     * Acts on one signal from {@code c}'s peer, after the identity checks erts makes per signal
-     * ({@link #invalidSignal}): a signal that fails them closes the connection with the
-     * reason, as the BEAM's {@code invalid_message} does.
+     * Acts on one signal from {@code c}'s peer; the channel has checked the pids in it as
+     * erts does ({@code erts_net_message}), so a pid of this node here may still be of an
+     * older incarnation where erts accepts that: it finds no process, and a link or monitor
+     * answers {@code noproc}.
      */
-    private void dispatch(DistConnection c, ControlMessage message) {
-        String invalid = invalidSignal(c, message);
-        if (invalid != null) {
-            String text = message.control().toString();
-            c.protocolError("invalid distribution message " + message.opName() + " from " + c.peer() + ": " + invalid
-                    + " in " + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
-            return;
-        }
-        switch (message) {
-            case ControlMessage.Send m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.SendSender m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.SendTT m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.SendSenderTT m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.RegSend m -> deliverName(m.toName(), m.message());
-            case ControlMessage.RegSendTT m -> deliverName(m.toName(), m.message());
-            case ControlMessage.Link m -> {
-                LocalProcess p = local(m.to());
-                if (p == null || !p.receiveLink(m.from())) {
-                    table.reply(c, new ControlMessage.PayloadExit(m.to(), m.from(), Atom.NOPROC));
+    private void dispatch(DistConnection c, Signal signal) {
+        switch (signal) {
+            case Signal.Send s -> deliverLocal(s.to(), s.message());
+            case Signal.RegSend s -> deliverName(s.to(), s.message());
+            case Signal.AliasSend s -> deliverAlias(s.alias(), s.message());
+            case Signal.Link s -> {
+                LocalProcess p = local(s.to());
+                if (p == null || !p.receiveLink(s.from())) {
+                    c.sendNoWait(new Signal.Exit(s.to(), s.from(), Atom.NOPROC, true));
                 }
             }
-            case ControlMessage.UnlinkId m -> {
-                LocalProcess p = local(m.to());
+            case Signal.Unlink s -> {
+                LocalProcess p = local(s.to());
                 if (p != null) {
-                    p.receiveUnlinkId(m.from());
+                    p.receiveUnlink(s.from(), s.id());
                 }
-                // before any other signal from m.to() to m.from(): this thread sends it now
-                c.sendNoWait(new ControlMessage.UnlinkIdAck(m.id(), m.to(), m.from()));
+                // before any other signal from s.to() to s.from(): this thread sends it now
+                c.sendNoWait(new Signal.UnlinkAck(s.id(), s.to(), s.from()));
             }
-            case ControlMessage.UnlinkIdAck m -> {
-                LocalProcess p = local(m.to());
+            case Signal.UnlinkAck s -> {
+                LocalProcess p = local(s.to());
                 if (p != null) {
-                    p.receiveUnlinkAck(m.from(), m.id());
+                    p.receiveUnlinkAck(s.from(), s.id());
                 }
             }
-            case ControlMessage.Unlink m -> {
-                LocalProcess p = local(m.to());
+            case Signal.Exit s -> {
+                if (isLocal(s.to())) {
+                    exitSignal(s.from(), s.to(), s.reason(), s.link());
+                }
+            }
+            case Signal.Monitor s -> remoteMonitor(c, s);
+            case Signal.Demonitor s -> {
+                LocalProcess p = resolve(s.target());
                 if (p != null) {
-                    p.receiveLegacyUnlink(m.from());
+                    p.removeWatcher(s.ref());
                 }
             }
-            case ControlMessage.Exit m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.ExitTT m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.PayloadExit m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.PayloadExitTT m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.Exit2 m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.Exit2TT m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.PayloadExit2 m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.PayloadExit2TT m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.MonitorP m -> remoteMonitor(c, m);
-            case ControlMessage.DemonitorP m -> {
-                LocalProcess p = resolve(m.toProc());
-                if (p != null) {
-                    p.removeWatcher(m.ref());
+            case Signal.Down s -> remoteDown(s.to(), s.ref(), s.reason());
+            case Signal.SpawnRequest s -> rpc.spawnRequest(c, s);
+            case Signal.SpawnReply s -> {
+                if (!olderIncarnation(s.to()) && !olderIncarnation(s.reqId())) {
+                    spawnReply(c, s.reqId(), s.to(), s.flags(), s.result());
                 }
             }
-            case ControlMessage.MonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
-            case ControlMessage.PayloadMonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
-            case ControlMessage.SpawnRequest m ->
-                    rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
-            case ControlMessage.SpawnRequestTT m ->
-                    rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
-            case ControlMessage.SpawnReply m -> {
-                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
-                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
-                }
-            }
-            case ControlMessage.SpawnReplyTT m -> {
-                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
-                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
-                }
-            }
-            case ControlMessage.AliasSend m -> deliverAlias(m.alias(), m.message());
-            case ControlMessage.AliasSendTT m -> deliverAlias(m.alias(), m.message());
-            case ControlMessage.GroupLeader m -> notYet(c, m);
-            case ControlMessage.NodeLink m -> notYet(c, m);
         }
     }
 
     private LocalProcess local(Pid pid) {
         return pid.node().equals(nameAtom) ? processes.get(pid) : null;
-    }
-
-    // ------------------------------------------------------------------ identity checks
-
-    /**
-     * The identity checks erts makes of every signal it receives ({@code erts_net_message} in
-     * {@code erts/emulator/beam/dist.c}); null when {@code m} may be acted on, else what is
-     * wrong. "Of the peer" compares node names only (erts compares dist entries, one per
-     * name), so a pid of an older incarnation of the peer still counts as the peer's.
-     *
-     * <ul>
-     *   <li>LINK, UNLINK, UNLINK_ID, UNLINK_ID_ACK, EXIT and EXIT2 (all forms), MONITOR_P and
-     *       DEMONITOR_P: the sender must be a pid of the peer.</li>
-     *   <li>The target must be a pid of this node. One of an older incarnation of this node
-     *       is accepted where erts accepts it, and handled as erts handles it: LINK and
-     *       MONITOR_P answer {@code noproc}, EXIT2, DEMONITOR_P, MONITOR_P_EXIT and
-     *       SPAWN_REPLY drop it; for EXIT and the unlinks erts accepts only a pid of this
-     *       incarnation.</li>
-     *   <li>SEND and SEND_SENDER deliver to a pid of this incarnation only and drop anything
-     *       else; REG_SEND, SEND_SENDER and SPAWN_REQUEST only need the sender to be a pid
-     *       (the decoder checks the types), and a SPAWN_REQUEST's must be another node's.</li>
-     * </ul>
-     */
-    private String invalidSignal(DistConnection c, ControlMessage m) {
-        return switch (m) {
-            case ControlMessage.Link x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.Unlink x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.UnlinkId x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.UnlinkIdAck x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.Exit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.ExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.PayloadExit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.PayloadExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.Exit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.Exit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.PayloadExit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.PayloadExit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.MonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
-            case ControlMessage.DemonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
-            case ControlMessage.MonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
-            case ControlMessage.PayloadMonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
-            case ControlMessage.SpawnRequest x -> remoteProc(x.from());
-            case ControlMessage.SpawnRequestTT x -> remoteProc(x.from());
-            case ControlMessage.SpawnReply x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
-            case ControlMessage.SpawnReplyTT x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
-            default -> null;
-        };
-    }
-
-    private static String either(String first, String second) {
-        return first != null ? first : second;
-    }
-
-    private static String fromPeer(DistConnection c, Pid from) {
-        return from.node().equals(c.peerAtom()) ? null
-                : "sender " + from + " is not a process of " + c.peer() + " (expected: a pid of the connection's peer)";
-    }
-
-    /** A pid of this node, of any incarnation. */
-    private String ofThisNode(Pid to) {
-        return to.node().equals(nameAtom) ? null
-                : "target " + to + " is not a process of " + name + " (expected: a pid of this node)";
-    }
-
-    /** A pid of this incarnation of this node. */
-    private String ofThisIncarnation(Pid to) {
-        if (!to.node().equals(nameAtom)) {
-            return ofThisNode(to);
-        }
-        return to.creation() == creation ? null : "target " + to + " is of an older incarnation of " + name
-                + " (creation " + Integer.toUnsignedString(to.creation()) + "; expected: "
-                + Integer.toUnsignedString(creation) + ")";
-    }
-
-    /** The watched process of a MONITOR_P or DEMONITOR_P: a registered name or a pid of this node. */
-    private String watched(Term proc) {
-        return switch (proc) {
-            case Pid pid -> ofThisNode(pid);
-            case Atom a -> null;
-            default -> "watched " + proc + " (expected: a pid of this node or a registered name)";
-        };
-    }
-
-    /** A pid of another node, or a name: never a process of this incarnation. */
-    private String remoteProc(Term proc) {
-        return switch (proc) {
-            case Pid pid when pid.node().equals(nameAtom) && pid.creation() == creation ->
-                    "process " + pid + " is of this node (expected: a process of another node)";
-            case Pid pid -> null;
-            case Atom a -> null;
-            default -> "process " + proc + " (expected: a pid of another node or a name)";
-        };
-    }
-
-    private String spawnReplyProblem(Ref reqId, Pid to, int flags, Term result) {
-        if (!reqId.node().equals(nameAtom)) {
-            return "request " + reqId + " is not a reference of " + name;
-        }
-        if (flags < 0 || flags >= 1 << 27) {
-            return "flags " + flags + " (expected: 0 to 2^27-1)";
-        }
-        return either(ofThisNode(to), remoteProc(result));
     }
 
     private boolean olderIncarnation(Pid pid) {
@@ -1128,12 +984,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void remoteExit(Pid from, Pid to, Term reason, boolean linked) {
-        if (isLocal(to)) {
-            exitSignal(from, to, reason, linked);
-        }
-    }
-
     private LocalProcess resolve(Term proc) {
         return switch (proc) {
             case Pid pid -> local(pid);
@@ -1142,14 +992,14 @@ public final class Node implements AutoCloseable {
         };
     }
 
-    /** MONITOR_P from a peer: watch the pid or the name (resolved now), or answer noproc. */
-    private void remoteMonitor(DistConnection c, ControlMessage.MonitorP m) {
-        LocalProcess p = resolve(m.toProc());
-        Term item = m.toProc() instanceof Atom a ? Tuple.of(a, nameAtom) : m.toProc();
-        LocalProcess.Monitor mon = new LocalProcess.Monitor(m.ref(), m.from(), p == null ? null : p.pid(), m.toProc(),
+    /** A monitor from a peer: watch the pid or the name (resolved now), or answer noproc. */
+    private void remoteMonitor(DistConnection c, Signal.Monitor m) {
+        LocalProcess p = resolve(m.target());
+        Term item = m.target() instanceof Atom a ? Tuple.of(a, nameAtom) : m.target();
+        LocalProcess.Monitor mon = new LocalProcess.Monitor(m.ref(), m.from(), p == null ? null : p.pid(), m.target(),
                 null, item);
         if (p == null || !p.addWatcher(mon)) {
-            table.reply(c, new ControlMessage.PayloadMonitorPExit(m.toProc(), m.from(), m.ref(), Atom.NOPROC));
+            c.sendNoWait(new Signal.Down(m.target(), m.from(), m.ref(), Atom.NOPROC));
         }
     }
 
@@ -1185,18 +1035,14 @@ public final class Node implements AutoCloseable {
         boolean monitored = (flags & 2) != 0
                 && p != null && p.addMonitor(new LocalProcess.Monitor(reqId, to, child, child, nodeOf(child), child));
         if ((flags & 2) != 0 && !monitored) {
-            table.reply(c, new ControlMessage.DemonitorP(to, child, reqId));
+            c.sendNoWait(new Signal.Demonitor(to, child, reqId));
         }
         if ((flags & 1) != 0 && (p == null || !p.receiveLink(child))) {
-            table.reply(c, new ControlMessage.PayloadExit(to, child, Atom.NOPROC));
+            c.sendNoWait(new Signal.Exit(to, child, Atom.NOPROC, true));
         }
         if (p != null) {
             p.deliver(Tuple.of(tag, reqId, Atom.OK, child));
         }
-    }
-
-    private void notYet(DistConnection c, ControlMessage m) {
-        logOnce(m.opName(), "dropping {0} from {1}: not implemented yet (its flag was not offered)", m.opName(), c.peer());
     }
 
     private void logOnce(String key, String format, Object... args) {

@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.ConnectionFate;
-import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.NodeName;
 
 /**
@@ -71,8 +71,8 @@ final class Peer {
     Attempt pendingOwner;
     /** The connection (UP, UP_PENDING). */
     DistConnection connection;
-    /** Messages sent while PENDING, in order. */
-    final ArrayDeque<ControlMessage> queued = new ArrayDeque<>();
+    /** Signals sent while PENDING, in order. */
+    final ArrayDeque<Signal> queued = new ArrayDeque<>();
     /** Counts failed attempts, so waiters can tell that theirs failed. */
     long failures;
     /** Why the last attempt failed. */

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.jarl.carrier.DistFlags;
-import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -125,11 +125,14 @@ final class Rpc {
     // ------------------------------------------------------------------ SPAWN_REQUEST
 
     /**
-     * A SPAWN_REQUEST (or its _TT form; the token is not used): creates the process with the
-     * link and monitor asked for, answers SPAWN_REPLY before the process can send anything,
-     * then runs it.
+     * A spawn request: creates the process with the link and monitor asked for, answers with
+     * the spawn reply before the process can send anything, then runs it.
      */
-    void spawnRequest(DistConnection c, Ref reqId, Pid from, Atom module, Atom function, Term options, Term args) {
+    void spawnRequest(DistConnection c, Signal.SpawnRequest request) {
+        Ref reqId = request.reqId();
+        Pid from = request.from();
+        Term options = request.options();
+        Term args = request.args();
         boolean link = false;
         boolean monitor = false;
         if (options instanceof TermList opts) {
@@ -142,10 +145,10 @@ final class Rpc {
             }
         }
         if (!(args instanceof TermList argList) || !argList.isProper()) {
-            node.table().reply(c, new ControlMessage.SpawnReply(reqId, from, 0, BADARG));
+            c.sendNoWait(new Signal.SpawnReply(reqId, from, 0, BADARG));
             return;
         }
-        ProcessBody body = bodyFor(module, function, argList);
+        ProcessBody body = bodyFor(request.module(), request.function(), argList);
         boolean linked = link;
         boolean monitored = monitor;
         int flags = (link ? 1 : 0) | (monitor ? 2 : 0);
@@ -157,10 +160,10 @@ final class Rpc {
                 if (monitored) {
                     child.addWatcher(new LocalProcess.Monitor(reqId, from, child.pid(), child.pid(), null, child.pid()));
                 }
-                node.table().reply(c, new ControlMessage.SpawnReply(reqId, from, flags, child.pid()));
+                c.sendNoWait(new Signal.SpawnReply(reqId, from, flags, child.pid()));
             });
         } catch (IllegalStateException closed) {
-            node.table().reply(c, new ControlMessage.SpawnReply(reqId, from, 0, NOTSUP));
+            c.sendNoWait(new Signal.SpawnReply(reqId, from, 0, NOTSUP));
         }
     }
 
@@ -272,7 +275,7 @@ final class Rpc {
             if (c.agreed(DistFlags.SPAWN)) {
                 Ref reqId = node.makeRef();
                 Ref res = node.makeRef();
-                node.table().send(peer, new ControlMessage.SpawnRequest(reqId, box.self(), box.self(), ERPC,
+                node.table().send(peer, new Signal.SpawnRequest(reqId, box.self(), box.self(), ERPC,
                         EXECUTE_CALL, 4, TermList.of(MONITOR), TermList.of(res, module, function, args)));
                 Optional<Term> got = box.receive(msg -> msg instanceof Tuple t
                                 && ((t.arity() == 4 && SPAWN_REPLY.equals(t.get(0)) && reqId.equals(t.get(1))

@@ -30,7 +30,7 @@ import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.UdsOptions;
-import dev.jarl.channel.ControlMessage;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
@@ -112,7 +112,7 @@ class HostileNamesTest {
              LogCapture logs = new LogCapture(Level.ALL)) {
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
             Pid elsewhere = new Pid(Atom.of("c\u001b@mem"), 1, 0, 1);
-            b.table().send(a.name(), new ControlMessage.Link(elsewhere, a.createMailbox().self()));
+            b.table().send(a.name(), new Signal.Link(elsewhere, a.createMailbox().self()));
             LogCapture.Line line = awaitLine(logs, Level.WARNING, "protocol error");
             assertTrue(line.message().startsWith("connection to b@mem (mem:b@mem) closed: protocol error: invalid "
                     + "distribution message LINK from b@mem: sender <c\\e@mem.1.0> is not a process of b@mem"), line.toString());
