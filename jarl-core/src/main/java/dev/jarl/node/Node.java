@@ -89,11 +89,6 @@ public final class Node implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(Node.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Atom NET_KERNEL = Atom.of("net_kernel");
-    private static final Atom REX = Atom.of("rex");
-    private static final Atom GLOBAL = Atom.of("global_name_server");
-    private static final Atom YES = Atom.of("yes");
-    private static final Atom IS_AUTH = Atom.of("is_auth");
     private static final Atom DOWN = Atom.of("DOWN");
     private static final Atom SHUTDOWN = Atom.of("shutdown");
     private static final Atom NET_TICK_TIMEOUT = Atom.of("net_tick_timeout");
@@ -113,7 +108,6 @@ public final class Node implements AutoCloseable {
     /** {@code monitor_nodes} subscribers: pid to "with info". */
     private final ConcurrentHashMap<Pid, Boolean> nodeWatchers = new ConcurrentHashMap<>();
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
     private final AtomicLong pidCounter = new AtomicLong(64);
     private final AtomicLong refCounter = new AtomicLong();
     private final int refSalt = RANDOM.nextInt();
@@ -123,7 +117,7 @@ public final class Node implements AutoCloseable {
     private volatile Listener listener;
     private volatile EpmdRegistration registration;
     private volatile EpmdServer embeddedEpmd;
-    private volatile Thread ticker;
+    private final Ticker ticker;
 
     private Node(NodeConfig config, Cookie cookie, Carrier carrier) {
         this.config = config;
@@ -131,6 +125,7 @@ public final class Node implements AutoCloseable {
         this.nameAtom = Atom.of(name.toString());
         this.carrier = carrier;
         this.table = new ConnectionTable(config, carrier, new TableHost());
+        this.ticker = new Ticker(config, table);
     }
 
     /**
@@ -186,8 +181,9 @@ public final class Node implements AutoCloseable {
         table.handshakeConfig(new HandshakeConfig(name, cookie, offered, config.requiredFlags(), c,
                 config.setupTime(), config.allowed()));
         table.startAcceptor(l);
-        startTicker();
-        startSystemProcesses();
+        ticker.start();
+        SystemProcesses system = new SystemProcesses(this);
+        system.start(system.standard(rpc));
         LOG.log(Level.INFO, "node {0} started ({1}, {2}, creation {3})", name, l.address(),
                 config.hidden() ? "hidden" : "visible", Integer.toUnsignedString(c));
     }
@@ -828,10 +824,10 @@ public final class Node implements AutoCloseable {
         }
         try (Mailbox box = createMailbox()) {
             Ref ref = makeRef();
-            box.send("net_kernel", peer, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), ref), Tuple.of(IS_AUTH, nameAtom)));
+            box.send("net_kernel", peer, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), ref), Tuple.of(NetKernel.IS_AUTH, nameAtom)));
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             Optional<Term> reply = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && t.get(0).equals(ref), left);
-            if (reply.isPresent() && ((Tuple) reply.get()).get(1).equals(YES)) {
+            if (reply.isPresent() && ((Tuple) reply.get()).get(1).equals(NetKernel.YES)) {
                 return true;
             }
             if (reply.isEmpty()) {
@@ -1045,156 +1041,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void logOnce(String key, String format, Object... args) {
-        if (loggedOnce.add(key)) {
-            LOG.log(Level.WARNING, format + " (logged once per kind)", args);
-        }
-    }
-
-    // ------------------------------------------------------------------ built-in processes and ticks
-
-    private void startSystemProcesses() {
-        Mailbox netKernel = createMailbox(NET_KERNEL.name());
-        Mailbox rex = createMailbox(REX.name());
-        Mailbox global = createMailbox(GLOBAL.name());
-        serve(netKernel, this::netKernel);
-        serve(rex, this::rex);
-        serve(global, this::global);
-    }
-
-    private interface Handler {
-        void handle(Mailbox box, Term message);
-    }
-
-    /**
-     * Runs a built-in process: one message at a time, for as long as the node runs. A
-     * message its handler fails on is logged and dropped (once per kind of failure), never
-     * the end of the process: without {@code net_kernel}, say, no {@code erl} could ping
-     * this node any more.
-     */
-    private void serve(Mailbox box, Handler handler) {
-        String who = box.name().orElse("system");
-        Thread.ofVirtual().name("jarl-" + who + "-" + name).start(() -> {
-            while (!closed.get()) {
-                Term message;
-                try {
-                    message = box.receive();
-                } catch (InterruptedException | IllegalStateException stopped) {
-                    return; // the node is closing
-                }
-                try {
-                    handler.handle(box, message);
-                } catch (Throwable e) { // one message must not end a built-in process
-                    if (closed.get()) {
-                        return;
-                    }
-                    if (loggedOnce.add(who + " failed " + e.getClass().getName())) {
-                        LOG.log(Level.WARNING, who + " of " + name + ": dropped a message it failed on "
-                                + "(logged once per kind of failure)", e);
-                    }
-                }
-            }
-        });
-    }
-
-    /** {@code {'$gen_call', {Pid, Tag}, {is_auth, Node}}} &rarr; {@code {Tag, yes}}. */
-    private void netKernel(Mailbox box, Term message) {
-        if (message instanceof Tuple t && t.isTagged(Atom.GEN_CALL, 3) && t.get(1) instanceof Tuple from
-                && from.arity() == 2 && from.get(0) instanceof Pid caller) {
-            if (t.get(2) instanceof Tuple req && req.isTagged(IS_AUTH, 2)) {
-                box.send(caller, Tuple.of(from.get(1), YES));
-                return;
-            }
-            logOnce("net_kernel call", "net_kernel: ignoring call {0}", t.get(2));
-            return;
-        }
-        logOnce("net_kernel msg", "net_kernel: ignoring {0}", message);
-    }
-
-    /**
-     * {@code {Pid, features_request}} &rarr; {@code {features_reply, Node, [erpc]}};
-     * {@code {Pid, {call, M, F, A, GL}}} (older callers, C nodes) &rarr; {@code {rex, Result}}
-     * from a new process.
-     */
-    private void rex(Mailbox box, Term message) {
-        if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid from
-                && t.get(1).equals(Atom.of("features_request"))) {
-            box.send(from, Tuple.of(Atom.of("features_reply"), nameAtom, TermList.of(Rpc.ERPC)));
-            return;
-        }
-        if (!rpc.rexCall(message)) {
-            logOnce("rex", "rex: ignoring {0}", message);
-        }
-    }
-
-    /** {@code global}'s {@code init_connect} and everything else: ignored (Jarl is not part of global). */
-    private void global(Mailbox box, Term message) {
-        logOnce("global", "global_name_server: ignoring {0}; Jarl does not take part in global", message);
-    }
-
-    /**
-     * One check of every connection per tick interval ({@link dev.jarl.channel.TickPolicy}).
-     * The schedule follows {@link NodeConfig#clock()}; a wait is never longer than one
-     * interval, so a clock that jumps cannot stall the ticker, and a late wake-up does not
-     * fire a burst of checks.
-     *
-     * <p>The ticker outlives anything it meets: a check that fails (even with an
-     * {@code OutOfMemoryError}) closes that one connection with the reason, and a round that
-     * fails as a whole is logged and followed by the next one. A node whose ticker died would
-     * look alive while its peers drop it and its dead peers go unnoticed.
-     */
-    private void startTicker() {
-        long interval = Math.max(1, config.tickInterval().toMillis());
-        int intensity = config.tickIntensity();
-        InstantSource clock = config.clock();
-        Thread t = Thread.ofVirtual().name("jarl-ticker-" + name).start(() -> {
-            long next = clock.millis();
-            try {
-                while (!closed.get()) {
-                    next += interval;
-                    long wait = next - clock.millis();
-                    if (wait > interval || wait < -interval) {
-                        next = clock.millis() + interval;
-                        wait = interval;
-                    }
-                    if (wait > 0) {
-                        Thread.sleep(wait);
-                    }
-                    tickRound(intensity);
-                }
-            } catch (InterruptedException stopped) {
-                // closing
-            }
-        });
-        this.ticker = t;
-    }
-
-    /** One tick check of every connection; nothing it meets ends the ticker. */
-    private void tickRound(int intensity) {
-        List<DistConnection> connections;
-        try {
-            connections = table.connections();
-        } catch (Throwable e) { // an OutOfMemoryError, say: try again next round
-            LOG.log(Level.ERROR, "ticker of " + name + ": round failed; next one in " + config.tickInterval().toMillis()
-                    + " ms", e);
-            return;
-        }
-        for (DistConnection c : connections) {
-            try {
-                c.tickCheck(intensity);
-            } catch (Throwable e) {
-                LOG.log(Level.WARNING, "ticker of " + name + ": tick check of the connection to " + c.peer()
-                        + " failed; closing it", e);
-                try {
-                    c.close(new ConnectionFate.TransportError("tick check failed: " + e, e));
-                } catch (Throwable again) {
-                    LOG.log(Level.ERROR, "ticker of " + name + ": closing the connection to " + c.peer() + " failed too",
-                            again);
-                }
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ close
 
     /**
@@ -1234,10 +1080,7 @@ public final class Node implements AutoCloseable {
             }
         }
         table.close();
-        Thread t = ticker;
-        if (t != null) {
-            t.interrupt();
-        }
+        ticker.stop();
         String reason = stopReason;
         LOG.log(Level.INFO, "node {0} stopped: {1}", name, reason);
         for (NodeListener nl : listeners) {
