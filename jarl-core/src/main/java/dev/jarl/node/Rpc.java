@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import dev.jarl.carrier.DistFlags;
@@ -153,7 +152,7 @@ final class Rpc {
         boolean monitored = monitor;
         int flags = (link ? 1 : 0) | (monitor ? 2 : 0);
         try {
-            node.spawnProcess(body, child -> {
+            node.processes().spawnProcess(body, child -> {
                 if (linked) {
                     child.receiveLink(from);
                 }
@@ -271,7 +270,7 @@ final class Rpc {
         Atom peerAtom = Atom.of(peer.toString());
         try (Mailbox box = node.createMailbox()) {
             LocalProcess p = box.process();
-            node.monitorNode(p, peer, true);
+            node.processes().monitorNode(p, peer, true);
             if (c.agreed(DistFlags.SPAWN)) {
                 Ref reqId = node.makeRef();
                 Ref res = node.makeRef();
@@ -295,7 +294,7 @@ final class Rpc {
                 }
                 return down(peer, res, t.get(4));
             }
-            node.sendName(box.self(), REX, peer, Tuple.of(box.self(), Tuple.of(CALL, module, function, args, USER)));
+            node.processes().sendName(box.self(), REX, peer, Tuple.of(box.self(), Tuple.of(CALL, module, function, args, USER)));
             Optional<Term> got = box.receive(msg -> msg instanceof Tuple t
                     && (t.isTagged(REX, 2) || (t.isTagged(NODEDOWN, 2) && peerAtom.equals(t.get(1)))), left(deadline));
             if (got.isEmpty()) {
