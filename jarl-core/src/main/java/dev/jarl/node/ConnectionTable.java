@@ -9,22 +9,17 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.ConnectionFate;
-import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
 import dev.jarl.channel.DistConnection;
 import dev.jarl.channel.Signal;
-import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.HandshakeResult;
@@ -82,13 +77,29 @@ final class ConnectionTable implements DistConnection.Handler {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile HandshakeConfig handshake;
     private volatile boolean closing;
+    private final PendingHandshakes pending;
 
     ConnectionTable(NodeConfig config, Carrier carrier, Host host) {
         this.config = config;
         this.carrier = carrier;
         this.host = host;
+        this.pending = new PendingHandshakes(config);
         this.limits = DecodeLimits.DEFAULT.withMaxBinarySize(config.maxMessageSize())
                 .withMaxUncompressedSize(config.maxMessageSize()).withMaxDepth(config.maxTermDepth());
+    }
+
+    NodeConfig config() {
+        return config;
+    }
+
+    /** True once the node is stopping: no new attempts. */
+    boolean closing() {
+        return closing;
+    }
+
+    /** The bound on unauthenticated incoming connections. */
+    PendingHandshakes pending() {
+        return pending;
     }
 
     /** Sets what every handshake uses; called once the creation is known. */
@@ -100,7 +111,7 @@ final class ConnectionTable implements DistConnection.Handler {
      * The row for {@code name}, made when missing, returned with its lock held and still in
      * the table (a row that was just removed is passed over for a fresh one).
      */
-    private Peer lockedPeer(NodeName name) {
+    Peer lockedPeer(NodeName name) {
         while (true) {
             Peer p = peers.computeIfAbsent(name, Peer::new);
             p.lock.lock();
@@ -389,7 +400,7 @@ final class ConnectionTable implements DistConnection.Handler {
         track(t);
         Thread timer = Thread.ofVirtual().name("jarl-handshake-timer-" + config.name()).unstarted(() -> {
             try {
-                expireLoop();
+                pending.expireLoop();
             } finally {
                 untrack(Thread.currentThread());
             }
@@ -458,7 +469,7 @@ final class ConnectionTable implements DistConnection.Handler {
     private void startIncoming(CarrierConnection transport) {
         Attempt a = new Attempt(false, null);
         a.transport = transport;
-        admit(a);
+        pending.admit(a);
         try {
             Thread h = Thread.ofVirtual().name("jarl-accept-" + transport.peerAddress()).unstarted(() -> runIncoming(a));
             track(h);
@@ -469,7 +480,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 throw e;
             }
         } catch (Throwable e) {
-            settle(a);
+            pending.settle(a);
             transport.close();
             throw e;
         }
@@ -478,11 +489,11 @@ final class ConnectionTable implements DistConnection.Handler {
     private void runIncoming(Attempt a) {
         CarrierConnection transport = a.transport;
         try {
-            HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(a));
-            settle(a);
+            HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(this, a));
+            pending.settle(a);
             up(a, transport, result);
         } catch (HandshakeException e) {
-            settle(a);
+            pending.settle(a);
             // closed by the bound or the timer: a waiting caller reads that, not the broken read it caused
             String closedBecause = a.closedBecause;
             String text = closedBecause != null ? closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
@@ -493,7 +504,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 logIncomingFailure(a, transport, text, closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
             }
         } catch (Throwable e) { // one connection's failure, even an Error, must not reach further
-            settle(a);
+            pending.settle(a);
             release(a, transport, new ConnectionFate.TransportError(describe(e), e), e instanceof Exception x ? x : null);
             if (!closing) {
                 LOG.log(Level.WARNING, "incoming connection from " + transport.peerAddress() + " failed", e);
@@ -506,7 +517,7 @@ final class ConnectionTable implements DistConnection.Handler {
     /**
      * Logs a failed incoming handshake with the peer's address (and name, once known) and the
      * reason: a protocol violation at WARNING, the rest at INFO, connections the table closed
-     * itself (bound or time) at DEBUG, as {@link #admit} and {@link #expireLoop} summarize
+     * itself (bound or time) at DEBUG, as {@link PendingHandshakes} summarizes
      * them. A peer can fail handshakes as fast as it likes, so the lines are rate-limited.
      */
     private void logIncomingFailure(Attempt a, CarrierConnection transport, String reason, Level level, int dropped) {
@@ -520,260 +531,13 @@ final class ConnectionTable implements DistConnection.Handler {
                 dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "", LogLimit.more(suppressed));
     }
 
-    // ------------------------------------------------------------------ the bound on unauthenticated connections
+    // ------------------------------------------------------------------ log limits
 
-    /** Incoming attempts whose peer has not proved the cookie, oldest first; under {@link #pendingLock}. */
-    private final LinkedHashSet<Attempt> unauthenticated = new LinkedHashSet<>();
-    private final ReentrantLock pendingLock = new ReentrantLock();
-    private final Condition pendingChanged = pendingLock.newCondition();
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-    /** One line per interval about connections the bound or the timer closed. */
-    private final LogLimit evictions = new LogLimit(LOG_INTERVAL_NANOS, 1);
+    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     /** Protocol violations of unauthenticated peers: a few lines per interval, then a count. */
     private final LogLimit warnings = new LogLimit(LOG_INTERVAL_NANOS, 10);
     /** Other failed incoming handshakes, likewise. */
     private final LogLimit incomingFailures = new LogLimit(LOG_INTERVAL_NANOS, 10);
-
-    /**
-     * Counts {@code a} among the unauthenticated attempts; when the bound is full, the oldest
-     * is closed to make room (a peer that holds connections open without a handshake cannot
-     * lock out the ones that complete theirs in time).
-     */
-    private void admit(Attempt a) {
-        List<Attempt> evicted = new ArrayList<>(1);
-        pendingLock.lock();
-        try {
-            while (unauthenticated.size() >= config.maxPendingHandshakes()) {
-                Attempt oldest = unauthenticated.removeFirst();
-                oldest.closedBecause = "closed to admit a newer connection: " + config.maxPendingHandshakes()
-                        + " unauthenticated connections held (expected: at most " + config.maxPendingHandshakes() + ")";
-                evicted.add(oldest);
-            }
-            a.deadline = System.nanoTime() + config.pendingHandshakeTime().toNanos();
-            unauthenticated.addLast(a);
-            pendingChanged.signalAll();
-        } finally {
-            pendingLock.unlock();
-        }
-        for (Attempt old : evicted) {
-            old.cancel();
-            long suppressed = evictions.allow();
-            if (suppressed >= 0) {
-                LOG.log(Level.WARNING, "{0}: closed the oldest unauthenticated connection ({1}) to admit one from {2}: "
-                        + "at most {3} are held{4}", config.name(), old.transport.peerAddress(), a.transport.peerAddress(),
-                        config.maxPendingHandshakes(), LogLimit.more(suppressed));
-            }
-        }
-    }
-
-    /** {@code a} authenticated, failed or succeeded: it no longer counts against the bound. */
-    private void settle(Attempt a) {
-        pendingLock.lock();
-        try {
-            unauthenticated.remove(a);
-        } finally {
-            pendingLock.unlock();
-        }
-    }
-
-    /** Unauthenticated incoming attempts now (for tests). */
-    int unauthenticated() {
-        pendingLock.lock();
-        try {
-            return unauthenticated.size();
-        } finally {
-            pendingLock.unlock();
-        }
-    }
-
-    /** Closes each unauthenticated attempt when its time is up; runs until the table closes. */
-    private void expireLoop() {
-        List<Attempt> expired = new ArrayList<>();
-        while (!closing) {
-            try {
-                pendingLock.lock();
-                try {
-                    Attempt oldest = unauthenticated.isEmpty() ? null : unauthenticated.getFirst();
-                    if (oldest == null) {
-                        pendingChanged.await();
-                        continue;
-                    }
-                    long left = oldest.deadline - System.nanoTime();
-                    if (left > 0) {
-                        pendingChanged.awaitNanos(left);
-                        continue;
-                    }
-                    unauthenticated.removeFirst();
-                    oldest.closedBecause = "not authenticated within " + config.pendingHandshakeTime().toMillis()
-                            + " ms of arriving (the pending handshake time)";
-                    expired.add(oldest);
-                } finally {
-                    pendingLock.unlock();
-                }
-                for (Attempt a : expired) {
-                    a.cancel();
-                    long suppressed = evictions.allow();
-                    if (suppressed >= 0) {
-                        LOG.log(Level.WARNING, "{0}: closed an unauthenticated connection from {1} after {2} ms{3}",
-                                config.name(), a.transport.peerAddress(), config.pendingHandshakeTime().toMillis(),
-                                LogLimit.more(suppressed));
-                    }
-                }
-            } catch (InterruptedException stopping) {
-                return;
-            } catch (Throwable e) { // the timer must outlive anything one round meets
-                LOG.log(Level.ERROR, "handshake timer of " + config.name() + " failed; going on", e);
-                try {
-                    Thread.sleep(ACCEPT_PAUSE_MAX_NANOS / 1_000_000);
-                } catch (InterruptedException stopping) {
-                    return;
-                }
-            } finally {
-                expired.clear();
-            }
-        }
-    }
-
-    /** The arbiter of an outgoing attempt: answers {@code is_pending}. */
-    private static final class OutgoingArbiter implements Arbiter {
-        private final Attempt attempt;
-
-        OutgoingArbiter(Attempt attempt) {
-            this.attempt = attempt;
-        }
-
-        @Override
-        public Status markPending(NodeName peer, long peerFlags, int peerCreation) {
-            throw new IllegalStateException("markPending on an outgoing attempt to " + peer);
-        }
-
-        @Override
-        public boolean isPending(NodeName peer) {
-            Peer p = attempt.peer;
-            p.lock.lock();
-            try {
-                return p.owner == attempt && p.state == State.PENDING && !attempt.cancelled;
-            } finally {
-                p.lock.unlock();
-            }
-        }
-
-        @Override
-        public void awaitPreviousDown(NodeName peer, Duration timeout) {
-            throw new IllegalStateException("awaitPreviousDown on an outgoing attempt to " + peer);
-        }
-    }
-
-    /** A fresh incoming attempt's arbiter, as the acceptor makes one (for tests of the decisions). */
-    Arbiter incomingArbiter() {
-        return new IncomingArbiter(new Attempt(false, null));
-    }
-
-    /** The arbiter of an incoming attempt: OTP's {@code accept_pending} and {@code wait_pending}. */
-    private final class IncomingArbiter implements Arbiter {
-        private final Attempt attempt;
-
-        IncomingArbiter(Attempt attempt) {
-            this.attempt = attempt;
-        }
-
-        @Override
-        public Status markPending(NodeName name, long peerFlags, int peerCreation) {
-            if (closing) {
-                return Status.NOT_ALLOWED;
-            }
-            if (name.equals(config.name())) {
-                return Status.NOT_ALLOWED;
-            }
-            if (name.isLongName() != config.name().isLongName()) {
-                LOG.log(Level.WARNING, "refusing {0}: {1} names cannot talk to {2} names", name,
-                        name.isLongName() ? "long" : "short", config.name().isLongName() ? "long" : "short");
-                return Status.NOT_ALLOWED;
-            }
-            Peer p = lockedPeer(name);
-            attempt.peer = p;
-            Attempt cancel = null;
-            Status status;
-            try {
-                status = switch (p.state) {
-                    case IDLE -> {
-                        p.state = State.PENDING;
-                        p.owner = attempt;
-                        yield Status.OK;
-                    }
-                    case PENDING -> {
-                        if (ourAttemptWins(config.name(), name)) {
-                            yield Status.NOK;
-                        }
-                        cancel = p.owner;
-                        p.owner = attempt;
-                        yield Status.OK_SIMULTANEOUS;
-                    }
-                    case UP -> {
-                        p.state = State.UP_PENDING;
-                        p.pendingOwner = attempt;
-                        yield Status.ALIVE;
-                    }
-                    case UP_PENDING -> Status.UP_PENDING;
-                };
-                p.changed.signalAll();
-            } finally {
-                p.lock.unlock();
-            }
-            if (cancel != null) {
-                cancel.cancel();
-            }
-            return status;
-        }
-
-        @Override
-        public boolean isPending(NodeName peer) {
-            throw new IllegalStateException("isPending on an incoming attempt from " + peer);
-        }
-
-        @Override
-        public void authenticated(NodeName peer) {
-            settle(attempt);
-        }
-
-        @Override
-        public void awaitPreviousDown(NodeName name, Duration timeout) throws HandshakeException {
-            Peer p = attempt.peer;
-            DistConnection old;
-            p.lock.lock();
-            try {
-                old = p.connection;
-            } finally {
-                p.lock.unlock();
-            }
-            if (old != null) {
-                old.close(new ConnectionFate.Closed("replaced by a new connection from the restarted peer (wait_pending)"));
-            }
-            long left = timeout.toNanos();
-            p.lock.lock();
-            try {
-                while (p.pendingOwner == attempt && p.state == State.UP_PENDING) {
-                    if (closing) {
-                        throw new HandshakeException(HandshakeException.Reason.SHUTDOWN, "node " + config.name() + " stopping");
-                    }
-                    if (left <= 0) {
-                        throw new HandshakeException(HandshakeException.Reason.TIMEOUT,
-                                "old connection to " + name + " did not go down within " + timeout);
-                    }
-                    left = p.changed.awaitNanos(left);
-                }
-                if (p.owner != attempt) {
-                    throw new HandshakeException(HandshakeException.Reason.SHUTDOWN,
-                            "attempt from " + name + " was superseded");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HandshakeException(HandshakeException.Reason.SHUTDOWN, "interrupted", e);
-            } finally {
-                p.lock.unlock();
-            }
-        }
-    }
 
     /**
      * True when this node's own pending attempt beats an incoming one from {@code peer}: the
@@ -941,16 +705,7 @@ final class ConnectionTable implements DistConnection.Handler {
     /** Stops: cancels attempts, closes connections, waits briefly for the threads. */
     void close() {
         closing = true;
-        List<Attempt> pending;
-        pendingLock.lock();
-        try {
-            pending = new ArrayList<>(unauthenticated);
-            unauthenticated.clear();
-            pendingChanged.signalAll();
-        } finally {
-            pendingLock.unlock();
-        }
-        pending.forEach(Attempt::cancel);
+        pending.close().forEach(Attempt::cancel);
         List<Attempt> attempts = new ArrayList<>();
         for (Peer p : peers.values()) {
             p.lock.lock();
