@@ -18,8 +18,5 @@ module dev.jarl {
     exports dev.jarl.carrier;
     exports dev.jarl.carriers;
 
-    exports dev.jarl.handshake;
-
-    exports dev.jarl.channel;
     exports dev.jarl.node;
 }

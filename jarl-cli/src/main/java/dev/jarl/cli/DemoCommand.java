@@ -22,7 +22,7 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.carriers.UdsOptions;
 import dev.jarl.epmd.Epmd;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.node.Cookie;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;

@@ -29,8 +29,8 @@ import dev.jarl.channel.Signal;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
-import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.CookieFile;
+import dev.jarl.node.Cookie;
+import dev.jarl.node.CookieFile;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
@@ -164,7 +164,7 @@ public final class Node implements AutoCloseable {
         if (config.hidden()) {
             offered &= ~DistFlags.PUBLISHED;
         }
-        table.handshakeConfig(new HandshakeConfig(name, cookie, offered, config.requiredFlags(), c,
+        table.handshakeConfig(new HandshakeConfig(name, cookie.secret(), offered, config.requiredFlags(), c,
                 config.setupTime(), config.allowed()));
         table.startAcceptor(l);
         ticker.start();

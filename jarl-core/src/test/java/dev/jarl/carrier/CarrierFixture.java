@@ -33,7 +33,8 @@ public interface CarrierFixture extends AutoCloseable {
     /** The loopback address every fixture listens on. */
     InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    /** Accepts every peer, as a node with no other connections would. */
+    /** Accepts every peer, as a node with no other connections would (a test fixture: the internal type is fine here). */
+    @SuppressWarnings("exports")
     Arbiter ARBITER = new Arbiter() {
         @Override
         public Status markPending(NodeName peer, long peerFlags, int peerCreation) {

@@ -49,7 +49,7 @@ class HandshakeAcceptTest {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final NodeName JARL = NodeName.parse("jarl@host");
     static final String PEER = "erl@host";
-    static final Cookie COOKIE = Cookie.of("the-cookie");
+    static final Secret COOKIE = TestCookies.of("the-cookie");
     static final long OTP25_FLAGS = 0xd07df7fbdL;
 
     Listener listener;
@@ -103,7 +103,7 @@ class HandshakeAcceptTest {
     }
 
     /** Plays a well-behaved initiator after the status; returns the acceptor's challenge. */
-    static RawPeer.Challenge finish(RawPeer raw, Cookie cookie, int ours) throws IOException {
+    static RawPeer.Challenge finish(RawPeer raw, Secret cookie, int ours) throws IOException {
         RawPeer.Challenge c = RawPeer.Challenge.parse(raw.read());
         raw.frame(RawPeer.reply(ours, cookie.digest(c.challenge())));
         return c;
@@ -166,7 +166,7 @@ class HandshakeAcceptTest {
         try (RawPeer raw = dial()) {
             raw.frame(RawPeer.sendName(OTP25_FLAGS, 1, PEER));
             assertEquals("ok", raw.readStatus());
-            finish(raw, Cookie.of("other-cookie"), 5);
+            finish(raw, TestCookies.of("other-cookie"), 5);
             HandshakeException e = failure(result);
             assertReason(BAD_DIGEST, e);
             assertEquals(PEER + " sent a cookie digest that does not match our cookie: the cookies differ (ours came from "

@@ -54,7 +54,7 @@ class HandshakeInitiateTest {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final NodeName JARL = NodeName.parse("jarl@host");
     static final NodeName PEER = NodeName.parse("erl@host");
-    static final Cookie COOKIE = Cookie.of("the-cookie");
+    static final Secret COOKIE = TestCookies.of("the-cookie");
     static final long OTP25_FLAGS = 0xd07df7fbdL;
 
     ServerSocket server;
@@ -202,7 +202,7 @@ class HandshakeInitiateTest {
         try (RawPeer raw = acceptName()) {
             raw.frame(RawPeer.status("ok"));
             byte[] reply = challengeAndCheckReply(raw, OTP25_FLAGS, "erl@host", 77);
-            raw.frame(RawPeer.ack(Cookie.of("wrong-cookie").digest(theirChallenge(reply))));
+            raw.frame(RawPeer.ack(TestCookies.of("wrong-cookie").digest(theirChallenge(reply))));
             HandshakeException e = failure(result);
             assertReason(BAD_DIGEST, e);
             assertTrue(e.detail().startsWith("erl@host accepted our digest but its own does not match our cookie: the "
@@ -213,7 +213,7 @@ class HandshakeInitiateTest {
 
     @Test
     void aCloseRightAfterOurDigestSaysTheCookiesMostLikelyDiffer() throws Exception {
-        HandshakeConfig fromFile = config.withCookie(Cookie.of("the-cookie", "file /home/app/.erlang.cookie"));
+        HandshakeConfig fromFile = config.withCookie(TestCookies.of("the-cookie", "file /home/app/.erlang.cookie"));
         var result = initiating(fromFile, PEER, new TestArbiter(Arbiter.Status.OK));
         try (RawPeer raw = acceptName()) {
             raw.frame(RawPeer.status("ok"));

@@ -41,7 +41,7 @@ import dev.jarl.carriers.MemNetwork;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.carriers.UdsOptions;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.node.Cookie;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
