@@ -11,17 +11,17 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierPair;
-import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.udp.UdpProbe;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.epmd.EpmdServer;
-import dev.jarl.handshake.Cookie;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
@@ -84,8 +84,8 @@ public final class UdpBench {
         try (Listener listener = Carriers.udp(options).listen(b)) {
             Carrier dialer = Carriers.udp(options.withResolver(AddressResolver.fixed(
                     new InetSocketAddress(LOOPBACK, listener.port().orElseThrow()))));
-            try (CarrierPair p = CarrierPair.connect(dialer, HandshakeConfig.of(a, Cookie.of("udp"), 1), listener,
-                    HandshakeConfig.of(b, Cookie.of("udp"), 2))) {
+            try (CarrierPair p = CarrierPair.connect(dialer, HandshakeConfig.of(a, TestCookies.of("udp"), 1), listener,
+                    HandshakeConfig.of(b, TestCookies.of("udp"), 2))) {
                 byte[] mb = new byte[1 << 20];
                 for (int warm = 0; warm < 3; warm++) {
                     int m = 2000;

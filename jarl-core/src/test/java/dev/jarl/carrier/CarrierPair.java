@@ -26,6 +26,7 @@ import dev.jarl.handshake.HandshakeResult;
  * @param serverChannel the listener's connection's channel
  * @param serverResult  the listener's side of the handshake
  */
+@SuppressWarnings("exports") // a test fixture: the handshake's types are internal, and so is this
 public record CarrierPair(CarrierConnection client, QueueChannel clientChannel, HandshakeResult clientResult,
                           CarrierConnection server, QueueChannel serverChannel, HandshakeResult serverResult)
         implements AutoCloseable {

@@ -21,9 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.carrier.NanoClock;
-import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.udp.Datagram.Accept;
 import dev.jarl.carrier.udp.Datagram.Ack;
 import dev.jarl.carrier.udp.Datagram.Close;
@@ -32,6 +32,7 @@ import dev.jarl.carrier.udp.Datagram.Data;
 import dev.jarl.carrier.udp.Datagram.Initial;
 import dev.jarl.carrier.udp.Datagram.Ping;
 import dev.jarl.carrier.udp.Datagram.Retry;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.term.Printable;
 
 /**
@@ -744,7 +745,7 @@ final class UdpConnection implements CarrierConnection {
         DistChannel ch = input.channel();
         Failure f = failure;
         if (ch != null && f != null && reported.compareAndSet(false, true)) {
-            ch.closed(f.reason(), f.cause());
+            ch.closed(ConnectionFate.of(f.reason(), f.cause()));
         }
     }
 

@@ -25,7 +25,7 @@
  * {@link dev.jarl.carrier.udp.RttEstimator} (RFC 6298) and
  * {@link dev.jarl.carrier.udp.ReceiveBuffer} (order, reorder buffer, acknowledgements).
  * {@link dev.jarl.carrier.udp.UdpConnection} holds the threads, locks and sockets around
- * them and reads the time from one clock, {@link dev.jarl.carrier.UdpOptions#clock()}, so
+ * them and reads the time from one clock, {@link dev.jarl.carriers.UdpOptions#clock()}, so
  * that tests advance time instead of waiting for it.
  *
  * <p>Threading: virtual threads only. Each socket has a receive thread, which routes
@@ -39,6 +39,6 @@
  * Locks are {@link java.util.concurrent.locks.ReentrantLock}s; no {@code synchronized}, no
  * polling.
  *
- * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#udp}.
+ * <p>Internal: reach it through {@link dev.jarl.carriers.Carriers#udp}.
  */
 package dev.jarl.carrier.udp;

@@ -11,13 +11,13 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.CarrierFixture;
 import dev.jarl.carrier.QueueChannel;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.TestCookies;
 
 /**
  * One end of {@link UdpNetnsTest}, run as its own JVM inside a network namespace:
@@ -44,7 +44,7 @@ final class NetnsPeer {
             try (UdpListener listener = (UdpListener) carrier.listen(UdpPair.B)) {
                 System.out.println("LISTENING " + listener.address());
                 UdpConnection c = (UdpConnection) listener.accept();
-                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, Cookie.of("netns"), 2), CarrierFixture.ARBITER);
+                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, TestCookies.of("netns"), 2), CarrierFixture.ARBITER);
                 c.handshakeComplete(channel);
                 byte[] big = expectedBig();
                 for (int i = 0; i < MESSAGES; i++) {
@@ -66,7 +66,7 @@ final class NetnsPeer {
         } else {
             UdpCarrier carrier = new UdpCarrier(options);
             UdpConnection c = (UdpConnection) carrier.connect(UdpPair.B, Duration.ofSeconds(10));
-            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, Cookie.of("netns"), 1), UdpPair.B, CarrierFixture.ARBITER);
+            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, TestCookies.of("netns"), 1), UdpPair.B, CarrierFixture.ARBITER);
             c.handshakeComplete(channel);
             long start = System.nanoTime();
             for (int i = 0; i < MESSAGES; i++) {

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Await;
 import dev.jarl.carrier.CarrierPair;
 import dev.jarl.carrier.ManualClock;
 import dev.jarl.carrier.QueueChannel;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
 
 /**
@@ -72,7 +72,7 @@ class UdpIsolationTest {
         UdpCarrier carrier = new UdpCarrier(options().withResolver(AddressResolver.fixed(
                 new InetSocketAddress(UdpPair.LOOPBACK, listener.port().getAsInt()))));
         CarrierPair p = CarrierPair.connect(carrier, HandshakeConfig.of(NodeName.parse("a" + i + "@localhost"),
-                Cookie.of("udp"), 1), listener, HandshakeConfig.of(UdpPair.B, Cookie.of("udp"), 2));
+                TestCookies.of("udp"), 1), listener, HandshakeConfig.of(UdpPair.B, TestCookies.of("udp"), 2));
         open.add(p);
         return new Link((UdpConnection) p.client(), p.clientChannel(), (UdpConnection) p.server(), p.serverChannel());
     }

@@ -8,13 +8,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.CarrierPair;
 import dev.jarl.carrier.QueueChannel;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.HandshakeResult;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
 
 /**
@@ -55,8 +55,8 @@ final class UdpPair implements AutoCloseable {
                 new InetSocketAddress(LOOPBACK, listener.port().getAsInt()))), linkA);
         CarrierPair pair;
         try {
-            pair = CarrierPair.connect(carrierA, HandshakeConfig.of(A, Cookie.of("udp"), 1), listener,
-                    HandshakeConfig.of(B, Cookie.of("udp"), 2));
+            pair = CarrierPair.connect(carrierA, HandshakeConfig.of(A, TestCookies.of("udp"), 1), listener,
+                    HandshakeConfig.of(B, TestCookies.of("udp"), 2));
         } catch (Exception | Error e) {
             listener.close();
             throw e;

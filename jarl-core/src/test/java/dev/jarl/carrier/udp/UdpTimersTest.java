@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import dev.jarl.carrier.Await;
 import dev.jarl.carrier.ManualClock;
 import dev.jarl.carrier.NanoClock;
-import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.udp.FaultyLink.Sent;
+import dev.jarl.carriers.UdpOptions;
 
 /**
  * A live connection's timers and windows, driven by its clock instead of by waiting:
