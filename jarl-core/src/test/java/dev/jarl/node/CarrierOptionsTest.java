@@ -26,6 +26,7 @@ import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.carriers.TcpOptions;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -110,7 +111,8 @@ class CarrierOptionsTest {
                     "a live connection keeps its options");
 
             b.setNewConnectionOption(StandardSocketOptions.SO_RCVBUF, 40 * 1024);
-            c.connect(b.name()); // accepted by b
+            c.connect(b.name()); // accepted by b, which publishes its side a moment after c's
+            Await.until(Duration.ofSeconds(5), () -> b.connection(c.name()) != null, () -> "b never saw c's connection");
             int rcvbuf = socketOf(b.connection(c.name()).transport()).getOption(StandardSocketOptions.SO_RCVBUF);
             assertTrue(rcvbuf >= 40 * 1024 && rcvbuf <= 2 * 40 * 1024, "accepted connection's SO_RCVBUF: " + rcvbuf);
         }
