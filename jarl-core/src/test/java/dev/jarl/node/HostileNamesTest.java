@@ -25,15 +25,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.UdsOptions;
-import dev.jarl.channel.ControlMessage;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdsOptions;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.LogCapture;
 import dev.jarl.testing.Otp;
 
@@ -112,7 +113,7 @@ class HostileNamesTest {
              LogCapture logs = new LogCapture(Level.ALL)) {
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
             Pid elsewhere = new Pid(Atom.of("c\u001b@mem"), 1, 0, 1);
-            b.table().send(a.name(), new ControlMessage.Link(elsewhere, a.createMailbox().self()));
+            b.table().send(a.name(), new Signal.Link(elsewhere, a.createMailbox().self()));
             LogCapture.Line line = awaitLine(logs, Level.WARNING, "protocol error");
             assertTrue(line.message().startsWith("connection to b@mem (mem:b@mem) closed: protocol error: invalid "
                     + "distribution message LINK from b@mem: sender <c\\e@mem.1.0> is not a process of b@mem"), line.toString());
@@ -134,19 +135,26 @@ class HostileNamesTest {
                     box.send(new Pid(Atom.of(node), 1, 0, 1), Tuple.of(box.self(), Atom.of("hello")));
                     assertFalse(a.ping(dev.jarl.term.NodeName.parse(node), Duration.ofMillis(500)));
                 }
-                Thread.sleep(200);
-                assertEquals(null, trap.accept(), "the node dialed a socket outside its directory");
+                Await.holdsFor(Duration.ofMillis(200), () -> nothingAccepted(trap),
+                        () -> "the node dialed a socket outside its directory");
             }
         }
     }
 
+    /** True while nobody has connected to the non-blocking {@code trap}. */
+    static boolean nothingAccepted(java.nio.channels.ServerSocketChannel trap) {
+        try {
+            return trap.accept() == null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static LogCapture.Line awaitLine(LogCapture logs, Level level, String text) throws InterruptedException {
-        for (int i = 0; i < 500; i++) {
-            List<LogCapture.Line> found = logs.find(level, text);
-            if (!found.isEmpty()) {
-                return found.get(0);
-            }
-            Thread.sleep(10);
+        Await.within(Duration.ofSeconds(5), () -> !logs.find(level, text).isEmpty());
+        List<LogCapture.Line> found = logs.find(level, text);
+        if (!found.isEmpty()) {
+            return found.get(0);
         }
         throw new AssertionError("no " + level + " line with '" + text + "' in " + logs.lines());
     }

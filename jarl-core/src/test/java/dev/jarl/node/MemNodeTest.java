@@ -21,13 +21,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
+import dev.jarl.testing.Pace;
 
 /** Jarl to Jarl over the in-JVM carrier: connect, ping, send, order, simultaneous connects, ticks. */
 @Timeout(60)
@@ -168,14 +172,16 @@ class MemNodeTest {
         Node a = node("a", "cookie", ticktime);
         Node b = node("b", "cookie", Duration.ofSeconds(60));
         CountDownLatch down = new CountDownLatch(1);
-        List<String> reasons = new CopyOnWriteArrayList<>();
+        List<ConnectionFate> fates = new CopyOnWriteArrayList<>();
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                reasons.add(reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                fates.add(fate);
                 down.countDown();
             }
         });
+        Mailbox watcher = a.createMailbox();
+        watcher.monitorNodes(true, true);
         assertTrue(a.ping(b.name(), Duration.ofSeconds(5)));
         long frozen = System.nanoTime();
         net.stall(b.name());
@@ -184,7 +190,13 @@ class MemNodeTest {
         // b itself never ticks within its 60 s ticktime; a's echo rule keeps nothing alive
         // once b is frozen, so silence starts now: down after T - D .. T + D
         assertTrue(ms >= 900 - 50 && ms <= 1500 + 300, "declared down after " + ms + " ms");
-        assertEquals(List.of("net_tick_timeout"), reasons);
+        // the typed fate reaches listeners, and monitor_nodes gets OTP's nodedown_reason for it
+        assertEquals(List.of(new ConnectionFate.TickTimeout()), fates);
+        Atom bAtom = Atom.of(b.name().toString());
+        Term nodedown = watcher.receive(m -> m instanceof Tuple t && t.isTagged(Atom.of("nodedown"), 3), Duration.ofSeconds(5))
+                .orElseThrow();
+        assertEquals(Tuple.of(Atom.of("nodedown"), bAtom, TermList.of(Tuple.of(Atom.of("node_type"), Atom.of("hidden")),
+                Tuple.of(Atom.of("nodedown_reason"), Atom.of("net_tick_timeout")))), nodedown);
         net.resume(b.name());
     }
 
@@ -196,20 +208,15 @@ class MemNodeTest {
         List<String> downs = new CopyOnWriteArrayList<>();
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.add(reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.add(fate.toString());
             }
         });
         Mailbox src = a.createMailbox();
         Mailbox dst = b.createMailbox("dst");
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-        int i = 0;
-        while (System.nanoTime() < end) {
-            src.send("dst", b.name(), Int.of(i++));
-            Thread.sleep(5);
-        }
-        Thread.sleep(1500);
-        assertEquals(List.of(), downs);
+        int[] next = {0};
+        int i = Pace.during(Duration.ofMillis(2500), Duration.ofMillis(5), () -> src.send("dst", b.name(), Int.of(next[0]++)));
+        Await.holdsFor(Duration.ofMillis(1500), downs::isEmpty, () -> "went down: " + downs);
         assertEquals(List.of(b.name()), a.nodes());
         assertEquals(i, dst.queued());
     }
@@ -226,7 +233,7 @@ class MemNodeTest {
         CountDownLatch down = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
+            public void nodeDown(NodeName n, ConnectionFate fate) {
                 down.countDown();
             }
         });
@@ -252,7 +259,7 @@ class MemNodeTest {
         CountDownLatch down = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
+            public void nodeDown(NodeName n, ConnectionFate fate) {
                 down.countDown();
             }
         });
@@ -300,8 +307,8 @@ class MemNodeTest {
         CountDownLatch down = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.add(reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.add(fate.toString());
                 down.countDown();
             }
         });
@@ -309,8 +316,7 @@ class MemNodeTest {
         assertEquals(Int.of(1), dst.receive(Duration.ofSeconds(5)).orElseThrow());
         net.cut(a.name(), b.name());
         assertTrue(down.await(5, TimeUnit.SECONDS));
-        Thread.sleep(100);
-        assertEquals(1, downs.size(), downs.toString());
+        Await.holdsFor(Duration.ofMillis(100), () -> downs.size() == 1, downs::toString);
         src.send("dst", b.name(), Int.of(2));
         assertEquals(Int.of(2), dst.receive(Duration.ofSeconds(5)).orElseThrow());
     }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.handshake.HandshakeException;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.testing.Await;
 
 /** The cookie sources of {@link NodeConfig.Builder}, and what a node says when cookies differ. */
 @Timeout(60)
@@ -66,7 +67,7 @@ class NodeConfigCookieTest {
 
     @Test
     void differentCookiesFailWithASentenceNamingTheNodeAndOurSource() throws Exception {
-        try (Node a = Node.start(builder("a").cookie(dev.jarl.handshake.Cookie.of("cookie-x7", "the vault")).build());
+        try (Node a = Node.start(builder("a").cookie(Cookie.of("cookie-x7", "the vault")).build());
              Node b = Node.start(builder("b").cookie("cookie-y8").build())) {
             IOException e = assertThrows(IOException.class, () -> a.connect(b.name()));
             assertEquals("b@mem closed the connection right after receiving our cookie digest: most likely the cookies "
@@ -83,16 +84,13 @@ class NodeConfigCookieTest {
      */
     @Test
     void aRejectedCookieIsReportedAndLeavesNoRowOnEitherSide() throws Exception {
-        try (Node a = Node.start(builder("a").cookie(dev.jarl.handshake.Cookie.of("cookie-x7", "the vault")).build());
+        try (Node a = Node.start(builder("a").cookie(Cookie.of("cookie-x7", "the vault")).build());
              Node b = Node.start(builder("b").cookie("cookie-y8").build())) {
             for (int attempt = 0; attempt < 2; attempt++) {
                 IOException e = assertThrows(IOException.class, () -> a.connect(b.name()));
                 assertEquals(HandshakeException.Reason.DIGEST_REJECTED, ((HandshakeException) e.getCause()).reason());
                 assertTrue(e.getMessage().endsWith("(ours came from the vault)"), e.getMessage());
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while ((a.table().rows() != 0 || b.table().rows() != 0) && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+                Await.within(Duration.ofSeconds(5), () -> a.table().rows() == 0 && b.table().rows() == 0);
                 assertEquals(0, a.table().rows(), "rows left on the dialing side");
                 assertEquals(0, b.table().rows(), "rows left on the accepting side");
             }

@@ -22,11 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 
 /**
  * Review findings 1 and 8: no failure of one accept, one tick check or one message leaves a
@@ -95,11 +97,7 @@ class NodeSurvivalTest {
     }
 
     private static boolean awaitNoNodes(Node n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!n.nodes().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return n.nodes().isEmpty();
+        return Await.within(Duration.ofSeconds(5), () -> n.nodes().isEmpty());
     }
 
     @Test
@@ -131,8 +129,8 @@ class NodeSurvivalTest {
         CountDownLatch cDown = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.put(n, reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.put(n, fate.toString());
                 (n.equals(b.name()) ? bDown : cDown).countDown();
             }
         });
@@ -170,16 +168,14 @@ class NodeSurvivalTest {
         Map<NodeName, String> downs = new ConcurrentHashMap<>();
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.put(n, reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.put(n, fate.toString());
             }
         });
         faulty.completeFaults.add(new OutOfMemoryError("unable to create native thread"));
         // (the ping may still get its pong: its message can start a new connection once this one is closed)
         a.ping(b.name(), Duration.ofSeconds(3));
-        for (int i = 0; i < 200 && !downs.containsKey(b.name()); i++) {
-            Thread.sleep(10);
-        }
+        Await.within(Duration.ofSeconds(2), () -> downs.containsKey(b.name()));
         assertTrue(downs.getOrDefault(b.name(), "").startsWith("could not start the connection: "), downs.toString());
         assertTrue(a.ping(b.name(), Duration.ofSeconds(5)), "no new connection after one that could not start");
     }

@@ -26,14 +26,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.Pace;
 import dev.jarl.testing.RealEpmd;
 
 /**
@@ -97,7 +99,13 @@ class PendingHandshakesTest {
         try (Node a = tcpNode("bound", port, 4, Duration.ofSeconds(30))) {
             for (int i = 0; i < 10; i++) {
                 sockets.add(idle(port));
-                Thread.sleep(20); // accepted in this order
+                int held = Math.min(i + 1, 4);
+                // accepted in this order: each is counted (or has closed the oldest) before the next
+                Await.until(Duration.ofSeconds(5), () -> a.table().pending().count() == held, () -> "pending "
+                        + a.table().pending().count());
+                if (i >= 4) {
+                    assertTrue(awaitClosedByNode(sockets.get(i - 4), Duration.ofSeconds(5)), "socket " + (i - 4) + " still open");
+                }
             }
             for (int i = 0; i < 6; i++) {
                 assertTrue(awaitClosedByNode(sockets.get(i), Duration.ofSeconds(5)), "socket " + i + " still open");
@@ -105,7 +113,7 @@ class PendingHandshakesTest {
             for (int i = 6; i < 10; i++) {
                 assertTrue(!closedByNode(sockets.get(i)), "socket " + i + " closed though within the bound");
             }
-            assertEquals(4, a.table().unauthenticated());
+            assertEquals(4, a.table().pending().count());
             try (Node b = dialer(port)) {
                 assertTrue(b.ping(a.name(), Duration.ofSeconds(10)), "a full bound kept a real peer out");
             }
@@ -127,10 +135,7 @@ class PendingHandshakesTest {
             AtomicBoolean closed = new AtomicBoolean();
             Thread drip = Thread.ofVirtual().start(() -> {
                 try {
-                    for (byte b : frame) {
-                        dripping.getOutputStream().write(b);
-                        Thread.sleep(100);
-                    }
+                    Pace.drip(dripping.getOutputStream(), frame, Duration.ofMillis(100));
                 } catch (IOException | InterruptedException e) {
                     closed.set(true);
                 }
@@ -140,7 +145,7 @@ class PendingHandshakesTest {
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertTrue(ms < 3000, "closed after " + ms + " ms (pending time 600 ms, setup time 30 s)");
             drip.join();
-            assertEquals(0, a.table().unauthenticated());
+            assertEquals(0, a.table().pending().count());
         }
     }
 
@@ -178,12 +183,9 @@ class PendingHandshakesTest {
             }
             assertEquals(List.of(), failures);
             assertEquals(attempts, statuses.get(), "every attempt got as far as its status");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while ((a.table().rows() != before || a.table().unauthenticated() != 0) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.within(Duration.ofSeconds(20), () -> a.table().rows() == before && a.table().pending().count() == 0);
             assertEquals(before, a.table().rows(), "rows left by failed handshakes");
-            assertEquals(0, a.table().unauthenticated());
+            assertEquals(0, a.table().pending().count());
             try (Node b = dialer(port)) {
                 assertTrue(b.ping(a.name(), Duration.ofSeconds(10)));
                 assertEquals(before + 1, a.table().rows());
@@ -205,25 +207,22 @@ class PendingHandshakesTest {
                 AtomicInteger opened = new AtomicInteger();
                 List<Socket> flood = new CopyOnWriteArrayList<>();
                 Thread flooder = Thread.ofVirtual().start(() -> {
-                    while (!stop.get()) {
-                        try {
+                    try {
+                        Pace.every(Duration.ofMillis(2), stop::get, () -> {
                             flood.add(new Socket(LOOPBACK, port));
                             opened.incrementAndGet();
-                            Thread.sleep(2);
-                        } catch (IOException | InterruptedException e) {
-                            return;
-                        }
+                        });
+                    } catch (Exception e) {
+                        return;
                     }
                 });
                 try {
-                    while (opened.get() < 50) {
-                        Thread.sleep(10);
-                    }
+                    Await.until(Duration.ofSeconds(30), () -> opened.get() >= 50, () -> "opened " + opened.get());
                     for (int i = 0; i < 5; i++) {
                         assertEquals("pong", erl.eval("net_adm:ping('" + name + "')"), "ping " + i);
                         assertEquals("true", erl.eval("erlang:disconnect_node('" + name + "')"));
                     }
-                    assertEquals(8, jarl.table().unauthenticated(), "the bound was not full during the pings");
+                    assertEquals(8, jarl.table().pending().count(), "the bound was not full during the pings");
                 } finally {
                     stop.set(true);
                     flooder.join();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -93,10 +93,7 @@ class RpcInteropTest {
         f.register("jt", "boom", 0, args -> {
             throw new IllegalStateException("no such account");
         });
-        f.register("jt", "sleep", 1, args -> {
-            Thread.sleep(((Int) args.get(0)).longValue());
-            return Atom.OK;
-        });
+        f.register("jt", "sleep", 1, RpcTest::sleep);
         f.register("jt", "notify", 2, args -> {
             outbox.send((Pid) args.get(0), args.get(1));
             return Atom.OK;

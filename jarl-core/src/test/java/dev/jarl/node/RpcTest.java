@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.channel.ControlMessage;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
@@ -56,11 +56,14 @@ class RpcTest {
         n.functions().register("m", "boom", 0, args -> {
             throw new IllegalArgumentException("bad");
         });
-        n.functions().register("m", "sleep", 1, args -> {
-            Thread.sleep(((Int) args.get(0)).longValue());
-            return Atom.OK;
-        });
+        n.functions().register("m", "sleep", 1, RpcTest::sleep);
         return n;
+    }
+
+    /** {@code sleep(Ms)}: a function that takes real time, for the tests of call timeouts. */
+    static Term sleep(List<Term> args) throws InterruptedException {
+        Thread.sleep(((Int) args.get(0)).longValue()); // real time: what a timeout is measured against
+        return Atom.OK;
     }
 
     @AfterEach
@@ -122,7 +125,7 @@ class RpcTest {
         try (Mailbox box = a.createMailbox()) {
             a.connect(b.name());
             Ref ref = a.makeRef();
-            a.table().send(b.name(), new ControlMessage.SpawnRequest(ref, box.self(), box.self(),
+            a.table().send(b.name(), new Signal.SpawnRequest(ref, box.self(), box.self(),
                     Atom.of("nomod"), Atom.of("f"), 0, TermList.of(Atom.of("monitor")), TermList.NIL));
             Tuple reply = (Tuple) box.receive(T).orElseThrow();
             assertEquals(Atom.of("spawn_reply"), reply.get(0));

@@ -23,21 +23,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carrier.QueueChannel;
-import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.handshake.Arbiter;
-import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -102,7 +104,7 @@ class TcpInteropTest {
         Carrier carrier = Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmd.port())));
         CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5));
         try {
-            Handshake.initiate(conn, passThrough(HandshakeConfig.of(self, Cookie.of(COOKIE), CREATION)), erlName, ALWAYS_OK);
+            Handshake.initiate(conn, passThrough(HandshakeConfig.of(self, TestCookies.of(COOKIE), CREATION)), erlName, ALWAYS_OK);
             QueueChannel channel = new QueueChannel();
             conn.handshakeComplete(channel);
 
@@ -110,12 +112,12 @@ class TcpInteropTest {
             assertEquals("hello", erl.eval("receive M -> M after 5000 -> timeout end"));
 
             erl.eval("{any, '" + self + "'} ! hi");
-            byte[] packet = nextNonTick(channel);
+            byte[] packet = channel.nextData(5000);
             assertEquals(112, packet[0] & 0xFF, Arrays.toString(packet));
             assertTrue(endsWith(packet, bytes(131, 119, 2, 'h', 'i')), Arrays.toString(packet));
 
             erl.eval("{any, '" + self + "'} ! binary:copy(<<7>>, 3000000), ok");
-            byte[] big = nextNonTick(channel);
+            byte[] big = channel.nextData(5000);
             assertTrue(big.length > 3_000_000, "length " + big.length);
             byte[] tail = Arrays.copyOfRange(big, big.length - 3_000_006, big.length);
             assertArrayEquals(bytes(131, 109, 0, 0x2D, 0xC6, 0xC0), Arrays.copyOf(tail, 6));
@@ -127,13 +129,14 @@ class TcpInteropTest {
             // Two messages for certain; the tick is skipped when the writer is busy with data,
             // as a tick is only needed on an idle line. The writer counts a packet after its
             // bytes are out, so erl can hold the message before the count moves.
-            TcpCarrierTest.waitFor(() -> conn.stats().packetsSent() >= 2);
+            Await.until(Duration.ofSeconds(10), () -> conn.stats().packetsSent() >= 2,
+                    () -> "two packets counted as sent");
             assertTrue(conn.stats().packetsSent() >= 2, conn.stats().toString());
             assertTrue(conn.stats().packetsReceived() >= 2, conn.stats().toString());
 
             erl.eval("erlang:disconnect_node('" + self + "')");
             assertTrue(channel.awaitClosed(5000), "disconnect not reported");
-            Thread.sleep(100);
+            QueueChannel.watchForLateReports();
             assertEquals(1, channel.closedReasons.size(), channel.closedReasons.toString());
             assertTrue(channel.closedReasons.get(0).contains("closed by peer"), channel.closedReasons.toString());
         } finally {
@@ -152,7 +155,7 @@ class TcpInteropTest {
             CompletableFuture<CarrierConnection> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     CarrierConnection c = listener.accept();
-                    Handshake.accept(c, passThrough(HandshakeConfig.of(self, Cookie.of(COOKIE), registration.creation())), ALWAYS_OK);
+                    Handshake.accept(c, passThrough(HandshakeConfig.of(self, TestCookies.of(COOKIE), registration.creation())), ALWAYS_OK);
                     return c;
                 } catch (IOException e) {
                     throw new CompletionException(e);
@@ -164,27 +167,16 @@ class TcpInteropTest {
                 QueueChannel channel = new QueueChannel();
                 conn.handshakeComplete(channel);
                 erl.eval("{any, '" + self + "'} ! from_erl");
-                assertTrue(endsWith(nextNonTick(channel), bytes(131, 119, 8, 'f', 'r', 'o', 'm', '_', 'e', 'r', 'l')));
+                assertTrue(endsWith(channel.nextData(5000), bytes(131, 119, 8, 'f', 'r', 'o', 'm', '_', 'e', 'r', 'l')));
                 channel.send(regSend(self, "probe", atom("to_erl")));
                 assertEquals("to_erl", erl.eval("receive M -> M after 5000 -> timeout end"));
+                erl.eval("net_kernel:monitor_nodes(true, [{node_type, hidden}])");
             } finally {
                 conn.close();
             }
-            String gone = "false";
-            for (int i = 0; i < 50 && !gone.equals("true"); i++) {
-                Thread.sleep(100);
-                gone = erl.eval("not lists:member('" + self + "', nodes(hidden))");
-            }
-            assertEquals("true", gone);
-        }
-    }
-
-    static byte[] nextNonTick(QueueChannel channel) throws InterruptedException {
-        while (true) {
-            byte[] p = channel.next(5000);
-            if (p.length > 0) {
-                return p;
-            }
+            assertEquals("true", erl.eval("R = receive {nodedown, '" + self + "', _} -> true after 5000 -> false end, "
+                    + "net_kernel:monitor_nodes(false, [{node_type, hidden}]), R"));
+            assertEquals("true", erl.eval("not lists:member('" + self + "', nodes(hidden))"));
         }
     }
 
