@@ -4,6 +4,7 @@
  */
 package dev.jarl.bench.growth;
 
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,11 +106,11 @@ final class JarlSide implements AutoCloseable {
         }
         long memory = -1;
         if (p > connected) {
-            long before = usedHeapAfterGc();
+            long before = usedMemoryAfterGc();
             for (Node n : peers.subList(connected, p)) {
                 n.connect(target.name());
             }
-            memory = (usedHeapAfterGc() - before) / (p - connected);
+            memory = (usedMemoryAfterGc() - before) / (p - connected);
         }
         List<Node> senders = new ArrayList<>();
         for (int i = 0; i < p; i++) {
@@ -143,7 +144,7 @@ final class JarlSide implements AutoCloseable {
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         NodeName t = target.name();
-        long before = memory == Long.MIN_VALUE ? usedHeapAfterGc() : 0;
+        long before = memory == Long.MIN_VALUE ? usedMemoryAfterGc() : 0;
         for (Node node : on) {
             node.spawn(self -> {
                 try {
@@ -163,7 +164,7 @@ final class JarlSide implements AutoCloseable {
         }
         await(ready, "workers to start", failure);
         if (memory == Long.MIN_VALUE) {
-            memory = (usedHeapAfterGc() - before) / n;
+            memory = (usedMemoryAfterGc() - before) / n;
         }
         long t0 = System.nanoTime();
         goSend.countDown();
@@ -228,12 +229,21 @@ final class JarlSide implements AutoCloseable {
         }
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
+    /**
+     * Used heap after full collections, plus the direct and mapped buffers in use (a TCP
+     * connection's read buffer is direct). Thread stacks and the kernel's socket buffers are
+     * not counted; neither are they on the BEAM side (erlang:memory(total)).
+     */
+    private static long usedMemoryAfterGc() throws InterruptedException {
         for (int i = 0; i < 2; i++) {
             System.gc();
             Thread.sleep(50);
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            used += Math.max(0, pool.getMemoryUsed());
+        }
+        return used;
     }
 
     private interface Role {
