@@ -40,7 +40,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench",
         description = {"Measures messaging against the sink, echo and flood roles of TARGET (see jarl serve).",
-                "On a terminal, shows each phase's progress as it runs; otherwise prints only the five figures."},
+                "On a terminal, shows each phase's progress as it runs; otherwise prints only the figures:",
+                "the five rates and times, then this JVM's CPU seconds per million messages and per thousand round trips."},
         footer = {"", "Example:", "  jarl bench --name drv@localhost --cookie secret --small 200000 target@localhost"},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {

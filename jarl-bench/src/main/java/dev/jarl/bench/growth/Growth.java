@@ -128,6 +128,8 @@ public final class Growth {
             deleteTree(work);
         }
         List<String> notes = new ArrayList<>();
+        notes.add("command: java -cp jarl-bench/target/benchmarks.jar " + Growth.class.getName()
+                + (plan.name().equals("quick") ? " --quick" : "") + (withBeam ? "" : " --no-beam"));
         notes.add("plan: " + plan.name() + "; " + Runtime.getRuntime().availableProcessors() + " CPUs; load average "
                 + loadAverage() + " at the end; Java " + Runtime.version() + ", max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
