@@ -28,9 +28,10 @@ import dev.jarl.term.Tuple;
 
 /**
  * The Jarl side of {@link Growth}: a target node with the {@code sink} and {@code echo} roles
- * (as growth.erl's, each a mailbox on a thread of its own), a driver node, and the peer
- * nodes, all in this JVM and connected over TCP on loopback. The workers are Jarl processes
- * ({@link Node#spawn}); they are started and released with latches instead of messages.
+ * (as growth.erl's, each a mailbox on a virtual thread of its own, as {@code jarl serve}
+ * serves its roles), a driver node, and the peer nodes, all in this JVM and connected over
+ * TCP on loopback. The workers are Jarl processes ({@link Node#spawn}); they are started and
+ * released with latches instead of messages.
  */
 final class JarlSide implements AutoCloseable {
 
@@ -251,7 +252,7 @@ final class JarlSide implements AutoCloseable {
     }
 
     private static void serve(Mailbox mb, Role role) {
-        Thread.ofPlatform().daemon().name("growth-" + mb.name().orElse("role")).start(() -> {
+        Thread.ofVirtual().name("growth-" + mb.name().orElse("role")).start(() -> {
             try {
                 role.serve(mb);
             } catch (InterruptedException e) {
