@@ -19,9 +19,7 @@ module dev.jarl {
     exports dev.jarl.epmd;
 
     exports dev.jarl.carrier;
+    exports dev.jarl.carriers;
 
-    exports dev.jarl.handshake;
-
-    exports dev.jarl.channel;
     exports dev.jarl.node;
 }

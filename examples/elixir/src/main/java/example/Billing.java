@@ -6,7 +6,7 @@ package example;
 
 import java.time.Duration;
 
-import dev.jarl.handshake.Cookie;
+import dev.jarl.node.Cookie;
 import dev.jarl.node.ErlangException;
 import dev.jarl.node.ExitException;
 import dev.jarl.node.Mailbox;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.jarl.handshake.Cookie;
+import dev.jarl.node.Cookie;
 import dev.jarl.node.ErlangException;
 import dev.jarl.node.GenServer;
 import dev.jarl.node.Mailbox;

@@ -24,14 +24,15 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.channel.AtomCacheIn;
-import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
 import dev.jarl.channel.DistPacket;
 import dev.jarl.channel.DistProtocolException;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.channel.Signal;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
@@ -70,8 +71,11 @@ public class HotPathBench {
         /** ATOM_CACHE: DIST_HDR_ATOM_CACHE agreed; HEADER: only FRAGMENTS (atoms in full). */
         @Param({"ATOM_CACHE", "HEADER"})
         DistPacket.Form form;
-        ControlMessage send = new ControlMessage.SendSender(FROM, TO, SMALL);
-        ControlMessage call = new ControlMessage.RegSend(FROM, Atom.of("server"), GEN_CALL);
+        Signal send = new Signal.Send(FROM, TO, SMALL);
+        Signal call = new Signal.RegSend(FROM, Atom.of("server"), GEN_CALL);
+        /** The control tuples the channel writes for them: SEND_SENDER and REG_SEND. */
+        Tuple sendControl = Tuple.of(Int.of(22), FROM, TO);
+        Tuple callControl = Tuple.of(Int.of(6), FROM, Atom.of(""), Atom.of("server"));
         ByteBuffer sendPacket;
         ByteBuffer callPacket;
         AtomCacheIn cache = new AtomCacheIn();
@@ -102,34 +106,34 @@ public class HotPathBench {
 
     static DistConnection.Params params(DistPacket.Form form) {
         long flags = form == DistPacket.Form.ATOM_CACHE ? BOTH : BOTH & ~DistFlags.DIST_HDR_ATOM_CACHE;
-        return new DistConnection.Params(NodeName.parse("jarl@host"), NodeName.parse("erl@host"), 3, flags, true);
+        return new DistConnection.Params(NodeName.parse("jarl@host"), 7, NodeName.parse("erl@host"), 3, flags, true);
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public DistPacket.Encoded encodeSendSender(Codec c) {
-        return DistPacket.encode(c.send, c.form);
+        return DistPacket.encode(c.sendControl, SMALL, c.form);
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     public DistPacket.Encoded encodeGenCall(Codec c) {
-        return DistPacket.encode(c.call, c.form);
+        return DistPacket.encode(c.callControl, GEN_CALL, c.form);
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
-    public ControlMessage decodeSendSender(Codec c) throws DistProtocolException {
+    public Signal decodeSendSender(Codec c) throws DistProtocolException {
         return DistPacket.decode(c.sendPacket.duplicate(), DecodeLimits.DEFAULT, c.cache);
     }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
-    public ControlMessage decodeGenCall(Codec c) throws DistProtocolException {
+    public Signal decodeGenCall(Codec c) throws DistProtocolException {
         return DistPacket.decode(c.callPacket.duplicate(), DecodeLimits.DEFAULT, c.cache);
     }
 
@@ -140,7 +144,7 @@ public class HotPathBench {
         @Param({"ATOM_CACHE", "HEADER"})
         DistPacket.Form form;
         DistConnection connection;
-        ControlMessage send = new ControlMessage.SendSender(FROM, TO, SMALL);
+        Signal send = new Signal.Send(FROM, TO, SMALL);
 
         @Setup
         public void setup() {
@@ -267,7 +271,7 @@ public class HotPathBench {
     enum Handlers implements DistConnection.Handler {
         NONE;
 
-        @Override public void received(DistConnection connection, ControlMessage message) { }
-        @Override public void down(DistConnection connection, String reason) { }
+        @Override public void received(DistConnection connection, Signal signal) { }
+        @Override public void down(DistConnection connection, ConnectionFate fate) { }
     }
 }

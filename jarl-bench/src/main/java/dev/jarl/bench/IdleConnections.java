@@ -13,10 +13,10 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;

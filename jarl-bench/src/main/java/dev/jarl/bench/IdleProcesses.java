@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 

@@ -7,11 +7,11 @@ package dev.jarl.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.TlsOptions;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.carrier.UdsOptions;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.TlsOptions;
+import dev.jarl.carriers.UdpOptions;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Option;

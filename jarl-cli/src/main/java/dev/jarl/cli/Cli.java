@@ -6,8 +6,8 @@ package dev.jarl.cli;
 
 import java.io.IOException;
 
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;

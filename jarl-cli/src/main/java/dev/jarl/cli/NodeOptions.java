@@ -11,8 +11,8 @@ import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.CookieFile;
+import dev.jarl.node.Cookie;
+import dev.jarl.node.CookieFile;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Option;
 

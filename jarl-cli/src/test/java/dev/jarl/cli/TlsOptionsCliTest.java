@@ -17,10 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TlsOptions;
 import dev.jarl.carrier.tls.TlsTestCerts;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TlsOptions;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;

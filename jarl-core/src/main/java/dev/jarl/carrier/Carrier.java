@@ -31,7 +31,7 @@ import dev.jarl.term.NodeName;
  * exactly once, with nothing lost. A carrier whose transport cannot promise that on its own
  * (UDP) must build it (sequence numbers, acknowledgements, retransmission, flow control).
  * When it cannot keep the promise any longer it must close the connection and report why
- * through {@link DistChannel#closed(String, Throwable)}; it must never drop, duplicate or
+ * through {@link DistChannel#closed(ConnectionFate)}; it must never drop, duplicate or
  * reorder silently.
  *
  * <p>Implementations are thread-safe: the node calls {@code connect} from many threads.

@@ -25,7 +25,7 @@ import java.time.Duration;
  *   <li>While up, the node's ticker calls {@link #tick()} and {@link #stats()}
  *       ({@code mf_tick}, {@code mf_getstat}); neither may block for long.</li>
  *   <li>{@link #close()} ends it; so does any transport failure, which the carrier reports
- *       once through {@link DistChannel#closed(String, Throwable)}.</li>
+ *       once through {@link DistChannel#closed(ConnectionFate)}.</li>
  * </ol>
  */
 public interface CarrierConnection extends AutoCloseable {
@@ -82,7 +82,7 @@ public interface CarrierConnection extends AutoCloseable {
 
     /**
      * Closes the transport. Idempotent. After the channel was handed over, the carrier also
-     * reports the close once through {@link DistChannel#closed(String, Throwable)}.
+     * reports the close once through {@link DistChannel#closed(ConnectionFate)}.
      */
     @Override
     void close();

@@ -146,14 +146,13 @@ public interface DistChannel {
     }
 
     /**
-     * The transport is gone: the connection goes down with this reason. Called at most once
-     * by the carrier, from whichever party saw the failure first.
-     *
-     * @param reason short text for logs and the {@code nodedown} reason; text the peer
-     *               chose is escaped ({@link dev.jarl.term.Printable})
-     * @param cause  the exception behind it, or null for an orderly close; a
-     *               {@link java.net.ProtocolException} says the peer broke the protocol (a
-     *               length over the limit, say), which the node logs at WARNING
+     * The transport is gone: the connection goes down with {@code fate}. Called at most once
+     * by the carrier, from whichever party saw the failure first: {@link ConnectionFate.Closed}
+     * for an orderly end (the peer closed, or {@link CarrierConnection#close()}),
+     * {@link ConnectionFate.ProtocolError} when the peer broke the framing (a length over the
+     * limit, say; the node logs it at WARNING), {@link ConnectionFate.TransportError} with the
+     * exception when the transport or a party failed. Text the peer chose is escaped
+     * ({@link dev.jarl.term.Printable}).
      */
-    void closed(String reason, Throwable cause);
+    void closed(ConnectionFate fate);
 }

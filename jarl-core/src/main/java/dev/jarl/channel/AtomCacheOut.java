@@ -104,11 +104,6 @@ public final class AtomCacheOut {
         return referencesWritten;
     }
 
-    /** Forgets every entry (a new connection starts empty; for tests). */
-    void clear() {
-        Arrays.fill(entries, null);
-    }
-
     /**
      * The atoms one message refers to through its header, in reference-index order; the
      * encoder asks it for each atom it writes. An atom gets a reference unless 255 are taken

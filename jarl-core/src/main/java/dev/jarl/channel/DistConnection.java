@@ -6,45 +6,37 @@ package dev.jarl.channel;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
-import dev.jarl.term.Pid;
-import dev.jarl.term.Term;
-import dev.jarl.term.TermDecodeException;
-import dev.jarl.term.TermReader;
-import dev.jarl.term.TermWriter;
 
 /**
  * One connection to a peer node once the handshake is over: the {@link DistChannel} the
- * carrier drives, the output queue, input decoding and dispatch, and the tick state.
+ * carrier drives, with the signals going out and coming in, and the tick state.
  *
- * <p><b>Output.</b> {@link #send(ControlMessage)} encodes the terms on the caller's thread
- * ({@link DistPacket#encode(ControlMessage, DistPacket.Form)}) and appends them to the output
- * queue; the carrier's output party takes packets with {@link #getData()} and waits with
- * {@link #awaitData()}. The distribution header, with its atom-cache references when
- * DIST_HDR_ATOM_CACHE was agreed, is written in {@code getData()}, in output order.
+ * <p><b>Output.</b> {@link #send(Signal)} writes the signal in the form the agreed flags
+ * call for ({@link SignalCodec}), encodes the terms on the caller's thread and appends them
+ * to the {@link OutputQueue} (lanes, fragments, busy limit); the carrier's output party
+ * takes packets with {@link #getData()} and waits with {@link #awaitData()}. The
+ * distribution header, with its atom-cache references when DIST_HDR_ATOM_CACHE was agreed,
+ * is written as a packet is taken, in output order. Sends never block for long (Erlang's
+ * {@code !} never does), but a message waits while the queue is over the busy limit. A send
+ * on a closed connection is dropped and reported by the return value.
  *
  * <p><b>Direct output.</b> A sender that queues into an empty queue asks the carrier to
  * write the packet on its own thread ({@link CarrierConnection#writeQueued()}); only if
@@ -52,34 +44,18 @@ import dev.jarl.term.TermWriter;
  * The input thread never writes (two nodes' input threads blocked in writes to each other
  * would deadlock); see {@link #directOutput(boolean)}.
  *
- * <p><b>Fragments.</b> When FRAGMENTS was agreed, a message of more than
- * {@link DistPacket#FRAGMENT_SIZE} bytes leaves in fragments, one per {@code getData()}; after
- * each, the message goes back to the tail of the queue, so other traffic interleaves with it
- * and one huge message does not hold back small ones. Signals from one sender keep their
- * order: while a sender (the control message's sending process, or one shared lane for
- * messages without one) has a fragmented message outstanding, its later messages wait in
- * that sender's lane and join the queue when the last fragment has left. Without fragments
- * queued, the queue is a plain FIFO under one lock.
- *
- * <p><b>Busy limit.</b> Sends never block for long (Erlang's {@code !} never does), but a
- * sender waits while the queue holds at least the busy limit, as the BEAM suspends a
- * process that sends to a busy distribution port. Bytes of fragmented messages count
- * only against senders of fragmented messages, so small messages are not held back behind
- * a huge one. A send on a closed connection is dropped and reported by the return value.
- *
  * <p><b>Input.</b> The carrier's input party calls {@link #putData(ByteBuffer)}: an empty
- * packet is a tick; any other is decoded and handed to the {@link Handler} on that same
+ * packet is a tick; any other is decoded into a {@link Signal}, checked as erts checks every
+ * signal ({@link SignalCodec.Identity}) and handed to the {@link Handler} on that same
  * thread, in order ({@link #putBorrowed(ByteBuffer)} likewise, copying out what it keeps).
- * Fragments are reassembled per sequence id, each copied as it arrives into one array sized
- * from the first fragment and the fragment count, which the message's binaries then share;
- * the bytes buffered for incomplete sequences are limited to the largest message accepted. A first fragment's
- * atom-cache header takes effect when it arrives. An operation this node does not know is
- * logged once per operation number and dropped; anything malformed closes the connection
- * with one logged reason.
+ * Fragments go to the {@link Reassembler}. An operation this node does not know is logged
+ * once per operation number and dropped; anything malformed, and a signal that fails the
+ * checks, closes the connection with one logged reason.
  *
  * <p><b>Fate.</b> The connection goes down once, whoever notices first (the carrier through
- * {@link #closed(String, Throwable)}, the ticker, bad input, or {@link #close(String)}); the
- * handler's {@link Handler#down} runs exactly once and every waiter is woken.
+ * {@link #closed(ConnectionFate)}, the ticker, bad input, or {@link #close(ConnectionFate)}), with
+ * one {@link ConnectionFate}; the handler's {@link Handler#down} runs exactly once and every
+ * waiter is woken.
  *
  * <p>Thread-safe.
  */
@@ -96,23 +72,29 @@ public final class DistConnection implements DistChannel {
     /** What the node does with a connection's input and its end. */
     public interface Handler {
 
-        /** A control message arrived; called on the carrier's input thread, in order. */
-        void received(DistConnection connection, ControlMessage message);
+        /**
+         * A signal arrived, and passed the identity checks; called on the carrier's input
+         * thread, in order. Also called on a sender's thread with the {@link Signal.UnlinkAck}
+         * a peer without UNLINK_ID never sends: its old UNLINK completes when it is sent.
+         */
+        void received(DistConnection connection, Signal signal);
 
         /** The connection went down (called once). */
-        void down(DistConnection connection, String reason);
+        void down(DistConnection connection, ConnectionFate fate);
     }
 
     /**
      * What the connection knows of the handshake's outcome.
      *
      * @param self         this node's name
+     * @param creation     this node's creation
      * @param peer         the peer's name
      * @param peerCreation the peer's creation
      * @param agreedFlags  the flags both sides agreed (this node's offer AND the peer's)
      * @param hidden       true for a hidden connection
      */
-    public record Params(NodeName self, NodeName peer, int peerCreation, long agreedFlags, boolean hidden) {
+    public record Params(NodeName self, int creation, NodeName peer, int peerCreation, long agreedFlags,
+                         boolean hidden) {
         /** Checks for nulls. */
         public Params {
             Objects.requireNonNull(self, "self");
@@ -122,6 +104,8 @@ public final class DistConnection implements DistChannel {
 
     private final Params params;
     private final Atom peerAtom;
+    /** The ends of this connection, for the identity checks of every signal received. */
+    private final SignalCodec.Identity identity;
     private final CarrierConnection carrier;
     private final Handler handler;
     private final DecodeLimits limits;
@@ -129,40 +113,25 @@ public final class DistConnection implements DistChannel {
     private final DistPacket.Form form;
     private final boolean fragments;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition dataOrClosed = lock.newCondition();
-    private final Condition notBusy = lock.newCondition();
-    private final ArrayDeque<Out> queue = new ArrayDeque<>();
-    /** Lanes with a fragmented message outstanding, and what waits behind it; under the lock. */
-    private final Map<Object, ArrayDeque<Out>> lanes = new HashMap<>();
-    private long queuedBytes;
-    /** The part of {@link #queuedBytes} that belongs to fragmented messages. */
-    private long largeBytes;
-    private long nextSequence = 1;
-    /** Output party only: the atom cache and a writer for headers. */
-    private final AtomCacheOut cacheOut;
-    private final TermWriter headerScratch = new TermWriter(256);
-    /** Input party only: the atom cache and the sequences being reassembled. */
+    /** The output queue: lanes, fragment interleaving, the busy limit, headers as packets leave. */
+    private final OutputQueue output;
+    /** Input party only: the atom cache and the fragmented messages being reassembled (null without FRAGMENTS). */
     private final AtomCacheIn cacheIn;
-    private final Map<Long, Partial> partials = new HashMap<>();
-    /** Bytes of incomplete sequences received so far, plus {@link #PARTIAL_OVERHEAD} for each. */
-    private long partialBytes;
+    private final Reassembler reassembler;
     /** What this connection may allocate ahead of the bytes (see {@link #reserveAhead}). */
     private final long receiveAllowance;
-    private final int maxFragmentSequences;
     /** Bytes allocated ahead of the bytes that fill them, by the carrier and by reassembly. */
     private final AtomicLong ahead = new AtomicLong();
-    private int busyWaiters;
-    private boolean closed;
-    private volatile long busyLimit = DEFAULT_BUSY_LIMIT;
     /** True to always hand output to the carrier's output party (see {@link #directOutput}). */
     private volatile boolean directOutputOff;
     private volatile Thread inputHandler;
 
     private final AtomicBoolean down = new AtomicBoolean();
-    private volatile String downReason;
+    private volatile ConnectionFate fate;
     private final Set<Integer> unknownLogged = ConcurrentHashMap.newKeySet();
 
+    /** Guards the tick state; the ticker alone checks, one check at a time. */
+    private final ReentrantLock tickLock = new ReentrantLock();
     private TickPolicy.State tickState = TickPolicy.State.INITIAL;
     private long sentAtPreviousTick = Long.MIN_VALUE;
     private volatile long packetsIn;
@@ -215,9 +184,9 @@ public final class DistConnection implements DistChannel {
     public DistConnection(Params params, CarrierConnection carrier, Handler handler, DecodeLimits limits,
                           long maxMessageSize, InputLimits input) {
         this.receiveAllowance = input.receiveAllowance();
-        this.maxFragmentSequences = input.maxFragmentSequences();
         this.params = Objects.requireNonNull(params, "params");
         this.peerAtom = params.peer().atom();
+        this.identity = new SignalCodec.Identity(peerAtom, params.self().atom(), params.creation());
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -227,80 +196,18 @@ public final class DistConnection implements DistChannel {
         this.fragments = (f & DistFlags.FRAGMENTS) != 0;
         this.form = atomCache ? DistPacket.Form.ATOM_CACHE
                 : fragments ? DistPacket.Form.HEADER : DistPacket.Form.PASS_THROUGH;
-        this.cacheOut = atomCache ? new AtomCacheOut() : null;
+        this.output = new OutputQueue(atomCache ? new AtomCacheOut() : null, DEFAULT_BUSY_LIMIT);
         this.cacheIn = atomCache ? new AtomCacheIn() : null;
+        this.reassembler = fragments
+                ? new Reassembler(limits, cacheIn, identity, maxMessageSize, input.maxFragmentSequences(), this) : null;
     }
-
-    /** One queued message and, once its first fragment has left, how far it got. */
-    private static final class Out {
-        final DistPacket.Encoded encoded;
-        final Object lane;
-        final boolean large;
-        long sequence;
-        long fragmentsLeft;
-        int sent;
-
-        Out(DistPacket.Encoded encoded, Object lane, boolean large) {
-            this.encoded = encoded;
-            this.lane = lane;
-            this.large = large;
-        }
-    }
-
-    /** A fragmented message being reassembled. */
-    private static final class Partial {
-        final Atom[] refs;
-        /** The message so far: fragments are copied in as they come, so the last needs no join. */
-        byte[] data;
-        int length;
-        long nextId;
-        /** Bytes of {@link #data} reserved ahead from the connection's allowance. */
-        final long reserved;
-
-        Partial(Atom[] refs, long nextId, int capacity, long reserved) {
-            this.refs = refs;
-            this.nextId = nextId;
-            this.data = new byte[capacity];
-            this.reserved = reserved;
-        }
-    }
-
-    /** What an incomplete sequence costs besides its bytes (objects, map entry), counted in {@link #partialBytes}. */
-    static final int PARTIAL_OVERHEAD = 128;
 
     /** The lane of messages without a sending process. */
     private static final Object NO_SENDER = new Object();
 
-    /** The sending process whose signal order {@code m} must keep, or {@link #NO_SENDER}. */
-    private static Object lane(ControlMessage m) {
-        Object from = switch (m) {
-            case ControlMessage.SendSender x -> x.from();
-            case ControlMessage.SendSenderTT x -> x.from();
-            case ControlMessage.RegSend x -> x.from();
-            case ControlMessage.RegSendTT x -> x.from();
-            case ControlMessage.AliasSend x -> x.from();
-            case ControlMessage.AliasSendTT x -> x.from();
-            case ControlMessage.Link x -> x.from();
-            case ControlMessage.Unlink x -> x.from();
-            case ControlMessage.UnlinkId x -> x.from();
-            case ControlMessage.UnlinkIdAck x -> x.from();
-            case ControlMessage.Exit x -> x.from();
-            case ControlMessage.ExitTT x -> x.from();
-            case ControlMessage.Exit2 x -> x.from();
-            case ControlMessage.Exit2TT x -> x.from();
-            case ControlMessage.PayloadExit x -> x.from();
-            case ControlMessage.PayloadExitTT x -> x.from();
-            case ControlMessage.PayloadExit2 x -> x.from();
-            case ControlMessage.PayloadExit2TT x -> x.from();
-            case ControlMessage.MonitorP x -> x.from();
-            case ControlMessage.DemonitorP x -> x.from();
-            case ControlMessage.MonitorPExit x -> x.fromProc();
-            case ControlMessage.PayloadMonitorPExit x -> x.fromProc();
-            case ControlMessage.GroupLeader x -> x.from();
-            case ControlMessage.SpawnRequest x -> x.from();
-            case ControlMessage.SpawnRequestTT x -> x.from();
-            default -> null;
-        };
+    /** The sending process whose signal order {@code s} must keep, or {@link #NO_SENDER}. */
+    private static Object lane(Signal s) {
+        Object from = s.sender();
         return from == null ? NO_SENDER : from;
     }
 
@@ -340,59 +247,30 @@ public final class DistConnection implements DistChannel {
     }
 
     /** Why the connection went down, or null while it is up. */
-    public String downReason() {
-        return downReason;
+    public ConnectionFate fate() {
+        return fate;
     }
 
     /**
-     * Encodes {@code message} on the calling thread and queues it, in the form the agreed
-     * flags allow (see {@link #adapt(ControlMessage)}).
+     * Writes {@code signal} in the form the agreed flags call for ({@link SignalCodec#op}),
+     * encodes it on the calling thread and queues it. A sender other than the carrier's input
+     * thread waits while the queue is over the busy limit. A signal the peer takes no form of
+     * (a monitor without DIST_MONITOR, say), and a message to a pid of another incarnation of
+     * the peer, are dropped, as the BEAM drops them.
      *
-     * @return false when the connection is closed (the message is dropped)
+     * @return false when the connection is closed (the signal is dropped)
      */
-    public boolean send(ControlMessage message) {
-        return enqueue(message, Thread.currentThread() != inputHandler);
+    public boolean send(Signal signal) {
+        return enqueue(signal, Thread.currentThread() != inputHandler);
     }
 
     /**
-     * As {@link #send(ControlMessage)}, but never waits on the busy limit: for replies sent
-     * from the input thread and for flushing messages queued while the connection was set up.
+     * As {@link #send(Signal)}, but never waits on the busy limit: for replies sent from the
+     * input thread, for signals (which never make their sender wait) and for flushing
+     * messages queued while the connection was set up.
      */
-    public boolean sendNoWait(ControlMessage message) {
-        return enqueue(message, false);
-    }
-
-    /**
-     * The form of {@code message} this peer agreed to: SEND_SENDER(_TT) becomes SEND(_TT)
-     * without SEND_SENDER, and the PAYLOAD_ exits become EXIT, EXIT2 and their _TT forms
-     * without EXIT_PAYLOAD, as the BEAM sends them (PAYLOAD_MONITOR_P_EXIT becomes
-     * MONITOR_P_EXIT). Other operations are the caller's choice.
-     */
-    public ControlMessage adapt(ControlMessage message) {
-        long f = params.agreedFlags();
-        boolean sender = (f & DistFlags.SEND_SENDER) != 0;
-        boolean payload = (f & DistFlags.EXIT_PAYLOAD) != 0;
-        return switch (message) {
-            case ControlMessage.SendSender m when !sender -> new ControlMessage.Send(m.to(), m.message());
-            case ControlMessage.SendSenderTT m when !sender -> new ControlMessage.SendTT(m.to(), m.token(), m.message());
-            case ControlMessage.PayloadExit m when !payload -> new ControlMessage.Exit(m.from(), m.to(), m.reason());
-            case ControlMessage.PayloadExitTT m when !payload -> new ControlMessage.ExitTT(m.from(), m.to(), m.token(), m.reason());
-            case ControlMessage.PayloadExit2 m when !payload -> new ControlMessage.Exit2(m.from(), m.to(), m.reason());
-            case ControlMessage.PayloadExit2TT m when !payload -> new ControlMessage.Exit2TT(m.from(), m.to(), m.token(), m.reason());
-            case ControlMessage.PayloadMonitorPExit m when !payload ->
-                    new ControlMessage.MonitorPExit(m.fromProc(), m.to(), m.ref(), m.reason());
-            default -> message;
-        };
-    }
-
-    /**
-     * Sends {@code message} from {@code from} (may be null) to {@code to} with the operation
-     * the agreed flags call for: SEND_SENDER when agreed, else SEND.
-     *
-     * @return false when the connection is closed (the message is dropped)
-     */
-    public boolean sendMessage(Pid from, Pid to, Term message) {
-        return send(from != null ? new ControlMessage.SendSender(from, to, message) : new ControlMessage.Send(to, message));
+    public boolean sendNoWait(Signal signal) {
+        return enqueue(signal, false);
     }
 
     /**
@@ -404,7 +282,7 @@ public final class DistConnection implements DistChannel {
         if (bytes < 1) {
             throw new IllegalArgumentException("busy limit: " + bytes + " (expected: positive)");
         }
-        this.busyLimit = bytes;
+        output.busyLimit(bytes);
     }
 
     /**
@@ -416,127 +294,42 @@ public final class DistConnection implements DistChannel {
         this.directOutputOff = !on;
     }
 
-    private boolean enqueue(ControlMessage message, boolean wait) {
-        DistPacket.Encoded encoded = DistPacket.encode(adapt(message), form);
-        boolean large = fragments && encoded.large();
-        Out out = new Out(encoded, fragments ? lane(message) : NO_SENDER, large);
-        long size = encoded.size();
-        boolean mayWait = wait;
-        boolean interrupted = false;
-        boolean direct = false;
-        lock.lock();
-        try {
-            while (mayWait && !closed && (large ? queuedBytes : queuedBytes - largeBytes) >= busyLimit) {
-                busyWaiters++;
-                try {
-                    notBusy.await();
-                } catch (InterruptedException e) {
-                    // cancels the wait, not the send: the message goes out and the flag stays set
-                    interrupted = true;
-                    mayWait = false;
-                } finally {
-                    busyWaiters--;
-                }
-            }
-            if (closed) {
-                return false;
-            }
-            queuedBytes += size;
-            if (large) {
-                largeBytes += size;
-            }
-            if (!lanes.isEmpty()) {
-                ArrayDeque<Out> waiting = lanes.get(out.lane);
-                if (waiting != null) {
-                    waiting.addLast(out);
-                    return true;
-                }
-            }
-            if (large) {
-                lanes.put(out.lane, new ArrayDeque<>());
-            }
-            queue.addLast(out);
-            if (queue.size() == 1) {
-                // the output party may be idle: this sender writes itself when the carrier
-                // can (not the input thread, whose writes could deadlock two nodes)
-                direct = wait && !directOutputOff;
-                if (!direct) {
-                    dataOrClosed.signalAll();
-                }
-            }
-            return true;
-        } finally {
-            lock.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (direct && !carrier.writeQueued()) {
-                wakeOutput();
-            }
+    private boolean enqueue(Signal signal, boolean wait) {
+        ControlOp op = SignalCodec.op(signal, params.agreedFlags());
+        if (op == null) {
+            return !down.get();
         }
-    }
-
-    private void wakeOutput() {
-        lock.lock();
-        try {
-            dataOrClosed.signalAll();
-        } finally {
-            lock.unlock();
+        if (signal instanceof Signal.Send m && m.to().creation() != params.peerCreation()) {
+            LOG.log(Level.DEBUG, "dropping a message to {0}: creation {1} is not the connected incarnation''s {2}",
+                    m.to(), Integer.toUnsignedString(m.to().creation()), Integer.toUnsignedString(params.peerCreation()));
+            return !down.get();
         }
+        if (op == ControlOp.UNLINK && signal instanceof Signal.Unlink u && u.id() != 0) {
+            // the old UNLINK has no acknowledgement: the unlink is complete once it is sent
+            handler.received(this, new Signal.UnlinkAck(u.id(), u.to(), u.from()));
+        }
+        DistPacket.Encoded encoded = DistPacket.encode(SignalCodec.control(signal, op), SignalCodec.payload(signal, op), form);
+        // the output party may be idle: a sender that queues into an empty queue writes
+        // itself when the carrier can (not the input thread, whose writes could deadlock
+        // two nodes)
+        int queued = output.add(encoded, fragments ? lane(signal) : NO_SENDER, fragments && encoded.large(), wait,
+                wait && !directOutputOff);
+        if (queued == OutputQueue.WRITE_IT && !carrier.writeQueued()) {
+            output.wake();
+        }
+        return queued != OutputQueue.CLOSED;
     }
 
     @Override
     public ByteBuffer getData() {
-        return (ByteBuffer) next(null);
+        return (ByteBuffer) output.next(null);
     }
 
     /** Fragments go out as a header buffer and a window on the encoded message, without a copy. */
     @Override
     public int getData(List<ByteBuffer> into) {
-        Object r = next(into);
+        Object r = output.next(into);
         return r == null ? -1 : (Integer) r;
-    }
-
-    /**
-     * The output party's piece of work, between taking a packet and building it: one
-     * at a time, in output order, so the atom cache and the header writer need no other lock.
-     */
-    private final ReentrantLock outputLock = new ReentrantLock();
-    /** What {@link #take} chose for each packet of a batch, for building outside the queue's lock. */
-    private Out[] pieceOut = new Out[1];
-    private int[] pieceKind = new int[1];
-    private long[] pieceSequence = new long[1];
-    private long[] pieceId = new long[1];
-    private int[] pieceFrom = new int[1];
-    private int[] pieceTo = new int[1];
-    private static final int WHOLE = 0;
-    private static final int FIRST = 1;
-    private static final int CONTINUATION = 2;
-
-    /**
-     * The next packet: a buffer, or with {@code into} its buffers added there and its length;
-     * null when the queue is empty. The queue's lock is held only to take the packet and do
-     * the accounting; the header (atom-cache references included) is written after, under
-     * the output lock, so senders queueing meanwhile do not wait on it.
-     */
-    private Object next(List<ByteBuffer> into) {
-        outputLock.lock();
-        try {
-            lock.lock();
-            try {
-                Out out = queue.pollFirst();
-                if (out == null) {
-                    return null;
-                }
-                take(out, 0);
-                signalNotBusy();
-            } finally {
-                lock.unlock();
-            }
-            return build(0, into);
-        } finally {
-            outputLock.unlock();
-        }
     }
 
     /** Packets go out a batch at a time: the queue's lock once, then every header after it. */
@@ -544,140 +337,12 @@ public final class DistConnection implements DistChannel {
     public int getData(List<ByteBuffer> into, int[] ends, int[] lengths, int maxPackets, long maxBytes) {
         DistChannel.checkBatch(ends, lengths, maxPackets);
         Objects.requireNonNull(into, "into");
-        outputLock.lock();
-        try {
-            int n = 0;
-            lock.lock();
-            try {
-                long bytes = 0;
-                while (n < maxPackets && bytes < maxBytes) {
-                    Out out = queue.pollFirst();
-                    if (out == null) {
-                        break;
-                    }
-                    if (n == pieceOut.length) {
-                        growPieces(Math.min(maxPackets, 2 * n));
-                    }
-                    bytes += take(out, n);
-                    n++;
-                }
-                if (n > 0) {
-                    signalNotBusy();
-                }
-            } finally {
-                lock.unlock();
-            }
-            for (int i = 0; i < n; i++) {
-                lengths[i] = (Integer) build(i, into);
-                ends[i] = into.size();
-            }
-            return n;
-        } finally {
-            outputLock.unlock();
-        }
-    }
-
-    /** Room for {@code n} pieces: grown as batches need it, so a quiet connection keeps little. */
-    private void growPieces(int n) {
-        pieceOut = Arrays.copyOf(pieceOut, n);
-        pieceKind = Arrays.copyOf(pieceKind, n);
-        pieceSequence = Arrays.copyOf(pieceSequence, n);
-        pieceId = Arrays.copyOf(pieceId, n);
-        pieceFrom = Arrays.copyOf(pieceFrom, n);
-        pieceTo = Arrays.copyOf(pieceTo, n);
-    }
-
-    /**
-     * Builds the packet {@link #take} chose for slot {@code i}: a buffer, or with {@code into}
-     * its buffers added there and its length. Under the output lock, in take order.
-     */
-    private Object build(int i, List<ByteBuffer> into) {
-        Out out = pieceOut[i];
-        pieceOut[i] = null;
-        DistPacket.Encoded e = out.encoded;
-        long seq = pieceSequence[i];
-        return switch (pieceKind[i]) {
-            case WHOLE -> into == null ? DistPacket.packet(e, cacheOut, headerScratch)
-                    : DistPacket.packet(e, cacheOut, headerScratch, into);
-            case FIRST -> into == null ? DistPacket.firstFragment(e, seq, cacheOut, headerScratch)
-                    : DistPacket.firstFragment(e, seq, cacheOut, headerScratch, into);
-            default -> into == null ? DistPacket.continuation(e, seq, pieceId[i], pieceFrom[i], pieceTo[i])
-                    : DistPacket.continuation(e, seq, pieceId[i], pieceFrom[i], pieceTo[i], into);
-        };
-    }
-
-    /**
-     * Chooses {@code out}'s next piece (the whole packet, its first fragment or the next
-     * continuation), requeues the rest of a fragmented message and does the accounting.
-     * Records it in slot {@code i}; returns the bytes of terms taken. Under both locks.
-     */
-    private long take(Out out, int i) {
-        DistPacket.Encoded e = out.encoded;
-        pieceOut[i] = out;
-        long taken;
-        if (!out.large) {
-            pieceKind[i] = WHOLE;
-            taken = e.size();
-        } else {
-            int from;
-            if (out.fragmentsLeft == 0) {
-                out.sequence = nextSequence++;
-                out.fragmentsLeft = e.fragments();
-                pieceKind[i] = FIRST;
-                from = e.start;
-                out.sent = e.firstChunkEnd();
-            } else {
-                pieceKind[i] = CONTINUATION;
-                pieceId[i] = out.fragmentsLeft;
-                from = out.sent;
-                out.sent = Math.min(e.end, from + DistPacket.FRAGMENT_SIZE);
-            }
-            pieceSequence[i] = out.sequence;
-            pieceFrom[i] = from;
-            pieceTo[i] = out.sent;
-            taken = out.sent - from;
-            largeBytes -= taken;
-            if (--out.fragmentsLeft > 0) {
-                queue.addLast(out);
-            } else {
-                releaseLane(out.lane);
-            }
-        }
-        queuedBytes -= taken;
-        return taken;
-    }
-
-    /** Wakes senders waiting on the busy limit if the queue is now under it. Under the queue's lock. */
-    private void signalNotBusy() {
-        if (busyWaiters > 0 && queuedBytes - largeBytes < busyLimit) {
-            notBusy.signalAll();
-        }
-    }
-
-    /** The last fragment of {@code lane}'s message left: what waited behind it joins the queue. */
-    private void releaseLane(Object lane) {
-        ArrayDeque<Out> waiting = lanes.remove(lane);
-        while (waiting != null && !waiting.isEmpty()) {
-            Out next = waiting.pollFirst();
-            queue.addLast(next);
-            if (next.large) {
-                lanes.put(lane, waiting);
-                return;
-            }
-        }
+        return output.next(into, ends, lengths, maxPackets, maxBytes);
     }
 
     @Override
     public boolean awaitData() throws InterruptedException {
-        lock.lock();
-        try {
-            while (queue.isEmpty() && !closed) {
-                dataOrClosed.await();
-            }
-            return !queue.isEmpty() || !closed;
-        } finally {
-            lock.unlock();
-        }
+        return output.await();
     }
 
     @Override
@@ -719,16 +384,26 @@ public final class DistConnection implements DistChannel {
             if (size >= 2 && packet.get(packet.position()) == (byte) DistPacket.VERSION) {
                 int tag = packet.get(packet.position() + 1) & 0xFF;
                 if (tag == DistPacket.DIST_FRAG_HEADER || tag == DistPacket.DIST_FRAG_CONT) {
-                    fragment(packet, tag, borrowed);
+                    if (reassembler == null) {
+                        throw new DistProtocolException("distribution header: fragment tag " + tag
+                                + " (expected: 68, FRAGMENTS was not agreed) at offset 1");
+                    }
+                    Signal whole = reassembler.fragment(packet, tag, borrowed);
+                    if (whole != null) {
+                        deliver(whole);
+                    }
                     return;
                 }
             }
-            deliver(DistPacket.decode(packet, limits, cacheIn, borrowed));
+            deliver(DistPacket.decode(packet, limits, cacheIn, borrowed, identity));
         } catch (DistProtocolException.UnknownOperation e) {
             if (unknownLogged.add(e.op())) {
                 LOG.log(Level.WARNING, "connection to {0}: dropping control operation {1} ({2}); "
-                        + "further ones are dropped silently", params.peer(), e.op(), ControlMessage.name(e.op()));
+                        + "further ones are dropped silently", params.peer(), e.op(), ControlOp.name(e.op()));
             }
+        } catch (DistProtocolException.InvalidSignal e) {
+            protocolError("invalid distribution message " + e.op() + " from " + params.peer() + ": " + e.problem() + " in "
+                    + e.control());
         } catch (DistProtocolException e) {
             protocolError("malformed input from " + params.peer() + ": " + e.getMessage());
         }
@@ -760,104 +435,8 @@ public final class DistConnection implements DistChannel {
         return ahead.get();
     }
 
-    private void deliver(ControlMessage message) {
-        handler.received(this, message);
-    }
-
-    /** One fragment ({@code tag} 69 or 70): starts, extends or completes a sequence. */
-    private void fragment(ByteBuffer packet, int tag, boolean borrowed) throws DistProtocolException {
-        if (!fragments) {
-            throw new DistProtocolException("distribution header: fragment tag " + tag
-                    + " (expected: 68, FRAGMENTS was not agreed) at offset 1");
-        }
-        if (!packet.hasArray()) {
-            packet = ByteBuffer.wrap(new byte[packet.remaining()]).put(packet.duplicate()).flip();
-        }
-        byte[] data = packet.array();
-        int off = packet.arrayOffset() + packet.position();
-        TermReader r = new TermReader(data, off + 2, packet.remaining() - 2, limits);
-        long sequence;
-        long id;
-        Atom[] refs = null;
-        try {
-            sequence = r.readLong("fragment sequence id");
-            id = r.readLong("fragment id");
-            if (tag == DistPacket.DIST_FRAG_HEADER) {
-                refs = AtomCacheIn.readHeader(cacheIn, r);
-            }
-        } catch (TermDecodeException e) {
-            throw new DistProtocolException("fragment header: " + e.getMessage(), e);
-        }
-        int bodyAt = off + 2 + r.position();
-        int bodyLength = packet.remaining() - 2 - r.position();
-        if (tag == DistPacket.DIST_FRAG_HEADER) {
-            if (id < 1) {
-                throw new DistProtocolException("first fragment of sequence " + sequence + ": fragment id " + id
-                        + " (expected: the number of fragments, at least 1)");
-            }
-            if (partials.containsKey(sequence)) {
-                throw new DistProtocolException("first fragment of sequence " + sequence
-                        + " (expected: none while that sequence is incomplete)");
-            }
-            if (id == 1) {
-                deliver(DistPacket.decodeBody(data, bodyAt, bodyLength, refs, limits, borrowed));
-                return;
-            }
-            if (partials.size() >= maxFragmentSequences) {
-                throw new DistProtocolException("fragmented messages: " + (partials.size() + 1)
-                        + " sequences incomplete at once (expected: at most " + maxFragmentSequences + ")");
-            }
-            // sized for all fragments as long as the first (the BEAM's are, but the last) when
-            // that fits in the connection's allowance; otherwise grown as fragments come, so a
-            // count claimed and never sent costs only what was sent
-            long claimed = Math.min(Math.multiplyExact((long) Math.max(1, bodyLength), Math.min(id, Integer.MAX_VALUE)),
-                    Math.min(maxMessageSize, MAX_ARRAY));
-            long extra = Math.max(0, claimed - bodyLength);
-            boolean inPlace = extra > 0 && reserveAhead(extra);
-            Partial p = new Partial(refs, id - 1, inPlace ? (int) claimed : bodyLength, inPlace ? extra : 0);
-            partials.put(sequence, p);
-            partialBytes += PARTIAL_OVERHEAD;
-            add(p, data, bodyAt, bodyLength);
-            return;
-        }
-        Partial p = partials.get(sequence);
-        if (p == null) {
-            throw new DistProtocolException("fragment " + id + " of sequence " + sequence
-                    + " (expected: a sequence started by a first fragment)");
-        }
-        if (id != p.nextId) {
-            throw new DistProtocolException("fragment id " + id + " of sequence " + sequence
-                    + " (expected: " + p.nextId + ")");
-        }
-        add(p, data, bodyAt, bodyLength);
-        if (--p.nextId > 0) {
-            return;
-        }
-        partials.remove(sequence);
-        partialBytes -= p.length + PARTIAL_OVERHEAD;
-        releaseAhead(p.reserved);
-        // the message owns the array now: its binaries share it
-        deliver(DistPacket.decodeBody(p.data, 0, p.length, p.refs, limits, false));
-    }
-
-    /** The largest array the JVM reliably allocates. */
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
-
-    /** Copies a fragment's body into its sequence, within the limit on buffered bytes. */
-    private void add(Partial p, byte[] data, int off, int len) throws DistProtocolException {
-        partialBytes += len;
-        if (partialBytes > maxMessageSize) {
-            throw new DistProtocolException("fragmented messages: " + partialBytes
-                    + " bytes buffered (expected: at most " + maxMessageSize + ")");
-        }
-        int need = p.length + len;
-        if (need > p.data.length) {
-            int grown = (int) Math.min(Math.min(maxMessageSize, MAX_ARRAY),
-                    Math.max(need, p.data.length + (long) p.data.length / 2));
-            p.data = Arrays.copyOf(p.data, grown);
-        }
-        System.arraycopy(data, off, p.data, p.length, len);
-        p.length = need;
+    private void deliver(Signal signal) {
+        handler.received(this, signal);
     }
 
     private void echoTick() {
@@ -882,12 +461,12 @@ public final class DistConnection implements DistChannel {
             return false;
         }
         TickPolicy.Decision d;
-        lock.lock();
+        tickLock.lock();
         try {
             d = TickPolicy.check(tickState, carrier.stats(), intensity, params.hidden());
             tickState = d.next();
         } finally {
-            lock.unlock();
+            tickLock.unlock();
         }
         switch (d.action()) {
             case NONE -> {
@@ -895,7 +474,7 @@ public final class DistConnection implements DistChannel {
             case TICK -> carrier.tick();
             case DOWN -> {
                 LOG.log(Level.WARNING, "** Node {0} not responding ** Removing (timedout) connection", params.peer());
-                close("net_tick_timeout");
+                close(new ConnectionFate.TickTimeout());
                 return false;
             }
         }
@@ -912,14 +491,7 @@ public final class DistConnection implements DistChannel {
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!down.get()) {
-            boolean empty;
-            lock.lock();
-            try {
-                empty = queue.isEmpty();
-            } finally {
-                lock.unlock();
-            }
-            if (empty && carrier.stats().pendingBytes() == 0) {
+            if (output.isEmpty() && carrier.stats().pendingBytes() == 0) {
                 return true;
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -935,7 +507,7 @@ public final class DistConnection implements DistChannel {
      * its own (both 0 unless DIST_HDR_ATOM_CACHE was agreed); for diagnostics and tests.
      */
     public long[] atomCacheReferences() {
-        return new long[] {cacheIn == null ? 0 : cacheIn.referencesRead(), cacheOut == null ? 0 : cacheOut.referencesWritten()};
+        return new long[] {cacheIn == null ? 0 : cacheIn.referencesRead(), output.atomCacheReferencesWritten()};
     }
 
     /** Packets (ticks included) this channel received so far. */
@@ -944,58 +516,49 @@ public final class DistConnection implements DistChannel {
     }
 
     /**
-     * Takes the connection down with {@code reason}: closes the transport, drops what is
+     * Takes the connection down with {@code fate}: closes the transport, drops what is
      * still queued, wakes every waiter and tells the handler once. Idempotent.
      */
-    public void close(String reason) {
-        closed(reason, null);
+    public void close(ConnectionFate fate) {
+        closed(fate);
         carrier.close();
     }
 
     /**
      * Takes the connection down because the peer broke the protocol (what erts calls an
-     * invalid distribution message): as {@link #close(String)}, logged at WARNING with the
-     * peer and {@code reason}.
+     * invalid distribution message): as {@link #close(ConnectionFate)} with a
+     * {@link ConnectionFate.ProtocolError}, logged at WARNING with the peer and {@code reason}.
      */
     public void protocolError(String reason) {
-        closed(reason, new ProtocolException(reason));
-        carrier.close();
+        close(new ConnectionFate.ProtocolError(reason));
     }
 
     @Override
-    public void closed(String reason, Throwable cause) {
+    public void closed(ConnectionFate why) {
+        Objects.requireNonNull(why, "fate");
         boolean first = down.compareAndSet(false, true);
         if (first) {
-            downReason = reason == null ? "closed" : reason;
+            fate = why;
         }
-        lock.lock();
-        try {
-            closed = true;
-            queue.clear();
-            lanes.clear();
-            queuedBytes = 0;
-            largeBytes = 0;
-            dataOrClosed.signalAll();
-            notBusy.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        output.close();
         if (first) {
-            if (cause instanceof ProtocolException) {
-                LOG.log(Level.WARNING, "connection to {0} ({1}) closed: protocol error: {2}", params.peer(),
-                        carrier.peerAddress(), downReason);
-            } else if (cause != null) {
-                LOG.log(Level.INFO, "connection to " + params.peer() + " down: " + downReason, cause);
-            } else {
-                LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), downReason);
+            switch (why) {
+                case ConnectionFate.ProtocolError p -> LOG.log(Level.WARNING, "connection to {0} ({1}) closed: {2}",
+                        params.peer(), carrier.peerAddress(), why);
+                case ConnectionFate.TransportError t ->
+                        LOG.log(Level.INFO, "connection to " + params.peer() + " down: " + why, t.cause());
+                case ConnectionFate.Closed c -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
+                case ConnectionFate.Disconnected d -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
+                case ConnectionFate.TickTimeout t -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
+                case ConnectionFate.HandshakeFailed h -> LOG.log(Level.INFO, "connection to {0} down: {1}", params.peer(), why);
             }
             carrier.close();
-            handler.down(this, downReason);
+            handler.down(this, why);
         }
     }
 
     @Override
     public String toString() {
-        return "DistConnection[" + params.self() + " <-> " + params.peer() + (down.get() ? ", down: " + downReason : "") + "]";
+        return "DistConnection[" + params.self() + " <-> " + params.peer() + (down.get() ? ", down: " + fate : "") + "]";
     }
 }

@@ -13,6 +13,7 @@ import dev.jarl.term.Term;
 import dev.jarl.term.TermDecodeException;
 import dev.jarl.term.TermReader;
 import dev.jarl.term.TermWriter;
+import dev.jarl.term.Tuple;
 
 /**
  * The bytes of distribution packets after the handshake (without the carrier's length
@@ -30,7 +31,7 @@ import dev.jarl.term.TermWriter;
  * otherwise the normal header, with atom-cache references ({@link AtomCacheOut}) when
  * DIST_HDR_ATOM_CACHE was agreed and {@code N = 0} when only FRAGMENTS was.
  *
- * <p>Sending is two steps: {@link #encode(ControlMessage, Form)} encodes the terms on the
+ * <p>Sending is two steps: {@link #encode(Tuple, Term, Form)} encodes the terms on the
  * sender's thread into an {@link Encoded}, leaving room in front for the header; when the
  * message leaves, the connection's output party writes the header
  * ({@link #packet}, or {@link #firstFragment} and {@link #continuation} for a message over
@@ -42,8 +43,8 @@ import dev.jarl.term.TermWriter;
  * them copied, once, when the packet leaves.
  *
  * <p>Receiving: {@link #decode(ByteBuffer, DecodeLimits, AtomCacheIn)} reads pass-through
- * and normal-header packets; fragments are reassembled by {@link DistConnection} and read
- * with {@link #decodeBody}.
+ * and normal-header packets into {@link Signal}s ({@link SignalCodec}); fragments are
+ * reassembled by the connection's {@link Reassembler} and read with {@link #decodeBody}.
  *
  * <p>An empty packet is a tick and never reaches this codec.
  */
@@ -228,14 +229,16 @@ public final class DistPacket {
         }
     }
 
-    /** Encodes {@code message}'s terms for a connection of the given form (on the caller's thread). */
-    public static Encoded encode(ControlMessage message, Form form) {
-        Term payload = message.payload();
+    /**
+     * Encodes a control tuple and its payload (null for none) for a connection of the given
+     * form, on the caller's thread.
+     */
+    public static Encoded encode(Tuple control, Term payload, Form form) {
         TermWriter w = new TermWriter(payload == null ? 128 : 192);
         if (form == Form.PASS_THROUGH) {
             w.writeByte(PASS_THROUGH);
             w.writeVersion();
-            w.write(message.control());
+            w.write(control);
             int controlEnd = w.size();
             if (payload != null) {
                 w.writeVersion();
@@ -250,24 +253,13 @@ public final class DistPacket {
             refs = new AtomCacheOut.Refs();
             w.atomRefs(refs);
         }
-        w.write(message.control());
+        w.write(control);
         int controlEnd = w.size();
         if (payload != null) {
             w.referenceBinaries(REFERENCE_MIN);
             w.write(payload);
         }
         return new Encoded(w, RESERVE, controlEnd, refs, false);
-    }
-
-    /**
-     * Encodes {@code message} as one packet; atom-cache references are never used.
-     *
-     * @param useHeader true to write the normal header ({@code 131,68,0}), false for pass-through
-     * @return a buffer whose position..limit is the packet
-     */
-    public static ByteBuffer encode(ControlMessage message, boolean useHeader) {
-        Encoded e = encode(message, useHeader ? Form.HEADER : Form.PASS_THROUGH);
-        return packet(e, null, new TermWriter(16));
     }
 
     /**
@@ -389,7 +381,7 @@ public final class DistPacket {
      *
      * @see #decode(ByteBuffer, DecodeLimits, AtomCacheIn)
      */
-    public static ControlMessage decode(ByteBuffer packet, DecodeLimits limits) throws DistProtocolException {
+    public static Signal decode(ByteBuffer packet, DecodeLimits limits) throws DistProtocolException {
         return decode(packet, limits, null);
     }
 
@@ -404,18 +396,19 @@ public final class DistPacket {
      * @throws DistProtocolException                  for anything malformed (fatal to the
      *                                                connection)
      */
-    public static ControlMessage decode(ByteBuffer packet, DecodeLimits limits, AtomCacheIn cache)
+    public static Signal decode(ByteBuffer packet, DecodeLimits limits, AtomCacheIn cache)
             throws DistProtocolException {
-        return decode(packet, limits, cache, false);
+        return decode(packet, limits, cache, false, null);
     }
 
     /**
      * As {@link #decode(ByteBuffer, DecodeLimits, AtomCacheIn)}; {@code copyBinaries} true copies
      * every binary out of the packet (for a buffer that is reused), false shares the packet's
-     * array with them.
+     * array with them; {@code identity}, when not null, checks the signal's pids
+     * ({@link DistProtocolException.InvalidSignal}).
      */
-    public static ControlMessage decode(ByteBuffer packet, DecodeLimits limits, AtomCacheIn cache,
-                                        boolean copyBinaries) throws DistProtocolException {
+    static Signal decode(ByteBuffer packet, DecodeLimits limits, AtomCacheIn cache, boolean copyBinaries,
+                         SignalCodec.Identity identity) throws DistProtocolException {
         byte[] data;
         int off;
         int len = packet.remaining();
@@ -442,7 +435,7 @@ public final class DistPacket {
                     r.readVersion();
                     payload = r.read();
                 }
-                return finish(r, control, payload);
+                return finish(r, control, payload, identity);
             }
             if (first != VERSION) {
                 throw new DistProtocolException("distribution packet first byte: " + first
@@ -462,7 +455,7 @@ public final class DistPacket {
             TermReader r = new TermReader(data, off + 2, len - 2, limits);
             r.copyBinaries(copyBinaries);
             Atom[] refs = AtomCacheIn.readHeader(cache, r);
-            return body(r, refs);
+            return body(r, refs, identity);
         } catch (TermDecodeException e) {
             throw new DistProtocolException("distribution packet term: " + e.getMessage(), e);
         }
@@ -474,32 +467,35 @@ public final class DistPacket {
      *
      * @param refs         the atoms of that header's references
      * @param copyBinaries true to copy binaries out of {@code data}, false to share it
+     * @param identity     the checks of the signal's pids, or null for none
      */
-    static ControlMessage decodeBody(byte[] data, int off, int len, Atom[] refs, DecodeLimits limits,
-                                     boolean copyBinaries) throws DistProtocolException {
+    static Signal decodeBody(byte[] data, int off, int len, Atom[] refs, DecodeLimits limits,
+                             boolean copyBinaries, SignalCodec.Identity identity) throws DistProtocolException {
         try {
             TermReader r = new TermReader(data, off, len, limits);
             r.copyBinaries(copyBinaries);
-            return body(r, refs);
+            return body(r, refs, identity);
         } catch (TermDecodeException e) {
             throw new DistProtocolException("distribution packet term: " + e.getMessage(), e);
         }
     }
 
-    private static ControlMessage body(TermReader r, Atom[] refs) throws DistProtocolException {
+    private static Signal body(TermReader r, Atom[] refs, SignalCodec.Identity identity)
+            throws DistProtocolException {
         if (refs.length > 0) {
             r.setAtomCache(refs);
         }
         Term control = r.read();
         Term payload = r.remaining() > 0 ? r.read() : null;
-        return finish(r, control, payload);
+        return finish(r, control, payload, identity);
     }
 
-    private static ControlMessage finish(TermReader r, Term control, Term payload) throws DistProtocolException {
+    private static Signal finish(TermReader r, Term control, Term payload, SignalCodec.Identity identity)
+            throws DistProtocolException {
         if (r.remaining() != 0) {
             throw new DistProtocolException("distribution packet: " + r.remaining()
                     + " bytes after the payload (expected: none)");
         }
-        return ControlMessage.decode(control, payload);
+        return SignalCodec.decode(control, payload, identity);
     }
 }

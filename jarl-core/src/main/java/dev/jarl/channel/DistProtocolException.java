@@ -51,4 +51,46 @@ public class DistProtocolException extends Exception {
             return op;
         }
     }
+
+    /**
+     * A well-formed signal that fails the identity checks erts makes of every signal it
+     * receives: a sender that is not a process of the peer, a target that is not one of this
+     * node. Fatal, as the BEAM's {@code invalid_message}.
+     */
+    public static final class InvalidSignal extends DistProtocolException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String op;
+        private final String problem;
+        private final String control;
+
+        /** Operation {@code op} failed a check; {@code control} is its control tuple as text. */
+        public InvalidSignal(String op, String problem, String control) {
+            super(op + ": " + problem + " in " + shorten(control));
+            this.op = op;
+            this.problem = problem;
+            this.control = shorten(control);
+        }
+
+        private static String shorten(String text) {
+            return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+        }
+
+        /** The control tuple as text, cut after 200 characters. */
+        public String control() {
+            return control;
+        }
+
+        /** The name of the operation, e.g. {@code LINK}. */
+        public String op() {
+            return op;
+        }
+
+        /** What is wrong, e.g. {@code sender <0.1.2> is not a process of b@h (expected: ...)}. */
+        public String problem() {
+            return problem;
+        }
+    }
 }

@@ -4,8 +4,10 @@
  */
 /**
  * Distribution channels: the node's side of one connection once the handshake is over (the
- * seed's dist handle, {@link dev.jarl.carrier.DistChannel}), the control messages
- * ({@link dev.jarl.channel.ControlMessage}), the distribution header
+ * seed's dist handle, {@link dev.jarl.carrier.DistChannel}), the signals it hands the node
+ * ({@link dev.jarl.channel.Signal}) and the one codec that reads and writes them in every
+ * wire form ({@link dev.jarl.channel.SignalCodec}, over the operations of
+ * {@link dev.jarl.channel.ControlOp}), the distribution header
  * ({@link dev.jarl.channel.DistPacket}) and the tick arithmetic
  * ({@link dev.jarl.channel.TickPolicy}).
  *

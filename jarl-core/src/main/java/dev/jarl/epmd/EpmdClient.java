@@ -4,8 +4,6 @@
  */
 package dev.jarl.epmd;
 
-import dev.jarl.term.NodeName;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,16 +78,6 @@ public final class EpmdClient {
     /** The EPMD of this host: loopback, on the port {@link Epmd#portFromEnvironment()} gives. */
     public static EpmdClient local() {
         return new EpmdClient(InetAddress.getLoopbackAddress(), Epmd.portFromEnvironment(), DEFAULT_TIMEOUT);
-    }
-
-    /**
-     * The EPMD on {@code node}'s host ({@link Epmd#resolveHost(NodeName)}), where the node is
-     * registered if it is up.
-     *
-     * @throws UnknownHostException when the node's host cannot be resolved
-     */
-    public static EpmdClient forNode(NodeName node, int epmdPort, Duration timeout) throws UnknownHostException {
-        return new EpmdClient(Epmd.resolveHost(node), epmdPort, timeout);
     }
 
     /** The EPMD's port. */

@@ -112,15 +112,6 @@ public final class EpmdRegistration implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until the registration connection has ended, by loss or by {@link #close()}.
-     *
-     * @return true when it ended within {@code timeout}
-     */
-    public boolean awaitEnded(Duration timeout) throws InterruptedException {
-        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
     /** True when the registration was lost rather than closed. */
     public boolean isLost() {
         lock.lock();

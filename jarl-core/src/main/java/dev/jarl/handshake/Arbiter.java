@@ -6,6 +6,8 @@ package dev.jarl.handshake;
 
 import java.time.Duration;
 
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.term.NodeName;
 
 /**

@@ -13,7 +13,9 @@ import java.security.SecureRandom;
 import java.util.Objects;
 
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.handshake.HandshakeException.Reason;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carrier.HandshakeException.Reason;
 import dev.jarl.handshake.HandshakeMessage.ChallengeAck;
 import dev.jarl.handshake.HandshakeMessage.ChallengeReply;
 import dev.jarl.handshake.HandshakeMessage.OldSendName;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.NodeName;
 
 /**
@@ -32,7 +33,7 @@ import dev.jarl.term.NodeName;
  * @param allowed       which peers may connect to this node ({@code net_kernel:allow/1});
  *                      refused peers get {@code not_allowed}
  */
-public record HandshakeConfig(NodeName self, Cookie cookie, long offeredFlags, long requiredFlags,
+public record HandshakeConfig(NodeName self, Secret cookie, long offeredFlags, long requiredFlags,
                               int creation, Duration setupTime, Predicate<NodeName> allowed) {
 
     /** OTP's default {@code net_setuptime}: 7 seconds. */
@@ -60,13 +61,13 @@ public record HandshakeConfig(NodeName self, Cookie cookie, long offeredFlags, l
      * A configuration with Jarl's defaults: {@link DistFlags#DEFAULT_OFFERED},
      * {@link DistFlags#DEFAULT_REQUIRED}, a 7 s setup time, every peer allowed.
      */
-    public static HandshakeConfig of(NodeName self, Cookie cookie, int creation) {
+    public static HandshakeConfig of(NodeName self, Secret cookie, int creation) {
         return new HandshakeConfig(self, cookie, DistFlags.DEFAULT_OFFERED, DistFlags.DEFAULT_REQUIRED,
                 creation, DEFAULT_SETUP_TIME, peer -> true);
     }
 
     /** This configuration with another cookie. */
-    public HandshakeConfig withCookie(Cookie other) {
+    public HandshakeConfig withCookie(Secret other) {
         return new HandshakeConfig(self, other, offeredFlags, requiredFlags, creation, setupTime, allowed);
     }
 
@@ -78,11 +79,6 @@ public record HandshakeConfig(NodeName self, Cookie cookie, long offeredFlags, l
     /** This configuration with other required flags. */
     public HandshakeConfig withRequiredFlags(long flags) {
         return new HandshakeConfig(self, cookie, offeredFlags, flags, creation, setupTime, allowed);
-    }
-
-    /** This configuration with another creation. */
-    public HandshakeConfig withCreation(int newCreation) {
-        return new HandshakeConfig(self, cookie, offeredFlags, requiredFlags, newCreation, setupTime, allowed);
     }
 
     /** This configuration with another setup time. */

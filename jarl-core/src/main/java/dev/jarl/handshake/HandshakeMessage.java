@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import dev.jarl.handshake.HandshakeException.Reason;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carrier.HandshakeException.Reason;
 import dev.jarl.term.NodeName;
 
 /**

@@ -4,6 +4,7 @@
  */
 package dev.jarl.handshake;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.NodeName;
 
 /**

@@ -9,8 +9,8 @@
  * <p>{@link dev.jarl.handshake.Handshake#initiate} and
  * {@link dev.jarl.handshake.Handshake#accept} run on the caller's (virtual) thread from the
  * first message to the last; the node's connection table takes part through
- * {@link dev.jarl.handshake.Arbiter}. Flags are {@link dev.jarl.handshake.DistFlags}; the
- * secret is a {@link dev.jarl.handshake.Cookie}, which never reaches a log.
+ * {@link dev.jarl.handshake.Arbiter}. Flags are {@link dev.jarl.carrier.DistFlags}; the
+ * secret is a {@link Secret} (the node's {@code Cookie}), which never reaches a log.
  *
  * <p>Spec: erlang/otp {@code erts/doc/guides/erl_dist_protocol.md} ("Distribution
  * Handshake") and {@code lib/kernel/src/dist_util.erl}; the legacy {@code 'n'} +

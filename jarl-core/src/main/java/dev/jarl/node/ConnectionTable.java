@@ -9,29 +9,25 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
-import dev.jarl.channel.ControlMessage;
 import dev.jarl.channel.DistConnection;
-import dev.jarl.handshake.Arbiter;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.channel.Signal;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
-import dev.jarl.handshake.HandshakeException;
 import dev.jarl.handshake.HandshakeResult;
 import dev.jarl.node.Peer.Attempt;
 import dev.jarl.node.Peer.State;
+import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
-import dev.jarl.term.Pid;
 
 /**
  * The duties of OTP's {@code net_kernel} for one node: the connection table, auto-connect on
@@ -57,23 +53,17 @@ final class ConnectionTable implements DistConnection.Handler {
 
     /** What the table needs from its node. */
     interface Host {
-        /** A control message arrived on {@code connection}. */
-        void received(DistConnection connection, ControlMessage message);
+        /** A signal arrived on {@code connection}. */
+        void received(DistConnection connection, Signal signal);
 
         /** A connection came up. */
         void nodeUp(NodeName peer, DistConnection connection);
 
         /** A connection went down. */
-        void nodeDown(NodeName peer, DistConnection connection, String reason);
+        void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate);
 
         /** An attempt to connect to {@code peer} failed; what was queued for it is dropped. */
-        void connectFailed(NodeName peer, String reason);
-
-        /**
-         * An UNLINK_ID went to a peer without UNLINK_ID as the old UNLINK, which has no
-         * acknowledgement: the sender's unlink is complete now.
-         */
-        void legacyUnlinked(ControlMessage.UnlinkId unlink);
+        void connectFailed(NodeName peer, ConnectionFate fate);
 
         /** The node cannot go on serving (its listener failed for good): stop it, with the reason. */
         void stop(String reason, Throwable cause);
@@ -87,13 +77,29 @@ final class ConnectionTable implements DistConnection.Handler {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile HandshakeConfig handshake;
     private volatile boolean closing;
+    private final PendingHandshakes pending;
 
     ConnectionTable(NodeConfig config, Carrier carrier, Host host) {
         this.config = config;
         this.carrier = carrier;
         this.host = host;
+        this.pending = new PendingHandshakes(config);
         this.limits = DecodeLimits.DEFAULT.withMaxBinarySize(config.maxMessageSize())
                 .withMaxUncompressedSize(config.maxMessageSize()).withMaxDepth(config.maxTermDepth());
+    }
+
+    NodeConfig config() {
+        return config;
+    }
+
+    /** True once the node is stopping: no new attempts. */
+    boolean closing() {
+        return closing;
+    }
+
+    /** The bound on unauthenticated incoming connections. */
+    PendingHandshakes pending() {
+        return pending;
     }
 
     /** Sets what every handshake uses; called once the creation is known. */
@@ -105,7 +111,7 @@ final class ConnectionTable implements DistConnection.Handler {
      * The row for {@code name}, made when missing, returned with its lock held and still in
      * the table (a row that was just removed is passed over for a fresh one).
      */
-    private Peer lockedPeer(NodeName name) {
+    Peer lockedPeer(NodeName name) {
         while (true) {
             Peer p = peers.computeIfAbsent(name, Peer::new);
             p.lock.lock();
@@ -137,42 +143,32 @@ final class ConnectionTable implements DistConnection.Handler {
     // ------------------------------------------------------------------ sending
 
     /**
-     * Sends {@code message} to node {@code target}, connecting first if needed. Never
-     * blocks on the network. A message to a pid whose creation is not the connected
-     * incarnation's is dropped, as the BEAM drops it.
+     * Sends {@code signal} to node {@code target}, connecting first if needed: queued in the
+     * row while an attempt is under way, then in order on the connection, which writes it in
+     * the form the peer agreed ({@link DistConnection#send}). Never blocks on the network.
      */
-    void send(NodeName target, ControlMessage message) {
+    void send(NodeName target, Signal signal) {
         if (closing) {
             return;
         }
         Peer p = lockedPeer(target);
         DistConnection c;
         try {
-            switch (p.state) {
-                case UP, UP_PENDING -> c = p.connection;
-                case PENDING -> {
-                    p.queued.addLast(message);
-                    return;
-                }
-                case IDLE -> {
-                    p.queued.addLast(message);
+            c = switch (p.state) {
+                case UP, UP_PENDING -> p.connection;
+                case PENDING, IDLE -> null;
+            };
+            if (c == null) {
+                p.queued.addLast(signal);
+                if (p.state == State.IDLE) {
                     startAttempt(p);
-                    return;
                 }
-                default -> throw new IllegalStateException(p.state.name());
+                return;
             }
         } finally {
             p.lock.unlock();
         }
-        deliverTo(c, message, true);
-    }
-
-    private static Pid targetOf(ControlMessage m) {
-        return switch (m) {
-            case ControlMessage.Send s -> s.to();
-            case ControlMessage.SendSender s -> s.to();
-            default -> null;
-        };
+        send(c, signal, true);
     }
 
     /**
@@ -194,67 +190,16 @@ final class ConnectionTable implements DistConnection.Handler {
     }
 
     /**
-     * Sends {@code message} on {@code c} in the form the peer agreed to: beyond what
-     * {@link DistConnection#adapt} does (SEND, EXIT, EXIT2, MONITOR_P_EXIT without
-     * SEND_SENDER or EXIT_PAYLOAD), the old UNLINK to one
-     * without UNLINK_ID (its unlink completes at once), no MONITOR_P/DEMONITOR_P to one without
-     * DIST_MONITOR (nor by name without DIST_MONITOR_NAME: the monitor stays local and fires
-     * only on {@code noconnection}, as the BEAM does), no ALIAS_SEND to one without ALIAS.
+     * Sends on {@code c}; only messages (not signals) may wait for the busy limit, and only
+     * when {@code mayWait}: a link, exit or monitor signal never blocks its sender, as it
+     * never does on a BEAM node.
      */
-    void reply(DistConnection c, ControlMessage message) {
-        send(c, message, false);
-    }
-
-    /**
-     * Sends in the agreed form; only messages (not signals) may wait for the busy limit, and
-     * only when {@code mayWait}: a link, exit or monitor signal never blocks its sender, as
-     * it never does on a BEAM node.
-     */
-    private void send(DistConnection c, ControlMessage message, boolean mayWait) {
-        ControlMessage out = adapt(c, message);
-        if (out == null) {
-            return;
-        }
-        boolean isMessage = switch (out) {
-            case ControlMessage.Send m -> true;
-            case ControlMessage.SendSender m -> true;
-            case ControlMessage.RegSend m -> true;
-            case ControlMessage.AliasSend m -> true;
-            default -> false;
-        };
-        if (mayWait && isMessage) {
-            c.send(out);
+    private static void send(DistConnection c, Signal signal, boolean mayWait) {
+        if (mayWait && signal.isMessage()) {
+            c.send(signal);
         } else {
-            c.sendNoWait(out);
+            c.sendNoWait(signal);
         }
-    }
-
-    private ControlMessage adapt(DistConnection c, ControlMessage m) {
-        return switch (m) {
-            case ControlMessage.MonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
-            case ControlMessage.DemonitorP e -> monitorAgreed(c, e.toProc()) ? e : null;
-            case ControlMessage.AliasSend e -> c.agreed(DistFlags.ALIAS) ? e : null;
-            case ControlMessage.UnlinkId e when !c.agreed(DistFlags.UNLINK_ID) -> {
-                host.legacyUnlinked(e);
-                yield new ControlMessage.Unlink(e.from(), e.to());
-            }
-            default -> m;
-        };
-    }
-
-    private static boolean monitorAgreed(DistConnection c, dev.jarl.term.Term proc) {
-        return c.agreed(DistFlags.DIST_MONITOR) && (proc instanceof Pid || c.agreed(DistFlags.DIST_MONITOR_NAME));
-    }
-
-    private void deliverTo(DistConnection c, ControlMessage message, boolean mayWait) {
-        Pid pid = targetOf(message);
-        if (pid != null && pid.creation() != c.params().peerCreation()) {
-            LOG.log(Level.DEBUG, "dropping {0} to {1}: creation {2} is not the connected incarnation''s {3}",
-                    message.opName(), pid, Integer.toUnsignedString(pid.creation()),
-                    Integer.toUnsignedString(c.params().peerCreation()));
-            return;
-        }
-        send(c, message, mayWait);
     }
 
     /** Starts an outgoing attempt for an IDLE row; called with the row's lock held. */
@@ -288,11 +233,12 @@ final class ConnectionTable implements DistConnection.Handler {
                 awaitTakeOver(a, transport);
                 return;
             }
-            failed(a, transport, e.getMessage(), levelOf(e), e);
+            failed(a, transport, ConnectionFate.HandshakeFailed.of(e), levelOf(e), e);
         } catch (IOException | RuntimeException e) {
-            failed(a, transport, e.getMessage() == null ? e.toString() : e.getMessage(), Level.INFO, e);
+            failed(a, transport, new ConnectionFate.TransportError(e.getMessage() == null ? e.toString() : e.getMessage(), e),
+                    Level.INFO, e);
         } catch (Error e) { // an attempt that died without clearing its row would leave it PENDING for ever
-            failed(a, transport, describe(e), Level.WARNING, null);
+            failed(a, transport, new ConnectionFate.TransportError(describe(e), e), Level.WARNING, null);
         } finally {
             untrack(Thread.currentThread());
         }
@@ -318,8 +264,8 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        failed(a, null, "connection attempt to " + p.name + " refused (nok) and the peer did not connect back",
-                Level.INFO, null);
+        failed(a, null, new ConnectionFate.HandshakeFailed(HandshakeException.Reason.NOK, "connection attempt to "
+                + p.name + " refused (nok) and the peer did not connect back"), Level.INFO, null);
     }
 
     /**
@@ -327,10 +273,10 @@ final class ConnectionTable implements DistConnection.Handler {
      * WARNING). {@code cause}, when an exception ended the attempt, reaches the callers
      * waiting in {@link #connect} ({@link #connectFailure}).
      */
-    private void failed(Attempt a, CarrierConnection transport, String reason, Level level, Exception cause) {
-        int dropped = release(a, transport, reason, cause);
+    private void failed(Attempt a, CarrierConnection transport, ConnectionFate fate, Level level, Exception cause) {
+        int dropped = release(a, transport, fate, cause);
         if (dropped >= 0 && !closing) {
-            LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, reason,
+            LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, fate,
                     dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "");
         }
     }
@@ -341,7 +287,7 @@ final class ConnectionTable implements DistConnection.Handler {
      * reads the reason and its cause), what was queued for it is dropped and the node told.
      * Returns how many queued messages were dropped, or -1 when {@code a} owned no row.
      */
-    private int release(Attempt a, CarrierConnection transport, String reason, Exception cause) {
+    private int release(Attempt a, CarrierConnection transport, ConnectionFate fate, Exception cause) {
         if (transport != null) {
             transport.close();
         }
@@ -358,7 +304,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 p.owner = null;
                 p.state = State.IDLE;
                 p.failures++;
-                p.lastFailure = reason;
+                p.lastFailure = fate;
                 p.lastFailureCause = cause;
                 p.changed.signalAll();
                 dropIfIdle(p);
@@ -375,7 +321,7 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        host.connectFailed(p.name, reason);
+        host.connectFailed(p.name, fate);
         return dropped;
     }
 
@@ -394,8 +340,8 @@ final class ConnectionTable implements DistConnection.Handler {
     /** A handshake succeeded: publish the connection if the attempt still owns the row. */
     private void up(Attempt a, CarrierConnection transport, HandshakeResult result) {
         Peer p = a.peer;
-        DistConnection.Params params = new DistConnection.Params(config.name(), result.peer(), result.peerCreation(),
-                result.agreedFlags(), !result.published());
+        DistConnection.Params params = new DistConnection.Params(config.name(), handshake.creation(), result.peer(),
+                result.peerCreation(), result.agreedFlags(), !result.published());
         DistConnection connection = new DistConnection(params, transport, this, limits, config.maxMessageSize(),
                 config.inputLimits());
         connection.busyLimit(config.busyLimit());
@@ -408,8 +354,8 @@ final class ConnectionTable implements DistConnection.Handler {
             p.owner = null;
             p.connection = connection;
             p.state = State.UP;
-            for (ControlMessage m; (m = p.queued.pollFirst()) != null; ) {
-                deliverTo(connection, m, false);
+            for (Signal m; (m = p.queued.pollFirst()) != null; ) {
+                connection.sendNoWait(m);
             }
             p.changed.signalAll();
         } finally {
@@ -421,7 +367,7 @@ final class ConnectionTable implements DistConnection.Handler {
         try {
             transport.handshakeComplete(connection);
         } catch (Throwable e) { // no I/O threads (out of memory, say): a connection that looks up but is not
-            connection.close("could not start the connection: " + e);
+            connection.close(new ConnectionFate.TransportError("could not start the connection: " + e, e));
             LOG.log(Level.WARNING, "connection to " + p.name + " could not start", e);
         }
     }
@@ -454,7 +400,7 @@ final class ConnectionTable implements DistConnection.Handler {
         track(t);
         Thread timer = Thread.ofVirtual().name("jarl-handshake-timer-" + config.name()).unstarted(() -> {
             try {
-                expireLoop();
+                pending.expireLoop();
             } finally {
                 untrack(Thread.currentThread());
             }
@@ -523,7 +469,7 @@ final class ConnectionTable implements DistConnection.Handler {
     private void startIncoming(CarrierConnection transport) {
         Attempt a = new Attempt(false, null);
         a.transport = transport;
-        admit(a);
+        pending.admit(a);
         try {
             Thread h = Thread.ofVirtual().name("jarl-accept-" + transport.peerAddress()).unstarted(() -> runIncoming(a));
             track(h);
@@ -534,7 +480,7 @@ final class ConnectionTable implements DistConnection.Handler {
                 throw e;
             }
         } catch (Throwable e) {
-            settle(a);
+            pending.settle(a);
             transport.close();
             throw e;
         }
@@ -543,20 +489,23 @@ final class ConnectionTable implements DistConnection.Handler {
     private void runIncoming(Attempt a) {
         CarrierConnection transport = a.transport;
         try {
-            HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(a));
-            settle(a);
+            HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(this, a));
+            pending.settle(a);
             up(a, transport, result);
         } catch (HandshakeException e) {
-            settle(a);
-            String reason = a.closedBecause != null ? a.closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
+            pending.settle(a);
             // closed by the bound or the timer: a waiting caller reads that, not the broken read it caused
-            int dropped = release(a, transport, reason, a.closedBecause != null ? new IOException(reason, e) : e);
+            String closedBecause = a.closedBecause;
+            String text = closedBecause != null ? closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
+            int dropped = release(a, transport, closedBecause != null
+                    ? new ConnectionFate.HandshakeFailed(e.reason(), text) : ConnectionFate.HandshakeFailed.of(e),
+                    closedBecause != null ? new IOException(text, e) : e);
             if (!closing) {
-                logIncomingFailure(a, transport, reason, a.closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
+                logIncomingFailure(a, transport, text, closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
             }
         } catch (Throwable e) { // one connection's failure, even an Error, must not reach further
-            settle(a);
-            release(a, transport, describe(e), e instanceof Exception x ? x : null);
+            pending.settle(a);
+            release(a, transport, new ConnectionFate.TransportError(describe(e), e), e instanceof Exception x ? x : null);
             if (!closing) {
                 LOG.log(Level.WARNING, "incoming connection from " + transport.peerAddress() + " failed", e);
             }
@@ -568,7 +517,7 @@ final class ConnectionTable implements DistConnection.Handler {
     /**
      * Logs a failed incoming handshake with the peer's address (and name, once known) and the
      * reason: a protocol violation at WARNING, the rest at INFO, connections the table closed
-     * itself (bound or time) at DEBUG, as {@link #admit} and {@link #expireLoop} summarize
+     * itself (bound or time) at DEBUG, as {@link PendingHandshakes} summarizes
      * them. A peer can fail handshakes as fast as it likes, so the lines are rate-limited.
      */
     private void logIncomingFailure(Attempt a, CarrierConnection transport, String reason, Level level, int dropped) {
@@ -582,288 +531,31 @@ final class ConnectionTable implements DistConnection.Handler {
                 dropped > 0 ? "; dropped " + dropped + " queued message(s)" : "", LogLimit.more(suppressed));
     }
 
-    // ------------------------------------------------------------------ the bound on unauthenticated connections
+    // ------------------------------------------------------------------ log limits
 
-    /** Incoming attempts whose peer has not proved the cookie, oldest first; under {@link #pendingLock}. */
-    private final LinkedHashSet<Attempt> unauthenticated = new LinkedHashSet<>();
-    private final ReentrantLock pendingLock = new ReentrantLock();
-    private final Condition pendingChanged = pendingLock.newCondition();
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-    /** One line per interval about connections the bound or the timer closed. */
-    private final LogLimit evictions = new LogLimit(LOG_INTERVAL_NANOS, 1);
+    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     /** Protocol violations of unauthenticated peers: a few lines per interval, then a count. */
     private final LogLimit warnings = new LogLimit(LOG_INTERVAL_NANOS, 10);
     /** Other failed incoming handshakes, likewise. */
     private final LogLimit incomingFailures = new LogLimit(LOG_INTERVAL_NANOS, 10);
 
     /**
-     * Counts {@code a} among the unauthenticated attempts; when the bound is full, the oldest
-     * is closed to make room (a peer that holds connections open without a handshake cannot
-     * lock out the ones that complete theirs in time).
+     * True when this node's own pending attempt beats an incoming one from {@code peer}: the
+     * greater name in Erlang's atom order wins, as in {@code net_kernel} ({@link Atom}'s order).
      */
-    private void admit(Attempt a) {
-        List<Attempt> evicted = new ArrayList<>(1);
-        pendingLock.lock();
-        try {
-            while (unauthenticated.size() >= config.maxPendingHandshakes()) {
-                Attempt oldest = unauthenticated.removeFirst();
-                oldest.closedBecause = "closed to admit a newer connection: " + config.maxPendingHandshakes()
-                        + " unauthenticated connections held (expected: at most " + config.maxPendingHandshakes() + ")";
-                evicted.add(oldest);
-            }
-            a.deadline = System.nanoTime() + config.pendingHandshakeTime().toNanos();
-            unauthenticated.addLast(a);
-            pendingChanged.signalAll();
-        } finally {
-            pendingLock.unlock();
-        }
-        for (Attempt old : evicted) {
-            old.cancel();
-            long suppressed = evictions.allow();
-            if (suppressed >= 0) {
-                LOG.log(Level.WARNING, "{0}: closed the oldest unauthenticated connection ({1}) to admit one from {2}: "
-                        + "at most {3} are held{4}", config.name(), old.transport.peerAddress(), a.transport.peerAddress(),
-                        config.maxPendingHandshakes(), LogLimit.more(suppressed));
-            }
-        }
-    }
-
-    /** {@code a} authenticated, failed or succeeded: it no longer counts against the bound. */
-    private void settle(Attempt a) {
-        pendingLock.lock();
-        try {
-            unauthenticated.remove(a);
-        } finally {
-            pendingLock.unlock();
-        }
-    }
-
-    /** Unauthenticated incoming attempts now (for tests). */
-    int unauthenticated() {
-        pendingLock.lock();
-        try {
-            return unauthenticated.size();
-        } finally {
-            pendingLock.unlock();
-        }
-    }
-
-    /** Closes each unauthenticated attempt when its time is up; runs until the table closes. */
-    private void expireLoop() {
-        List<Attempt> expired = new ArrayList<>();
-        while (!closing) {
-            try {
-                pendingLock.lock();
-                try {
-                    Attempt oldest = unauthenticated.isEmpty() ? null : unauthenticated.getFirst();
-                    if (oldest == null) {
-                        pendingChanged.await();
-                        continue;
-                    }
-                    long left = oldest.deadline - System.nanoTime();
-                    if (left > 0) {
-                        pendingChanged.awaitNanos(left);
-                        continue;
-                    }
-                    unauthenticated.removeFirst();
-                    oldest.closedBecause = "not authenticated within " + config.pendingHandshakeTime().toMillis()
-                            + " ms of arriving (the pending handshake time)";
-                    expired.add(oldest);
-                } finally {
-                    pendingLock.unlock();
-                }
-                for (Attempt a : expired) {
-                    a.cancel();
-                    long suppressed = evictions.allow();
-                    if (suppressed >= 0) {
-                        LOG.log(Level.WARNING, "{0}: closed an unauthenticated connection from {1} after {2} ms{3}",
-                                config.name(), a.transport.peerAddress(), config.pendingHandshakeTime().toMillis(),
-                                LogLimit.more(suppressed));
-                    }
-                }
-            } catch (InterruptedException stopping) {
-                return;
-            } catch (Throwable e) { // the timer must outlive anything one round meets
-                LOG.log(Level.ERROR, "handshake timer of " + config.name() + " failed; going on", e);
-                try {
-                    Thread.sleep(ACCEPT_PAUSE_MAX_NANOS / 1_000_000);
-                } catch (InterruptedException stopping) {
-                    return;
-                }
-            } finally {
-                expired.clear();
-            }
-        }
-    }
-
-    /** The arbiter of an outgoing attempt: answers {@code is_pending}. */
-    private static final class OutgoingArbiter implements Arbiter {
-        private final Attempt attempt;
-
-        OutgoingArbiter(Attempt attempt) {
-            this.attempt = attempt;
-        }
-
-        @Override
-        public Status markPending(NodeName peer, long peerFlags, int peerCreation) {
-            throw new IllegalStateException("markPending on an outgoing attempt to " + peer);
-        }
-
-        @Override
-        public boolean isPending(NodeName peer) {
-            Peer p = attempt.peer;
-            p.lock.lock();
-            try {
-                return p.owner == attempt && p.state == State.PENDING && !attempt.cancelled;
-            } finally {
-                p.lock.unlock();
-            }
-        }
-
-        @Override
-        public void awaitPreviousDown(NodeName peer, Duration timeout) {
-            throw new IllegalStateException("awaitPreviousDown on an outgoing attempt to " + peer);
-        }
-    }
-
-    /** A fresh incoming attempt's arbiter, as the acceptor makes one (for tests of the decisions). */
-    Arbiter incomingArbiter() {
-        return new IncomingArbiter(new Attempt(false, null));
-    }
-
-    /** The arbiter of an incoming attempt: OTP's {@code accept_pending} and {@code wait_pending}. */
-    private final class IncomingArbiter implements Arbiter {
-        private final Attempt attempt;
-
-        IncomingArbiter(Attempt attempt) {
-            this.attempt = attempt;
-        }
-
-        @Override
-        public Status markPending(NodeName name, long peerFlags, int peerCreation) {
-            if (closing) {
-                return Status.NOT_ALLOWED;
-            }
-            if (name.equals(config.name())) {
-                return Status.NOT_ALLOWED;
-            }
-            if (name.isLongName() != config.name().isLongName()) {
-                LOG.log(Level.WARNING, "refusing {0}: {1} names cannot talk to {2} names", name,
-                        name.isLongName() ? "long" : "short", config.name().isLongName() ? "long" : "short");
-                return Status.NOT_ALLOWED;
-            }
-            Peer p = lockedPeer(name);
-            attempt.peer = p;
-            Attempt cancel = null;
-            Status status;
-            try {
-                switch (p.state) {
-                    case IDLE -> {
-                        p.state = State.PENDING;
-                        p.owner = attempt;
-                        status = Status.OK;
-                    }
-                    case PENDING -> {
-                        if (atomCompare(config.name().toString(), name.toString()) > 0) {
-                            status = Status.NOK;
-                        } else {
-                            cancel = p.owner;
-                            p.owner = attempt;
-                            status = Status.OK_SIMULTANEOUS;
-                        }
-                    }
-                    case UP -> {
-                        p.state = State.UP_PENDING;
-                        p.pendingOwner = attempt;
-                        status = Status.ALIVE;
-                    }
-                    case UP_PENDING -> status = Status.UP_PENDING;
-                    default -> throw new IllegalStateException(p.state.name());
-                }
-                p.changed.signalAll();
-            } finally {
-                p.lock.unlock();
-            }
-            if (cancel != null) {
-                cancel.cancel();
-            }
-            return status;
-        }
-
-        @Override
-        public boolean isPending(NodeName peer) {
-            throw new IllegalStateException("isPending on an incoming attempt from " + peer);
-        }
-
-        @Override
-        public void authenticated(NodeName peer) {
-            settle(attempt);
-        }
-
-        @Override
-        public void awaitPreviousDown(NodeName name, Duration timeout) throws HandshakeException {
-            Peer p = attempt.peer;
-            DistConnection old;
-            p.lock.lock();
-            try {
-                old = p.connection;
-            } finally {
-                p.lock.unlock();
-            }
-            if (old != null) {
-                old.close("replaced by a new connection from the restarted peer (wait_pending)");
-            }
-            long left = timeout.toNanos();
-            p.lock.lock();
-            try {
-                while (p.pendingOwner == attempt && p.state == State.UP_PENDING) {
-                    if (closing) {
-                        throw new HandshakeException(HandshakeException.Reason.SHUTDOWN, "node " + config.name() + " stopping");
-                    }
-                    if (left <= 0) {
-                        throw new HandshakeException(HandshakeException.Reason.TIMEOUT,
-                                "old connection to " + name + " did not go down within " + timeout);
-                    }
-                    left = p.changed.awaitNanos(left);
-                }
-                if (p.owner != attempt) {
-                    throw new HandshakeException(HandshakeException.Reason.SHUTDOWN,
-                            "attempt from " + name + " was superseded");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HandshakeException(HandshakeException.Reason.SHUTDOWN, "interrupted", e);
-            } finally {
-                p.lock.unlock();
-            }
-        }
-    }
-
-    /** Erlang's atom order: by code points. */
-    static int atomCompare(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
+    static boolean ourAttemptWins(NodeName self, NodeName peer) {
+        return self.atom().compareTo(peer.atom()) > 0;
     }
 
     // ------------------------------------------------------------------ connection events
 
     @Override
-    public void received(DistConnection connection, ControlMessage message) {
-        host.received(connection, message);
+    public void received(DistConnection connection, Signal signal) {
+        host.received(connection, signal);
     }
 
     @Override
-    public void down(DistConnection connection, String reason) {
+    public void down(DistConnection connection, ConnectionFate fate) {
         Peer p = peers.get(connection.peer());
         if (p == null) {
             return;
@@ -888,7 +580,7 @@ final class ConnectionTable implements DistConnection.Handler {
             p.lock.unlock();
         }
         if (wasCurrent) {
-            host.nodeDown(p.name, connection, reason);
+            host.nodeDown(p.name, connection, fate);
         }
     }
 
@@ -941,12 +633,12 @@ final class ConnectionTable implements DistConnection.Handler {
      * ({@link HandshakeException#detail()}), which names the node, with the handshake
      * exception (and its reason) as the cause.
      */
-    private static IOException connectFailure(NodeName name, String reason, Exception cause) {
+    private static IOException connectFailure(NodeName name, ConnectionFate fate, Exception cause) {
         if (cause instanceof HandshakeException h) {
             String detail = h.detail();
             return new IOException(detail.startsWith(name.toString()) ? detail : "cannot connect to " + name + ": " + detail, h);
         }
-        return new IOException("cannot connect to " + name + ": " + reason, cause);
+        return new IOException("cannot connect to " + name + ": " + fate, cause);
     }
 
     /** The nodes with a connection up now. */
@@ -1001,7 +693,7 @@ final class ConnectionTable implements DistConnection.Handler {
         if (c == null) {
             return false;
         }
-        c.close("disconnected");
+        c.close(new ConnectionFate.Disconnected());
         return true;
     }
 
@@ -1013,16 +705,7 @@ final class ConnectionTable implements DistConnection.Handler {
     /** Stops: cancels attempts, closes connections, waits briefly for the threads. */
     void close() {
         closing = true;
-        List<Attempt> pending;
-        pendingLock.lock();
-        try {
-            pending = new ArrayList<>(unauthenticated);
-            unauthenticated.clear();
-            pendingChanged.signalAll();
-        } finally {
-            pendingLock.unlock();
-        }
-        pending.forEach(Attempt::cancel);
+        pending.close().forEach(Attempt::cancel);
         List<Attempt> attempts = new ArrayList<>();
         for (Peer p : peers.values()) {
             p.lock.lock();
@@ -1051,7 +734,7 @@ final class ConnectionTable implements DistConnection.Handler {
             }
         }
         for (DistConnection c : open) {
-            c.close("node stopping");
+            c.close(new ConnectionFate.Closed("node stopping"));
         }
         for (Thread t : threads) {
             if (t != Thread.currentThread()) {

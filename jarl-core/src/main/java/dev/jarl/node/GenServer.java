@@ -174,7 +174,7 @@ public final class GenServer {
         switch (server) {
             case Pid p -> {
                 mref = box.monitor(p);
-                target = node.nodeName(p.node());
+                target = node.processes().nodeName(p.node());
             }
             case Atom a -> {
                 if (node.whereis(a.name()).isEmpty()) {
@@ -184,7 +184,7 @@ public final class GenServer {
                 target = node.name();
             }
             case Tuple t when t.arity() == 2 && t.get(0) instanceof Atom n && t.get(1) instanceof Atom at -> {
-                target = node.nodeName(at);
+                target = node.processes().nodeName(at);
                 if (target.equals(node.name()) && node.whereis(n.name()).isEmpty()) {
                     throw CallException.of(Atom.NOPROC, server, request, millis);
                 }
@@ -194,7 +194,7 @@ public final class GenServer {
                     + " (expected: a pid, a name or {Name, Node})");
         }
         LocalProcess self = box.process();
-        node.alias(self, mref);
+        node.processes().alias(self, mref);
         Term tag = TermList.improper(java.util.List.of(ALIAS), mref);
         try {
             box.send(server, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), tag), request));
@@ -208,7 +208,7 @@ public final class GenServer {
             Optional<Term> got = timeout == null ? Optional.of(box.receive(match)) : box.receive(match, timeout);
             if (got.isEmpty()) {
                 box.demonitor(mref, true);
-                node.unalias(self, mref);
+                node.processes().unalias(self, mref);
                 Optional<Term> late = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && tag.equals(t.get(0)),
                         Duration.ZERO);
                 if (late.isPresent()) {
@@ -230,7 +230,7 @@ public final class GenServer {
             box.demonitor(mref, true);
             throw e;
         } finally {
-            node.unalias(self, mref);
+            node.processes().unalias(self, mref);
         }
     }
 }

@@ -158,15 +158,6 @@ final class LocalProcess {
         }
     }
 
-    boolean trapsExits() {
-        lock.lock();
-        try {
-            return trapExit;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     // ------------------------------------------------------------------ links
 
     /**
@@ -239,12 +230,16 @@ final class LocalProcess {
         }
     }
 
-    /** UNLINK_ID received: an active link is removed; an inactive one stays (our unlink is outstanding). */
-    void receiveUnlinkId(Pid other) {
+    /**
+     * An unlink received. UNLINK_ID ({@code id} not 0): an active link is removed; an
+     * inactive one stays (our own unlink is outstanding). The old UNLINK ({@code id} 0, a peer
+     * without UNLINK_ID): the entry goes, whatever its state.
+     */
+    void receiveUnlink(Pid other, long id) {
         lock.lock();
         try {
             LinkState s = get(links, other);
-            if (s != null && s.active) {
+            if (s != null && (s.active || id == 0)) {
                 remove(links, other);
             }
         } finally {
@@ -260,16 +255,6 @@ final class LocalProcess {
             if (s != null && !s.active && s.unlinkId == id) {
                 remove(links, other);
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The old UNLINK received (a peer without UNLINK_ID): the entry goes. */
-    void receiveLegacyUnlink(Pid other) {
-        lock.lock();
-        try {
-            remove(links, other);
         } finally {
             lock.unlock();
         }

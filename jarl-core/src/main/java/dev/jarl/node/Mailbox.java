@@ -90,7 +90,7 @@ public final class Mailbox implements AutoCloseable {
 
     /** Sends {@code message} to the process {@code to}, local or remote. */
     public void send(Pid to, Term message) {
-        process.node().send(process.pid(), to, message);
+        process.node().processes().send(process.pid(), to, message);
     }
 
     /**
@@ -99,12 +99,12 @@ public final class Mailbox implements AutoCloseable {
      * @throws IllegalArgumentException when no process has that name (Erlang's {@code badarg})
      */
     public void send(String name, Term message) {
-        process.node().sendLocalName(process.pid(), Atom.of(name), message);
+        process.node().processes().sendLocalName(process.pid(), Atom.of(name), message);
     }
 
     /** Sends {@code message} to {@code {name, node}}, as Erlang's {@code {Name, Node} ! Msg}. */
     public void send(String name, NodeName node, Term message) {
-        process.node().sendName(process.pid(), Atom.of(name), node, message);
+        process.node().processes().sendName(process.pid(), Atom.of(name), node, message);
     }
 
     /** Sends {@code message} to {@code {name, node}}; {@code node} is {@code alive@host}. */
@@ -143,7 +143,7 @@ public final class Mailbox implements AutoCloseable {
     /** Ends this process with reason {@code normal} (idempotent); see the class comment. */
     @Override
     public void close() {
-        process.node().terminate(process, Atom.NORMAL);
+        process.node().processes().terminate(process, Atom.NORMAL);
     }
 
     // ------------------------------------------------------------------ signals
@@ -154,7 +154,7 @@ public final class Mailbox implements AutoCloseable {
      * prefer {@code throw new ExitException(reason)}, which also leaves the body.
      */
     public void exit(Term reason) {
-        process.node().terminate(process, Objects.requireNonNull(reason, "reason"));
+        process.node().processes().terminate(process, Objects.requireNonNull(reason, "reason"));
     }
 
     /**
@@ -164,7 +164,7 @@ public final class Mailbox implements AutoCloseable {
      * unless it traps exits, in which case it gets {@code {'EXIT', Self, Reason}}.
      */
     public void exit(Pid pid, Term reason) {
-        process.node().exitSignal(process.pid(), pid, reason, false);
+        process.node().processes().exitSignal(process.pid(), pid, reason, false);
     }
 
     /**
@@ -179,7 +179,7 @@ public final class Mailbox implements AutoCloseable {
      * }</pre>
      */
     public void link(Pid pid) {
-        process.node().link(process, pid);
+        process.node().processes().link(process, pid);
     }
 
     /**
@@ -187,7 +187,7 @@ public final class Mailbox implements AutoCloseable {
      * to a peer without it). Once this returns, the link no longer affects this process.
      */
     public void unlink(Pid pid) {
-        process.node().unlink(process, pid);
+        process.node().processes().unlink(process, pid);
     }
 
     /**
@@ -222,7 +222,7 @@ public final class Mailbox implements AutoCloseable {
      * the body runs.
      */
     public Pid spawnLink(ProcessBody body) {
-        return process.node().spawnLink(process, body);
+        return process.node().processes().spawnLink(process, body);
     }
 
     /**
@@ -234,7 +234,7 @@ public final class Mailbox implements AutoCloseable {
      * }</pre>
      */
     public Monitored spawnMonitor(ProcessBody body) {
-        return process.node().spawnMonitor(process, body);
+        return process.node().processes().spawnMonitor(process, body);
     }
 
     // ------------------------------------------------------------------ monitors
@@ -246,7 +246,7 @@ public final class Mailbox implements AutoCloseable {
      * without DIST_MONITOR the monitor is local and fires only on {@code noconnection}.
      */
     public Ref monitor(Pid pid) {
-        return process.node().monitor(process, pid);
+        return process.node().processes().monitor(process, pid);
     }
 
     /**
@@ -263,12 +263,12 @@ public final class Mailbox implements AutoCloseable {
      * registered there.
      */
     public Ref monitor(String name, NodeName node) {
-        return process.node().monitor(process, Atom.of(name), node);
+        return process.node().processes().monitor(process, Atom.of(name), node);
     }
 
     /** Removes monitor {@code ref} ({@code demonitor/1}); true when it was active. */
     public boolean demonitor(Ref ref) {
-        return process.node().demonitor(process, ref, false);
+        return process.node().processes().demonitor(process, ref, false);
     }
 
     /**
@@ -276,7 +276,7 @@ public final class Mailbox implements AutoCloseable {
      * already queued ({@code demonitor(Ref, [flush])}).
      */
     public boolean demonitor(Ref ref, boolean flush) {
-        return process.node().demonitor(process, ref, flush);
+        return process.node().processes().demonitor(process, ref, flush);
     }
 
     /**
@@ -285,7 +285,7 @@ public final class Mailbox implements AutoCloseable {
      * one. With false, all of this process's node monitors of {@code node} go.
      */
     public void monitorNode(NodeName node, boolean on) {
-        process.node().monitorNode(process, node, on);
+        process.node().processes().monitorNode(process, node, on);
     }
 
     /**
@@ -293,7 +293,7 @@ public final class Mailbox implements AutoCloseable {
      * hidden ones included ({@code net_kernel:monitor_nodes(true, [{node_type, all}])}).
      */
     public void monitorNodes(boolean on) {
-        process.node().monitorNodes(process, on, false);
+        process.node().processes().monitorNodes(process, on, false);
     }
 
     /**
@@ -303,7 +303,7 @@ public final class Mailbox implements AutoCloseable {
      * {@code connection_closed}, {@code net_tick_timeout}, {@code disconnect}.
      */
     public void monitorNodes(boolean on, boolean info) {
-        process.node().monitorNodes(process, on, info);
+        process.node().processes().monitorNodes(process, on, info);
     }
 
     // ------------------------------------------------------------------ aliases
@@ -313,17 +313,17 @@ public final class Mailbox implements AutoCloseable {
      * ({@link #send(Ref, Term)}, ALIAS_SEND over the wire) while it is active.
      */
     public Ref alias() {
-        return process.node().alias(process);
+        return process.node().processes().alias(process);
     }
 
     /** Deactivates {@code alias}; messages to it are dropped from now on. */
     public boolean unalias(Ref alias) {
-        return process.node().unalias(process, alias);
+        return process.node().processes().unalias(process, alias);
     }
 
     /** Sends {@code message} to the process whose alias is {@code alias}, local or remote. */
     public void send(Ref alias, Term message) {
-        process.node().sendAlias(process.pid(), alias, message);
+        process.node().processes().sendAlias(process.pid(), alias, message);
     }
 
     /**
@@ -338,7 +338,7 @@ public final class Mailbox implements AutoCloseable {
             case Ref r -> send(r, message);
             case Atom a -> send(a.name(), message);
             case Tuple t when t.arity() == 2 && t.get(0) instanceof Atom n && t.get(1) instanceof Atom at ->
-                    send(n.name(), node().nodeName(at), message);
+                    send(n.name(), node().processes().nodeName(at), message);
             default -> throw new IllegalArgumentException("destination: " + dest
                     + " (expected: a pid, an alias, a name or {Name, Node})");
         }

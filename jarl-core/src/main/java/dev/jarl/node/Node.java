@@ -10,32 +10,27 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.channel.ControlMessage;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.channel.DistConnection;
+import dev.jarl.channel.Signal;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
-import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.CookieFile;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.node.Cookie;
+import dev.jarl.node.CookieFile;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
@@ -88,12 +83,6 @@ public final class Node implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(Node.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Atom NET_KERNEL = Atom.of("net_kernel");
-    private static final Atom REX = Atom.of("rex");
-    private static final Atom GLOBAL = Atom.of("global_name_server");
-    private static final Atom YES = Atom.of("yes");
-    private static final Atom IS_AUTH = Atom.of("is_auth");
-    private static final Atom DOWN = Atom.of("DOWN");
     private static final Atom SHUTDOWN = Atom.of("shutdown");
 
     private final NodeConfig config;
@@ -103,23 +92,16 @@ public final class Node implements AutoCloseable {
     private final ConnectionTable table;
     private final Functions functions = new Functions();
     private final Rpc rpc = new Rpc(this);
-    private final ProcessTable processes = new ProcessTable();
-    private final ConcurrentHashMap<Atom, LocalProcess> registry = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Ref, LocalProcess> aliases = new ConcurrentHashMap<>();
-    /** {@code monitor_nodes} subscribers: pid to "with info". */
-    private final ConcurrentHashMap<Pid, Boolean> nodeWatchers = new ConcurrentHashMap<>();
+    private final Processes processes;
+    private final Dispatch dispatch;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
-    private final AtomicLong pidCounter = new AtomicLong(64);
-    private final AtomicLong refCounter = new AtomicLong();
-    private final int refSalt = RANDOM.nextInt();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String stopReason;
     private volatile int creation;
     private volatile Listener listener;
     private volatile EpmdRegistration registration;
     private volatile EpmdServer embeddedEpmd;
-    private volatile Thread ticker;
+    private final Ticker ticker;
 
     private Node(NodeConfig config, Cookie cookie, Carrier carrier) {
         this.config = config;
@@ -127,6 +109,9 @@ public final class Node implements AutoCloseable {
         this.nameAtom = Atom.of(name.toString());
         this.carrier = carrier;
         this.table = new ConnectionTable(config, carrier, new TableHost());
+        this.ticker = new Ticker(config, table);
+        this.processes = new Processes(this, table);
+        this.dispatch = new Dispatch(processes, rpc);
     }
 
     /**
@@ -179,11 +164,12 @@ public final class Node implements AutoCloseable {
         if (config.hidden()) {
             offered &= ~DistFlags.PUBLISHED;
         }
-        table.handshakeConfig(new HandshakeConfig(name, cookie, offered, config.requiredFlags(), c,
+        table.handshakeConfig(new HandshakeConfig(name, cookie.secret(), offered, config.requiredFlags(), c,
                 config.setupTime(), config.allowed()));
         table.startAcceptor(l);
-        startTicker();
-        startSystemProcesses();
+        ticker.start();
+        SystemProcesses system = new SystemProcesses(this);
+        system.start(system.standard(rpc));
         LOG.log(Level.INFO, "node {0} started ({1}, {2}, creation {3})", name, l.address(),
                 config.hidden() ? "hidden" : "visible", Integer.toUnsignedString(c));
     }
@@ -227,15 +213,12 @@ public final class Node implements AutoCloseable {
 
     /** A new reference, unique to this node incarnation (as {@code make_ref()}). */
     public Ref makeRef() {
-        long n = refCounter.incrementAndGet();
-        return new Ref(nameAtom, creation, new int[] {(int) (n & 0x3FFFF), (int) (n >>> 18), refSalt});
+        return processes.makeRef();
     }
 
-    private Pid newPid() {
-        long n = pidCounter.getAndIncrement();
-        int id = (int) (n & 0x7FFF);
-        int serial = (int) ((n >>> 15) & 0x1FFF);
-        return new Pid(nameAtom, id, serial, creation);
+    /** The process runtime (for the runtime's own types: mailboxes, RPC, gen_server calls). */
+    Processes processes() {
+        return processes;
     }
 
     // ------------------------------------------------------------------ RPC
@@ -283,8 +266,7 @@ public final class Node implements AutoCloseable {
     /** A new anonymous process with its mailbox. */
     public Mailbox createMailbox() {
         checkOpen();
-        LocalProcess p = newProcess();
-        return new Mailbox(p);
+        return processes.createMailbox(null);
     }
 
     /**
@@ -294,32 +276,16 @@ public final class Node implements AutoCloseable {
      */
     public Mailbox createMailbox(String registeredName) {
         checkOpen();
-        Atom a = Atom.of(registeredName);
-        LocalProcess p = newProcess();
-        p.registeredName(a);
-        if (registry.putIfAbsent(a, p) != null) {
-            processes.remove(p.pid());
-            throw new IllegalArgumentException("name " + a + " is already registered");
-        }
-        return new Mailbox(p);
-    }
-
-    private LocalProcess newProcess() {
-        while (true) {
-            LocalProcess p = new LocalProcess(this, newPid());
-            if (processes.putIfAbsent(p) == null) {
-                return p;
-            }
-        }
+        return processes.createMailbox(Atom.of(registeredName));
     }
 
     /** The pid registered as {@code registeredName} on this node, if any. */
     public Optional<Pid> whereis(String registeredName) {
-        LocalProcess p = registry.get(Atom.of(registeredName));
-        return p == null ? Optional.empty() : Optional.of(p.pid());
+        return processes.whereis(Atom.of(registeredName));
     }
 
-    private void checkOpen() {
+    /** Throws when the node is closed. */
+    void checkOpen() {
         if (closed.get()) {
             throw new IllegalStateException("node " + name + " is closed");
         }
@@ -339,439 +305,10 @@ public final class Node implements AutoCloseable {
      * }</pre>
      */
     public Pid spawn(ProcessBody body) {
-        return spawnProcess(body, null).pid();
+        return processes.spawnProcess(body, null).pid();
     }
-
-    /**
-     * Creates a process, lets {@code setup} give it links, monitors or a name before it runs
-     * (so nothing can observe it half set up: what {@code spawn_link}, {@code spawn_monitor}
-     * and a SPAWN_REQUEST with {@code link}/{@code monitor} options need), then starts
-     * {@code body} on its own virtual thread.
-     */
-    LocalProcess spawnProcess(ProcessBody body, Consumer<LocalProcess> setup) {
-        Objects.requireNonNull(body, "body");
-        checkOpen();
-        LocalProcess p = newProcess();
-        Mailbox box = new Mailbox(p);
-        if (setup != null) {
-            setup.accept(p);
-        }
-        // unnamed: a name per process cost a formatted pid (about 100 bytes and 10 % of a spawn)
-        Thread t = Thread.ofVirtual().unstarted(() -> run(p, box, body));
-        p.thread(t);
-        t.start();
-        return p;
-    }
-
-    private void run(LocalProcess p, Mailbox box, ProcessBody body) {
-        Term reason = Atom.NORMAL;
-        Error fatal = null;
-        try {
-            body.run(box);
-        } catch (Exception e) {
-            reason = ExitException.reasonOf(e);
-            if (!(e instanceof ExitException) && !p.exited()) {
-                LOG.log(Level.INFO, "process " + p.pid() + " exited: " + reason, e);
-            }
-        } catch (Error e) {
-            reason = ExitException.reasonOf(e);
-            fatal = e;
-        }
-        terminate(p, reason);
-        if (fatal != null) {
-            throw fatal;
-        }
-    }
-
-    /** Spawns a process linked to {@code parent} before it runs. */
-    Pid spawnLink(LocalProcess parent, ProcessBody body) {
-        return spawnProcess(body, child -> {
-            if (parent.sendLink(child.pid())) {
-                child.receiveLink(parent.pid());
-            } else {
-                child.receiveExit(parent.pid(), noprocOrReason(parent), false);
-            }
-        }).pid();
-    }
-
-    private static Term noprocOrReason(LocalProcess p) {
-        Term r = p.exitReason();
-        return r == null ? Atom.NOPROC : r;
-    }
-
-    /** Spawns a process monitored by {@code parent} before it runs. */
-    Monitored spawnMonitor(LocalProcess parent, ProcessBody body) {
-        Ref ref = makeRef();
-        Pid pid = spawnProcess(body, child -> {
-            LocalProcess.Monitor m = new LocalProcess.Monitor(ref, parent.pid(), child.pid(), child.pid(), null, child.pid());
-            if (parent.addMonitor(m)) {
-                child.addWatcher(m);
-            }
-        }).pid();
-        return new Monitored(pid, ref);
-    }
-
-    /**
-     * Ends {@code first} with {@code reason} and everything that follows from it: linked
-     * processes get exit signals (and may end too, handled here in a loop rather than by
-     * recursion, so a chain of any length unwinds on one stack), watchers get DOWN, the
-     * process's own monitors are removed at their targets, its names and aliases go, its
-     * thread (if spawned) is interrupted.
-     */
-    void terminate(LocalProcess first, Term reason) {
-        ArrayDeque<LocalProcess> dying = new ArrayDeque<>();
-        ArrayDeque<Term> reasons = new ArrayDeque<>();
-        dying.add(first);
-        reasons.add(reason);
-        while (!dying.isEmpty()) {
-            LocalProcess p = dying.poll();
-            Term r = reasons.poll();
-            LocalProcess.Remains remains = p.exit(r);
-            if (remains == null) {
-                continue;
-            }
-            processes.remove(p.pid(), p);
-            Atom n = p.registeredName();
-            if (n != null) {
-                registry.remove(n, p);
-            }
-            for (Ref a : remains.aliases()) {
-                aliases.remove(a, p);
-            }
-            nodeWatchers.remove(p.pid());
-            for (Pid other : remains.links()) {
-                LocalProcess q = local(other);
-                if (q != null) {
-                    if (q.receiveExit(p.pid(), r, true) instanceof LocalProcess.Effect.Die d) {
-                        dying.add(q);
-                        reasons.add(d.reason());
-                    }
-                } else if (!isLocal(other)) {
-                    table.send(nodeOf(other), new ControlMessage.PayloadExit(p.pid(), other, r));
-                }
-            }
-            for (LocalProcess.Monitor m : remains.monitors()) {
-                if (m.node() == null) {
-                    LocalProcess t = m.target() == null ? null : processes.get(m.target());
-                    if (t != null) {
-                        t.removeWatcher(m.ref());
-                    }
-                } else {
-                    table.send(m.node(), new ControlMessage.DemonitorP(p.pid(), m.proc(), m.ref()));
-                }
-            }
-            for (LocalProcess.Monitor m : remains.watchers()) {
-                fireDown(m, r);
-            }
-            Thread t = remains.thread();
-            if (t != null && t != Thread.currentThread()) {
-                t.interrupt();
-            }
-        }
-    }
-
-    private void fireDown(LocalProcess.Monitor m, Term reason) {
-        if (isLocal(m.watcher())) {
-            LocalProcess w = processes.get(m.watcher());
-            if (w != null) {
-                w.down(m.ref(), reason);
-            }
-        } else {
-            table.send(nodeOf(m.watcher()), new ControlMessage.PayloadMonitorPExit(m.proc(), m.watcher(), m.ref(), reason));
-        }
-    }
-
-    /**
-     * An exit signal from {@code from} to {@code to}: {@code linked} for one due to a link
-     * (EXIT), else {@code exit/2} (EXIT2). Local targets act at once; remote ones get the
-     * PAYLOAD form (or the old form, if the peer lacks EXIT_PAYLOAD).
-     */
-    void exitSignal(Pid from, Pid to, Term reason, boolean linked) {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(reason, "reason");
-        if (isLocal(to)) {
-            LocalProcess q = processes.get(to);
-            if (q != null && q.receiveExit(from, reason, linked) instanceof LocalProcess.Effect.Die d) {
-                terminate(q, d.reason());
-            }
-            return;
-        }
-        table.send(nodeOf(to), linked ? new ControlMessage.PayloadExit(from, to, reason)
-                : new ControlMessage.PayloadExit2(from, to, reason));
-    }
-
-    /** {@code link/1} from {@code p}. */
-    void link(LocalProcess p, Pid other) {
-        Objects.requireNonNull(other, "pid");
-        if (other.equals(p.pid()) || !p.sendLink(other)) {
-            return;
-        }
-        if (isLocal(other)) {
-            LocalProcess q = processes.get(other);
-            if (q == null || !q.receiveLink(p.pid())) {
-                exitSignal(other, p.pid(), Atom.NOPROC, true);
-            }
-            return;
-        }
-        table.send(nodeOf(other), new ControlMessage.Link(p.pid(), other));
-    }
-
-    /** {@code unlink/1} from {@code p}: UNLINK_ID, acknowledged at once for a local pid. */
-    void unlink(LocalProcess p, Pid other) {
-        Objects.requireNonNull(other, "pid");
-        long id = p.sendUnlink(other);
-        if (id == 0) {
-            return;
-        }
-        if (isLocal(other)) {
-            LocalProcess q = processes.get(other);
-            if (q != null) {
-                q.receiveUnlinkId(p.pid());
-            }
-            p.receiveUnlinkAck(other, id);
-            return;
-        }
-        table.send(nodeOf(other), new ControlMessage.UnlinkId(id, p.pid(), other));
-    }
-
-    /** {@code monitor(process, Pid)} from {@code p}. */
-    Ref monitor(LocalProcess p, Pid target) {
-        Objects.requireNonNull(target, "pid");
-        Ref ref = makeRef();
-        if (isLocal(target)) {
-            LocalProcess.Monitor m = new LocalProcess.Monitor(ref, p.pid(), target, target, null, target);
-            if (p.addMonitor(m)) {
-                LocalProcess q = processes.get(target);
-                if (q == null || !q.addWatcher(m)) {
-                    p.down(ref, Atom.NOPROC);
-                }
-            }
-            return ref;
-        }
-        NodeName n = nodeOf(target);
-        if (p.addMonitor(new LocalProcess.Monitor(ref, p.pid(), target, target, n, target))) {
-            table.send(n, new ControlMessage.MonitorP(p.pid(), target, ref));
-        }
-        return ref;
-    }
-
-    /** {@code monitor(process, {Name, Node})} from {@code p}; the name resolves now. */
-    Ref monitor(LocalProcess p, Atom registeredName, NodeName at) {
-        Objects.requireNonNull(registeredName, "name");
-        Objects.requireNonNull(at, "node");
-        Ref ref = makeRef();
-        Tuple item = Tuple.of(registeredName, Atom.of(at.toString()));
-        if (at.equals(name)) {
-            LocalProcess q = registry.get(registeredName);
-            LocalProcess.Monitor m = new LocalProcess.Monitor(ref, p.pid(), q == null ? null : q.pid(), registeredName,
-                    null, item);
-            if (p.addMonitor(m) && (q == null || !q.addWatcher(m))) {
-                p.down(ref, Atom.NOPROC);
-            }
-            return ref;
-        }
-        if (p.addMonitor(new LocalProcess.Monitor(ref, p.pid(), null, registeredName, at, item))) {
-            table.send(at, new ControlMessage.MonitorP(p.pid(), registeredName, ref));
-        }
-        return ref;
-    }
-
-    /** {@code demonitor(Ref)} (with {@code [flush]} when asked); true when the monitor was active. */
-    boolean demonitor(LocalProcess p, Ref ref, boolean flush) {
-        LocalProcess.Monitor m = p.removeMonitor(ref);
-        if (m != null) {
-            if (m.node() == null) {
-                LocalProcess t = m.target() == null ? null : processes.get(m.target());
-                if (t != null) {
-                    t.removeWatcher(ref);
-                }
-            } else {
-                table.send(m.node(), new ControlMessage.DemonitorP(p.pid(), m.proc(), ref));
-            }
-        }
-        if (flush) {
-            p.queue().removeAll(msg -> msg instanceof Tuple t && t.arity() == 5 && DOWN.equals(t.get(0))
-                    && ref.equals(t.get(1)));
-        }
-        return m != null;
-    }
-
-    /** {@code monitor_node(Node, Flag)} from {@code p}. */
-    void monitorNode(LocalProcess p, NodeName n, boolean on) {
-        Objects.requireNonNull(n, "node");
-        if (!on) {
-            p.removeNodeMonitors(n);
-            return;
-        }
-        if (n.equals(name) || !p.addNodeMonitor(n)) {
-            return;
-        }
-        if (table.connection(n) == null) {
-            table.touch(n);
-        }
-    }
-
-    /** {@code net_kernel:monitor_nodes(Flag)}, with the info variant when {@code info}. */
-    void monitorNodes(LocalProcess p, boolean on, boolean info) {
-        if (on) {
-            nodeWatchers.put(p.pid(), info);
-        } else {
-            nodeWatchers.remove(p.pid());
-        }
-    }
-
-    /** A new alias for {@code p}. */
-    Ref alias(LocalProcess p) {
-        Ref ref = makeRef();
-        alias(p, ref);
-        return ref;
-    }
-
-    /** Makes {@code ref} (made by this node) an alias of {@code p}. */
-    void alias(LocalProcess p, Ref ref) {
-        if (p.addAlias(ref)) {
-            aliases.put(ref, p);
-        }
-    }
-
-    /** Deactivates {@code ref} if it is an alias of {@code p}. */
-    boolean unalias(LocalProcess p, Ref ref) {
-        if (p.removeAlias(ref)) {
-            aliases.remove(ref, p);
-            return true;
-        }
-        return false;
-    }
-
-    /** Sends to an alias: delivered only while it is active. */
-    void sendAlias(Pid from, Ref alias, Term message) {
-        Objects.requireNonNull(alias, "alias");
-        Objects.requireNonNull(message, "message");
-        if (alias.node().equals(nameAtom)) {
-            LocalProcess p = aliases.get(alias);
-            if (p != null) {
-                p.deliver(message);
-            }
-            return;
-        }
-        table.send(nodeName(alias.node()), new ControlMessage.AliasSend(from, alias, message));
-    }
-
-    /** The connection to {@code lost} is gone (or could not be made): noconnection everywhere. */
-    private void connectionLost(NodeName lost) {
-        Atom lostAtom = Atom.of(lost.toString());
-        processes.forEach(p -> {
-            Term die = p.connectionLost(lost, lostAtom);
-            if (die != null) {
-                terminate(p, die);
-            }
-        });
-    }
-
-    private void notifyNodeWatchers(NodeName peer, boolean up, DistConnection c, String reason) {
-        Atom tag = Atom.of(up ? "nodeup" : "nodedown");
-        Atom nodeAtom = Atom.of(peer.toString());
-        for (var e : nodeWatchers.entrySet()) {
-            LocalProcess p = processes.get(e.getKey());
-            if (p == null) {
-                nodeWatchers.remove(e.getKey());
-                continue;
-            }
-            if (!e.getValue()) {
-                p.deliver(Tuple.of(tag, nodeAtom));
-                continue;
-            }
-            Term type = Tuple.of(Atom.of("node_type"), Atom.of(c != null && !c.params().hidden() ? "visible" : "hidden"));
-            Term infoList = up ? TermList.of(type)
-                    : TermList.of(type, Tuple.of(Atom.of("nodedown_reason"), downReason(reason)));
-            p.deliver(Tuple.of(tag, nodeAtom, infoList));
-        }
-    }
-
-    /** OTP's nodedown reasons, as far as Jarl can tell them apart. */
-    private static Atom downReason(String reason) {
-        if (reason == null) {
-            return Atom.of("connection_closed");
-        }
-        if (reason.contains("net_tick_timeout")) {
-            return Atom.of("net_tick_timeout");
-        }
-        if (reason.equals("disconnected")) {
-            return Atom.of("disconnect");
-        }
-        return Atom.of("connection_closed");
-    }
-
-    /** True while {@code pid} is a live process of this node. */
-    boolean isAlive(Pid pid) {
-        return processes.containsKey(pid);
-    }
-
-    private boolean isLocal(Pid pid) {
-        return pid.node().equals(nameAtom);
-    }
-
-    private NodeName nodeOf(Pid pid) {
-        return nodeName(pid.node());
-    }
-
-    /**
-     * The node name an atom in a pid, port or reference spells, parsed once per node: a send
-     * to a remote pid would otherwise parse it on every message. Names of nodes never seen
-     * again stay cached up to {@value #NODE_NAMES} of them, then are parsed each time.
-     */
-    NodeName nodeName(Atom node) {
-        NodeName n = nodeNames.get(node);
-        if (n == null) {
-            n = NodeName.parse(node.name());
-            if (nodeNames.size() < NODE_NAMES) {
-                nodeNames.put(node, n);
-            }
-        }
-        return n;
-    }
-
-    private static final int NODE_NAMES = 4096;
-    private final ConcurrentHashMap<Atom, NodeName> nodeNames = new ConcurrentHashMap<>();
 
     // ------------------------------------------------------------------ sending
-
-    /** Sends from {@code from} (may be null) to {@code to}. */
-    void send(Pid from, Pid to, Term message) {
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(message, "message");
-        if (to.node().equals(nameAtom)) {
-            LocalProcess p = processes.get(to);
-            if (p != null) {
-                p.deliver(message);
-            }
-            return;
-        }
-        NodeName target = nodeName(to.node());
-        ControlMessage m = from != null ? new ControlMessage.SendSender(from, to, message) : new ControlMessage.Send(to, message);
-        table.send(target, m);
-    }
-
-    /** Sends to a local registered name; {@code badarg} when there is none. */
-    void sendLocalName(Pid from, Atom to, Term message) {
-        Objects.requireNonNull(message, "message");
-        LocalProcess p = registry.get(to);
-        if (p == null) {
-            throw new IllegalArgumentException("no process registered as " + to + " on " + name);
-        }
-        p.deliver(message);
-    }
-
-    /** Sends to {@code {to, node}}. */
-    void sendName(Pid from, Atom to, NodeName node, Term message) {
-        Objects.requireNonNull(node, "node");
-        Objects.requireNonNull(message, "message");
-        if (node.equals(name)) {
-            sendLocalName(from, to, message);
-            return;
-        }
-        table.send(node, new ControlMessage.RegSend(from, to, message));
-    }
 
     // ------------------------------------------------------------------ connections
 
@@ -829,10 +366,10 @@ public final class Node implements AutoCloseable {
         }
         try (Mailbox box = createMailbox()) {
             Ref ref = makeRef();
-            box.send("net_kernel", peer, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), ref), Tuple.of(IS_AUTH, nameAtom)));
+            box.send("net_kernel", peer, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), ref), Tuple.of(NetKernel.IS_AUTH, nameAtom)));
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             Optional<Term> reply = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && t.get(0).equals(ref), left);
-            if (reply.isPresent() && ((Tuple) reply.get()).get(1).equals(YES)) {
+            if (reply.isPresent() && ((Tuple) reply.get()).get(1).equals(NetKernel.YES)) {
                 return true;
             }
             if (reply.isEmpty()) {
@@ -864,13 +401,13 @@ public final class Node implements AutoCloseable {
 
     private final class TableHost implements ConnectionTable.Host {
         @Override
-        public void received(DistConnection connection, ControlMessage message) {
-            dispatch(connection, message);
+        public void received(DistConnection connection, Signal signal) {
+            dispatch.received(connection, signal);
         }
 
         @Override
         public void nodeUp(NodeName peer, DistConnection connection) {
-            notifyNodeWatchers(peer, true, connection, null);
+            processes.notifyNodeWatchers(peer, true, connection, null);
             for (NodeListener l : listeners) {
                 try {
                     l.nodeUp(peer);
@@ -881,16 +418,8 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
-        public void connectFailed(NodeName peer, String reason) {
-            connectionLost(peer);
-        }
-
-        @Override
-        public void legacyUnlinked(ControlMessage.UnlinkId unlink) {
-            LocalProcess p = local(unlink.from());
-            if (p != null) {
-                p.receiveUnlinkAck(unlink.to(), unlink.id());
-            }
+        public void connectFailed(NodeName peer, ConnectionFate fate) {
+            processes.connectionLost(peer);
         }
 
         @Override
@@ -899,449 +428,14 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
-        public void nodeDown(NodeName peer, DistConnection connection, String reason) {
-            connectionLost(peer);
-            notifyNodeWatchers(peer, false, connection, reason);
+        public void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate) {
+            processes.connectionLost(peer);
+            processes.notifyNodeWatchers(peer, false, connection, fate);
             for (NodeListener l : listeners) {
                 try {
-                    l.nodeDown(peer, reason);
+                    l.nodeDown(peer, fate);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "node listener failed on nodedown " + peer, e);
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ input
-
-    /**
-     * Acts on one signal from {@code c}'s peer, after the identity checks erts makes per signal
-     * ({@link #invalidSignal}): a signal that fails them closes the connection with the
-     * reason, as the BEAM's {@code invalid_message} does.
-     */
-    private void dispatch(DistConnection c, ControlMessage message) {
-        String invalid = invalidSignal(c, message);
-        if (invalid != null) {
-            String text = message.control().toString();
-            c.protocolError("invalid distribution message " + message.opName() + " from " + c.peer() + ": " + invalid
-                    + " in " + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
-            return;
-        }
-        switch (message) {
-            case ControlMessage.Send m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.SendSender m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.SendTT m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.SendSenderTT m -> deliverLocal(m.to(), m.message());
-            case ControlMessage.RegSend m -> deliverName(m.toName(), m.message());
-            case ControlMessage.RegSendTT m -> deliverName(m.toName(), m.message());
-            case ControlMessage.Link m -> {
-                LocalProcess p = local(m.to());
-                if (p == null || !p.receiveLink(m.from())) {
-                    table.reply(c, new ControlMessage.PayloadExit(m.to(), m.from(), Atom.NOPROC));
-                }
-            }
-            case ControlMessage.UnlinkId m -> {
-                LocalProcess p = local(m.to());
-                if (p != null) {
-                    p.receiveUnlinkId(m.from());
-                }
-                // before any other signal from m.to() to m.from(): this thread sends it now
-                c.sendNoWait(new ControlMessage.UnlinkIdAck(m.id(), m.to(), m.from()));
-            }
-            case ControlMessage.UnlinkIdAck m -> {
-                LocalProcess p = local(m.to());
-                if (p != null) {
-                    p.receiveUnlinkAck(m.from(), m.id());
-                }
-            }
-            case ControlMessage.Unlink m -> {
-                LocalProcess p = local(m.to());
-                if (p != null) {
-                    p.receiveLegacyUnlink(m.from());
-                }
-            }
-            case ControlMessage.Exit m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.ExitTT m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.PayloadExit m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.PayloadExitTT m -> remoteExit(m.from(), m.to(), m.reason(), true);
-            case ControlMessage.Exit2 m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.Exit2TT m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.PayloadExit2 m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.PayloadExit2TT m -> remoteExit(m.from(), m.to(), m.reason(), false);
-            case ControlMessage.MonitorP m -> remoteMonitor(c, m);
-            case ControlMessage.DemonitorP m -> {
-                LocalProcess p = resolve(m.toProc());
-                if (p != null) {
-                    p.removeWatcher(m.ref());
-                }
-            }
-            case ControlMessage.MonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
-            case ControlMessage.PayloadMonitorPExit m -> remoteDown(m.to(), m.ref(), m.reason());
-            case ControlMessage.SpawnRequest m ->
-                    rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
-            case ControlMessage.SpawnRequestTT m ->
-                    rpc.spawnRequest(c, m.reqId(), m.from(), m.module(), m.function(), m.options(), m.args());
-            case ControlMessage.SpawnReply m -> {
-                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
-                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
-                }
-            }
-            case ControlMessage.SpawnReplyTT m -> {
-                if (!olderIncarnation(m.to()) && !olderIncarnation(m.reqId())) {
-                    spawnReply(c, m.reqId(), m.to(), m.flags(), m.result());
-                }
-            }
-            case ControlMessage.AliasSend m -> deliverAlias(m.alias(), m.message());
-            case ControlMessage.AliasSendTT m -> deliverAlias(m.alias(), m.message());
-            case ControlMessage.GroupLeader m -> notYet(c, m);
-            case ControlMessage.NodeLink m -> notYet(c, m);
-        }
-    }
-
-    private LocalProcess local(Pid pid) {
-        return pid.node().equals(nameAtom) ? processes.get(pid) : null;
-    }
-
-    // ------------------------------------------------------------------ identity checks
-
-    /**
-     * The identity checks erts makes of every signal it receives ({@code erts_net_message} in
-     * {@code erts/emulator/beam/dist.c}); null when {@code m} may be acted on, else what is
-     * wrong. "Of the peer" compares node names only (erts compares dist entries, one per
-     * name), so a pid of an older incarnation of the peer still counts as the peer's.
-     *
-     * <ul>
-     *   <li>LINK, UNLINK, UNLINK_ID, UNLINK_ID_ACK, EXIT and EXIT2 (all forms), MONITOR_P and
-     *       DEMONITOR_P: the sender must be a pid of the peer.</li>
-     *   <li>The target must be a pid of this node. One of an older incarnation of this node
-     *       is accepted where erts accepts it, and handled as erts handles it: LINK and
-     *       MONITOR_P answer {@code noproc}, EXIT2, DEMONITOR_P, MONITOR_P_EXIT and
-     *       SPAWN_REPLY drop it; for EXIT and the unlinks erts accepts only a pid of this
-     *       incarnation.</li>
-     *   <li>SEND and SEND_SENDER deliver to a pid of this incarnation only and drop anything
-     *       else; REG_SEND, SEND_SENDER and SPAWN_REQUEST only need the sender to be a pid
-     *       (the decoder checks the types), and a SPAWN_REQUEST's must be another node's.</li>
-     * </ul>
-     */
-    private String invalidSignal(DistConnection c, ControlMessage m) {
-        return switch (m) {
-            case ControlMessage.Link x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.Unlink x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.UnlinkId x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.UnlinkIdAck x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.Exit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.ExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.PayloadExit x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.PayloadExitTT x -> either(fromPeer(c, x.from()), ofThisIncarnation(x.to()));
-            case ControlMessage.Exit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.Exit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.PayloadExit2 x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.PayloadExit2TT x -> either(fromPeer(c, x.from()), ofThisNode(x.to()));
-            case ControlMessage.MonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
-            case ControlMessage.DemonitorP x -> either(fromPeer(c, x.from()), watched(x.toProc()));
-            case ControlMessage.MonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
-            case ControlMessage.PayloadMonitorPExit x -> either(ofThisNode(x.to()), remoteProc(x.fromProc()));
-            case ControlMessage.SpawnRequest x -> remoteProc(x.from());
-            case ControlMessage.SpawnRequestTT x -> remoteProc(x.from());
-            case ControlMessage.SpawnReply x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
-            case ControlMessage.SpawnReplyTT x -> spawnReplyProblem(x.reqId(), x.to(), x.flags(), x.result());
-            default -> null;
-        };
-    }
-
-    private static String either(String first, String second) {
-        return first != null ? first : second;
-    }
-
-    private static String fromPeer(DistConnection c, Pid from) {
-        return from.node().equals(c.peerAtom()) ? null
-                : "sender " + from + " is not a process of " + c.peer() + " (expected: a pid of the connection's peer)";
-    }
-
-    /** A pid of this node, of any incarnation. */
-    private String ofThisNode(Pid to) {
-        return to.node().equals(nameAtom) ? null
-                : "target " + to + " is not a process of " + name + " (expected: a pid of this node)";
-    }
-
-    /** A pid of this incarnation of this node. */
-    private String ofThisIncarnation(Pid to) {
-        if (!to.node().equals(nameAtom)) {
-            return ofThisNode(to);
-        }
-        return to.creation() == creation ? null : "target " + to + " is of an older incarnation of " + name
-                + " (creation " + Integer.toUnsignedString(to.creation()) + "; expected: "
-                + Integer.toUnsignedString(creation) + ")";
-    }
-
-    /** The watched process of a MONITOR_P or DEMONITOR_P: a registered name or a pid of this node. */
-    private String watched(Term proc) {
-        return switch (proc) {
-            case Pid pid -> ofThisNode(pid);
-            case Atom a -> null;
-            default -> "watched " + proc + " (expected: a pid of this node or a registered name)";
-        };
-    }
-
-    /** A pid of another node, or a name: never a process of this incarnation. */
-    private String remoteProc(Term proc) {
-        return switch (proc) {
-            case Pid pid when pid.node().equals(nameAtom) && pid.creation() == creation ->
-                    "process " + pid + " is of this node (expected: a process of another node)";
-            case Pid pid -> null;
-            case Atom a -> null;
-            default -> "process " + proc + " (expected: a pid of another node or a name)";
-        };
-    }
-
-    private String spawnReplyProblem(Ref reqId, Pid to, int flags, Term result) {
-        if (!reqId.node().equals(nameAtom)) {
-            return "request " + reqId + " is not a reference of " + name;
-        }
-        if (flags < 0 || flags >= 1 << 27) {
-            return "flags " + flags + " (expected: 0 to 2^27-1)";
-        }
-        return either(ofThisNode(to), remoteProc(result));
-    }
-
-    private boolean olderIncarnation(Pid pid) {
-        return pid.node().equals(nameAtom) && pid.creation() != creation;
-    }
-
-    private boolean olderIncarnation(Ref ref) {
-        return ref.node().equals(nameAtom) && ref.creation() != creation;
-    }
-
-    private void deliverLocal(Pid to, Term message) {
-        LocalProcess p = local(to);
-        if (p != null) {
-            p.deliver(message);
-        }
-    }
-
-    private void deliverName(Atom to, Term message) {
-        LocalProcess p = registry.get(to);
-        if (p != null) {
-            p.deliver(message);
-        }
-    }
-
-    private void remoteExit(Pid from, Pid to, Term reason, boolean linked) {
-        if (isLocal(to)) {
-            exitSignal(from, to, reason, linked);
-        }
-    }
-
-    private LocalProcess resolve(Term proc) {
-        return switch (proc) {
-            case Pid pid -> local(pid);
-            case Atom a -> registry.get(a);
-            default -> null;
-        };
-    }
-
-    /** MONITOR_P from a peer: watch the pid or the name (resolved now), or answer noproc. */
-    private void remoteMonitor(DistConnection c, ControlMessage.MonitorP m) {
-        LocalProcess p = resolve(m.toProc());
-        Term item = m.toProc() instanceof Atom a ? Tuple.of(a, nameAtom) : m.toProc();
-        LocalProcess.Monitor mon = new LocalProcess.Monitor(m.ref(), m.from(), p == null ? null : p.pid(), m.toProc(),
-                null, item);
-        if (p == null || !p.addWatcher(mon)) {
-            table.reply(c, new ControlMessage.PayloadMonitorPExit(m.toProc(), m.from(), m.ref(), Atom.NOPROC));
-        }
-    }
-
-    private void remoteDown(Pid to, Ref ref, Term reason) {
-        LocalProcess p = local(to);
-        if (p != null) {
-            p.down(ref, reason);
-        }
-    }
-
-    private void deliverAlias(Ref alias, Term message) {
-        LocalProcess p = aliases.get(alias);
-        if (p != null) {
-            p.deliver(message);
-        }
-    }
-
-    /**
-     * SPAWN_REPLY to a request of ours: the monitor and link the peer set up (flags bits 1
-     * and 0) are entered here, on the connection's input thread, so a DOWN or exit that
-     * follows on the same connection finds them; then {@code {spawn_reply, ReqId, ok, Pid}}
-     * or {@code {spawn_reply, ReqId, error, Reason}} is queued for the requester.
-     */
-    private void spawnReply(DistConnection c, Ref reqId, Pid to, int flags, Term result) {
-        LocalProcess p = local(to);
-        Atom tag = Atom.of("spawn_reply");
-        if (!(result instanceof Pid child)) {
-            if (p != null) {
-                p.deliver(Tuple.of(tag, reqId, Atom.ERROR, result));
-            }
-            return;
-        }
-        boolean monitored = (flags & 2) != 0
-                && p != null && p.addMonitor(new LocalProcess.Monitor(reqId, to, child, child, nodeOf(child), child));
-        if ((flags & 2) != 0 && !monitored) {
-            table.reply(c, new ControlMessage.DemonitorP(to, child, reqId));
-        }
-        if ((flags & 1) != 0 && (p == null || !p.receiveLink(child))) {
-            table.reply(c, new ControlMessage.PayloadExit(to, child, Atom.NOPROC));
-        }
-        if (p != null) {
-            p.deliver(Tuple.of(tag, reqId, Atom.OK, child));
-        }
-    }
-
-    private void notYet(DistConnection c, ControlMessage m) {
-        logOnce(m.opName(), "dropping {0} from {1}: not implemented yet (its flag was not offered)", m.opName(), c.peer());
-    }
-
-    private void logOnce(String key, String format, Object... args) {
-        if (loggedOnce.add(key)) {
-            LOG.log(Level.WARNING, format + " (logged once per kind)", args);
-        }
-    }
-
-    // ------------------------------------------------------------------ built-in processes and ticks
-
-    private void startSystemProcesses() {
-        Mailbox netKernel = createMailbox(NET_KERNEL.name());
-        Mailbox rex = createMailbox(REX.name());
-        Mailbox global = createMailbox(GLOBAL.name());
-        serve(netKernel, this::netKernel);
-        serve(rex, this::rex);
-        serve(global, this::global);
-    }
-
-    private interface Handler {
-        void handle(Mailbox box, Term message);
-    }
-
-    /**
-     * Runs a built-in process: one message at a time, for as long as the node runs. A
-     * message its handler fails on is logged and dropped (once per kind of failure), never
-     * the end of the process: without {@code net_kernel}, say, no {@code erl} could ping
-     * this node any more.
-     */
-    private void serve(Mailbox box, Handler handler) {
-        String who = box.name().orElse("system");
-        Thread.ofVirtual().name("jarl-" + who + "-" + name).start(() -> {
-            while (!closed.get()) {
-                Term message;
-                try {
-                    message = box.receive();
-                } catch (InterruptedException | IllegalStateException stopped) {
-                    return; // the node is closing
-                }
-                try {
-                    handler.handle(box, message);
-                } catch (Throwable e) { // one message must not end a built-in process
-                    if (closed.get()) {
-                        return;
-                    }
-                    if (loggedOnce.add(who + " failed " + e.getClass().getName())) {
-                        LOG.log(Level.WARNING, who + " of " + name + ": dropped a message it failed on "
-                                + "(logged once per kind of failure)", e);
-                    }
-                }
-            }
-        });
-    }
-
-    /** {@code {'$gen_call', {Pid, Tag}, {is_auth, Node}}} &rarr; {@code {Tag, yes}}. */
-    private void netKernel(Mailbox box, Term message) {
-        if (message instanceof Tuple t && t.isTagged(Atom.GEN_CALL, 3) && t.get(1) instanceof Tuple from
-                && from.arity() == 2 && from.get(0) instanceof Pid caller) {
-            if (t.get(2) instanceof Tuple req && req.isTagged(IS_AUTH, 2)) {
-                box.send(caller, Tuple.of(from.get(1), YES));
-                return;
-            }
-            logOnce("net_kernel call", "net_kernel: ignoring call {0}", t.get(2));
-            return;
-        }
-        logOnce("net_kernel msg", "net_kernel: ignoring {0}", message);
-    }
-
-    /**
-     * {@code {Pid, features_request}} &rarr; {@code {features_reply, Node, [erpc]}};
-     * {@code {Pid, {call, M, F, A, GL}}} (older callers, C nodes) &rarr; {@code {rex, Result}}
-     * from a new process.
-     */
-    private void rex(Mailbox box, Term message) {
-        if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid from
-                && t.get(1).equals(Atom.of("features_request"))) {
-            box.send(from, Tuple.of(Atom.of("features_reply"), nameAtom, TermList.of(Rpc.ERPC)));
-            return;
-        }
-        if (!rpc.rexCall(message)) {
-            logOnce("rex", "rex: ignoring {0}", message);
-        }
-    }
-
-    /** {@code global}'s {@code init_connect} and everything else: ignored (Jarl is not part of global). */
-    private void global(Mailbox box, Term message) {
-        logOnce("global", "global_name_server: ignoring {0}; Jarl does not take part in global", message);
-    }
-
-    /**
-     * One check of every connection per tick interval ({@link dev.jarl.channel.TickPolicy}).
-     * The schedule follows {@link NodeConfig#clock()}; a wait is never longer than one
-     * interval, so a clock that jumps cannot stall the ticker, and a late wake-up does not
-     * fire a burst of checks.
-     *
-     * <p>The ticker outlives anything it meets: a check that fails (even with an
-     * {@code OutOfMemoryError}) closes that one connection with the reason, and a round that
-     * fails as a whole is logged and followed by the next one. A node whose ticker died would
-     * look alive while its peers drop it and its dead peers go unnoticed.
-     */
-    private void startTicker() {
-        long interval = Math.max(1, config.tickInterval().toMillis());
-        int intensity = config.tickIntensity();
-        InstantSource clock = config.clock();
-        Thread t = Thread.ofVirtual().name("jarl-ticker-" + name).start(() -> {
-            long next = clock.millis();
-            try {
-                while (!closed.get()) {
-                    next += interval;
-                    long wait = next - clock.millis();
-                    if (wait > interval || wait < -interval) {
-                        next = clock.millis() + interval;
-                        wait = interval;
-                    }
-                    if (wait > 0) {
-                        Thread.sleep(wait);
-                    }
-                    tickRound(intensity);
-                }
-            } catch (InterruptedException stopped) {
-                // closing
-            }
-        });
-        this.ticker = t;
-    }
-
-    /** One tick check of every connection; nothing it meets ends the ticker. */
-    private void tickRound(int intensity) {
-        List<DistConnection> connections;
-        try {
-            connections = table.connections();
-        } catch (Throwable e) { // an OutOfMemoryError, say: try again next round
-            LOG.log(Level.ERROR, "ticker of " + name + ": round failed; next one in " + config.tickInterval().toMillis()
-                    + " ms", e);
-            return;
-        }
-        for (DistConnection c : connections) {
-            try {
-                c.tickCheck(intensity);
-            } catch (Throwable e) {
-                LOG.log(Level.WARNING, "ticker of " + name + ": tick check of the connection to " + c.peer()
-                        + " failed; closing it", e);
-                try {
-                    c.close("tick check failed: " + e);
-                } catch (Throwable again) {
-                    LOG.log(Level.ERROR, "ticker of " + name + ": closing the connection to " + c.peer() + " failed too",
-                            again);
                 }
             }
         }
@@ -1365,9 +459,7 @@ public final class Node implements AutoCloseable {
         }
         // exit on close: every process dies with shutdown while the table still sends, so the
         // exit signals and DOWN messages are queued; table.close() lets them leave
-        for (LocalProcess p : processes.values()) {
-            terminate(p, SHUTDOWN);
-        }
+        processes.terminateAll(SHUTDOWN);
         table.stopping();
         EpmdRegistration r = registration;
         if (r != null) {
@@ -1386,10 +478,7 @@ public final class Node implements AutoCloseable {
             }
         }
         table.close();
-        Thread t = ticker;
-        if (t != null) {
-            t.interrupt();
-        }
+        ticker.stop();
         String reason = stopReason;
         LOG.log(Level.INFO, "node {0} stopped: {1}", name, reason);
         for (NodeListener nl : listeners) {

@@ -13,11 +13,11 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.channel.DistConnection;
 import dev.jarl.channel.TickPolicy;
-import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.CookieFile;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.node.Cookie;
+import dev.jarl.node.CookieFile;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
 
@@ -129,7 +129,7 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
     }
 
     /** The bounds on buffered input each connection gets. */
-    public DistConnection.InputLimits inputLimits() {
+    DistConnection.InputLimits inputLimits() {
         return new DistConnection.InputLimits(receiveAllowance, maxFragmentSequences);
     }
 

@@ -4,6 +4,7 @@
  */
 package dev.jarl.node;
 
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.term.NodeName;
 
 /**
@@ -20,9 +21,10 @@ public interface NodeListener {
     /**
      * The connection to {@code node} went down.
      *
-     * @param reason why, e.g. {@code net_tick_timeout}, {@code connection closed}
+     * @param fate why: {@link ConnectionFate.TickTimeout} when the peer fell silent,
+     *             {@link ConnectionFate.Disconnected} after {@link Node#disconnect}, ...
      */
-    default void nodeDown(NodeName node, String reason) {
+    default void nodeDown(NodeName node, ConnectionFate fate) {
     }
 
     /**

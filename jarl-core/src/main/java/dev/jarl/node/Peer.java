@@ -9,8 +9,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.channel.ControlMessage;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.channel.DistConnection;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.NodeName;
 
 /**
@@ -70,12 +71,12 @@ final class Peer {
     Attempt pendingOwner;
     /** The connection (UP, UP_PENDING). */
     DistConnection connection;
-    /** Messages sent while PENDING, in order. */
-    final ArrayDeque<ControlMessage> queued = new ArrayDeque<>();
+    /** Signals sent while PENDING, in order. */
+    final ArrayDeque<Signal> queued = new ArrayDeque<>();
     /** Counts failed attempts, so waiters can tell that theirs failed. */
     long failures;
     /** Why the last attempt failed. */
-    String lastFailure;
+    ConnectionFate lastFailure;
     /** What ended the last failed attempt, when an exception did (for the caller's cause). */
     Exception lastFailureCause;
     /** Threads waiting in {@code connect} for this row; a row with waiters stays in the table. */

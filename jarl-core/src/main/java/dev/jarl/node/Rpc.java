@@ -8,12 +8,11 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
-import dev.jarl.channel.ControlMessage;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.channel.DistConnection;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -125,11 +124,14 @@ final class Rpc {
     // ------------------------------------------------------------------ SPAWN_REQUEST
 
     /**
-     * A SPAWN_REQUEST (or its _TT form; the token is not used): creates the process with the
-     * link and monitor asked for, answers SPAWN_REPLY before the process can send anything,
-     * then runs it.
+     * A spawn request: creates the process with the link and monitor asked for, answers with
+     * the spawn reply before the process can send anything, then runs it.
      */
-    void spawnRequest(DistConnection c, Ref reqId, Pid from, Atom module, Atom function, Term options, Term args) {
+    void spawnRequest(DistConnection c, Signal.SpawnRequest request) {
+        Ref reqId = request.reqId();
+        Pid from = request.from();
+        Term options = request.options();
+        Term args = request.args();
         boolean link = false;
         boolean monitor = false;
         if (options instanceof TermList opts) {
@@ -142,25 +144,25 @@ final class Rpc {
             }
         }
         if (!(args instanceof TermList argList) || !argList.isProper()) {
-            node.table().reply(c, new ControlMessage.SpawnReply(reqId, from, 0, BADARG));
+            c.sendNoWait(new Signal.SpawnReply(reqId, from, 0, BADARG));
             return;
         }
-        ProcessBody body = bodyFor(module, function, argList);
+        ProcessBody body = bodyFor(request.module(), request.function(), argList);
         boolean linked = link;
         boolean monitored = monitor;
         int flags = (link ? 1 : 0) | (monitor ? 2 : 0);
         try {
-            node.spawnProcess(body, child -> {
+            node.processes().spawnProcess(body, child -> {
                 if (linked) {
                     child.receiveLink(from);
                 }
                 if (monitored) {
                     child.addWatcher(new LocalProcess.Monitor(reqId, from, child.pid(), child.pid(), null, child.pid()));
                 }
-                node.table().reply(c, new ControlMessage.SpawnReply(reqId, from, flags, child.pid()));
+                c.sendNoWait(new Signal.SpawnReply(reqId, from, flags, child.pid()));
             });
         } catch (IllegalStateException closed) {
-            node.table().reply(c, new ControlMessage.SpawnReply(reqId, from, 0, NOTSUP));
+            c.sendNoWait(new Signal.SpawnReply(reqId, from, 0, NOTSUP));
         }
     }
 
@@ -268,11 +270,11 @@ final class Rpc {
         Atom peerAtom = Atom.of(peer.toString());
         try (Mailbox box = node.createMailbox()) {
             LocalProcess p = box.process();
-            node.monitorNode(p, peer, true);
+            node.processes().monitorNode(p, peer, true);
             if (c.agreed(DistFlags.SPAWN)) {
                 Ref reqId = node.makeRef();
                 Ref res = node.makeRef();
-                node.table().send(peer, new ControlMessage.SpawnRequest(reqId, box.self(), box.self(), ERPC,
+                node.table().send(peer, new Signal.SpawnRequest(reqId, box.self(), box.self(), ERPC,
                         EXECUTE_CALL, 4, TermList.of(MONITOR), TermList.of(res, module, function, args)));
                 Optional<Term> got = box.receive(msg -> msg instanceof Tuple t
                                 && ((t.arity() == 4 && SPAWN_REPLY.equals(t.get(0)) && reqId.equals(t.get(1))
@@ -292,7 +294,7 @@ final class Rpc {
                 }
                 return down(peer, res, t.get(4));
             }
-            node.sendName(box.self(), REX, peer, Tuple.of(box.self(), Tuple.of(CALL, module, function, args, USER)));
+            node.processes().sendName(box.self(), REX, peer, Tuple.of(box.self(), Tuple.of(CALL, module, function, args, USER)));
             Optional<Term> got = box.receive(msg -> msg instanceof Tuple t
                     && (t.isTagged(REX, 2) || (t.isTagged(NODEDOWN, 2) && peerAtom.equals(t.get(1)))), left(deadline));
             if (got.isEmpty()) {

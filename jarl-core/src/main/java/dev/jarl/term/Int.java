@@ -129,4 +129,28 @@ public final class Int implements Term {
     public String toString() {
         return big == null ? Long.toString(small) : big.toString();
     }
+
+    /**
+     * The integer whose magnitude is the {@code len} little-endian bytes at {@code data[p]}
+     * (the digits of {@code SMALL_BIG_EXT} and {@code LARGE_BIG_EXT}).
+     */
+    static Int ofLittleEndian(boolean negative, byte[] data, int p, int len) {
+        if (len <= 8) {
+            long magnitude = 0;
+            for (int i = len - 1; i >= 0; i--) {
+                magnitude = (magnitude << 8) | (data[p + i] & 0xFF);
+            }
+            if (magnitude >= 0) {
+                return of(negative ? -magnitude : magnitude);
+            }
+            if (negative && magnitude == Long.MIN_VALUE) {
+                return of(Long.MIN_VALUE);
+            }
+        }
+        byte[] be = new byte[len];
+        for (int i = 0; i < len; i++) {
+            be[i] = data[p + len - 1 - i];
+        }
+        return of(new BigInteger(negative ? -1 : 1, be));
+    }
 }

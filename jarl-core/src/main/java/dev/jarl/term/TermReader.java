@@ -4,13 +4,10 @@
  */
 package dev.jarl.term;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntConsumer;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * Decodes the external term format from a slice of a byte array.
@@ -51,11 +48,10 @@ public final class TermReader {
     private final int end;
     private final DecodeLimits limits;
     private int pos;
-    /**
-     * Null, the atom cache ({@code Atom[]}), or {@link Extras} when a test watches tags: one
-     * field for what is rarely set keeps the reader, made per message, small.
-     */
-    private Object extras;
+    /** The distribution header's atom cache references, or null outside a distribution message. */
+    private Atom[] atomCache;
+    /** For tests: sees every tag byte read, or null. */
+    private IntConsumer tagListener;
     private boolean copyBinaries;
     /** True inside a compressed term: compression does not nest. */
     private boolean inflated;
@@ -106,8 +102,7 @@ public final class TermReader {
      * defines it for one message; null (the default) refuses the tag.
      */
     public void setAtomCache(Atom[] refs) {
-        IntConsumer listener = tagListener();
-        this.extras = listener == null ? refs : new Extras(refs, listener);
+        this.atomCache = refs;
     }
 
     /** For tests: counts the work of decoding (elements copied, map probes, key comparisons) into {@code counter[0]}. */
@@ -198,27 +193,15 @@ public final class TermReader {
     /** Reads a tag byte, telling the test hook. */
     private int tag(String what) {
         int t = u8(what);
-        if (extras instanceof Extras e) {
-            e.listener().accept(t);
+        if (tagListener != null) {
+            tagListener.accept(t);
         }
         return t;
     }
 
     /** For tests: sees every tag byte read. */
     void tagListener(IntConsumer listener) {
-        this.extras = new Extras(atomCache(), listener);
-    }
-
-    /** The atom cache and a tag listener, when a test watches tags. */
-    private record Extras(Atom[] atomCache, IntConsumer listener) {
-    }
-
-    private Atom[] atomCache() {
-        return extras instanceof Extras e ? e.atomCache() : (Atom[]) extras;
-    }
-
-    private IntConsumer tagListener() {
-        return extras instanceof Extras e ? e.listener() : null;
+        this.tagListener = listener;
     }
 
     private long u32(String what) {
@@ -346,11 +329,11 @@ public final class TermReader {
             int p = pos;
             int tag = p < end ? data[p] & 0xFF : -1;
             // integers inline: the commonest leaves in lists
-            if (tag == Tag.SMALL_INTEGER && end - p >= 2 && !(extras instanceof Extras)) {
+            if (tag == Tag.SMALL_INTEGER && end - p >= 2 && tagListener == null) {
                 v = Int.of(data[p + 1] & 0xFF);
                 pos = p + 2;
                 owed--;
-            } else if (tag == Tag.INTEGER && end - p >= 5 && !(extras instanceof Extras)) {
+            } else if (tag == Tag.INTEGER && end - p >= 5 && tagListener == null) {
                 v = Int.of(((data[p + 1] & 0xFF) << 24) | ((data[p + 2] & 0xFF) << 16) | ((data[p + 3] & 0xFF) << 8)
                         | (data[p + 4] & 0xFF));
                 pos = p + 5;
@@ -628,7 +611,7 @@ public final class TermReader {
             }
             case Tag.ATOM_CACHE_REF -> {
                 int index = u8("atom cache index");
-                Atom[] cache = atomCache();
+                Atom[] cache = atomCache;
                 if (cache == null || index >= cache.length || cache[index] == null) {
                     throw error("atom cache index", Integer.toString(index),
                             cache == null ? "no atom cache reference outside a distribution message"
@@ -683,49 +666,12 @@ public final class TermReader {
             pos += len;
             return atom;
         }
-        int chars = 0;
-        int i = p;
         int stop = p + len;
-        while (i < stop) {
-            int b = data[i] & 0xFF;
-            int more;
-            int min;
-            int cp;
-            if (b < 0x80) {
-                i++;
-                chars++;
-                continue;
-            } else if (b >= 0xC2 && b <= 0xDF) {
-                more = 1;
-                min = 0x80;
-                cp = b & 0x1F;
-            } else if (b >= 0xE0 && b <= 0xEF) {
-                more = 2;
-                min = 0x800;
-                cp = b & 0x0F;
-            } else if (b >= 0xF0 && b <= 0xF4) {
-                more = 3;
-                min = 0x10000;
-                cp = b & 0x07;
-            } else {
-                throw error("atom text", "byte 0x" + Integer.toHexString(b), "valid UTF-8", i);
-            }
-            if (stop - i <= more) {
-                throw error("atom text", "UTF-8 sequence cut at the end", "valid UTF-8", i);
-            }
-            for (int k = 1; k <= more; k++) {
-                int c = data[i + k] & 0xFF;
-                if ((c & 0xC0) != 0x80) {
-                    throw error("atom text", "byte 0x" + Integer.toHexString(c), "a UTF-8 continuation byte", i + k);
-                }
-                cp = (cp << 6) | (c & 0x3F);
-            }
-            if (cp < min || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                throw error("atom text", "code point U+" + Integer.toHexString(cp).toUpperCase(),
-                        "valid UTF-8 (no overlong form, surrogate or value above U+10FFFF)", i);
-            }
-            i += more + 1;
-            chars++;
+        int chars;
+        try {
+            chars = Utf8.characters(data, p, len);
+        } catch (Utf8.Malformed e) {
+            throw error("atom text", e.actual, e.expected, e.at);
         }
         if (chars > Atom.MAX_CHARACTERS) {
             throw error("atom length", chars + " characters", "at most " + Atom.MAX_CHARACTERS, tagAt);
@@ -745,23 +691,7 @@ public final class TermReader {
         int len = (int) n;
         int p = pos;
         pos += len;
-        if (len <= 8) {
-            long magnitude = 0;
-            for (int i = len - 1; i >= 0; i--) {
-                magnitude = (magnitude << 8) | (data[p + i] & 0xFF);
-            }
-            if (magnitude >= 0) {
-                return Int.of(sign == 0 ? magnitude : -magnitude);
-            }
-            if (sign != 0 && magnitude == Long.MIN_VALUE) {
-                return Int.of(Long.MIN_VALUE);
-            }
-        }
-        byte[] be = new byte[len];
-        for (int i = 0; i < len; i++) {
-            be[i] = data[p + len - 1 - i];
-        }
-        return Int.of(new BigInteger(sign == 0 ? 1 : -1, be));
+        return Int.ofLittleEndian(sign != 0, data, p, len);
     }
 
     private Binary binary(int tagAt) {
@@ -943,40 +873,11 @@ public final class TermReader {
         if (size > limits.maxUncompressedSize()) {
             throw error("uncompressed size", size + " bytes", "at most " + limits.maxUncompressedSize(), tagAt + 1);
         }
-        byte[] out = new byte[(int) Math.min(size, Math.max(1024, 4L * (end - pos)))];
-        int done = 0;
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(data, pos, end - pos);
-            while (true) {
-                if (done == out.length) {
-                    if (done == size) {
-                        break;
-                    }
-                    out = Arrays.copyOf(out, (int) Math.min(size, 2L * out.length));
-                }
-                int k = inflater.inflate(out, done, out.length - done);
-                done += k;
-                if (k == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
-                }
-            }
-            if (done < size) {
-                throw error("compressed data", "inflates to " + done + " bytes", size + " bytes, as declared", tagAt + 5);
-            }
-            if (!inflater.finished() && (inflater.inflate(new byte[1]) > 0 || !inflater.finished())) {
-                throw error("compressed data", "goes on after " + size + " bytes",
-                        "a zlib stream ending at " + size + " bytes, as declared", tagAt + 5);
-            }
-            pos = end - inflater.getRemaining();
-        } catch (DataFormatException e) {
-            throw new TermDecodeException("compressed data", "bad zlib stream (" + e.getMessage() + ")", "zlib data",
-                    tagAt + 5 - start, e);
-        } finally {
-            inflater.end();
-        }
-        TermReader inner = new TermReader(out, 0, done, limits);
-        inner.extras = extras;
+        Zlib.Inflated z = Zlib.inflate(data, pos, end, (int) size, tagAt + 5 - start);
+        pos = z.next();
+        TermReader inner = new TermReader(z.bytes(), 0, z.bytes().length, limits);
+        inner.atomCache = atomCache;
+        inner.tagListener = tagListener;
         inner.inflated = true;
         Term t;
         try {

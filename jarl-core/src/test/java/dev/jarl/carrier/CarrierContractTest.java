@@ -31,7 +31,12 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jarl.carrier.tls.TlsTestCerts;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdpOptions;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.HandshakeResult;
@@ -104,9 +109,9 @@ class CarrierContractTest {
 
     /** Connects {@code dialer} to {@code listener}, runs both sides of the handshake and hands both connections a channel. */
     Pair connect(Carrier dialer, Listener listener) throws Exception {
-        HandshakeConfig serverConfig = HandshakeConfig.of(SERVER, Cookie.of("contract"), listener.creation().orElse(7))
+        HandshakeConfig serverConfig = HandshakeConfig.of(SERVER, TestCookies.of("contract"), listener.creation().orElse(7))
                 .withSetupTime(TIMEOUT);
-        HandshakeConfig clientConfig = HandshakeConfig.of(CLIENT, Cookie.of("contract"), 9).withSetupTime(TIMEOUT);
+        HandshakeConfig clientConfig = HandshakeConfig.of(CLIENT, TestCookies.of("contract"), 9).withSetupTime(TIMEOUT);
         CompletableFuture<CarrierConnection> accepted = new CompletableFuture<>();
         CompletableFuture<HandshakeResult> serverSide = CompletableFuture.supplyAsync(() -> call(() -> {
             CarrierConnection c = listener.accept();

@@ -16,6 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.term.NodeName;
 
@@ -29,7 +33,8 @@ public interface CarrierFixture extends AutoCloseable {
     /** The loopback address every fixture listens on. */
     InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    /** Accepts every peer, as a node with no other connections would. */
+    /** Accepts every peer, as a node with no other connections would (a test fixture: the internal type is fine here). */
+    @SuppressWarnings("exports")
     Arbiter ARBITER = new Arbiter() {
         @Override
         public Status markPending(NodeName peer, long peerFlags, int peerCreation) {

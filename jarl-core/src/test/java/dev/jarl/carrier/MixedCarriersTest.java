@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jarl.carrier.tls.TlsTestCerts;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdpOptions;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;

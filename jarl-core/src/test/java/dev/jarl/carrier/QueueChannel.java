@@ -126,8 +126,8 @@ public final class QueueChannel implements DistChannel {
     }
 
     @Override
-    public void closed(String reason, Throwable cause) {
-        closedReasons.add(reason);
+    public void closed(ConnectionFate fate) {
+        closedReasons.add(fate.detail());
         closed.countDown();
     }
 }

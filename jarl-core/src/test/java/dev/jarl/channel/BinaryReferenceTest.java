@@ -29,7 +29,9 @@ import dev.jarl.term.Tuple;
 /** Large binaries are encoded by reference and leave as views; the bytes must be those of a plain encoding. */
 class BinaryReferenceTest {
 
-    static final ControlMessage.Send MESSAGE = new ControlMessage.Send(DistConnectionTest.P, payload());
+    /** SEND to P, and its payload. */
+    static final Tuple CONTROL = Tuple.of(Int.of(2), Atom.of(""), DistConnectionTest.P);
+    static final Term PAYLOAD = payload();
 
     /** Binaries on both sides of the threshold, back to back, nested, first and last. */
     static Term payload() {
@@ -50,15 +52,15 @@ class BinaryReferenceTest {
         if (passThrough) {
             w.writeByte(DistPacket.PASS_THROUGH);
             w.writeVersion();
-            w.write(MESSAGE.control());
+            w.write(CONTROL);
             w.writeVersion();
         } else {
             w.writeByte(DistPacket.VERSION);
             w.writeByte(DistPacket.DIST_HEADER);
             w.writeByte(0);
-            w.write(MESSAGE.control());
+            w.write(CONTROL);
         }
-        w.write(MESSAGE.payload());
+        w.write(PAYLOAD);
         return w.toByteArray();
     }
 
@@ -78,10 +80,10 @@ class BinaryReferenceTest {
     @Test
     void writerRecordsReferencesAndJoinsThemBack() {
         TermWriter copying = new TermWriter();
-        copying.write(MESSAGE.payload());
+        copying.write(PAYLOAD);
         TermWriter referencing = new TermWriter();
         referencing.referenceBinaries(DistPacket.REFERENCE_MIN);
-        referencing.write(MESSAGE.payload());
+        referencing.write(PAYLOAD);
         assertEquals(4, referencing.references());
         assertEquals(DistPacket.REFERENCE_MIN * 2 + 5 + 70_000 + 300_001, referencing.referencedBytes());
         assertTrue(referencing.size() < 20_000, "referenced bytes stay out of the buffer: " + referencing.size());
@@ -98,7 +100,7 @@ class BinaryReferenceTest {
     void gatheredAndCopiedPacketsHaveThePlainBytes() {
         for (DistPacket.Form form : List.of(DistPacket.Form.PASS_THROUGH, DistPacket.Form.HEADER)) {
             byte[] want = plain(form == DistPacket.Form.PASS_THROUGH);
-            DistPacket.Encoded e = DistPacket.encode(MESSAGE, form);
+            DistPacket.Encoded e = DistPacket.encode(CONTROL, PAYLOAD, form);
             assertTrue(e.gathered(), form.toString());
             List<ByteBuffer> pieces = new ArrayList<>();
             int length = DistPacket.packet(e, null, new TermWriter(16), pieces);
@@ -112,7 +114,7 @@ class BinaryReferenceTest {
     @Test
     void everyWindowMatchesThePlainBytes() {
         byte[] want = plain(false);
-        DistPacket.Encoded e = DistPacket.encode(MESSAGE, DistPacket.Form.HEADER);
+        DistPacket.Encoded e = DistPacket.encode(CONTROL, PAYLOAD, DistPacket.Form.HEADER);
         int head = 3 - e.start; // plain has 131, 68, 0 where the encoding has its reserve
         assertEquals(want.length, e.end + head);
         Random random = new Random(7);
@@ -150,9 +152,8 @@ class BinaryReferenceTest {
 
     @Test
     void smallBinariesAreCopiedAsBefore() {
-        ControlMessage m = new ControlMessage.Send(DistConnectionTest.P,
-                Binary.of(FragmentsAndAtomCacheTest.bytes(DistPacket.REFERENCE_MIN - 1, 1)));
-        assertFalse(DistPacket.encode(m, DistPacket.Form.HEADER).gathered());
+        Term small = Binary.of(FragmentsAndAtomCacheTest.bytes(DistPacket.REFERENCE_MIN - 1, 1));
+        assertFalse(DistPacket.encode(CONTROL, small, DistPacket.Form.HEADER).gathered());
     }
 
     @Test
@@ -160,8 +161,8 @@ class BinaryReferenceTest {
         DistConnectionTest.Recorder rec = new DistConnectionTest.Recorder();
         DistConnection a = FragmentsAndAtomCacheTest.conn(FragmentsAndAtomCacheTest.BOTH, 1 << 24, rec);
         DistConnection b = FragmentsAndAtomCacheTest.conn(FragmentsAndAtomCacheTest.BOTH, 1 << 24, rec);
-        a.sendMessage(DistConnectionTest.Q, DistConnectionTest.P, MESSAGE.payload());
-        a.sendMessage(DistConnectionTest.Q, DistConnectionTest.P, Atom.of("after"));
+        a.send(new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, PAYLOAD));
+        a.send(new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, Atom.of("after")));
         List<ByteBuffer> pieces = new ArrayList<>();
         int packets = 0;
         for (int n = a.getData(pieces); n >= 0; n = a.getData(pieces)) {
@@ -173,7 +174,7 @@ class BinaryReferenceTest {
         }
         assertTrue(packets > 6, "fragments: " + packets);
         assertEquals(List.of(), rec.downs);
-        assertEquals(List.of(new ControlMessage.SendSender(DistConnectionTest.Q, DistConnectionTest.P, MESSAGE.payload()),
-                new ControlMessage.SendSender(DistConnectionTest.Q, DistConnectionTest.P, Atom.of("after"))), rec.got);
+        assertEquals(List.of(new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, PAYLOAD),
+                new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, Atom.of("after"))), rec.got);
     }
 }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.Etf;
@@ -60,18 +61,20 @@ class DistConnectionTest {
     }
 
     static final class Recorder implements DistConnection.Handler {
-        final List<ControlMessage> got = new CopyOnWriteArrayList<>();
+        final List<Signal> got = new CopyOnWriteArrayList<>();
+        /** Each fate as its log text. */
         final List<String> downs = new CopyOnWriteArrayList<>();
+        final List<ConnectionFate> fates = new CopyOnWriteArrayList<>();
 
-        @Override public void received(DistConnection c, ControlMessage m) { got.add(m); }
-        @Override public void down(DistConnection c, String reason) { downs.add(reason); }
+        @Override public void received(DistConnection c, Signal m) { got.add(m); }
+        @Override public void down(DistConnection c, ConnectionFate fate) { fates.add(fate); downs.add(fate.toString()); }
     }
 
     final FakeCarrier carrier = new FakeCarrier();
     final Recorder rec = new Recorder();
 
     DistConnection conn(long flags, int max) {
-        return new DistConnection(new DistConnection.Params(SELF, PEER, 7, flags, true), carrier, rec, DecodeLimits.DEFAULT, max);
+        return new DistConnection(new DistConnection.Params(SELF, 9, PEER, 7, flags, true), carrier, rec, DecodeLimits.DEFAULT, max);
     }
 
     static byte[] pass(Term control, Term payload) {
@@ -92,7 +95,7 @@ class DistConnectionTest {
         }
         assertEquals(100, rec.got.size());
         for (int i = 0; i < 100; i++) {
-            assertEquals(new ControlMessage.Send(Q, Int.of(i)), rec.got.get(i));
+            assertEquals(new Signal.Send(null, Q, Int.of(i)), rec.got.get(i));
         }
         assertEquals(List.of(), rec.downs);
     }
@@ -103,7 +106,7 @@ class DistConnectionTest {
         c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(37), P, Q), null)));
         c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(99)), null)));
         c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(1), P, Q), null)));
-        assertEquals(List.of(new ControlMessage.Link(P, Q)), rec.got);
+        assertEquals(List.of(new Signal.Link(P, Q)), rec.got);
         assertFalse(c.isDown());
     }
 
@@ -113,13 +116,14 @@ class DistConnectionTest {
         c.putData(ByteBuffer.wrap(new byte[] {112, (byte) 131, 104}));
         assertTrue(c.isDown());
         assertEquals(1, rec.downs.size());
-        assertTrue(rec.downs.get(0).startsWith("malformed input from peer@h"), rec.downs.get(0));
+        assertTrue(rec.fates.get(0) instanceof ConnectionFate.ProtocolError p
+                && p.detail().startsWith("malformed input from peer@h"), rec.downs.get(0));
         c.putData(ByteBuffer.wrap(pass(Tuple.of(Int.of(1), P, Q), null)));
-        c.closed("later", null);
+        c.closed(new ConnectionFate.Closed("later"));
         assertEquals(1, rec.downs.size());
         assertEquals(List.of(), rec.got);
         assertTrue(carrier.closes.get() >= 1);
-        assertFalse(c.send(new ControlMessage.Link(Q, P)));
+        assertFalse(c.send(new Signal.Link(Q, P)));
     }
 
     @Test
@@ -133,21 +137,43 @@ class DistConnectionTest {
     @Test
     void sendSenderOnlyWhenAgreed() throws Exception {
         DistConnection with = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
-        with.sendMessage(Q, P, Atom.OK);
-        assertEquals(new ControlMessage.SendSender(Q, P, Atom.OK),
+        with.send(new Signal.Send(Q, P, Atom.OK));
+        assertEquals(new Signal.Send(Q, P, Atom.OK),
                 DistPacket.decode(with.getData(), DecodeLimits.DEFAULT, new AtomCacheIn()));
         DistConnection without = conn(DistFlags.MANDATORY_25, 1 << 20);
-        without.sendMessage(Q, P, Atom.OK);
-        assertEquals(new ControlMessage.Send(P, Atom.OK), DistPacket.decode(without.getData(), DecodeLimits.DEFAULT));
-        without.send(new ControlMessage.PayloadExit2(Q, P, Atom.of("kill")));
-        assertEquals(new ControlMessage.Exit2(Q, P, Atom.of("kill")), DistPacket.decode(without.getData(), DecodeLimits.DEFAULT));
+        without.send(new Signal.Send(Q, P, Atom.OK));
+        assertEquals(new Signal.Send(null, P, Atom.OK), DistPacket.decode(without.getData(), DecodeLimits.DEFAULT));
+        // without EXIT_PAYLOAD an exit/2 leaves as EXIT2, its reason in the control tuple
+        without.send(new Signal.Exit(Q, P, Atom.of("kill"), false));
+        assertEquals(Wire.packet(Tuple.of(Int.of(ControlOp.EXIT2.number()), Q, P, Atom.of("kill")), null, false),
+                without.getData());
         assertNull(without.getData());
+    }
+
+    /**
+     * What replaces the node's legacyUnlinked hook: to a peer without UNLINK_ID an unlink
+     * leaves as the old UNLINK, which has no acknowledgement, so the channel hands the
+     * sender's acknowledgement to the node as it sends; the peer's acknowledgements of
+     * nothing are never sent.
+     */
+    @Test
+    void anUnlinkToAPeerWithoutUnlinkIdLeavesAsUnlinkAndCompletesAtOnce() throws Exception {
+        DistConnection without = conn(DistFlags.MANDATORY_25 & ~DistFlags.UNLINK_ID, 1 << 20);
+        without.send(new Signal.Unlink(5, Q, P));
+        assertEquals(Wire.packet(Tuple.of(Int.of(ControlOp.UNLINK.number()), Q, P), null, false), without.getData());
+        assertEquals(List.of(new Signal.UnlinkAck(5, P, Q)), rec.got);
+        without.send(new Signal.UnlinkAck(7, Q, P));
+        assertNull(without.getData());
+        DistConnection with = conn(DistFlags.DEFAULT_OFFERED & ~DistFlags.DIST_HDR_ATOM_CACHE, 1 << 20);
+        with.send(new Signal.Unlink(6, Q, P));
+        assertEquals(new Signal.Unlink(6, Q, P), DistPacket.decode(with.getData(), DecodeLimits.DEFAULT));
+        assertEquals(1, rec.got.size());
     }
 
     @Test
     void headerFormWhenFragmentsAgreed() {
         DistConnection c = conn((DistFlags.DEFAULT_OFFERED | DistFlags.FRAGMENTS) & ~DistFlags.DIST_HDR_ATOM_CACHE, 1 << 20);
-        c.send(new ControlMessage.Link(Q, P));
+        c.send(new Signal.Link(Q, P));
         ByteBuffer b = c.getData();
         assertEquals(131, b.get(b.position()) & 0xFF);
         assertEquals(68, b.get(b.position() + 1));
@@ -168,9 +194,9 @@ class DistConnectionTest {
             }
         });
         Thread.sleep(50);
-        c.send(new ControlMessage.Link(Q, P));
+        c.send(new Signal.Link(Q, P));
         Thread.sleep(50);
-        c.close("test");
+        c.close(new ConnectionFate.Closed("test"));
         t.join();
         assertEquals(List.of(true, false), results);
     }
@@ -185,7 +211,7 @@ class DistConnectionTest {
         }
         assertEquals(3, carrier.ticks.get());
         assertFalse(c.tickCheck(4));
-        assertEquals(List.of("net_tick_timeout"), rec.downs);
+        assertEquals(List.of(new ConnectionFate.TickTimeout()), rec.fates);
     }
 
     @Test
@@ -210,13 +236,13 @@ class DistConnectionTest {
         AtomicInteger sent = new AtomicInteger();
         Thread t = Thread.ofVirtual().start(() -> {
             for (int i = 0; i < 3; i++) {
-                c.sendMessage(Q, P, big);
+                c.send(new Signal.Send(Q, P, big));
                 sent.incrementAndGet();
             }
         });
         Thread.sleep(100);
         assertEquals(1, sent.get()); // the first fits (queue was empty), the second waits
-        assertTrue(c.sendNoWait(new ControlMessage.Link(Q, P))); // replies never wait
+        assertTrue(c.sendNoWait(new Signal.Link(Q, P))); // replies never wait
         assertTrue(c.getData() != null);
         Thread.sleep(100);
         assertEquals(2, sent.get());
@@ -230,10 +256,10 @@ class DistConnectionTest {
     void interruptEndsTheWaitButTheMessageIsSent() throws Exception {
         DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
         c.busyLimit(10);
-        c.sendMessage(Q, P, dev.jarl.term.Binary.of(new byte[50]));
+        c.send(new Signal.Send(Q, P, dev.jarl.term.Binary.of(new byte[50])));
         List<Boolean> flags = new CopyOnWriteArrayList<>();
         Thread t = Thread.ofVirtual().start(() -> {
-            flags.add(c.sendMessage(Q, P, Atom.OK));
+            flags.add(c.send(new Signal.Send(Q, P, Atom.OK)));
             flags.add(Thread.currentThread().isInterrupted());
         });
         Thread.sleep(100);
@@ -247,11 +273,11 @@ class DistConnectionTest {
     void closeReleasesWaitingSenders() throws Exception {
         DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
         c.busyLimit(10);
-        c.sendMessage(Q, P, dev.jarl.term.Binary.of(new byte[50]));
+        c.send(new Signal.Send(Q, P, dev.jarl.term.Binary.of(new byte[50])));
         List<Boolean> results = new CopyOnWriteArrayList<>();
-        Thread t = Thread.ofVirtual().start(() -> results.add(c.sendMessage(Q, P, Atom.OK)));
+        Thread t = Thread.ofVirtual().start(() -> results.add(c.send(new Signal.Send(Q, P, Atom.OK))));
         Thread.sleep(100);
-        c.close("test");
+        c.close(new ConnectionFate.Closed("test"));
         t.join(2000);
         assertEquals(List.of(false), results);
     }

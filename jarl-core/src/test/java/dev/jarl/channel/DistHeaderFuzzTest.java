@@ -7,6 +7,7 @@ package dev.jarl.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.DecodeLimits;
 import java.nio.ByteBuffer;
 
@@ -26,13 +27,13 @@ class DistHeaderFuzzTest {
     void packets(byte[] input) throws DistProtocolException {
         AtomCacheIn cache = new AtomCacheIn();
         for (byte[] packet : FuzzFrames.split(input)) {
-            ControlMessage m;
+            Signal m;
             try {
                 m = DistPacket.decode(ByteBuffer.wrap(packet), LIMITS, cache);
             } catch (DistProtocolException documented) {
                 continue;
             }
-            ControlMessage again = DistPacket.decode(DistPacket.encode(m, false), LIMITS);
+            Signal again = DistPacket.decode(Wire.packet(m, DistFlags.DEFAULT_OFFERED, false), LIMITS);
             assertEquals(m, again);
         }
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.DecodeLimits;
@@ -43,7 +44,7 @@ class FragmentsAndAtomCacheTest {
     final DistConnectionTest.Recorder rec = new DistConnectionTest.Recorder();
 
     static DistConnection conn(long flags, int max, DistConnection.Handler handler) {
-        return new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, DistConnectionTest.PEER, 7, flags, true),
+        return new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, 9, DistConnectionTest.PEER, 7, flags, true),
                 new DistConnectionTest.FakeCarrier(), handler, DecodeLimits.DEFAULT, max);
     }
 
@@ -81,7 +82,7 @@ class FragmentsAndAtomCacheTest {
             atoms.add(Atom.of("ü_" + m + "_".repeat(200) + "ä".repeat(50)));
             Term msg = TermList.of(atoms);
             sent.add(msg);
-            a.sendMessage(Q, P, msg);
+            a.send(new Signal.Send(Q, P, msg));
         }
         for (ByteBuffer p : drain(a)) {
             assertEquals(68, tag(p));
@@ -90,7 +91,7 @@ class FragmentsAndAtomCacheTest {
         assertEquals(List.of(), rec.downs);
         assertEquals(sent.size(), rec.got.size());
         for (int i = 0; i < sent.size(); i++) {
-            assertEquals(new ControlMessage.SendSender(Q, P, sent.get(i)), rec.got.get(i));
+            assertEquals(new Signal.Send(Q, P, sent.get(i)), rec.got.get(i));
         }
     }
 
@@ -98,9 +99,9 @@ class FragmentsAndAtomCacheTest {
     void repeatedAtomsTravelAsReferencesAfterTheFirstMessage() throws Exception {
         DistConnection a = conn(BOTH, 1 << 20, rec);
         Term msg = Tuple.of(Atom.of("hello_world_atom"), Atom.of("another_long_atom_name"));
-        a.sendMessage(Q, P, msg);
+        a.send(new Signal.Send(Q, P, msg));
         ByteBuffer first = a.getData();
-        a.sendMessage(Q, P, msg);
+        a.send(new Signal.Send(Q, P, msg));
         ByteBuffer second = a.getData();
         assertTrue(second.remaining() < first.remaining() - 30, first.remaining() + " then " + second.remaining());
         // second header: 131, 68, N, flags with no new-entry bit set
@@ -111,8 +112,8 @@ class FragmentsAndAtomCacheTest {
             assertEquals(0, flags & 8, "reference " + i + " is new again");
         }
         AtomCacheIn in = new AtomCacheIn();
-        assertEquals(new ControlMessage.SendSender(Q, P, msg), DistPacket.decode(first, DecodeLimits.DEFAULT, in));
-        assertEquals(new ControlMessage.SendSender(Q, P, msg), DistPacket.decode(second, DecodeLimits.DEFAULT, in));
+        assertEquals(new Signal.Send(Q, P, msg), DistPacket.decode(first, DecodeLimits.DEFAULT, in));
+        assertEquals(new Signal.Send(Q, P, msg), DistPacket.decode(second, DecodeLimits.DEFAULT, in));
     }
 
     @Test
@@ -209,7 +210,7 @@ class FragmentsAndAtomCacheTest {
         DistConnection a = conn(BOTH, 1 << 24, rec);
         DistConnection b = conn(BOTH, 1 << 24, rec);
         byte[] big = bytes(1_000_000, 3);
-        a.sendMessage(Q, P, Tuple.of(Atom.of("big"), Binary.of(big)));
+        a.send(new Signal.Send(Q, P, Tuple.of(Atom.of("big"), Binary.of(big))));
         List<ByteBuffer> packets = drain(a);
         int expected = (1_000_000 + 100) / DistPacket.FRAGMENT_SIZE + 1;
         assertEquals(expected, packets.size());
@@ -229,7 +230,7 @@ class FragmentsAndAtomCacheTest {
         }
         assertEquals(List.of(), rec.downs);
         assertEquals(1, rec.got.size());
-        ControlMessage.SendSender m = (ControlMessage.SendSender) rec.got.get(0);
+        Signal.Send m = (Signal.Send) rec.got.get(0);
         assertArrayEquals(big, ((Binary) ((Tuple) m.message()).get(1)).bytes());
     }
 
@@ -238,8 +239,8 @@ class FragmentsAndAtomCacheTest {
         DistConnection copied = conn(BOTH, 1 << 24, rec);
         DistConnection gathered = conn(BOTH, 1 << 24, rec);
         for (DistConnection c : List.of(copied, gathered)) {
-            c.sendMessage(Q, P, Binary.of(bytes(300_000, 5)));
-            c.sendMessage(R, P, Atom.of("small_one"));
+            c.send(new Signal.Send(Q, P, Binary.of(bytes(300_000, 5))));
+            c.send(new Signal.Send(R, P, Atom.of("small_one")));
         }
         List<ByteBuffer> expected = drain(copied);
         List<ByteBuffer> pieces = new ArrayList<>();
@@ -260,17 +261,17 @@ class FragmentsAndAtomCacheTest {
     void otherSendersInterleaveAndTheSameSenderWaits() {
         DistConnection a = conn(BOTH, 1 << 24, rec);
         DistConnection b = conn(BOTH, 1 << 24, rec);
-        a.sendMessage(Q, P, Binary.of(bytes(640_000, 1)));     // Q: ~10 fragments
-        a.sendMessage(Q, P, Atom.of("q_after_big"));             // Q again: must stay behind
-        a.sendMessage(R, P, Atom.of("r_small"));                  // R: another process
-        a.sendMessage(null, P, Atom.of("no_sender"));
+        a.send(new Signal.Send(Q, P, Binary.of(bytes(640_000, 1))));     // Q: ~10 fragments
+        a.send(new Signal.Send(Q, P, Atom.of("q_after_big")));             // Q again: must stay behind
+        a.send(new Signal.Send(R, P, Atom.of("r_small")));                  // R: another process
+        a.send(new Signal.Send(null, P, Atom.of("no_sender")));
         List<ByteBuffer> packets = drain(a);
         for (ByteBuffer p : packets) {
             b.putData(p);
         }
         List<Term> order = new ArrayList<>();
-        for (ControlMessage m : rec.got) {
-            order.add(m instanceof ControlMessage.SendSender s ? s.message() : ((ControlMessage.Send) m).message());
+        for (Signal m : rec.got) {
+            order.add(((Signal.Send) m).message());
         }
         assertEquals(4, order.size());
         assertEquals(Atom.of("r_small"), order.get(0), "R's message overtakes Q's big one: " + order);
@@ -286,8 +287,8 @@ class FragmentsAndAtomCacheTest {
     @Test
     void twoBigMessagesFromDifferentSendersShareTheLine() {
         DistConnection a = conn(BOTH, 1 << 24, rec);
-        a.sendMessage(Q, P, Binary.of(bytes(300_000, 1)));
-        a.sendMessage(R, P, Binary.of(bytes(300_000, 2)));
+        a.send(new Signal.Send(Q, P, Binary.of(bytes(300_000, 1))));
+        a.send(new Signal.Send(R, P, Binary.of(bytes(300_000, 2))));
         List<ByteBuffer> packets = drain(a);
         long s0 = packets.get(0).getLong(packets.get(0).position() + 2);
         long s1 = packets.get(1).getLong(packets.get(1).position() + 2);
@@ -302,10 +303,10 @@ class FragmentsAndAtomCacheTest {
     void smallSendersDoNotWaitBehindABigMessage() throws Exception {
         DistConnection a = conn(BOTH, 1 << 24, rec);
         a.busyLimit(100_000);
-        a.sendMessage(Q, P, Binary.of(bytes(2_000_000, 1)));
-        CompletableFuture<Boolean> small = CompletableFuture.supplyAsync(() -> a.sendMessage(R, P, Atom.OK));
+        a.send(new Signal.Send(Q, P, Binary.of(bytes(2_000_000, 1))));
+        CompletableFuture<Boolean> small = CompletableFuture.supplyAsync(() -> a.send(new Signal.Send(R, P, Atom.OK)));
         assertTrue(small.get(10, TimeUnit.SECONDS));
-        CompletableFuture<Boolean> bigAgain = CompletableFuture.supplyAsync(() -> a.sendMessage(R, P, Binary.of(bytes(200_000, 2))));
+        CompletableFuture<Boolean> bigAgain = CompletableFuture.supplyAsync(() -> a.send(new Signal.Send(R, P, Binary.of(bytes(200_000, 2)))));
         Thread.sleep(100);
         assertFalse(bigAgain.isDone(), "a second big sender waits on the busy limit");
         drain(a);
@@ -366,7 +367,7 @@ class FragmentsAndAtomCacheTest {
     @Test
     void withoutFragmentsABigMessageIsOnePacket() {
         DistConnection a = conn(DistFlags.DEFAULT_OFFERED & ~DistFlags.FRAGMENTS & ~DistFlags.DIST_HDR_ATOM_CACHE, 1 << 24, rec);
-        a.sendMessage(Q, P, Binary.of(bytes(500_000, 1)));
+        a.send(new Signal.Send(Q, P, Binary.of(bytes(500_000, 1))));
         ByteBuffer p = a.getData();
         assertEquals(112, p.get(p.position()) & 0xFF);
         assertTrue(p.remaining() > 500_000);
@@ -384,7 +385,7 @@ class FragmentsAndAtomCacheTest {
         byte[] rest = new byte[body.length + 1];
         System.arraycopy(body, 0, rest, 1, body.length);
         b.putData(frag(69, 9, 1, rest));
-        assertEquals(List.of(new ControlMessage.Send(P, Atom.OK)), rec.got);
+        assertEquals(List.of(new Signal.Send(null, P, Atom.OK)), rec.got);
         assertFalse(b.isDown());
     }
 
@@ -414,16 +415,16 @@ class FragmentsAndAtomCacheTest {
         DistConnection b = conn(BOTH, 1 << 24, rec);
         byte[] small = bytes(3_000, 5);
         byte[] big = bytes(700_000, 6);
-        a.sendMessage(Q, P, Binary.of(small));
-        a.sendMessage(Q, P, Tuple.of(Atom.of("big"), Binary.of(big)));
-        a.sendMessage(Q, P, Tuple.of(Atom.of("small"), Binary.of(small)));
+        a.send(new Signal.Send(Q, P, Binary.of(small)));
+        a.send(new Signal.Send(Q, P, Tuple.of(Atom.of("big"), Binary.of(big))));
+        a.send(new Signal.Send(Q, P, Tuple.of(Atom.of("small"), Binary.of(small))));
         feedBorrowed(b, drain(a));
         assertEquals(List.of(), rec.downs);
         assertEquals(3, rec.got.size());
-        assertArrayEquals(small, ((Binary) ((ControlMessage.SendSender) rec.got.get(0)).message()).bytes());
-        Tuple second = (Tuple) ((ControlMessage.SendSender) rec.got.get(1)).message();
+        assertArrayEquals(small, ((Binary) ((Signal.Send) rec.got.get(0)).message()).bytes());
+        Tuple second = (Tuple) ((Signal.Send) rec.got.get(1)).message();
         assertArrayEquals(big, ((Binary) second.get(1)).bytes());
-        Tuple third = (Tuple) ((ControlMessage.SendSender) rec.got.get(2)).message();
+        Tuple third = (Tuple) ((Signal.Send) rec.got.get(2)).message();
         assertArrayEquals(small, ((Binary) third.get(1)).bytes());
     }
 
@@ -434,7 +435,7 @@ class FragmentsAndAtomCacheTest {
         byte[] rest = sendBody(Binary.of(payload));
         feedBorrowed(b, List.of(frag(69, 9, 1, rest)));
         assertFalse(b.isDown());
-        assertArrayEquals(payload, ((Binary) ((ControlMessage.Send) rec.got.get(0)).message()).bytes());
+        assertArrayEquals(payload, ((Binary) ((Signal.Send) rec.got.get(0)).message()).bytes());
     }
 
     @Test
@@ -449,7 +450,7 @@ class FragmentsAndAtomCacheTest {
             b.putData(frag(i == 0 ? 69 : 70, 4, cuts.length - 1 - i, part));
         }
         assertEquals(List.of(), rec.downs);
-        assertArrayEquals(payload, ((Binary) ((ControlMessage.Send) rec.got.get(0)).message()).bytes());
+        assertArrayEquals(payload, ((Binary) ((Signal.Send) rec.got.get(0)).message()).bytes());
     }
 
     @Test
@@ -492,11 +493,11 @@ class FragmentsAndAtomCacheTest {
     }
 
     static void sendMix(DistConnection c) {
-        c.sendMessage(Q, P, Binary.of(bytes(300_000, 5)));
+        c.send(new Signal.Send(Q, P, Binary.of(bytes(300_000, 5))));
         for (int i = 0; i < 20; i++) {
-            c.sendMessage(i % 2 == 0 ? R : Q, P, Tuple.of(Atom.of("small_" + i), Int.of(i)));
+            c.send(new Signal.Send(i % 2 == 0 ? R : Q, P, Tuple.of(Atom.of("small_" + i), Int.of(i))));
         }
-        c.sendMessage(R, P, Binary.of(bytes(100_000, 6)));
+        c.send(new Signal.Send(R, P, Binary.of(bytes(100_000, 6))));
     }
 
     @Test
@@ -545,7 +546,7 @@ class FragmentsAndAtomCacheTest {
             }
 
             @Override
-            public void closed(String reason, Throwable cause) {
+            public void closed(ConnectionFate fate) {
             }
         };
         assertEquals(expected, drainInBatches(plain, 4, Long.MAX_VALUE));

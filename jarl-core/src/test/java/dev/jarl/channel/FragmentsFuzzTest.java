@@ -23,7 +23,7 @@ class FragmentsFuzzTest {
     @FuzzTest
     void input(byte[] input) {
         DistConnectionTest.Recorder rec = new DistConnectionTest.Recorder();
-        DistConnection c = new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, DistConnectionTest.PEER,
+        DistConnection c = new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, 9, DistConnectionTest.PEER,
                 7, FragmentsAndAtomCacheTest.BOTH, true), new DistConnectionTest.FakeCarrier(), rec,
                 DecodeLimits.DEFAULT.withMaxUncompressedSize(1 << 20), 1 << 20, new DistConnection.InputLimits(64 << 10, 64));
         for (byte[] packet : FuzzFrames.split(input)) {

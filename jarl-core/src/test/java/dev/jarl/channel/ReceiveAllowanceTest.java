@@ -26,7 +26,7 @@ class ReceiveAllowanceTest {
     final DistConnectionTest.Recorder rec = new DistConnectionTest.Recorder();
 
     static DistConnection conn(int max, DistConnection.InputLimits input, DistConnection.Handler handler) {
-        return new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, DistConnectionTest.PEER, 7,
+        return new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, 9, DistConnectionTest.PEER, 7,
                 FragmentsAndAtomCacheTest.BOTH, true), new DistConnectionTest.FakeCarrier(), handler, DecodeLimits.DEFAULT,
                 max, input);
     }
@@ -69,7 +69,7 @@ class ReceiveAllowanceTest {
         }
         assertEquals(List.of(), rec.downs);
         assertEquals(0, b.reservedAhead());
-        assertArrayEquals(payload, ((Binary) ((ControlMessage.Send) rec.got.get(0)).message()).bytes());
+        assertArrayEquals(payload, ((Binary) ((Signal.Send) rec.got.get(0)).message()).bytes());
     }
 
     @Test
@@ -86,7 +86,7 @@ class ReceiveAllowanceTest {
             assertEquals(0, b.reservedAhead());
         }
         assertEquals(List.of(), rec.downs);
-        assertArrayEquals(payload, ((Binary) ((ControlMessage.Send) rec.got.get(0)).message()).bytes());
+        assertArrayEquals(payload, ((Binary) ((Signal.Send) rec.got.get(0)).message()).bytes());
     }
 
     @Test
@@ -146,10 +146,10 @@ class ReceiveAllowanceTest {
         DistConnection open = conn(64 << 20, DistConnection.InputLimits.DEFAULT, rec);
         open.putData(FragmentsAndAtomCacheTest.frag(69, 1, 1, body));
         assertFalse(open.isDown(), rec.downs.toString());
-        assertEquals(new ControlMessage.Send(DistConnectionTest.P, deep), rec.got.get(0));
+        assertEquals(new Signal.Send(null, DistConnectionTest.P, deep), rec.got.get(0));
         // a limit the user set closes the connection, naming the limit (logged at WARNING)
         DistConnectionTest.Recorder limited = new DistConnectionTest.Recorder();
-        DistConnection c = new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, DistConnectionTest.PEER, 7,
+        DistConnection c = new DistConnection(new DistConnection.Params(DistConnectionTest.SELF, 9, DistConnectionTest.PEER, 7,
                 FragmentsAndAtomCacheTest.BOTH, true), new DistConnectionTest.FakeCarrier(), limited,
                 DecodeLimits.DEFAULT.withMaxDepth(1000), 64 << 20, DistConnection.InputLimits.DEFAULT);
         c.putData(FragmentsAndAtomCacheTest.frag(69, 1, 1, body));

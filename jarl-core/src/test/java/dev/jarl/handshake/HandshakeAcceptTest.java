@@ -4,16 +4,16 @@
  */
 package dev.jarl.handshake;
 
-import static dev.jarl.handshake.HandshakeException.Reason.ALIVE;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_DIGEST;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_NAME;
-import static dev.jarl.handshake.HandshakeException.Reason.CLOSED;
-import static dev.jarl.handshake.HandshakeException.Reason.MISSING_FLAGS;
-import static dev.jarl.handshake.HandshakeException.Reason.NOK;
-import static dev.jarl.handshake.HandshakeException.Reason.NOT_ALLOWED;
-import static dev.jarl.handshake.HandshakeException.Reason.PROTOCOL;
-import static dev.jarl.handshake.HandshakeException.Reason.SHUTDOWN;
-import static dev.jarl.handshake.HandshakeException.Reason.TIMEOUT;
+import static dev.jarl.carrier.HandshakeException.Reason.ALIVE;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_DIGEST;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_NAME;
+import static dev.jarl.carrier.HandshakeException.Reason.CLOSED;
+import static dev.jarl.carrier.HandshakeException.Reason.MISSING_FLAGS;
+import static dev.jarl.carrier.HandshakeException.Reason.NOK;
+import static dev.jarl.carrier.HandshakeException.Reason.NOT_ALLOWED;
+import static dev.jarl.carrier.HandshakeException.Reason.PROTOCOL;
+import static dev.jarl.carrier.HandshakeException.Reason.SHUTDOWN;
+import static dev.jarl.carrier.HandshakeException.Reason.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,12 +33,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carrier.HandshakeException.Reason;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.handshake.HandshakeException.Reason;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
 
 /** {@link Handshake#accept} over the TCP carrier against hand-written initiator frames. */
@@ -47,7 +49,7 @@ class HandshakeAcceptTest {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final NodeName JARL = NodeName.parse("jarl@host");
     static final String PEER = "erl@host";
-    static final Cookie COOKIE = Cookie.of("the-cookie");
+    static final Secret COOKIE = TestCookies.of("the-cookie");
     static final long OTP25_FLAGS = 0xd07df7fbdL;
 
     Listener listener;
@@ -101,7 +103,7 @@ class HandshakeAcceptTest {
     }
 
     /** Plays a well-behaved initiator after the status; returns the acceptor's challenge. */
-    static RawPeer.Challenge finish(RawPeer raw, Cookie cookie, int ours) throws IOException {
+    static RawPeer.Challenge finish(RawPeer raw, Secret cookie, int ours) throws IOException {
         RawPeer.Challenge c = RawPeer.Challenge.parse(raw.read());
         raw.frame(RawPeer.reply(ours, cookie.digest(c.challenge())));
         return c;
@@ -164,7 +166,7 @@ class HandshakeAcceptTest {
         try (RawPeer raw = dial()) {
             raw.frame(RawPeer.sendName(OTP25_FLAGS, 1, PEER));
             assertEquals("ok", raw.readStatus());
-            finish(raw, Cookie.of("other-cookie"), 5);
+            finish(raw, TestCookies.of("other-cookie"), 5);
             HandshakeException e = failure(result);
             assertReason(BAD_DIGEST, e);
             assertEquals(PEER + " sent a cookie digest that does not match our cookie: the cookies differ (ours came from "

@@ -12,13 +12,14 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.NodeName;
 
 class HandshakeConfigTest {
 
     @Test
     void defaultsAreJarlsFlagsAndOtpsSetupTime() {
-        HandshakeConfig c = HandshakeConfig.of(NodeName.parse("a@h"), Cookie.of("c"), 7);
+        HandshakeConfig c = HandshakeConfig.of(NodeName.parse("a@h"), TestCookies.of("c"), 7);
         assertEquals(DistFlags.DEFAULT_OFFERED, c.offeredFlags());
         assertEquals(DistFlags.MANDATORY_25, c.requiredFlags());
         assertEquals(Duration.ofSeconds(7), c.setupTime());
@@ -28,7 +29,7 @@ class HandshakeConfigTest {
 
     @Test
     void refusesWhatTheHandshakeCannotSend() {
-        Cookie cookie = Cookie.of("c");
+        Secret cookie = TestCookies.of("c");
         assertThrows(IllegalArgumentException.class, () -> HandshakeConfig.of(NodeName.parse("a@h"), cookie, 1)
                 .withSetupTime(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> HandshakeConfig.of(NodeName.parse("\u5c0f@h"), cookie, 1));

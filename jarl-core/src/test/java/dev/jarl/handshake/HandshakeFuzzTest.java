@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 
+import dev.jarl.carrier.HandshakeException;
+
 /**
  * Fuzzes the handshake's message decoders, which read a peer's bytes before it is
  * authenticated. The first byte picks the decoder (modulo 7: send_name, old send_name,

@@ -6,16 +6,16 @@ package dev.jarl.handshake;
 
 import static dev.jarl.handshake.HandshakeAcceptTest.assertReason;
 import static dev.jarl.handshake.HandshakeAcceptTest.failure;
-import static dev.jarl.handshake.HandshakeException.Reason.ALIVE;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_DIGEST;
-import static dev.jarl.handshake.HandshakeException.Reason.BAD_NAME;
-import static dev.jarl.handshake.HandshakeException.Reason.CLOSED;
-import static dev.jarl.handshake.HandshakeException.Reason.DIGEST_REJECTED;
-import static dev.jarl.handshake.HandshakeException.Reason.MISSING_FLAGS;
-import static dev.jarl.handshake.HandshakeException.Reason.NOK;
-import static dev.jarl.handshake.HandshakeException.Reason.NOT_ALLOWED;
-import static dev.jarl.handshake.HandshakeException.Reason.PROTOCOL;
-import static dev.jarl.handshake.HandshakeException.Reason.TIMEOUT;
+import static dev.jarl.carrier.HandshakeException.Reason.ALIVE;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_DIGEST;
+import static dev.jarl.carrier.HandshakeException.Reason.BAD_NAME;
+import static dev.jarl.carrier.HandshakeException.Reason.CLOSED;
+import static dev.jarl.carrier.HandshakeException.Reason.DIGEST_REJECTED;
+import static dev.jarl.carrier.HandshakeException.Reason.MISSING_FLAGS;
+import static dev.jarl.carrier.HandshakeException.Reason.NOK;
+import static dev.jarl.carrier.HandshakeException.Reason.NOT_ALLOWED;
+import static dev.jarl.carrier.HandshakeException.Reason.PROTOCOL;
+import static dev.jarl.carrier.HandshakeException.Reason.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,12 +38,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.handshake.HandshakeException.Reason;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carrier.HandshakeException.Reason;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
 
 /** {@link Handshake#initiate} over the TCP carrier against a hand-written acceptor. */
@@ -52,7 +54,7 @@ class HandshakeInitiateTest {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     static final NodeName JARL = NodeName.parse("jarl@host");
     static final NodeName PEER = NodeName.parse("erl@host");
-    static final Cookie COOKIE = Cookie.of("the-cookie");
+    static final Secret COOKIE = TestCookies.of("the-cookie");
     static final long OTP25_FLAGS = 0xd07df7fbdL;
 
     ServerSocket server;
@@ -200,7 +202,7 @@ class HandshakeInitiateTest {
         try (RawPeer raw = acceptName()) {
             raw.frame(RawPeer.status("ok"));
             byte[] reply = challengeAndCheckReply(raw, OTP25_FLAGS, "erl@host", 77);
-            raw.frame(RawPeer.ack(Cookie.of("wrong-cookie").digest(theirChallenge(reply))));
+            raw.frame(RawPeer.ack(TestCookies.of("wrong-cookie").digest(theirChallenge(reply))));
             HandshakeException e = failure(result);
             assertReason(BAD_DIGEST, e);
             assertTrue(e.detail().startsWith("erl@host accepted our digest but its own does not match our cookie: the "
@@ -211,7 +213,7 @@ class HandshakeInitiateTest {
 
     @Test
     void aCloseRightAfterOurDigestSaysTheCookiesMostLikelyDiffer() throws Exception {
-        HandshakeConfig fromFile = config.withCookie(Cookie.of("the-cookie", "file /home/app/.erlang.cookie"));
+        HandshakeConfig fromFile = config.withCookie(TestCookies.of("the-cookie", "file /home/app/.erlang.cookie"));
         var result = initiating(fromFile, PEER, new TestArbiter(Arbiter.Status.OK));
         try (RawPeer raw = acceptName()) {
             raw.frame(RawPeer.status("ok"));

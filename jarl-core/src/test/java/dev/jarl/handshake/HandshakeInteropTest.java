@@ -18,12 +18,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.term.NodeName;
@@ -73,7 +75,7 @@ class HandshakeInteropTest {
         NodeName self = jarlName("jarl_out");
         Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()));
         try (CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5))) {
-            HandshakeResult r = Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of(COOKIE), 3), erlName,
+            HandshakeResult r = Handshake.initiate(conn, HandshakeConfig.of(self, TestCookies.of(COOKIE), 3), erlName,
                     new TestArbiter(Arbiter.Status.OK));
             assertEquals(erlName, r.peer());
             assertTrue((r.peerFlags() & DistFlags.MANDATORY_26) == DistFlags.MANDATORY_26,
@@ -95,7 +97,7 @@ class HandshakeInteropTest {
                      .register(self.alive(), listener.port().orElseThrow(), true)) {
             TestArbiter arbiter = new TestArbiter(Arbiter.Status.OK);
             CompletableFuture<HandshakeResult> accepted = acceptOne(listener,
-                    HandshakeConfig.of(self, Cookie.of(COOKIE), 5), arbiter);
+                    HandshakeConfig.of(self, TestCookies.of(COOKIE), 5), arbiter);
             assertEquals("true", erl.eval("net_kernel:connect_node('" + self + "')"));
             HandshakeResult r = accepted.get(10, TimeUnit.SECONDS);
             assertEquals(erlName, r.peer());
@@ -115,7 +117,7 @@ class HandshakeInteropTest {
         Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()));
         try (CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5))) {
             HandshakeException e = org.junit.jupiter.api.Assertions.assertThrows(HandshakeException.class,
-                    () -> Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of("not-" + COOKIE, "the test's cookie"), 3),
+                    () -> Handshake.initiate(conn, HandshakeConfig.of(self, TestCookies.of("not-" + COOKIE, "the test's cookie"), 3),
                             erlName, new TestArbiter(Arbiter.Status.OK)));
             // OTP closes without an ack after a bad reply: Jarl says what that most likely means.
             assertEquals(HandshakeException.Reason.DIGEST_REJECTED, e.reason(), e.getMessage());
@@ -134,7 +136,7 @@ class HandshakeInteropTest {
              EpmdRegistration registration = new EpmdClient(LOOPBACK, epmd.port(), Duration.ofSeconds(5))
                      .register(self.alive(), listener.port().orElseThrow(), true)) {
             CompletableFuture<HandshakeResult> accepted = acceptOne(listener,
-                    HandshakeConfig.of(self, Cookie.of("jarls-own-cookie", "file /etc/jarl/cookie"), 5),
+                    HandshakeConfig.of(self, TestCookies.of("jarls-own-cookie", "file /etc/jarl/cookie"), 5),
                     new TestArbiter(Arbiter.Status.OK));
             assertEquals("false", erl.eval("net_kernel:connect_node('" + self + "')"));
             HandshakeException e = HandshakeAcceptTest.failure(accepted);
@@ -155,7 +157,7 @@ class HandshakeInteropTest {
             Carrier carrier = Carriers.tcp(TcpOptions.of(resolver()));
             try (CarrierConnection conn = carrier.connect(strictName, Duration.ofSeconds(5))) {
                 HandshakeException e = org.junit.jupiter.api.Assertions.assertThrows(HandshakeException.class,
-                        () -> Handshake.initiate(conn, HandshakeConfig.of(self, Cookie.of(COOKIE), 3), strictName,
+                        () -> Handshake.initiate(conn, HandshakeConfig.of(self, TestCookies.of(COOKIE), 3), strictName,
                                 new TestArbiter(Arbiter.Status.OK)));
                 assertEquals(HandshakeException.Reason.NOT_ALLOWED, e.reason(), e.getMessage());
                 assertTrue(e.getMessage().contains(strictName.toString()), e.getMessage());

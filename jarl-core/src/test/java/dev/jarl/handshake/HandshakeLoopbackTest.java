@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.term.NodeName;
 
 /** Jarl against Jarl over a socket pair: both roles of {@link Handshake} meet. */
@@ -29,8 +31,8 @@ class HandshakeLoopbackTest {
     void bothSidesAgreeOnFlagsAndCreations() throws Exception {
         SocketConnection[] pair = SocketConnection.pair();
         try (SocketConnection ca = pair[0]; SocketConnection cb = pair[1]) {
-            HandshakeConfig ha = HandshakeConfig.of(A, Cookie.of("c"), 11).withOfferedFlags(DistFlags.DEFAULT_OFFERED | DistFlags.PUBLISHED);
-            HandshakeConfig hb = HandshakeConfig.of(B, Cookie.of("c"), 22);
+            HandshakeConfig ha = HandshakeConfig.of(A, TestCookies.of("c"), 11).withOfferedFlags(DistFlags.DEFAULT_OFFERED | DistFlags.PUBLISHED);
+            HandshakeConfig hb = HandshakeConfig.of(B, TestCookies.of("c"), 22);
             TestArbiter arbiter = new TestArbiter(Arbiter.Status.OK);
             CompletableFuture<HandshakeResult> accepted = CompletableFuture.supplyAsync(() -> call(() -> Handshake.accept(cb, hb, arbiter)), VIRTUAL);
             HandshakeResult initiated = Handshake.initiate(ca, ha, B, arbiter);
@@ -58,8 +60,8 @@ class HandshakeLoopbackTest {
     void wrongCookieFailsBothSidesNamingTheNode() throws Exception {
         SocketConnection[] pair = SocketConnection.pair();
         try (SocketConnection ca = pair[0]; SocketConnection cb = pair[1]) {
-            HandshakeConfig ha = HandshakeConfig.of(A, Cookie.of("secret-one"), 1).withSetupTime(Duration.ofSeconds(2));
-            HandshakeConfig hb = HandshakeConfig.of(B, Cookie.of("secret-two"), 2).withSetupTime(Duration.ofSeconds(2));
+            HandshakeConfig ha = HandshakeConfig.of(A, TestCookies.of("secret-one"), 1).withSetupTime(Duration.ofSeconds(2));
+            HandshakeConfig hb = HandshakeConfig.of(B, TestCookies.of("secret-two"), 2).withSetupTime(Duration.ofSeconds(2));
             TestArbiter arbiter = new TestArbiter(Arbiter.Status.OK);
             CompletableFuture<HandshakeException> accepted = CompletableFuture.supplyAsync(
                     () -> assertThrows(HandshakeException.class, () -> Handshake.accept(cb, hb, arbiter)), VIRTUAL);

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.handshake.Arbiter;
 import dev.jarl.handshake.Arbiter.Status;
-import dev.jarl.handshake.DistFlags;
-import dev.jarl.handshake.HandshakeException;
+import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Closeables;
@@ -71,6 +72,11 @@ class ArbiterTest {
         Closeables.closeAll(node, other);
     }
 
+    /** A fresh incoming attempt's arbiter, as the acceptor makes one. */
+    private Arbiter incoming() {
+        return new IncomingArbiter(node.table(), new Peer.Attempt(false, null));
+    }
+
     private Node start(String name, Carrier carrier) throws IOException {
         return Node.start(NodeConfig.builder(name).cookie("c").carrier(carrier).setupTime(Duration.ofSeconds(2)).build());
     }
@@ -78,10 +84,10 @@ class ArbiterTest {
     @Test
     void idlePeerIsOk() throws Exception {
         node = start("m@mem", net.carrier());
-        Arbiter a = node.table().incomingArbiter();
+        Arbiter a = incoming();
         assertEquals(Status.OK, a.markPending(NodeName.parse("p@mem"), DistFlags.DEFAULT_OFFERED, 5));
         // the row is now pending for that attempt: a second incoming attempt meets a pending row
-        assertEquals(Status.OK_SIMULTANEOUS, node.table().incomingArbiter()
+        assertEquals(Status.OK_SIMULTANEOUS, incoming()
                 .markPending(NodeName.parse("p@mem"), DistFlags.DEFAULT_OFFERED, 5));
     }
 
@@ -92,7 +98,7 @@ class ArbiterTest {
         Mailbox box = node.createMailbox();
         box.send("x", NodeName.parse("a@mem"), Int.of(1)); // starts our attempt
         assertTrue(slow.dialing.await(5, TimeUnit.SECONDS));
-        assertEquals(Status.NOK, node.table().incomingArbiter().markPending(NodeName.parse("a@mem"), DistFlags.DEFAULT_OFFERED, 5));
+        assertEquals(Status.NOK, incoming().markPending(NodeName.parse("a@mem"), DistFlags.DEFAULT_OFFERED, 5));
         slow.release.countDown();
     }
 
@@ -104,12 +110,12 @@ class ArbiterTest {
         box.send("x", NodeName.parse("z@mem"), Int.of(1));
         assertTrue(slow.dialing.await(5, TimeUnit.SECONDS));
         assertEquals(Status.OK_SIMULTANEOUS,
-                node.table().incomingArbiter().markPending(NodeName.parse("z@mem"), DistFlags.DEFAULT_OFFERED, 5));
+                incoming().markPending(NodeName.parse("z@mem"), DistFlags.DEFAULT_OFFERED, 5));
         slow.release.countDown();
         // the cancelled attempt does not take the row back: still pending for the incoming one
         Thread.sleep(100);
         assertEquals(Status.OK_SIMULTANEOUS,
-                node.table().incomingArbiter().markPending(NodeName.parse("z@mem"), DistFlags.DEFAULT_OFFERED, 5));
+                incoming().markPending(NodeName.parse("z@mem"), DistFlags.DEFAULT_OFFERED, 5));
     }
 
     @Test
@@ -117,9 +123,9 @@ class ArbiterTest {
         node = start("m@mem", net.carrier());
         other = start("p@mem", net.carrier());
         assertTrue(node.ping(other.name(), Duration.ofSeconds(5)));
-        Arbiter first = node.table().incomingArbiter();
+        Arbiter first = incoming();
         assertEquals(Status.ALIVE, first.markPending(other.name(), DistFlags.DEFAULT_OFFERED, 5));
-        assertEquals(Status.UP_PENDING, node.table().incomingArbiter().markPending(other.name(), DistFlags.DEFAULT_OFFERED, 5));
+        assertEquals(Status.UP_PENDING, incoming().markPending(other.name(), DistFlags.DEFAULT_OFFERED, 5));
         first.awaitPreviousDown(other.name(), Duration.ofSeconds(5));
         assertEquals(List.of(), node.nodes());
     }
@@ -129,9 +135,9 @@ class ArbiterTest {
         node = start("m@mem", net.carrier());
         other = start("p@mem", net.carrier());
         assertTrue(node.ping(other.name(), Duration.ofSeconds(5)));
-        Arbiter first = node.table().incomingArbiter();
+        Arbiter first = incoming();
         assertEquals(Status.ALIVE, first.markPending(other.name(), DistFlags.DEFAULT_OFFERED, 5));
-        Arbiter second = node.table().incomingArbiter();
+        Arbiter second = incoming();
         assertEquals(Status.UP_PENDING, second.markPending(other.name(), DistFlags.DEFAULT_OFFERED, 5));
         // the refused attempt has no claim: waiting is an error for it
         assertThrows(HandshakeException.class, () -> second.awaitPreviousDown(other.name(), Duration.ofMillis(100)));
@@ -140,9 +146,19 @@ class ArbiterTest {
     @Test
     void selfAndOtherNamingModesAreNotAllowed() throws Exception {
         node = start("m@mem", net.carrier());
-        assertEquals(Status.NOT_ALLOWED, node.table().incomingArbiter().markPending(node.name(), DistFlags.DEFAULT_OFFERED, 5));
+        assertEquals(Status.NOT_ALLOWED, incoming().markPending(node.name(), DistFlags.DEFAULT_OFFERED, 5));
         assertEquals(Status.NOT_ALLOWED,
-                node.table().incomingArbiter().markPending(NodeName.parse("p@host.example.com"), DistFlags.DEFAULT_OFFERED, 5));
+                incoming().markPending(NodeName.parse("p@host.example.com"), DistFlags.DEFAULT_OFFERED, 5));
         assertFalse(node.nodes().contains(node.name()));
+    }
+
+    @Test
+    void atomOrderDecidesSimultaneousConnects() {
+        assertTrue(ConnectionTable.ourAttemptWins(NodeName.parse("b@h"), NodeName.parse("a@h")));
+        assertFalse(ConnectionTable.ourAttemptWins(NodeName.parse("a@h"), NodeName.parse("ab@h")));
+        assertFalse(ConnectionTable.ourAttemptWins(NodeName.parse("x@h"), NodeName.parse("x@h")));
+        assertFalse(ConnectionTable.ourAttemptWins(NodeName.parse("Z@h"), NodeName.parse("a@h")));
+        // the one atom order (Term's): by code point, not UTF-16 unit, so U+1F600 sorts after U+FFFD
+        assertTrue(Atom.of("\uD83D\uDE00@h").compareTo(Atom.of("\uFFFD@h")) > 0);
     }
 }

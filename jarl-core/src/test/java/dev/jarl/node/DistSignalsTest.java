@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -75,9 +76,9 @@ class ErlConnectionInteropTest {
         }
 
         @Override
-        public void nodeDown(NodeName node, String reason) {
+        public void nodeDown(NodeName node, ConnectionFate fate) {
             downAt = System.nanoTime();
-            reasons.add(reason);
+            reasons.add(fate.toString());
             down.countDown();
         }
     }

@@ -152,8 +152,8 @@ class ErlInteropTest {
             IOException e = assertThrows(IOException.class, () -> jarl.connect(erlName));
             assertEquals(erlName + " closed the connection right after receiving our cookie digest: most likely the "
                     + "cookies differ (ours came from Cookie.of)", e.getMessage());
-            assertEquals(dev.jarl.handshake.HandshakeException.Reason.DIGEST_REJECTED,
-                    ((dev.jarl.handshake.HandshakeException) e.getCause()).reason());
+            assertEquals(dev.jarl.carrier.HandshakeException.Reason.DIGEST_REJECTED,
+                    ((dev.jarl.carrier.HandshakeException) e.getCause()).reason());
             assertFalse(e.getMessage().contains("notthecookie") || e.getMessage().contains("jarltest"), e.getMessage());
             assertFalse(jarl.ping(erlName, Duration.ofSeconds(5)));
             assertEquals("pang", erl.eval("net_adm:ping(" + q(jarl) + ")"));

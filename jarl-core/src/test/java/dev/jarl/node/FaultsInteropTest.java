@@ -34,9 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -382,8 +383,8 @@ class FaultsInteropTest {
                     .carrier(Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmdPort)).withBindAddress(bind))).build());
             node.addNodeListener(new NodeListener() {
                 @Override
-                public void nodeDown(NodeName n, String reason) {
-                    downs.merge(n, reason, (x, y) -> x + "; " + y);
+                public void nodeDown(NodeName n, ConnectionFate fate) {
+                    downs.merge(n, fate.toString(), (x, y) -> x + "; " + y);
                     downLatches.computeIfAbsent(n, k -> new CountDownLatch(1)).countDown();
                 }
             });

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.channel.DistConnection;
-import dev.jarl.handshake.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;

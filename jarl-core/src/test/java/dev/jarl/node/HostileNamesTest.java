@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.UdsOptions;
-import dev.jarl.channel.ControlMessage;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdsOptions;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
@@ -112,7 +112,7 @@ class HostileNamesTest {
              LogCapture logs = new LogCapture(Level.ALL)) {
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
             Pid elsewhere = new Pid(Atom.of("c\u001b@mem"), 1, 0, 1);
-            b.table().send(a.name(), new ControlMessage.Link(elsewhere, a.createMailbox().self()));
+            b.table().send(a.name(), new Signal.Link(elsewhere, a.createMailbox().self()));
             LogCapture.Line line = awaitLine(logs, Level.WARNING, "protocol error");
             assertTrue(line.message().startsWith("connection to b@mem (mem:b@mem) closed: protocol error: invalid "
                     + "distribution message LINK from b@mem: sender <c\\e@mem.1.0> is not a process of b@mem"), line.toString());

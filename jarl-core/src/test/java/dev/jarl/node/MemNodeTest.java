@@ -21,12 +21,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 
 /** Jarl to Jarl over the in-JVM carrier: connect, ping, send, order, simultaneous connects, ticks. */
@@ -168,14 +170,16 @@ class MemNodeTest {
         Node a = node("a", "cookie", ticktime);
         Node b = node("b", "cookie", Duration.ofSeconds(60));
         CountDownLatch down = new CountDownLatch(1);
-        List<String> reasons = new CopyOnWriteArrayList<>();
+        List<ConnectionFate> fates = new CopyOnWriteArrayList<>();
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                reasons.add(reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                fates.add(fate);
                 down.countDown();
             }
         });
+        Mailbox watcher = a.createMailbox();
+        watcher.monitorNodes(true, true);
         assertTrue(a.ping(b.name(), Duration.ofSeconds(5)));
         long frozen = System.nanoTime();
         net.stall(b.name());
@@ -184,7 +188,13 @@ class MemNodeTest {
         // b itself never ticks within its 60 s ticktime; a's echo rule keeps nothing alive
         // once b is frozen, so silence starts now: down after T - D .. T + D
         assertTrue(ms >= 900 - 50 && ms <= 1500 + 300, "declared down after " + ms + " ms");
-        assertEquals(List.of("net_tick_timeout"), reasons);
+        // the typed fate reaches listeners, and monitor_nodes gets OTP's nodedown_reason for it
+        assertEquals(List.of(new ConnectionFate.TickTimeout()), fates);
+        Atom bAtom = Atom.of(b.name().toString());
+        Term nodedown = watcher.receive(m -> m instanceof Tuple t && t.isTagged(Atom.of("nodedown"), 3), Duration.ofSeconds(5))
+                .orElseThrow();
+        assertEquals(Tuple.of(Atom.of("nodedown"), bAtom, TermList.of(Tuple.of(Atom.of("node_type"), Atom.of("hidden")),
+                Tuple.of(Atom.of("nodedown_reason"), Atom.of("net_tick_timeout")))), nodedown);
         net.resume(b.name());
     }
 
@@ -196,8 +206,8 @@ class MemNodeTest {
         List<String> downs = new CopyOnWriteArrayList<>();
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.add(reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.add(fate.toString());
             }
         });
         Mailbox src = a.createMailbox();
@@ -226,7 +236,7 @@ class MemNodeTest {
         CountDownLatch down = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
+            public void nodeDown(NodeName n, ConnectionFate fate) {
                 down.countDown();
             }
         });
@@ -252,7 +262,7 @@ class MemNodeTest {
         CountDownLatch down = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
+            public void nodeDown(NodeName n, ConnectionFate fate) {
                 down.countDown();
             }
         });
@@ -300,8 +310,8 @@ class MemNodeTest {
         CountDownLatch down = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.add(reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.add(fate.toString());
                 down.countDown();
             }
         });

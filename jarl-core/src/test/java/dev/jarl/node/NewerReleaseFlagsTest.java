@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Term;

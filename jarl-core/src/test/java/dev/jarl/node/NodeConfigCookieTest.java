@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.handshake.HandshakeException;
+import dev.jarl.carrier.HandshakeException;
+import dev.jarl.carriers.MemNetwork;
 
 /** The cookie sources of {@link NodeConfig.Builder}, and what a node says when cookies differ. */
 @Timeout(60)
@@ -66,7 +66,7 @@ class NodeConfigCookieTest {
 
     @Test
     void differentCookiesFailWithASentenceNamingTheNodeAndOurSource() throws Exception {
-        try (Node a = Node.start(builder("a").cookie(dev.jarl.handshake.Cookie.of("cookie-x7", "the vault")).build());
+        try (Node a = Node.start(builder("a").cookie(Cookie.of("cookie-x7", "the vault")).build());
              Node b = Node.start(builder("b").cookie("cookie-y8").build())) {
             IOException e = assertThrows(IOException.class, () -> a.connect(b.name()));
             assertEquals("b@mem closed the connection right after receiving our cookie digest: most likely the cookies "
@@ -83,7 +83,7 @@ class NodeConfigCookieTest {
      */
     @Test
     void aRejectedCookieIsReportedAndLeavesNoRowOnEitherSide() throws Exception {
-        try (Node a = Node.start(builder("a").cookie(dev.jarl.handshake.Cookie.of("cookie-x7", "the vault")).build());
+        try (Node a = Node.start(builder("a").cookie(Cookie.of("cookie-x7", "the vault")).build());
              Node b = Node.start(builder("b").cookie("cookie-y8").build())) {
             for (int attempt = 0; attempt < 2; attempt++) {
                 IOException e = assertThrows(IOException.class, () -> a.connect(b.name()));

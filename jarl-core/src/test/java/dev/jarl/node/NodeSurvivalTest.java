@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
@@ -131,8 +132,8 @@ class NodeSurvivalTest {
         CountDownLatch cDown = new CountDownLatch(1);
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.put(n, reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.put(n, fate.toString());
                 (n.equals(b.name()) ? bDown : cDown).countDown();
             }
         });
@@ -170,8 +171,8 @@ class NodeSurvivalTest {
         Map<NodeName, String> downs = new ConcurrentHashMap<>();
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downs.put(n, reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downs.put(n, fate.toString());
             }
         });
         faulty.completeFaults.add(new OutOfMemoryError("unable to create native thread"));

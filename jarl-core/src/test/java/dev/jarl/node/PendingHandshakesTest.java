@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
@@ -105,7 +105,7 @@ class PendingHandshakesTest {
             for (int i = 6; i < 10; i++) {
                 assertTrue(!closedByNode(sockets.get(i)), "socket " + i + " closed though within the bound");
             }
-            assertEquals(4, a.table().unauthenticated());
+            assertEquals(4, a.table().pending().count());
             try (Node b = dialer(port)) {
                 assertTrue(b.ping(a.name(), Duration.ofSeconds(10)), "a full bound kept a real peer out");
             }
@@ -140,7 +140,7 @@ class PendingHandshakesTest {
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertTrue(ms < 3000, "closed after " + ms + " ms (pending time 600 ms, setup time 30 s)");
             drip.join();
-            assertEquals(0, a.table().unauthenticated());
+            assertEquals(0, a.table().pending().count());
         }
     }
 
@@ -179,11 +179,11 @@ class PendingHandshakesTest {
             assertEquals(List.of(), failures);
             assertEquals(attempts, statuses.get(), "every attempt got as far as its status");
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while ((a.table().rows() != before || a.table().unauthenticated() != 0) && System.nanoTime() < deadline) {
+            while ((a.table().rows() != before || a.table().pending().count() != 0) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertEquals(before, a.table().rows(), "rows left by failed handshakes");
-            assertEquals(0, a.table().unauthenticated());
+            assertEquals(0, a.table().pending().count());
             try (Node b = dialer(port)) {
                 assertTrue(b.ping(a.name(), Duration.ofSeconds(10)));
                 assertEquals(before + 1, a.table().rows());
@@ -223,7 +223,7 @@ class PendingHandshakesTest {
                         assertEquals("pong", erl.eval("net_adm:ping('" + name + "')"), "ping " + i);
                         assertEquals("true", erl.eval("erlang:disconnect_node('" + name + "')"));
                     }
-                    assertEquals(8, jarl.table().unauthenticated(), "the bound was not full during the pings");
+                    assertEquals(8, jarl.table().pending().count(), "the bound was not full during the pings");
                 } finally {
                     stop.set(true);
                     flooder.join();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 

@@ -6,6 +6,7 @@ package dev.jarl.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
+import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
@@ -346,7 +347,7 @@ class ProcessesTest {
         assertTrue(done.await(60, TimeUnit.SECONDS), "processes still running: " + done.getCount());
         long tDone = System.nanoTime();
         for (Pid p : pids) {
-            assertFalse(n.isAlive(p), "alive: " + p);
+            assertNull(n.processes().local(p), "alive: " + p);
         }
         System.out.printf("100000-process chain: spawn %d ms, link %d ms, kill to last DOWN %d ms, to every thread ended %d ms;"
                         + " heap %d MB before, %d MB after spawning (%d bytes/process)%n",

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;

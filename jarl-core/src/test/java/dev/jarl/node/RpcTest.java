@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.channel.ControlMessage;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carrier.DistFlags;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
@@ -122,7 +122,7 @@ class RpcTest {
         try (Mailbox box = a.createMailbox()) {
             a.connect(b.name());
             Ref ref = a.makeRef();
-            a.table().send(b.name(), new ControlMessage.SpawnRequest(ref, box.self(), box.self(),
+            a.table().send(b.name(), new Signal.SpawnRequest(ref, box.self(), box.self(),
                     Atom.of("nomod"), Atom.of("f"), 0, TermList.of(Atom.of("monitor")), TermList.NIL));
             Tuple reply = (Tuple) box.receive(T).orElseThrow();
             assertEquals(Atom.of("spawn_reply"), reply.get(0));

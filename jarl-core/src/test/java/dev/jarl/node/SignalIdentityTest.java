@@ -24,8 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.MemNetwork;
-import dev.jarl.channel.ControlMessage;
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carriers.MemNetwork;
+import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
@@ -44,7 +45,7 @@ class SignalIdentityTest {
 
     private final MemNetwork net = new MemNetwork();
     private final List<Node> nodes = new ArrayList<>();
-    private final Map<NodeName, String> downsOfA = new ConcurrentHashMap<>();
+    private final Map<NodeName, ConnectionFate> downsOfA = new ConcurrentHashMap<>();
     private Node a;
     private Node b;
     private Node c;
@@ -62,8 +63,8 @@ class SignalIdentityTest {
         c = node("c");
         a.addNodeListener(new NodeListener() {
             @Override
-            public void nodeDown(NodeName n, String reason) {
-                downsOfA.put(n, reason);
+            public void nodeDown(NodeName n, ConnectionFate fate) {
+                downsOfA.put(n, fate);
             }
         });
         assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
@@ -74,22 +75,23 @@ class SignalIdentityTest {
         nodes.forEach(Node::close);
     }
 
-    private void forge(ControlMessage m) {
+    private void forge(Signal m) {
         b.table().send(a.name(), m);
     }
 
     /**
      * Waits until {@code a} closed its connection to {@code b} and {@code b} saw it go;
-     * returns the reason {@code a} gave.
+     * returns the protocol error {@code a} gave as the reason.
      */
     private String awaitClosed() throws InterruptedException {
         for (int i = 0; i < 500 && (!downsOfA.containsKey(b.name()) || b.nodes().contains(a.name())); i++) {
             Thread.sleep(10);
         }
-        String reason = downsOfA.get(b.name());
-        assertTrue(reason != null, "a kept the connection to b");
+        ConnectionFate fate = downsOfA.get(b.name());
+        assertTrue(fate != null, "a kept the connection to b");
         assertFalse(b.nodes().contains(a.name()), "b did not see the connection close");
-        return reason;
+        assertTrue(fate instanceof ConnectionFate.ProtocolError, fate.toString());
+        return ((ConnectionFate.ProtocolError) fate).detail();
     }
 
     /** True when the connection stays up across a round trip after the forged signal. */
@@ -107,7 +109,7 @@ class SignalIdentityTest {
         Mailbox watcher = c.createMailbox();
         Pid onC = relay(c, watcher);
         Mailbox target = a.createMailbox();
-        forge(new ControlMessage.Link(onC, target.self()));
+        forge(new Signal.Link(onC, target.self()));
         String reason = awaitClosed();
         assertTrue(reason.startsWith("invalid distribution message LINK from b@mem: sender " + onC
                 + " is not a process of b@mem"), reason);
@@ -122,7 +124,7 @@ class SignalIdentityTest {
         Mailbox watcher = c.createMailbox();
         Pid onC = relay(c, watcher);
         Mailbox target = a.createMailbox();
-        forge(new ControlMessage.MonitorP(onC, target.self(), b.makeRef()));
+        forge(new Signal.Monitor(onC, target.self(), b.makeRef()));
         assertTrue(awaitClosed().contains("MONITOR_P"));
         target.exit(Atom.of("bye"));
         none(watcher);
@@ -132,17 +134,18 @@ class SignalIdentityTest {
     void anExitFromAThirdNodesPidClosesTheConnectionAndKillsNobody() throws Exception {
         start();
         Pid onC = c.createMailbox().self();
-        for (BiFunction<Pid, Pid, ControlMessage> exit : List.<BiFunction<Pid, Pid, ControlMessage>>of(
-                (from, to) -> new ControlMessage.PayloadExit2(from, to, Atom.of("kill")),
-                (from, to) -> new ControlMessage.Exit(from, to, Atom.of("kill")),
-                (from, to) -> new ControlMessage.UnlinkId(1, from, to))) {
+        // each signal with the operation the channel writes it as between two Jarl nodes
+        Map<String, BiFunction<Pid, Pid, Signal>> exits = Map.of(
+                "PAYLOAD_EXIT2", (from, to) -> new Signal.Exit(from, to, Atom.of("kill"), false),
+                "PAYLOAD_EXIT", (from, to) -> new Signal.Exit(from, to, Atom.of("kill"), true),
+                "UNLINK_ID", (from, to) -> new Signal.Unlink(1, from, to));
+        for (Map.Entry<String, BiFunction<Pid, Pid, Signal>> exit : exits.entrySet()) {
             downsOfA.clear();
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
             Mailbox target = a.createMailbox();
-            ControlMessage m = exit.apply(onC, target.self());
-            forge(m);
-            assertTrue(awaitClosed().startsWith("invalid distribution message " + m.opName()), downsOfA.toString());
-            assertFalse(target.isExited(), m.opName() + " from a third node's pid killed its target");
+            forge(exit.getValue().apply(onC, target.self()));
+            assertTrue(awaitClosed().startsWith("invalid distribution message " + exit.getKey()), downsOfA.toString());
+            assertFalse(target.isExited(), exit.getKey() + " from a third node's pid killed its target");
         }
     }
 
@@ -151,16 +154,16 @@ class SignalIdentityTest {
         start();
         Pid fromB = b.createMailbox().self();
         Pid onC = c.createMailbox().self();
-        forge(new ControlMessage.Link(fromB, onC));
+        forge(new Signal.Link(fromB, onC));
         String reason = awaitClosed();
         assertTrue(reason.contains("target " + onC + " is not a process of a@mem"), reason);
         downsOfA.clear();
         assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
-        forge(new ControlMessage.MonitorP(fromB, onC, b.makeRef()));
+        forge(new Signal.Monitor(fromB, onC, b.makeRef()));
         assertTrue(awaitClosed().contains("MONITOR_P"));
         downsOfA.clear();
         assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
-        forge(new ControlMessage.PayloadMonitorPExit(onC, onC, b.makeRef(), Atom.of("x")));
+        forge(new Signal.Down(onC, onC, b.makeRef(), Atom.of("x")));
         assertTrue(awaitClosed().contains("MONITOR_P_EXIT"));
     }
 
@@ -177,14 +180,14 @@ class SignalIdentityTest {
         assertEquals(exitMsg(old, Atom.NOPROC), recv(linker));
         assertTrue(stillUp());
         // EXIT2, DEMONITOR_P, MONITOR_P_EXIT and SPAWN_REPLY: dropped, the connection stays
-        forge(new ControlMessage.PayloadExit2(onB, old, Atom.of("kill")));
-        forge(new ControlMessage.DemonitorP(onB, old, b.makeRef()));
-        forge(new ControlMessage.PayloadMonitorPExit(onB, old, a.makeRef(), Atom.of("x")));
-        forge(new ControlMessage.SpawnReply(a.makeRef(), old, 1, onB));
+        forge(new Signal.Exit(onB, old, Atom.of("kill"), false));
+        forge(new Signal.Demonitor(onB, old, b.makeRef()));
+        forge(new Signal.Down(onB, old, a.makeRef(), Atom.of("x")));
+        forge(new Signal.SpawnReply(a.makeRef(), old, 1, onB));
         assertTrue(stillUp());
         none(watcher);
         // EXIT (a link exit): erts takes only a pid of this incarnation
-        forge(new ControlMessage.PayloadExit(onB, old, Atom.of("x")));
+        forge(new Signal.Exit(onB, old, Atom.of("x"), true));
         assertTrue(awaitClosed().contains("older incarnation"));
     }
 
@@ -193,12 +196,12 @@ class SignalIdentityTest {
         start();
         Mailbox inbox = a.createMailbox("inbox");
         Pid onC = c.createMailbox().self();
-        forge(new ControlMessage.SendSender(onC, inbox.self(), Atom.of("one")));
-        forge(new ControlMessage.RegSend(onC, Atom.of("inbox"), Atom.of("two")));
+        forge(new Signal.Send(onC, inbox.self(), Atom.of("one")));
+        forge(new Signal.RegSend(onC, Atom.of("inbox"), Atom.of("two")));
         assertEquals(Atom.of("one"), recv(inbox));
         assertEquals(Atom.of("two"), recv(inbox));
         // a send to a pid of another node is dropped, not a reason to close
-        forge(new ControlMessage.SendSender(onC, onC, Atom.of("three")));
+        forge(new Signal.Send(onC, onC, Atom.of("three")));
         assertTrue(stillUp());
     }
 
@@ -206,7 +209,7 @@ class SignalIdentityTest {
     void aSpawnRequestFromAProcessOfThisNodeClosesTheConnection() throws Exception {
         start();
         Pid onA = a.createMailbox().self();
-        forge(new ControlMessage.SpawnRequest(b.makeRef(), onA, onA, Atom.of("jarl"), Atom.of("echo"), 1,
+        forge(new Signal.SpawnRequest(b.makeRef(), onA, onA, Atom.of("jarl"), Atom.of("echo"), 1,
                 TermList.of(), TermList.of(Atom.OK)));
         assertTrue(awaitClosed().contains("SPAWN_REQUEST"));
     }

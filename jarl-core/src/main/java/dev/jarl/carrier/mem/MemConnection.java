@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.term.NodeName;
 
@@ -89,7 +90,7 @@ final class MemConnection implements CarrierConnection {
         r.start();
         w.start();
         if (closed.get()) {
-            report("closed", null);
+            report(new ConnectionFate.Closed("closed"));
         }
     }
 
@@ -101,11 +102,11 @@ final class MemConnection implements CarrierConnection {
                 channel.putData(ByteBuffer.wrap(packet));
             }
         } catch (IOException e) {
-            report("connection closed", null);
+            report(new ConnectionFate.Closed("connection closed"));
         } catch (InterruptedException e) {
-            report("connection closed", null);
+            report(new ConnectionFate.Closed("connection closed"));
         } catch (RuntimeException | Error e) {
-            report("input failed: " + e, e);
+            report(new ConnectionFate.TransportError("input failed: " + e, e));
         } finally {
             close();
         }
@@ -123,11 +124,11 @@ final class MemConnection implements CarrierConnection {
                 }
             }
         } catch (IOException e) {
-            report("connection closed", null);
+            report(new ConnectionFate.Closed("connection closed"));
         } catch (InterruptedException e) {
-            report("connection closed", null);
+            report(new ConnectionFate.Closed("connection closed"));
         } catch (RuntimeException | Error e) {
-            report("output failed: " + e, e);
+            report(new ConnectionFate.TransportError("output failed: " + e, e));
         } finally {
             close();
         }
@@ -156,7 +157,7 @@ final class MemConnection implements CarrierConnection {
     void cut(String reason) {
         in.close(reason, true);
         out.close(reason, true);
-        report(reason, null);
+        report(new ConnectionFate.Closed(reason));
         close();
     }
 
@@ -165,10 +166,10 @@ final class MemConnection implements CarrierConnection {
         out.poke();
     }
 
-    private void report(String reason, Throwable cause) {
+    private void report(ConnectionFate fate) {
         DistChannel ch = channel;
         if (ch != null && reported.compareAndSet(false, true)) {
-            ch.closed(reason, cause);
+            ch.closed(fate);
         }
     }
 
@@ -187,6 +188,6 @@ final class MemConnection implements CarrierConnection {
                 w.interrupt();
             }
         }
-        report("closed", null);
+        report(new ConnectionFate.Closed("closed"));
     }
 }

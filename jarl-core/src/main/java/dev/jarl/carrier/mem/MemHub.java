@@ -20,7 +20,7 @@ import dev.jarl.term.NodeName;
 
 /**
  * The shared state of one in-memory network: listeners by node name, live connections, and
- * the test hooks (stall, delay, cut). The public face is {@link dev.jarl.carrier.MemNetwork}.
+ * the test hooks (stall, delay, cut). The public face is {@link dev.jarl.carriers.MemNetwork}.
  */
 public final class MemHub {
 

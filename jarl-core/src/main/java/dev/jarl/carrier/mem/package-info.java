@@ -7,7 +7,7 @@
  *
  * <p>Above the carrier everything is byte-for-byte what TCP carries: the same handshake
  * messages, the same distribution packets, the empty packet as tick. Nodes find each other
- * by name in a shared {@link dev.jarl.carrier.MemNetwork}, which also offers test hooks:
+ * by name in a shared {@link dev.jarl.carriers.MemNetwork}, which also offers test hooks:
  * stall a node (nothing from or to it moves, as if it were frozen with {@code SIGSTOP}),
  * delay packets, cut connections.
  *

@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 
 /**
@@ -103,12 +104,9 @@ public class StreamConnection implements CarrierConnection {
     private volatile Thread tickThread;
     private volatile boolean draining;
 
-    /** Why the connection ended; set once, by the first failure. */
-    private record Failure(String reason, Throwable cause) {
-    }
-
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final AtomicReference<Failure> failure = new AtomicReference<>();
+    /** Why the connection ended; set once, by the first failure. */
+    private final AtomicReference<ConnectionFate> failure = new AtomicReference<>();
     private final AtomicBoolean reported = new AtomicBoolean();
     private final AtomicBoolean tickRequested = new AtomicBoolean();
     private final Semaphore tickSignal = new Semaphore(0);
@@ -625,9 +623,13 @@ public class StreamConnection implements CarrierConnection {
         fail("closed locally", null);
     }
 
-    /** The one fate: first caller closes the stream, wakes the others and reports. */
+    /**
+     * The one fate: first caller closes the stream, wakes the others and reports. No cause is
+     * an orderly close, a {@link ProtocolException} the peer's framing error
+     * ({@link ConnectionFate#of}).
+     */
     private void fail(String reason, Throwable cause) {
-        if (!failure.compareAndSet(null, new Failure(reason, cause))) {
+        if (!failure.compareAndSet(null, ConnectionFate.of(reason, cause))) {
             return;
         }
         LOG.log(Level.DEBUG, "{0} connection {1}: {2}", kind, peerAddress, reason);
@@ -650,9 +652,9 @@ public class StreamConnection implements CarrierConnection {
 
     private void report() {
         DistChannel ch = channel;
-        Failure f = failure.get();
+        ConnectionFate f = failure.get();
         if (ch != null && f != null && reported.compareAndSet(false, true)) {
-            ch.closed(f.reason(), f.cause());
+            ch.closed(f);
         }
     }
 

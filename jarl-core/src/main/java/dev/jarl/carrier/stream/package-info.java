@@ -14,6 +14,6 @@
  * {@link dev.jarl.carrier.CarrierConnection#writeQueued()}). {@link dev.jarl.carrier.stream.ByteStream} is what a carrier supplies: a socket
  * channel ({@link dev.jarl.carrier.stream.SocketChannelStream}) or a TLS session.
  *
- * <p>Internal: carriers reach it; applications use {@link dev.jarl.carrier.Carriers}.
+ * <p>Internal: carriers reach it; applications use {@link dev.jarl.carriers.Carriers}.
  */
 package dev.jarl.carrier.stream;

@@ -21,6 +21,6 @@
  * Writes are serialised by a {@link java.util.concurrent.locks.ReentrantLock}; no
  * {@code synchronized} anywhere.
  *
- * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#tcp}.
+ * <p>Internal: reach it through {@link dev.jarl.carriers.Carriers#tcp}.
  */
 package dev.jarl.carrier.tcp;

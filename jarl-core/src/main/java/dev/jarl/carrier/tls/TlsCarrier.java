@@ -32,9 +32,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.TlsOptions;
 import dev.jarl.carrier.stream.StreamConnection;
 import dev.jarl.carrier.tcp.TcpCarrier;
+import dev.jarl.carriers.TlsOptions;
 import dev.jarl.term.NodeName;
 
 /**

@@ -27,6 +27,6 @@
  * TLS socket neither pins nor blocks a platform thread. The TLS handshake of an accepted
  * connection runs on that connection's handshake thread, never in the acceptor.
  *
- * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#tls}.
+ * <p>Internal: reach it through {@link dev.jarl.carriers.Carriers#tls}.
  */
 package dev.jarl.carrier.tls;

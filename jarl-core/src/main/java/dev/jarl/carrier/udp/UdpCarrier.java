@@ -11,11 +11,11 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.term.NodeName;
 
 /** The UDP carrier; see the package comment. Thread-safe and stateless beyond its options. */

@@ -25,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
-import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.udp.Datagram.Accept;
 import dev.jarl.carrier.udp.Datagram.Ack;
 import dev.jarl.carrier.udp.Datagram.Close;
@@ -36,6 +36,7 @@ import dev.jarl.carrier.udp.Datagram.Initial;
 import dev.jarl.carrier.udp.Datagram.Ping;
 import dev.jarl.carrier.udp.Datagram.Range;
 import dev.jarl.carrier.udp.Datagram.Retry;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.term.Printable;
 
 /**
@@ -1178,7 +1179,7 @@ final class UdpConnection implements CarrierConnection {
         DistChannel ch = channel;
         Failure f = failure;
         if (ch != null && f != null && reported.compareAndSet(false, true)) {
-            ch.closed(f.reason(), f.cause());
+            ch.closed(ConnectionFate.of(f.reason(), f.cause()));
         }
     }
 

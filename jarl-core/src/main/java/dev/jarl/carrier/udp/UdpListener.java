@@ -16,10 +16,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.UdpOptions;
 import dev.jarl.carrier.udp.Datagram.Close;
 import dev.jarl.carrier.udp.Datagram.Initial;
 import dev.jarl.carrier.udp.Datagram.Retry;
+import dev.jarl.carriers.UdpOptions;
 
 /**
  * A listening UDP socket serving every connection accepted on it, demultiplexed by the

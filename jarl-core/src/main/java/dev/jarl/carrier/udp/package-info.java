@@ -26,6 +26,6 @@
  * channel. Locks are
  * {@link java.util.concurrent.locks.ReentrantLock}s; no {@code synchronized}, no polling.
  *
- * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#udp}.
+ * <p>Internal: reach it through {@link dev.jarl.carriers.Carriers#udp}.
  */
 package dev.jarl.carrier.udp;

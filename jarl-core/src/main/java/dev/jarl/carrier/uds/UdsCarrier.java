@@ -17,9 +17,9 @@ import java.util.Objects;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.UdsOptions;
 import dev.jarl.carrier.stream.SocketChannelStream;
 import dev.jarl.carrier.stream.StreamConnection;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Printable;
 

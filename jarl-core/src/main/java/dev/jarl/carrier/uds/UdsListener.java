@@ -25,9 +25,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.UdsOptions;
 import dev.jarl.carrier.stream.SocketChannelStream;
 import dev.jarl.carrier.stream.StreamConnection;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.term.NodeName;
 
 /**

@@ -19,6 +19,6 @@
  * {@link dev.jarl.carrier.stream.StreamConnection} over a blocking Unix
  * {@link java.nio.channels.SocketChannel} on virtual threads.
  *
- * <p>Internal: reach it through {@link dev.jarl.carrier.Carriers#uds}.
+ * <p>Internal: reach it through {@link dev.jarl.carriers.Carriers#uds}.
  */
 package dev.jarl.carrier.uds;

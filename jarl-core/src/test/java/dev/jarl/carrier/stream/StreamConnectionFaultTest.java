@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 
 /**
@@ -84,8 +85,8 @@ class StreamConnectionFaultTest {
         }
 
         @Override
-        public void closed(String why, Throwable cause) {
-            reason = why;
+        public void closed(ConnectionFate fate) {
+            reason = fate.detail();
             down.countDown();
         }
     }

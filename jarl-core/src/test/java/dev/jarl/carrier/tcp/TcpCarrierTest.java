@@ -25,14 +25,14 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
-import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carrier.QueueChannel;
-import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Closeables;
 

@@ -23,18 +23,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carrier.QueueChannel;
-import dev.jarl.carrier.TcpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.handshake.Arbiter;
-import dev.jarl.handshake.Cookie;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.NodeName;
@@ -102,7 +103,7 @@ class TcpInteropTest {
         Carrier carrier = Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmd.port())));
         CarrierConnection conn = carrier.connect(erlName, Duration.ofSeconds(5));
         try {
-            Handshake.initiate(conn, passThrough(HandshakeConfig.of(self, Cookie.of(COOKIE), CREATION)), erlName, ALWAYS_OK);
+            Handshake.initiate(conn, passThrough(HandshakeConfig.of(self, TestCookies.of(COOKIE), CREATION)), erlName, ALWAYS_OK);
             QueueChannel channel = new QueueChannel();
             conn.handshakeComplete(channel);
 
@@ -152,7 +153,7 @@ class TcpInteropTest {
             CompletableFuture<CarrierConnection> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     CarrierConnection c = listener.accept();
-                    Handshake.accept(c, passThrough(HandshakeConfig.of(self, Cookie.of(COOKIE), registration.creation())), ALWAYS_OK);
+                    Handshake.accept(c, passThrough(HandshakeConfig.of(self, TestCookies.of(COOKIE), registration.creation())), ALWAYS_OK);
                     return c;
                 } catch (IOException e) {
                     throw new CompletionException(e);

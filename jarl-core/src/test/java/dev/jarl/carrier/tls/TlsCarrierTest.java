@@ -31,18 +31,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierFixture;
-import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.TlsOptions;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.TlsOptions;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
-import dev.jarl.handshake.HandshakeException;
 import dev.jarl.term.NodeName;
 
 /**
@@ -392,7 +393,7 @@ class TlsCarrierTest {
         CompletableFuture<HandshakeException> server = CompletableFuture.supplyAsync(() -> {
             try (CarrierConnection c = listener.accept()) {
                 return assertThrows(HandshakeException.class, () -> Handshake.accept(c,
-                        HandshakeConfig.of(SERVER, Cookie.of("server-cookie"), 1).withSetupTime(Duration.ofSeconds(5)), CarrierFixture.ARBITER));
+                        HandshakeConfig.of(SERVER, TestCookies.of("server-cookie"), 1).withSetupTime(Duration.ofSeconds(5)), CarrierFixture.ARBITER));
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -400,7 +401,7 @@ class TlsCarrierTest {
         CarrierConnection c = Carriers.tls(options("node", at(listener))).connect(SERVER, Duration.ofSeconds(10));
         toClose.add(c);
         assertThrows(HandshakeException.class, () -> Handshake.initiate(c,
-                HandshakeConfig.of(CLIENT, Cookie.of("client-cookie"), 2).withSetupTime(Duration.ofSeconds(5)), SERVER, CarrierFixture.ARBITER));
+                HandshakeConfig.of(CLIENT, TestCookies.of("client-cookie"), 2).withSetupTime(Duration.ofSeconds(5)), SERVER, CarrierFixture.ARBITER));
         assertEquals(HandshakeException.Reason.BAD_DIGEST, server.get(10, TimeUnit.SECONDS).reason());
     }
 }

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.CarrierFixture;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.TlsOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.TlsOptions;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.CarrierFixture;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.TlsOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.TlsOptions;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.Tools;
 

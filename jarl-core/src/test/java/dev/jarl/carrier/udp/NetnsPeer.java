@@ -11,9 +11,10 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 
@@ -42,7 +43,7 @@ final class NetnsPeer {
             try (UdpListener listener = (UdpListener) carrier.listen(UdpPair.B)) {
                 System.out.println("LISTENING " + listener.address());
                 UdpConnection c = (UdpConnection) listener.accept();
-                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, Cookie.of("netns"), 2), UdpPair.ARBITER);
+                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, TestCookies.of("netns"), 2), UdpPair.ARBITER);
                 c.handshakeComplete(channel);
                 byte[] big = expectedBig();
                 for (int i = 0; i < MESSAGES; i++) {
@@ -64,7 +65,7 @@ final class NetnsPeer {
         } else {
             UdpCarrier carrier = new UdpCarrier(options);
             UdpConnection c = (UdpConnection) carrier.connect(UdpPair.B, Duration.ofSeconds(10));
-            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, Cookie.of("netns"), 1), UdpPair.B, UdpPair.ARBITER);
+            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, TestCookies.of("netns"), 1), UdpPair.B, UdpPair.ARBITER);
             c.handshakeComplete(channel);
             long start = System.nanoTime();
             for (int i = 0; i < MESSAGES; i++) {

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 
 /**
@@ -129,8 +130,8 @@ final class TestChannel implements DistChannel {
     }
 
     @Override
-    public void closed(String reason, Throwable cause) {
-        closedReasons.add(reason);
+    public void closed(ConnectionFate fate) {
+        closedReasons.add(fate.detail());
         closed.countDown();
     }
 }

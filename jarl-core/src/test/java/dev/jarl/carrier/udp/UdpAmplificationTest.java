@@ -17,8 +17,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 
 /**
  * A raw socket plays an initiator with a spoofed address: it never echoes the token back

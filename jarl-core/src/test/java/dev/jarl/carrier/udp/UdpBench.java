@@ -14,11 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.TcpOptions;
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;

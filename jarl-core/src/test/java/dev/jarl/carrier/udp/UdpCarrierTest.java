@@ -22,12 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.Carriers;
+import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.handshake.DistFlags;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.UdpOptions;
 
 /** The UDP carrier between two endpoints on loopback, with the real handshake on top. */
 class UdpCarrierTest {

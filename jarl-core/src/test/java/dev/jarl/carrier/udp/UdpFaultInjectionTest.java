@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.UdpOptions;
 
 /**
  * The carrier's promise over a link that loses 10 %, duplicates 5 % and reorders 5 % of

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.UdpOptions;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.NodeName;
@@ -67,7 +68,7 @@ class UdpIsolationTest {
         CompletableFuture<UdpConnection> accepted = CompletableFuture.supplyAsync(() -> {
             try {
                 UdpConnection c = (UdpConnection) listener.accept();
-                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, Cookie.of("udp"), 2), UdpPair.ARBITER);
+                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, TestCookies.of("udp"), 2), UdpPair.ARBITER);
                 return c;
             } catch (Exception e) {
                 throw new CompletionException(e);
@@ -75,7 +76,7 @@ class UdpIsolationTest {
         }, r -> Thread.ofVirtual().start(r));
         UdpConnection a = (UdpConnection) carrier.connect(UdpPair.B, Duration.ofSeconds(10));
         open.add(a::close);
-        Handshake.initiate(a, HandshakeConfig.of(self, Cookie.of("udp"), 1), UdpPair.B, UdpPair.ARBITER);
+        Handshake.initiate(a, HandshakeConfig.of(self, TestCookies.of("udp"), 1), UdpPair.B, UdpPair.ARBITER);
         UdpConnection b = accepted.get(20, TimeUnit.SECONDS);
         open.add(b::close);
         TestChannel chA = new TestChannel();

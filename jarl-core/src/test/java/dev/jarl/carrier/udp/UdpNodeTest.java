@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.AddressResolver;
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;

@@ -11,10 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.jarl.carrier.AddressResolver;
-import dev.jarl.carrier.UdpOptions;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.Arbiter;
-import dev.jarl.handshake.Cookie;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.HandshakeResult;
@@ -75,14 +76,14 @@ final class UdpPair implements AutoCloseable {
         CompletableFuture<UdpConnection> accepted = CompletableFuture.supplyAsync(() -> {
             try {
                 UdpConnection c = (UdpConnection) listener.accept();
-                resultB = Handshake.accept(c, HandshakeConfig.of(B, Cookie.of("udp"), 2), ARBITER);
+                resultB = Handshake.accept(c, HandshakeConfig.of(B, TestCookies.of("udp"), 2), ARBITER);
                 return c;
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
         }, r -> Thread.ofVirtual().start(r));
         a = (UdpConnection) carrierA.connect(B, Duration.ofSeconds(10));
-        resultA = Handshake.initiate(a, HandshakeConfig.of(A, Cookie.of("udp"), 1), B, ARBITER);
+        resultA = Handshake.initiate(a, HandshakeConfig.of(A, TestCookies.of("udp"), 1), B, ARBITER);
         b = accepted.get(20, TimeUnit.SECONDS);
         a.handshakeComplete(chA);
         b.handshakeComplete(chB);

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.jarl.carrier.Carrier;
-import dev.jarl.carrier.Carriers;
 import dev.jarl.carrier.Listener;
-import dev.jarl.carrier.UdsOptions;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.term.NodeName;
 
 /** The Unix socket carrier's paths, creations and bad input; the contract suite covers the rest. */

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.Carriers;
-import dev.jarl.carrier.UdsOptions;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.UdsOptions;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.carrier;
+package dev.jarl.carriers;
 
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -2,13 +2,14 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.carrier;
+package dev.jarl.carriers;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
+import dev.jarl.carrier.Carrier;
 import dev.jarl.epmd.Epmd;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.NodeAddress;

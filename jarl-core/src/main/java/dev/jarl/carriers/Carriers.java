@@ -2,8 +2,9 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.carrier;
+package dev.jarl.carriers;
 
+import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.tcp.TcpCarrier;
 import dev.jarl.carrier.tls.TlsCarrier;
 import dev.jarl.carrier.udp.UdpCarrier;

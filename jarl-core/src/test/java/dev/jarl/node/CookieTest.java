@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.handshake;
+package dev.jarl.node;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -2,10 +2,11 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.carrier;
+package dev.jarl.carriers;
 
 import java.time.Duration;
 
+import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.mem.MemHub;
 import dev.jarl.term.NodeName;
 

@@ -2,10 +2,13 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.carrier;
+package dev.jarl.carriers;
 
 import java.net.InetAddress;
 import java.util.Objects;
+
+import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.Listener;
 
 /**
  * Options of the TCP carrier ({@link Carriers#tcp(TcpOptions)}).

@@ -2,12 +2,14 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.handshake;
+package dev.jarl.node;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+
+import dev.jarl.handshake.Secret;
 
 /**
  * The magic cookie two nodes share: a secret that never travels, proven with challenges.
@@ -118,6 +120,32 @@ public final class Cookie {
     /** True when {@code digest} is this cookie's digest for {@code challenge}; constant time. */
     public boolean matches(int challenge, byte[] digest) {
         return MessageDigest.isEqual(digest(challenge), digest);
+    }
+
+    /** This cookie as the handshake takes it. */
+    Secret secret() {
+        Cookie cookie = this;
+        return new Secret() {
+            @Override
+            public byte[] digest(int challenge) {
+                return cookie.digest(challenge);
+            }
+
+            @Override
+            public boolean matches(int challenge, byte[] digest) {
+                return cookie.matches(challenge, digest);
+            }
+
+            @Override
+            public String source() {
+                return cookie.source();
+            }
+
+            @Override
+            public String toString() {
+                return cookie.toString();
+            }
+        };
     }
 
     private static MessageDigest md5() {

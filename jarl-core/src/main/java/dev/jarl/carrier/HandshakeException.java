@@ -2,10 +2,11 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.handshake;
+package dev.jarl.carrier;
 
 import java.io.IOException;
 import java.util.Objects;
+
 
 /**
  * A handshake that did not complete. The connection is dead: the caller closes it. The
@@ -47,7 +48,7 @@ public final class HandshakeException extends IOException {
         CLOSED,
         /**
          * The attempt was shut down without an error: the node told us to stop
-         * ({@link Arbiter.Status#UP_PENDING}) or the thread was interrupted.
+         * (another incoming attempt from the peer is under way) or the thread was interrupted.
          */
         SHUTDOWN
     }
