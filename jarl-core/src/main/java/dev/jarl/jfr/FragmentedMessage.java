@@ -37,4 +37,16 @@ public final class FragmentedMessage extends jdk.jfr.Event {
 
     @Label("Fragments")
     public long fragments;
+
+    /** Ends the event (begun when the first fragment was queued or arrived) and commits it if wanted. */
+    public void finish(String peer, String direction, long bytes, long fragments) {
+        end();
+        if (shouldCommit()) {
+            this.peer = peer;
+            this.direction = direction;
+            this.bytes = bytes;
+            this.fragments = fragments;
+            commit();
+        }
+    }
 }
