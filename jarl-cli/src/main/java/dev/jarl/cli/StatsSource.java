@@ -34,7 +34,7 @@ import dev.jarl.term.Tuple;
  *   <li>{@code erlang:system_info(dist_ctrl)} and {@code inet:getstat/2} on each controller
  *       that is a port (TCP): bytes in and out, bytes pending ({@code send_pend}), the
  *       socket's own counts;</li>
- *   <li>{@code erlang:statistics(wall_clock)} and {@code (run_queue)},
+ *   <li>{@code erlang:statistics(wall_clock)},
  *       {@code erlang:system_info(process_count)}, {@code erlang:registered/0}.</li>
  * </ul>
  * Figures a BEAM node does not keep (mailbox high-water marks, RPCs served, busy-limit
@@ -121,7 +121,6 @@ final class StatsSource {
         m.put(Atom.of("deepest_mailboxes"), UNDEFINED);
         m.put(Atom.of("rpcs_served"), UNDEFINED);
         m.put(Atom.of("rpcs_failed"), UNDEFINED);
-        m.put(Atom.of("run_queue"), call("erlang", "statistics", Atom.of("run_queue")));
         m.put(Atom.of("connections"), TermList.of(connections));
         return TermMap.of(m);
     }
