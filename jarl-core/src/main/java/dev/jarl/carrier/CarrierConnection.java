@@ -5,8 +5,10 @@
 package dev.jarl.carrier;
 
 import java.io.IOException;
+import java.net.SocketOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One transport connection, from the handshake to its close: the Java form of OTP's
@@ -28,6 +30,11 @@ import java.util.Map;
  *   <li>{@link #close()} ends it; so does any transport failure, which the carrier reports
  *       once through {@link DistChannel#closed(ConnectionFate)}.</li>
  * </ol>
+ *
+ * <p>Optional, as in OTP: {@link #flagRules()} ({@code add_flags}, {@code reject_flags},
+ * {@code require_flags}), read before the handshake; and the options of the live connection
+ * ({@link #setOption}, {@link #getOption}: {@code mf_setopts}, {@code mf_getopts}, which
+ * {@code net_kernel:setopts(Node, Opts)} reaches), callable from any thread at any time.
  */
 public interface CarrierConnection extends AutoCloseable {
 
@@ -73,6 +80,39 @@ public interface CarrierConnection extends AutoCloseable {
      */
     default boolean writeQueued() {
         return false;
+    }
+
+    /** How this connection changes the handshake's flags; {@link FlagRules#NONE} by default. */
+    default FlagRules flagRules() {
+        return FlagRules.NONE;
+    }
+
+    /** The options {@link #setOption} and {@link #getOption} take; none by default. */
+    default Set<SocketOption<?>> supportedOptions() {
+        return Set.of();
+    }
+
+    /**
+     * Sets an option of the live transport, such as {@code TCP_NODELAY} or {@code SO_SNDBUF}
+     * ({@code mf_setopts}).
+     *
+     * @throws UnsupportedOperationException when the carrier has no such option
+     * @throws IOException                   when the transport refuses the value or is closed
+     */
+    default <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        throw new UnsupportedOperationException("option " + option.name() + ": not supported by this carrier"
+                + " (expected: one of " + supportedOptions() + ")");
+    }
+
+    /**
+     * Reads an option of the live transport ({@code mf_getopts}).
+     *
+     * @throws UnsupportedOperationException when the carrier has no such option
+     * @throws IOException                   when the transport is closed
+     */
+    default <T> T getOption(SocketOption<T> option) throws IOException {
+        throw new UnsupportedOperationException("option " + option.name() + ": not supported by this carrier"
+                + " (expected: one of " + supportedOptions() + ")");
     }
 
     /** Transport counters for tick logic; cheap and non-blocking. */

@@ -5,7 +5,9 @@
 package dev.jarl.carrier;
 
 import java.io.IOException;
+import java.net.SocketOption;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A listening endpoint of a {@link Carrier}: OTP's {@code {Listen, Address, Creation}}.
@@ -46,6 +48,38 @@ public interface Listener extends AutoCloseable {
 
     /** A human-readable address for logs, e.g. {@code 127.0.0.1:41235}. */
     String address();
+
+    /**
+     * The options {@link #setOption} takes for connections set up from now on; none by
+     * default.
+     */
+    default Set<SocketOption<?>> supportedOptions() {
+        return Set.of();
+    }
+
+    /**
+     * Sets an option for every connection of this carrier set up from now on, accepted or
+     * dialled: OTP's optional {@code M:setopts(Listen, Opts)}, which
+     * {@code net_kernel:setopts(new, Opts)} reaches. Connections already up keep theirs.
+     *
+     * @throws UnsupportedOperationException when the carrier has no such option
+     * @throws IllegalArgumentException      when the value is not valid for the option
+     */
+    default <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        throw new UnsupportedOperationException("option " + option.name() + ": not supported by this carrier"
+                + " (expected: one of " + supportedOptions() + ")");
+    }
+
+    /**
+     * The value {@link #setOption} set for new connections, or null when none was set (they
+     * get the carrier's default): OTP's optional {@code M:getopts(Listen, Opts)}.
+     *
+     * @throws UnsupportedOperationException when the carrier has no such option
+     */
+    default <T> T getOption(SocketOption<T> option) throws IOException {
+        throw new UnsupportedOperationException("option " + option.name() + ": not supported by this carrier"
+                + " (expected: one of " + supportedOptions() + ")");
+    }
 
     /** Stops accepting; a blocked {@link #accept()} throws. Open connections stay up. */
     @Override

@@ -5,6 +5,7 @@
 package dev.jarl.carriers;
 
 import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.FlagRules;
 import dev.jarl.carrier.tcp.TcpCarrier;
 import dev.jarl.carrier.tls.TlsCarrier;
 import dev.jarl.carrier.udp.UdpCarrier;
@@ -57,5 +58,17 @@ public final class Carriers {
      */
     public static Carrier tls(TlsOptions options) {
         return new TlsCarrier(options);
+    }
+
+    /**
+     * {@code carrier} with {@code rules} on every connection: flags it adds, rejects or
+     * requires in the handshake (OTP's {@code add_flags}, {@code reject_flags} and
+     * {@code require_flags}). For example a carrier that must not use the atom cache:
+     * <pre>{@code
+     * Carriers.withFlags(Carriers.tcp(TcpOptions.defaults()), FlagRules.rejecting(DistFlags.DIST_HDR_ATOM_CACHE))
+     * }</pre>
+     */
+    public static Carrier withFlags(Carrier carrier, FlagRules rules) {
+        return new FlagRulesCarrier(carrier, rules);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.NanoClock;
 
 /**
  * Options of the UDP carrier ({@link Carriers#udp(UdpOptions)}); the wire protocol is
@@ -38,10 +39,12 @@ import dev.jarl.carrier.Listener;
  *                          ping (default 5 s)
  * @param idleTimeout       how long a connection may receive nothing before the peer is
  *                          declared down (default 30 s)
+ * @param clock             the clock every timer of the carrier follows
+ *                          ({@link NanoClock#SYSTEM}; tests pass one they advance)
  */
 public record UdpOptions(InetAddress bindAddress, int port, AddressResolver resolver, int maxPacketSize,
                          int maxDatagramSize, int windowBytes, Duration minRto, Duration initialRto,
-                         Duration keepaliveInterval, Duration idleTimeout) {
+                         Duration keepaliveInterval, Duration idleTimeout, NanoClock clock) {
 
     /** The default maximum packet size: 512 MiB. */
     public static final int DEFAULT_MAX_PACKET_SIZE = 512 * 1024 * 1024;
@@ -63,6 +66,7 @@ public record UdpOptions(InetAddress bindAddress, int port, AddressResolver reso
         Objects.requireNonNull(initialRto, "initialRto");
         Objects.requireNonNull(keepaliveInterval, "keepaliveInterval");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(clock, "clock");
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
@@ -104,36 +108,37 @@ public record UdpOptions(InetAddress bindAddress, int port, AddressResolver reso
     /**
      * Listen on every address, any port, 512 MiB packets, {@value #DEFAULT_DATAGRAM_SIZE}-byte
      * datagrams, a 4 MiB window, RTO from 200 ms (1 s before the first measurement),
-     * keepalive every 5 s, peer down after 30 s of silence; peers found with {@code resolver}.
+     * keepalive every 5 s, peer down after 30 s of silence, the system clock; peers found with
+     * {@code resolver}.
      */
     public static UdpOptions of(AddressResolver resolver) {
         return new UdpOptions(null, 0, resolver, DEFAULT_MAX_PACKET_SIZE, DEFAULT_DATAGRAM_SIZE,
                 DEFAULT_WINDOW_BYTES, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), NanoClock.SYSTEM);
     }
 
     /** These options listening on {@code address} (null: every address). */
     public UdpOptions withBindAddress(InetAddress address) {
         return new UdpOptions(address, port, resolver, maxPacketSize, maxDatagramSize, windowBytes, minRto,
-                initialRto, keepaliveInterval, idleTimeout);
+                initialRto, keepaliveInterval, idleTimeout, clock);
     }
 
     /** These options listening on {@code listenPort} (0: any free port). */
     public UdpOptions withPort(int listenPort) {
         return new UdpOptions(bindAddress, listenPort, resolver, maxPacketSize, maxDatagramSize, windowBytes,
-                minRto, initialRto, keepaliveInterval, idleTimeout);
+                minRto, initialRto, keepaliveInterval, idleTimeout, clock);
     }
 
     /** These options with another resolver. */
     public UdpOptions withResolver(AddressResolver other) {
         return new UdpOptions(bindAddress, port, other, maxPacketSize, maxDatagramSize, windowBytes, minRto,
-                initialRto, keepaliveInterval, idleTimeout);
+                initialRto, keepaliveInterval, idleTimeout, clock);
     }
 
     /** These options with another maximum packet size. */
     public UdpOptions withMaxPacketSize(int bytes) {
         return new UdpOptions(bindAddress, port, resolver, bytes, maxDatagramSize, windowBytes, minRto,
-                initialRto, keepaliveInterval, idleTimeout);
+                initialRto, keepaliveInterval, idleTimeout, clock);
     }
 
     /**
@@ -142,18 +147,24 @@ public record UdpOptions(InetAddress bindAddress, int port, AddressResolver reso
      */
     public UdpOptions withDatagrams(int datagramSize, int window) {
         return new UdpOptions(bindAddress, port, resolver, maxPacketSize, datagramSize, window, minRto,
-                initialRto, keepaliveInterval, idleTimeout);
+                initialRto, keepaliveInterval, idleTimeout, clock);
     }
 
     /** These options with other retransmission timeout bounds. */
     public UdpOptions withRto(Duration min, Duration initial) {
         return new UdpOptions(bindAddress, port, resolver, maxPacketSize, maxDatagramSize, windowBytes, min,
-                initial, keepaliveInterval, idleTimeout);
+                initial, keepaliveInterval, idleTimeout, clock);
     }
 
     /** These options with another keepalive interval and idle timeout. */
     public UdpOptions withKeepalive(Duration interval, Duration idle) {
         return new UdpOptions(bindAddress, port, resolver, maxPacketSize, maxDatagramSize, windowBytes, minRto,
-                initialRto, interval, idle);
+                initialRto, interval, idle, clock);
+    }
+
+    /** These options with another clock for the carrier's timers (a test clock it advances, say). */
+    public UdpOptions withClock(NanoClock other) {
+        return new UdpOptions(bindAddress, port, resolver, maxPacketSize, maxDatagramSize, windowBytes, minRto,
+                initialRto, keepaliveInterval, idleTimeout, other);
     }
 }

@@ -266,6 +266,11 @@ public final class DistConnection implements DistChannel {
         return (params.agreedFlags() & flag) == flag;
     }
 
+    /** The carrier's connection under this one (for its options: {@code mf_setopts}, {@code mf_getopts}). */
+    public CarrierConnection transport() {
+        return carrier;
+    }
+
     /** The peer's transport address, for logs. */
     public String peerAddress() {
         return carrier.peerAddress();

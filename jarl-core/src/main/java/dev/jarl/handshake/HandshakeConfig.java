@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 import dev.jarl.carrier.DistFlags;
+import dev.jarl.carrier.FlagRules;
 import dev.jarl.term.NodeName;
 
 /**
@@ -89,5 +90,12 @@ public record HandshakeConfig(NodeName self, Secret cookie, long offeredFlags, l
     /** This configuration with another allow rule. */
     public HandshakeConfig withAllowed(Predicate<NodeName> rule) {
         return new HandshakeConfig(self, cookie, offeredFlags, requiredFlags, creation, setupTime, rule);
+    }
+
+    /** This configuration with a carrier's {@code rules} applied to the offered and required flags. */
+    public HandshakeConfig with(FlagRules rules) {
+        return rules.equals(FlagRules.NONE) ? this
+                : new HandshakeConfig(self, cookie, rules.offered(offeredFlags), rules.required(requiredFlags), creation,
+                        setupTime, allowed);
     }
 }

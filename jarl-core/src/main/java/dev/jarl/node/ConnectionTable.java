@@ -226,7 +226,8 @@ final class ConnectionTable implements DistConnection.Handler {
             if (a.cancelled) {
                 throw new HandshakeException(HandshakeException.Reason.SHUTDOWN, "attempt to " + p.name + " cancelled");
             }
-            HandshakeResult result = Handshake.initiate(transport, hs, p.name, new OutgoingArbiter(a));
+            HandshakeResult result = Handshake.initiate(transport, hs.with(transport.flagRules()), p.name,
+                    new OutgoingArbiter(a));
             up(a, transport, result);
         } catch (HandshakeException e) {
             if (e.reason() == HandshakeException.Reason.NOK) {
@@ -491,7 +492,8 @@ final class ConnectionTable implements DistConnection.Handler {
     private void runIncoming(Attempt a) {
         CarrierConnection transport = a.transport;
         try {
-            HandshakeResult result = Handshake.accept(transport, handshake, new IncomingArbiter(this, a));
+            HandshakeResult result = Handshake.accept(transport, handshake.with(transport.flagRules()),
+                    new IncomingArbiter(this, a));
             pending.settle(a);
             up(a, transport, result);
         } catch (HandshakeException e) {

@@ -5,6 +5,7 @@
 package dev.jarl.node;
 
 import java.io.IOException;
+import java.net.SocketOption;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
@@ -350,6 +352,64 @@ public final class Node implements AutoCloseable {
     public OptionalLong agreedFlags(NodeName peer) {
         DistConnection c = table.connection(peer);
         return c == null || c.isDown() ? OptionalLong.empty() : OptionalLong.of(c.agreedFlags());
+    }
+
+    // ------------------------------------------------------------------ carrier options (net_kernel:setopts/getopts)
+
+    /**
+     * Sets a socket option of the live connection to {@code peer}, such as
+     * {@code StandardSocketOptions.TCP_NODELAY} or {@code SO_SNDBUF}: OTP's
+     * {@code net_kernel:setopts(Node, Opts)}. The options a carrier takes are its own
+     * (TCP and TLS: nodelay, buffer sizes, keepalive, TOS; Unix sockets: buffer sizes).
+     *
+     * @throws IOException                   when not connected to {@code peer} (OTP's
+     *                                       {@code noconnection}) or the socket refuses it
+     * @throws UnsupportedOperationException when the carrier has no such option
+     */
+    public <T> void setOption(NodeName peer, SocketOption<T> option, T value) throws IOException {
+        live(peer).setOption(Objects.requireNonNull(option, "option"), Objects.requireNonNull(value, "value"));
+    }
+
+    /**
+     * Reads a socket option of the live connection to {@code peer}: OTP's
+     * {@code net_kernel:getopts(Node, Opts)}.
+     *
+     * @throws IOException                   when not connected to {@code peer}
+     * @throws UnsupportedOperationException when the carrier has no such option
+     */
+    public <T> T getOption(NodeName peer, SocketOption<T> option) throws IOException {
+        return live(peer).getOption(Objects.requireNonNull(option, "option"));
+    }
+
+    /**
+     * Sets a socket option for every connection set up from now on, accepted or dialled;
+     * connections already up keep theirs: OTP's {@code net_kernel:setopts(new, Opts)}.
+     *
+     * @throws UnsupportedOperationException when the carrier has no such option
+     */
+    public <T> void setNewConnectionOption(SocketOption<T> option, T value) throws IOException {
+        checkOpen();
+        listener.setOption(Objects.requireNonNull(option, "option"), Objects.requireNonNull(value, "value"));
+    }
+
+    /**
+     * The value set with {@link #setNewConnectionOption} for {@code option}, or null when
+     * none was (new connections get the carrier's default).
+     *
+     * @throws UnsupportedOperationException when the carrier has no such option
+     */
+    public <T> T getNewConnectionOption(SocketOption<T> option) throws IOException {
+        checkOpen();
+        return listener.getOption(Objects.requireNonNull(option, "option"));
+    }
+
+    private CarrierConnection live(NodeName peer) throws IOException {
+        checkOpen();
+        DistConnection c = table.connection(Objects.requireNonNull(peer, "peer"));
+        if (c == null || c.isDown()) {
+            throw new IOException("options of the connection to " + peer + ": not connected (noconnection)");
+        }
+        return c.transport();
     }
 
     /**

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -35,11 +34,10 @@ import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.UdpOptions;
-import dev.jarl.handshake.Secret;
-import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
-import dev.jarl.handshake.HandshakeResult;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
 
 /**
@@ -89,11 +87,6 @@ class CarrierContractTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    /** Two connected carrier connections after the handshake, each with its channel. */
-    record Pair(CarrierConnection client, QueueChannel clientChannel, HandshakeResult clientResult,
-                CarrierConnection server, QueueChannel serverChannel, HandshakeResult serverResult) {
-    }
-
     @AfterEach
     void cleanUp() throws Exception {
         for (AutoCloseable c : toClose.reversed()) {
@@ -108,30 +101,16 @@ class CarrierContractTest {
     }
 
     /** Connects {@code dialer} to {@code listener}, runs both sides of the handshake and hands both connections a channel. */
-    Pair connect(Carrier dialer, Listener listener) throws Exception {
+    CarrierPair connect(Carrier dialer, Listener listener) throws Exception {
         HandshakeConfig serverConfig = HandshakeConfig.of(SERVER, TestCookies.of("contract"), listener.creation().orElse(7))
                 .withSetupTime(TIMEOUT);
         HandshakeConfig clientConfig = HandshakeConfig.of(CLIENT, TestCookies.of("contract"), 9).withSetupTime(TIMEOUT);
-        CompletableFuture<CarrierConnection> accepted = new CompletableFuture<>();
-        CompletableFuture<HandshakeResult> serverSide = CompletableFuture.supplyAsync(() -> call(() -> {
-            CarrierConnection c = listener.accept();
-            accepted.complete(c);
-            return Handshake.accept(c, serverConfig, CarrierFixture.ARBITER);
-        }), VIRTUAL);
-        CarrierConnection client = dialer.connect(SERVER, TIMEOUT);
-        toClose.add(client);
-        HandshakeResult clientResult = Handshake.initiate(client, clientConfig, SERVER, CarrierFixture.ARBITER);
-        HandshakeResult serverResult = serverSide.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        CarrierConnection server = accepted.get();
-        toClose.add(server);
-        QueueChannel cc = new QueueChannel();
-        QueueChannel sc = new QueueChannel();
-        client.handshakeComplete(cc);
-        server.handshakeComplete(sc);
-        return new Pair(client, cc, clientResult, server, sc, serverResult);
+        CarrierPair p = CarrierPair.connect(dialer, clientConfig, listener, serverConfig);
+        toClose.add(p);
+        return p;
     }
 
-    Pair connect() throws Exception {
+    CarrierPair connect() throws Exception {
         Listener listener = listen();
         return connect(fixture.dialer(CLIENT, listener), listener);
     }
@@ -139,7 +118,7 @@ class CarrierContractTest {
     @Test
     void handshakeRunsOverTheCarrier() throws Exception {
         Listener listener = listen();
-        Pair p = connect(fixture.dialer(CLIENT, listener), listener);
+        CarrierPair p = connect(fixture.dialer(CLIENT, listener), listener);
         assertEquals(SERVER, p.clientResult().peer());
         assertEquals(CLIENT, p.serverResult().peer());
         assertEquals(listener.creation().orElse(7), p.clientResult().peerCreation());
@@ -149,7 +128,7 @@ class CarrierContractTest {
 
     @Test
     void packetsArriveUnchangedInOrderBothWays() throws Exception {
-        Pair p = connect();
+        CarrierPair p = connect();
         Random random = new Random(1);
         int count = 5000;
         List<byte[]> toServer = packets(random, count, 3000);
@@ -159,16 +138,16 @@ class CarrierContractTest {
         a.get();
         b.get();
         for (int i = 0; i < count; i++) {
-            assertArrayEquals(toServer.get(i), nextData(p.serverChannel()), "packet " + i + " to server");
-            assertArrayEquals(toClient.get(i), nextData(p.clientChannel()), "packet " + i + " to client");
+            assertArrayEquals(toServer.get(i), p.serverChannel().nextData(TIMEOUT.toMillis()), "packet " + i + " to server");
+            assertArrayEquals(toClient.get(i), p.clientChannel().nextData(TIMEOUT.toMillis()), "packet " + i + " to client");
         }
-        waitFor(() -> p.client().stats().packetsSent() >= count && p.server().stats().packetsReceived() >= count);
+        Await.until(() -> p.client().stats().packetsSent() >= count && p.server().stats().packetsReceived() >= count);
         assertEquals(0, p.serverChannel().closedReasons.size() + p.clientChannel().closedReasons.size());
     }
 
     @Test
     void concurrentSendersLoseNothingAndKeepEachSendersOrder() throws Exception {
-        Pair p = connect();
+        CarrierPair p = connect();
         int senders = 8;
         int each = 1500;
         List<CompletableFuture<Void>> running = new ArrayList<>();
@@ -185,7 +164,7 @@ class CarrierContractTest {
         }
         int[] expected = new int[senders];
         for (int i = 0; i < senders * each; i++) {
-            byte[] packet = nextData(p.serverChannel());
+            byte[] packet = p.serverChannel().nextData(TIMEOUT.toMillis());
             int sender = packet[0];
             int seq = ByteBuffer.wrap(packet).getInt(1);
             assertEquals(expected[sender], seq, "sender " + sender);
@@ -200,52 +179,50 @@ class CarrierContractTest {
 
     @Test
     void sixteenMegabytePacketsBothWays() throws Exception {
-        Pair p = connect();
+        CarrierPair p = connect();
         byte[] big = new byte[16 << 20];
         new Random(16).nextBytes(big);
         p.clientChannel().send(big);
         p.clientChannel().send(new byte[] {1});
         p.serverChannel().send(big);
         p.serverChannel().send(new byte[] {2});
-        assertArrayEquals(big, nextData(p.serverChannel()));
-        assertArrayEquals(new byte[] {1}, nextData(p.serverChannel()));
-        assertArrayEquals(big, nextData(p.clientChannel()));
-        assertArrayEquals(new byte[] {2}, nextData(p.clientChannel()));
+        assertArrayEquals(big, p.serverChannel().nextData(TIMEOUT.toMillis()));
+        assertArrayEquals(new byte[] {1}, p.serverChannel().nextData(TIMEOUT.toMillis()));
+        assertArrayEquals(big, p.clientChannel().nextData(TIMEOUT.toMillis()));
+        assertArrayEquals(new byte[] {2}, p.clientChannel().nextData(TIMEOUT.toMillis()));
     }
 
     @Test
     void ticksArriveAsEmptyPacketsAndAreCounted() throws Exception {
-        Pair p = connect();
+        CarrierPair p = connect();
         long sentBefore = p.client().stats().packetsSent();
         for (int i = 1; i <= 3; i++) {
             p.client().tick();
-            int n = i;
-            waitFor(() -> p.serverChannel().ticks.get() >= n);
+            assertEquals(0, p.serverChannel().next(TIMEOUT.toMillis()).length, "tick " + i + " arrived as data");
         }
-        assertEquals(3, p.serverChannel().received.size());
-        assertTrue(p.serverChannel().received.stream().noneMatch(ByteBuffer::hasRemaining), "a tick arrived as data");
-        waitFor(() -> p.client().stats().packetsSent() >= sentBefore + 3);
+        assertEquals(3, p.serverChannel().ticks.get());
+        Await.until(() -> p.client().stats().packetsSent() >= sentBefore + 3);
         assertTrue(p.server().stats().packetsReceived() >= 3, p.server().stats().toString());
         assertEquals(0, p.clientChannel().ticks.get());
     }
 
     @Test
     void closeFromTheDialerIsReportedOnceOnEachSide() throws Exception {
-        Pair p = connect();
+        CarrierPair p = connect();
         p.client().close();
         assertClosedOnce(p);
     }
 
     @Test
     void closeFromTheAcceptorIsReportedOnceOnEachSide() throws Exception {
-        Pair p = connect();
+        CarrierPair p = connect();
         p.server().close();
         assertClosedOnce(p);
     }
 
     @Test
     void channelShutByTheNodeClosesTheConnection() throws Exception {
-        Pair p = connect();
+        CarrierPair p = connect();
         p.clientChannel().shut();
         assertClosedOnce(p);
     }
@@ -255,9 +232,9 @@ class CarrierContractTest {
         Listener listener = listen();
         Carrier dialer = fixture.cuttableDialer(CLIENT, listener).orElse(null);
         Assumptions.assumeTrue(dialer != null, fixture.name() + ": this fixture cannot break a transport");
-        Pair p = connect(dialer, listener);
+        CarrierPair p = connect(dialer, listener);
         p.clientChannel().send(new byte[] {42});
-        assertArrayEquals(new byte[] {42}, nextData(p.serverChannel()));
+        assertArrayEquals(new byte[] {42}, p.serverChannel().nextData(TIMEOUT.toMillis()));
         fixture.cut();
         assertClosedOnce(p);
     }
@@ -265,9 +242,15 @@ class CarrierContractTest {
     @Test
     void closedListenerStopsAcceptingAndLeavesConnectionsUp() throws Exception {
         Listener listener = listen();
-        Pair p = connect(fixture.dialer(CLIENT, listener), listener);
-        CompletableFuture<CarrierConnection> blocked = CompletableFuture.supplyAsync(() -> call(listener::accept), VIRTUAL);
-        Thread.sleep(100);
+        CarrierPair p = connect(fixture.dialer(CLIENT, listener), listener);
+        CompletableFuture<Thread> acceptor = new CompletableFuture<>();
+        CompletableFuture<CarrierConnection> blocked = CompletableFuture.supplyAsync(() -> {
+            acceptor.complete(Thread.currentThread());
+            return call(listener::accept);
+        }, VIRTUAL);
+        Thread waiting = acceptor.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        Await.until(() -> waiting.getState() == Thread.State.WAITING || waiting.getState() == Thread.State.TIMED_WAITING,
+                TIMEOUT, "accept blocked");
         listener.close();
         CompletionException e = assertThrows(CompletionException.class, () -> {
             try {
@@ -280,8 +263,8 @@ class CarrierContractTest {
         assertThrows(IOException.class, () -> fixture.dialer(CLIENT, listener).connect(SERVER, Duration.ofSeconds(2)));
         p.clientChannel().send(new byte[] {7});
         p.serverChannel().send(new byte[] {8});
-        assertArrayEquals(new byte[] {7}, nextData(p.serverChannel()));
-        assertArrayEquals(new byte[] {8}, nextData(p.clientChannel()));
+        assertArrayEquals(new byte[] {7}, p.serverChannel().nextData(TIMEOUT.toMillis()));
+        assertArrayEquals(new byte[] {8}, p.clientChannel().nextData(TIMEOUT.toMillis()));
     }
 
     @Test
@@ -302,26 +285,16 @@ class CarrierContractTest {
     // ---- helpers ----
 
     /** Both channels report the close exactly once, and nothing more comes after further closes and ticks. */
-    static void assertClosedOnce(Pair p) throws InterruptedException {
+    static void assertClosedOnce(CarrierPair p) throws InterruptedException {
         assertTrue(p.clientChannel().awaitClosed(TIMEOUT.toMillis()), "client side: closed not reported");
         assertTrue(p.serverChannel().awaitClosed(TIMEOUT.toMillis()), "server side: closed not reported");
         p.client().close();
         p.server().close();
         p.client().tick();
         p.server().tick();
-        Thread.sleep(100);
+        QueueChannel.watchForLateReports();
         assertEquals(1, p.clientChannel().closedReasons.size(), p.clientChannel().closedReasons.toString());
         assertEquals(1, p.serverChannel().closedReasons.size(), p.serverChannel().closedReasons.toString());
-    }
-
-    /** The next non-empty packet (ticks skipped). */
-    static byte[] nextData(QueueChannel ch) throws InterruptedException {
-        while (true) {
-            byte[] b = ch.next(TIMEOUT.toMillis());
-            if (b.length > 0) {
-                return b;
-            }
-        }
     }
 
     static List<byte[]> packets(Random random, int count, int maxSize) {
@@ -342,16 +315,6 @@ class CarrierContractTest {
             b.put((byte) (b.position() * sender + seq));
         }
         return p;
-    }
-
-    static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + TIMEOUT);
-            }
-            Thread.sleep(5);
-        }
     }
 
     interface Call<T> {

@@ -5,7 +5,9 @@
 package dev.jarl.carrier.stream;
 
 import java.io.IOException;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * The reliable byte stream under a {@link StreamConnection}: a TCP or Unix domain socket, or
@@ -44,6 +46,31 @@ public interface ByteStream {
     /** A buffer for {@link #read(ByteBuffer)} of {@code capacity} bytes, direct or on the heap as suits the stream. */
     default ByteBuffer readBuffer(int capacity) {
         return ByteBuffer.allocateDirect(capacity);
+    }
+
+    /** The socket options of the transport under the stream; none by default. */
+    default Set<SocketOption<?>> supportedOptions() {
+        return Set.of();
+    }
+
+    /**
+     * Sets a socket option of the transport under the stream.
+     *
+     * @throws UnsupportedOperationException when the transport has no such option
+     */
+    default <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        throw new UnsupportedOperationException("option " + option.name() + ": not supported (expected: one of "
+                + supportedOptions() + ")");
+    }
+
+    /**
+     * Reads a socket option of the transport under the stream.
+     *
+     * @throws UnsupportedOperationException when the transport has no such option
+     */
+    default <T> T getOption(SocketOption<T> option) throws IOException {
+        throw new UnsupportedOperationException("option " + option.name() + ": not supported (expected: one of "
+                + supportedOptions() + ")");
     }
 
     /** The peer's address for logs and errors, e.g. {@code 127.0.0.1:51234} or a socket path. */

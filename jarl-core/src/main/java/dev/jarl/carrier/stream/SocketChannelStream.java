@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
@@ -15,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
 
 /**
  * A {@link ByteStream} over a blocking {@link SocketChannel}, TCP or Unix domain. Blocking
@@ -52,6 +54,27 @@ public final class SocketChannelStream implements ByteStream {
             this.peerAddress = remote instanceof UnixDomainSocketAddress unix && !unix.getPath().toString().isEmpty()
                     ? unix.getPath().toString() : "unix:" + localName(channel);
         }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return channel.supportedOptions();
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        if (!channel.supportedOptions().contains(option)) {
+            ByteStream.super.setOption(option, value);
+        }
+        channel.setOption(option, value);
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        if (!channel.supportedOptions().contains(option)) {
+            return ByteStream.super.getOption(option);
+        }
+        return channel.getOption(option);
     }
 
     private static String localName(SocketChannel channel) throws IOException {

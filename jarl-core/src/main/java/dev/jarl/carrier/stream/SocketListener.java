@@ -7,7 +7,9 @@ package dev.jarl.carrier.stream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
 import java.util.OptionalInt;
+import java.util.Set;
 
 import dev.jarl.carrier.Listener;
 
@@ -20,11 +22,28 @@ public abstract class SocketListener implements Listener {
 
     private final Closeable server;
     private final InetSocketAddress local;
+    private final NewConnectionOptions options;
 
-    /** A listener on {@code server}, bound to {@code local}. */
-    protected SocketListener(Closeable server, InetSocketAddress local) {
+    /** A listener on {@code server}, bound to {@code local}, whose carrier applies {@code options} to new connections. */
+    protected SocketListener(Closeable server, InetSocketAddress local, NewConnectionOptions options) {
         this.server = server;
         this.local = local;
+        this.options = options;
+    }
+
+    @Override
+    public final Set<SocketOption<?>> supportedOptions() {
+        return options.supported();
+    }
+
+    @Override
+    public final <T> void setOption(SocketOption<T> option, T value) {
+        options.set(option, value);
+    }
+
+    @Override
+    public final <T> T getOption(SocketOption<T> option) {
+        return options.get(option);
     }
 
     @Override

@@ -8,11 +8,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ProtocolException;
+import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -611,6 +613,26 @@ public class StreamConnection implements CarrierConnection {
     @Override
     public CarrierStats stats() {
         return new CarrierStats(packetsIn.get(), packetsOut.get(), Math.max(0, pendingBytes.get()));
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return stream.supportedOptions();
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        stream.setOption(option, value);
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        return stream.getOption(option);
+    }
+
+    /** Applies the carrier's options for new connections to this one; the carrier calls it once, before the handshake. */
+    public void apply(NewConnectionOptions options) throws IOException {
+        options.applyTo(stream);
     }
 
     @Override

@@ -6,14 +6,18 @@ package dev.jarl.carrier.tcp;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.stream.NewConnectionOptions;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
@@ -21,7 +25,13 @@ import dev.jarl.term.NodeName;
 /** The TCP carrier; see the package comment. Thread-safe and stateless beyond its options. */
 public final class TcpCarrier implements Carrier {
 
+    /** The socket options {@link Listener#setOption} takes for new TCP connections. */
+    public static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.TCP_NODELAY,
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_KEEPALIVE,
+            StandardSocketOptions.IP_TOS);
+
     private final TcpOptions options;
+    private final NewConnectionOptions newConnections = new NewConnectionOptions(OPTIONS);
 
     /** A carrier with these options. */
     public TcpCarrier(TcpOptions options) {
@@ -44,7 +54,7 @@ public final class TcpCarrier implements Carrier {
                     + (options.bindAddress() == null ? "*" : options.bindAddress().getHostAddress())
                     + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        return new TcpListener(server, options.maxPacketSize());
+        return new TcpListener(server, options.maxPacketSize(), newConnections);
     }
 
     @Override
@@ -55,7 +65,9 @@ public final class TcpCarrier implements Carrier {
         SocketChannel channel = SocketChannel.open();
         try {
             channel.socket().connect(address, (int) Math.min(Integer.MAX_VALUE, left));
-            return new TcpConnection(channel, options.maxPacketSize());
+            TcpConnection connection = new TcpConnection(channel, options.maxPacketSize());
+            connection.apply(newConnections);
+            return connection;
         } catch (IOException e) {
             channel.close();
             throw new IOException("tcp connect to " + peer + " at " + address + ": " + e.getMessage(), e);

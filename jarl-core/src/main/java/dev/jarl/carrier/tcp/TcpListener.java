@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.stream.NewConnectionOptions;
 import dev.jarl.carrier.stream.SocketListener;
 
 /** A listening TCP socket; {@link #accept()} blocks (on a virtual thread) for the next peer. */
@@ -18,10 +19,13 @@ final class TcpListener extends SocketListener {
     private final ServerSocketChannel server;
     private final int maxPacketSize;
 
-    TcpListener(ServerSocketChannel server, int maxPacketSize) throws IOException {
-        super(server, (InetSocketAddress) server.getLocalAddress());
+    private final NewConnectionOptions options;
+
+    TcpListener(ServerSocketChannel server, int maxPacketSize, NewConnectionOptions options) throws IOException {
+        super(server, (InetSocketAddress) server.getLocalAddress(), options);
         this.server = server;
         this.maxPacketSize = maxPacketSize;
+        this.options = options;
     }
 
     @Override
@@ -33,7 +37,9 @@ final class TcpListener extends SocketListener {
     public CarrierConnection accept() throws IOException {
         SocketChannel channel = server.accept();
         try {
-            return new TcpConnection(channel, maxPacketSize);
+            TcpConnection connection = new TcpConnection(channel, maxPacketSize);
+            connection.apply(options);
+            return connection;
         } catch (IOException e) {
             channel.close();
             throw e;

@@ -32,6 +32,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.stream.NewConnectionOptions;
 import dev.jarl.carrier.stream.StreamConnection;
 import dev.jarl.carrier.tcp.TcpCarrier;
 import dev.jarl.carriers.TlsOptions;
@@ -47,6 +48,8 @@ public final class TlsCarrier implements Carrier {
     private final TlsOptions options;
     private final SSLContext context;
     private final TcpCarrier tcp;
+    /** Socket options for new connections, applied to the TCP socket under TLS. */
+    private final NewConnectionOptions newConnections = new NewConnectionOptions(TcpCarrier.OPTIONS);
 
     /**
      * A carrier with these options.
@@ -143,7 +146,7 @@ public final class TlsCarrier implements Carrier {
                     + (options.tcp().bindAddress() == null ? "*" : options.tcp().bindAddress().getHostAddress())
                     + ":" + options.tcp().port() + ": " + e.getMessage(), e);
         }
-        return new TlsListener(server, this);
+        return new TlsListener(server, this, newConnections);
     }
 
     /** Dials {@code peer} and completes the TLS handshake within {@code timeout}. */
@@ -162,6 +165,7 @@ public final class TlsCarrier implements Carrier {
             }
             ssl.setSSLParameters(params);
             TlsStream stream = new TlsStream(plain, ssl);
+            newConnections.applyTo(stream);
             stream.handshake(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             return new StreamConnection(stream, "tls", 4, options.tcp().maxPacketSize());
         } catch (IOException e) {
@@ -187,7 +191,9 @@ public final class TlsCarrier implements Carrier {
             }
         }
         ssl.setSSLParameters(params);
-        return new StreamConnection(new TlsStream(plain, ssl), "tls", 4, options.tcp().maxPacketSize());
+        TlsStream stream = new TlsStream(plain, ssl);
+        newConnections.applyTo(stream);
+        return new StreamConnection(stream, "tls", 4, options.tcp().maxPacketSize());
     }
 
     private SSLParameters parameters(boolean client) {

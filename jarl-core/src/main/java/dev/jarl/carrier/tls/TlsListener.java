@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketException;
 
 import dev.jarl.carrier.CarrierConnection;
+import dev.jarl.carrier.stream.NewConnectionOptions;
 import dev.jarl.carrier.stream.SocketListener;
 
 /** A listening TCP socket whose connections speak TLS from the first byte. */
@@ -22,8 +23,8 @@ final class TlsListener extends SocketListener {
     private final ServerSocket server;
     private final TlsCarrier carrier;
 
-    TlsListener(ServerSocket server, TlsCarrier carrier) {
-        super(server, (InetSocketAddress) server.getLocalSocketAddress());
+    TlsListener(ServerSocket server, TlsCarrier carrier, NewConnectionOptions options) {
+        super(server, (InetSocketAddress) server.getLocalSocketAddress(), options);
         this.server = server;
         this.carrier = carrier;
     }

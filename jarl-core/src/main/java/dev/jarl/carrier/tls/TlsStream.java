@@ -10,8 +10,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,6 +64,27 @@ final class TlsStream implements ByteStream {
         this.ssl = ssl;
         InetSocketAddress remote = (InetSocketAddress) plain.getRemoteSocketAddress();
         this.peerAddress = remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return plain.supportedOptions();
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) throws IOException {
+        if (!plain.supportedOptions().contains(option)) {
+            ByteStream.super.setOption(option, value);
+        }
+        plain.setOption(option, value);
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        if (!plain.supportedOptions().contains(option)) {
+            return ByteStream.super.getOption(option);
+        }
+        return plain.getOption(option);
     }
 
     /** Runs the TLS handshake unless it ran already, waiting at most {@code timeoutMillis}. */

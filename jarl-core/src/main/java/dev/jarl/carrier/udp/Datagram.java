@@ -131,6 +131,15 @@ sealed interface Datagram {
             header(out, DATA, destination).putLong(sequence).putLong(ack).putInt(window).putInt(timestamp)
                     .put(payload.duplicate());
         }
+
+        /**
+         * The timestamp a {@code DATA} sent at {@code nanos} (a reading of the connection's
+         * clock) carries: microseconds modulo 2^32, and 1 for 0, which means "none".
+         */
+        static int timestamp(long nanos) {
+            int us = (int) (nanos / 1000);
+            return us == 0 ? 1 : us;
+        }
     }
 
     /**

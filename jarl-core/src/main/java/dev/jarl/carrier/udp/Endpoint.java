@@ -13,6 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.jarl.carrier.NanoClock;
 import dev.jarl.carrier.udp.Datagram.MalformedDatagramException;
 
 /**
@@ -30,6 +31,7 @@ abstract class Endpoint {
 
     private static final System.Logger LOG = System.getLogger(Endpoint.class.getName());
     static final long LOG_INTERVAL_MS = 10_000;
+    private static final long LOG_INTERVAL_NANOS = LOG_INTERVAL_MS * 1_000_000;
     /** Larger than any UDP payload. */
     static final int RECEIVE_BUFFER = 65_536;
     /** Kernel socket buffers asked for (the kernel may grant less). */
@@ -38,13 +40,18 @@ abstract class Endpoint {
     final DatagramChannel channel;
     final Link link;
     final String local;
+    /** The carrier's clock, which paces the drop log. */
+    final NanoClock clock;
     final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong lastLog = new AtomicLong(System.currentTimeMillis() - LOG_INTERVAL_MS);
+    private final AtomicLong lastLog;
     private long droppedAtLastLog;
 
-    Endpoint(DatagramChannel channel, Link link) throws IOException {
+    Endpoint(DatagramChannel channel, Link link, NanoClock clock) throws IOException {
         this.channel = channel;
         this.link = link;
+        this.clock = clock;
+        this.lastLog = new AtomicLong(clock.nanoTime() - LOG_INTERVAL_NANOS);
+        this.lastFailureLog = lastLog.get();
         channel.configureBlocking(true);
         channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
         channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
@@ -74,13 +81,13 @@ abstract class Endpoint {
                     return;
                 } catch (Throwable e) { // a bug or an OutOfMemoryError must not end this thread
                     pause = Math.clamp(pause * 2, PAUSE_MIN_MS, PAUSE_MAX_MS);
-                    long now = System.currentTimeMillis();
+                    long now = clock.nanoTime();
                     long last = lastFailureLog;
-                    if (now - last >= LOG_INTERVAL_MS) {
+                    if (now - last >= LOG_INTERVAL_NANOS) {
                         lastFailureLog = now;
                         LOG.log(Level.WARNING, "udp " + local + ": handling a datagram failed; receiving goes on", e);
                     }
-                    Thread.sleep(pause);
+                    Thread.sleep(pause); // a breather for the machine, in real time, not a protocol timer
                 }
             }
         } catch (InterruptedException e) {
@@ -139,9 +146,9 @@ abstract class Endpoint {
     /** Counts a dropped datagram; logs at most once per interval. */
     void drop(InetSocketAddress from, String why) {
         long n = dropped.incrementAndGet();
-        long now = System.currentTimeMillis();
+        long now = clock.nanoTime();
         long last = lastLog.get();
-        if (now - last >= LOG_INTERVAL_MS && lastLog.compareAndSet(last, now)) {
+        if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {
             long since = n - droppedAtLastLog;
             droppedAtLastLog = n;
             LOG.log(Level.INFO, "udp {0}: dropped datagram from {1}: {2} ({3} dropped since the last report)",

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
+import dev.jarl.carrier.NanoClock;
+
 /**
  * The initiator's own socket, connected to the responder: it serves exactly one connection
  * and closes when that connection ends.
@@ -18,8 +20,8 @@ final class InitiatorEndpoint extends Endpoint {
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(Endpoint.RECEIVE_BUFFER);
     private volatile UdpConnection connection;
 
-    InitiatorEndpoint(DatagramChannel channel, Link link) throws IOException {
-        super(channel, link);
+    InitiatorEndpoint(DatagramChannel channel, Link link, NanoClock clock) throws IOException {
+        super(channel, link, clock);
     }
 
     void attach(UdpConnection c) {

@@ -15,8 +15,6 @@ final class Segment {
     final int length;
     /** Transmission order of the latest send: grows by one with every datagram sent. */
     long tx = -1;
-    /** When it was last sent ({@link System#nanoTime()}). */
-    long sentAt;
     /** Sent, not acknowledged, not declared lost: counts against the congestion window. */
     boolean inFlight;
     /** Acknowledged by a selective range (the cumulative ack has not reached it yet). */

@@ -65,14 +65,14 @@ public final class UdpCarrier implements Carrier {
      */
     @Override
     public CarrierConnection connect(NodeName peer, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = options.clock().nanoTime() + timeout.toNanos();
         InetSocketAddress address = options.resolver().lookup("udp", peer, timeout);
         DatagramChannel channel = DatagramChannel.open();
         InitiatorEndpoint endpoint = null;
         try {
             channel.bind(new InetSocketAddress(options.bindAddress(), 0));
             channel.connect(address);
-            endpoint = new InitiatorEndpoint(channel, link);
+            endpoint = new InitiatorEndpoint(channel, link, options.clock());
             long id;
             do {
                 id = RANDOM.nextLong();
@@ -80,7 +80,7 @@ public final class UdpCarrier implements Carrier {
             UdpConnection connection = new UdpConnection(endpoint, address, id, 0, true, options);
             endpoint.attach(connection);
             endpoint.start();
-            connection.dial(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            connection.dial(Duration.ofNanos(Math.max(1, deadline - options.clock().nanoTime())));
             return connection;
         } catch (IOException e) {
             channel.close();

@@ -8,18 +8,14 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,6 +23,7 @@ import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
+import dev.jarl.carrier.NanoClock;
 import dev.jarl.carrier.udp.Datagram.Accept;
 import dev.jarl.carrier.udp.Datagram.Ack;
 import dev.jarl.carrier.udp.Datagram.Close;
@@ -34,33 +31,36 @@ import dev.jarl.carrier.udp.Datagram.CloseAck;
 import dev.jarl.carrier.udp.Datagram.Data;
 import dev.jarl.carrier.udp.Datagram.Initial;
 import dev.jarl.carrier.udp.Datagram.Ping;
-import dev.jarl.carrier.udp.Datagram.Range;
 import dev.jarl.carrier.udp.Datagram.Retry;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.term.Printable;
 
 /**
  * One UDP distribution connection: a reliable, ordered stream of messages over datagrams
- * ({@code docs/udp-carrier.md}).
+ * ({@code docs/udp-carrier.md}). This class holds the parties, the locks and the I/O; what
+ * to send, acknowledge, retransmit and when is decided by pure code it calls with the time
+ * read from its {@link NanoClock}: {@link SendBuffer} (with {@link CongestionControl} and
+ * {@link RttEstimator}) and {@link ReceiveBuffer}.
  *
  * <p>Parties, all virtual threads:
  * <ul>
- *   <li>Writers (the handshake's caller, then the output party draining
- *       {@link DistChannel#getData()}, and {@link #tick()}) frame whole packets into the
- *       open segment under {@link #writeLock}, cut it into segments and queue them; they
- *       wait while the queued and unacknowledged bytes exceed the window.</li>
+ *   <li>Writers ({@link OutputParty}: the handshake's caller, then the output party
+ *       draining {@link DistChannel#getData()}, and {@link #tick()}) frame whole packets
+ *       into segments and queue them ({@link #queue}); they wait while the queued and
+ *       unacknowledged bytes exceed the window.</li>
  *   <li>The pump sends queued segments and retransmissions as the congestion and receive
  *       windows allow, and runs every timer: retransmission timeout, delayed ack,
  *       keepalive, idle timeout. It sleeps in {@link Condition#awaitNanos} until the next
- *       deadline or a signal.</li>
+ *       deadline, a signal, or a jump of the clock.</li>
  *   <li>The endpoint's receive thread, which a listener shares among all its connections,
  *       calls {@link #onDatagram}: it processes acks, puts segments in order, acknowledges,
  *       and queues the in-order segments for this connection's input party. It never
  *       decodes or delivers, so one connection whose input is slow (a large message to
  *       decode, a busy handler) or fails cannot delay another's acknowledgements or data.</li>
- *   <li>The input party takes the queued segments, cuts them into packets and hands them to
- *       the channel (or to the handshake inbox before {@link #handshakeComplete}). Whatever
- *       it meets, even an {@code Error}, ends this connection only.</li>
+ *   <li>The input party ({@link InputParty}) takes the queued segments
+ *       ({@link #takeQueued}), cuts them into packets and hands them to the channel (or to
+ *       the handshake inbox before {@link #handshakeComplete}). Whatever it meets, even an
+ *       {@code Error}, ends this connection only.</li>
  * </ul>
  *
  * <p><b>Receive window.</b> Segments queued for the input party count against the window
@@ -69,49 +69,42 @@ import dev.jarl.term.Printable;
  * (the sender never sends it, since the edge it was told never moves back), and the input
  * party announces the room it frees when the sender may be waiting for it.
  *
- * <p>{@link #lock} guards the sender and receiver state and the input queue;
- * {@link #writeLock} keeps packets whole in the stream; {@link #inputLock} orders delivery.
- * The first failure closes the connection and reports it once through
+ * <p><b>Locks.</b> {@link #lock} guards the set-up state, {@link #sender},
+ * {@link #receiver} and the pump's times. The writers' lock ({@link OutputParty}) and the
+ * input party's ({@link InputParty}) may be held when {@code lock} is taken, never the
+ * other way round. The first failure closes the connection and reports it once through
  * {@link DistChannel#closed}.
  */
 final class UdpConnection implements CarrierConnection {
 
     private static final System.Logger LOG = System.getLogger(UdpConnection.class.getName());
 
-    /** A segment is lost once this many datagrams sent after it were acknowledged. */
-    static final int PACKET_THRESHOLD = 3;
-    /** Congestion window at the start, in segments. */
-    static final int INITIAL_CWND = 10;
     /** Most datagrams the pump sends per round. */
     static final int BATCH = 32;
     /** How many times a close is sent before giving up on its acknowledgement. */
     static final int CLOSE_ATTEMPTS = 3;
-    /** How long {@link #close()} waits for the first close datagram to leave. */
+    /** How long {@link #close()} waits, in real time, for the first close datagram to leave. */
     static final long CLOSE_WAIT_MS = 200;
-    /** Largest handshake message (the TCP carrier's 2-byte frame limit). */
-    static final int MAX_HANDSHAKE = 0xFFFF;
-    /** Most packets held for the handshake before the node takes the channel. */
-    static final int MAX_INBOX = 65_536;
 
     private final Endpoint endpoint;
     private final InetSocketAddress peer;
     private final String peerText;
     final long localId;
     private final boolean initiator;
-    private final int maxPacketSize;
-    private final int maxPayload;
-    private final int window;
-    private final long sendBuffer;
-    private final long ackDelay;
+    private final int payload;
     private final long keepalive;
     private final long idle;
+    private final NanoClock clock;
+    /** Unregisters {@link #wake()} from the clock; run when the connection is forgotten. */
+    private final Runnable unwatch;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Wakes the pump, and set-up and close waits: something to send, an answer, a jump of the clock. */
     private final Condition changed = lock.newCondition();
+    /** Wakes writers waiting for room in the send buffer. */
     private final Condition space = lock.newCondition();
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantLock inputLock = new ReentrantLock();
-    private final Condition inboxReady = inputLock.newCondition();
+    /** Wakes the input party: segments queued for it. */
+    private final Condition inputReady = lock.newCondition();
 
     /** Why the connection ended; set once. */
     private record Failure(String reason, Throwable cause) {
@@ -120,75 +113,28 @@ final class UdpConnection implements CarrierConnection {
     private volatile Failure failure;
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    // ---- set-up (lock) ----
+    // ---- set-up and the pump's times (lock) ----
     private long peerId;
     private boolean established;
     private byte[] token = new byte[0];
     private boolean retryReceived;
     private boolean closeAcked;
-
-    // ---- sender (lock) ----
-    private final ArrayDeque<Segment> unsent = new ArrayDeque<>();
-    private final SegmentRing unacked = new SegmentRing();
-    private final ArrayDeque<Segment> lost = new ArrayDeque<>();
-    private long nextSeq;
-    private long sndUna;
-    private long sndNxt;
-    private long peerEdge;
-    private int inFlight;
-    private double cwnd = INITIAL_CWND;
-    private double ssthresh = Double.MAX_VALUE;
-    private long recoveryEnd = -1;
-    private long txCounter;
-    private long maxAckedTx = -1;
-    private long highestSacked = -1;
-    private long bufferedBytes;
-    private volatile long unsentBytes;
-    private final RttEstimator rtt;
-    private long rtoDeadline;
-    /** Our clock (microseconds) at the latest timeout not yet judged, or 0. */
-    private int timeoutAt;
-    private double cwndBeforeTimeout;
-    private double ssthreshBeforeTimeout;
     private long lastSent;
+    /** When the latest datagram of this connection arrived; written by the receive thread. */
     private volatile long lastReceived;
 
-    // ---- receiver (lock) ----
-    private long rcvNxt;
-    private final byte[][] reorder;
-    private int reorderCount;
-    private long highestReceived = -1;
-    private int unackedReceived;
-    private long ackDue;
-    private int echo;
-    private long echoAt;
-    /** In-order segments waiting for the input party; they count against the advertised window. */
-    private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
-    private final Condition inputReady = lock.newCondition();
-    /** The receive edge ({@code rcvNxt + advertised window}) the peer was last told. */
-    private long advertisedEdge;
+    // ---- the stream's two halves (lock) ----
+    private final SendBuffer sender;
+    private final ReceiveBuffer receiver;
 
-    // ---- writers (writeLock) ----
-    private byte[] open;
-    private int openFill;
+    // ---- the parties ----
+    private final OutputParty output;
+    private final InputParty input;
 
-    // ---- input (inputLock) ----
-    private final MessageReader reader;
-    private final ArrayDeque<ByteBuffer> inbox = new ArrayDeque<>();
-    private volatile DistChannel channel;
-
-    private volatile Thread outputThread;
-    private volatile Thread inputThread;
-
-    private final AtomicLong packetsIn = new AtomicLong();
-    private final AtomicLong packetsOut = new AtomicLong();
-    final AtomicLong datagramsSent = new AtomicLong();
-    final AtomicLong retransmissions = new AtomicLong();
-    final AtomicLong duplicates = new AtomicLong();
-    final AtomicLong timeouts = new AtomicLong();
-    final AtomicLong spuriousTimeouts = new AtomicLong();
-    final AtomicLong lossEvents = new AtomicLong();
-
+    /**
+     * Called by {@link UdpCarrier#connect} (initiator, {@code peerId} 0 until accepted) and by
+     * the listener's receive thread (responder).
+     */
     UdpConnection(Endpoint endpoint, InetSocketAddress peer, long localId, long peerId, boolean initiator,
                   UdpOptions options) {
         this.endpoint = endpoint;
@@ -197,23 +143,23 @@ final class UdpConnection implements CarrierConnection {
         this.localId = localId;
         this.peerId = peerId;
         this.initiator = initiator;
-        this.maxPacketSize = options.maxPacketSize();
-        this.maxPayload = options.maxDatagramSize() - Datagram.DATA_HEADER;
-        this.window = Math.max(4, options.windowBytes() / options.maxDatagramSize());
-        this.sendBuffer = options.windowBytes();
-        this.rtt = new RttEstimator(options.minRto().toNanos(), options.initialRto().toNanos());
-        this.ackDelay = Math.clamp(options.minRto().toNanos() / 4, 200_000L, 25_000_000L);
+        this.payload = options.maxDatagramSize() - Datagram.DATA_HEADER;
+        int window = Math.max(4, options.windowBytes() / options.maxDatagramSize());
+        long minRto = options.minRto().toNanos();
+        this.sender = new SendBuffer(options.windowBytes(), minRto, options.initialRto().toNanos());
+        this.receiver = new ReceiveBuffer(window, Math.clamp(minRto / 4, 200_000L, 25_000_000L));
         this.keepalive = options.keepaliveInterval().toNanos();
         this.idle = options.idleTimeout().toNanos();
-        this.reorder = new byte[window][];
-        this.reader = new MessageReader(maxPacketSize);
-        this.open = new byte[maxPayload];
-        this.peerEdge = INITIAL_CWND;
-        long now = System.nanoTime();
+        this.output = new OutputParty(this, payload, "jarl-udp-" + peerText + "-out");
+        this.input = new InputParty(this, options.maxPacketSize(), "jarl-udp-" + peerText + "-in");
+        this.clock = options.clock();
+        long now = clock.nanoTime();
         this.lastReceived = now;
         this.lastSent = now;
+        this.unwatch = clock.onJump(this::wake);
     }
 
+    /** The peer's address, fixed at set-up. Any thread. */
     InetSocketAddress peer() {
         return peer;
     }
@@ -222,32 +168,30 @@ final class UdpConnection implements CarrierConnection {
 
     /**
      * Initiator: sends connection requests until the responder accepts, answering a retry
-     * with its token. Retries double from the initial RTO.
+     * with its token; retries double from the RTO, the wait follows the clock. Called by
+     * {@link UdpCarrier#connect} once, before anyone else uses the connection.
      */
     void dial(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long interval = rtt.rto();
+        long deadline = clock.nanoTime() + timeout.toNanos();
+        long interval = sender.rto();
+        long next = deadline;
         ByteBuffer scratch = ByteBuffer.allocate(Datagram.MIN_INITIAL);
         boolean resend = true;
         while (true) {
             byte[] t;
             lock.lock();
             try {
-                long wait = interval;
                 while (!resend && !established && failure == null) {
+                    long now = clock.nanoTime();
                     if (retryReceived) {
                         resend = true;
-                    } else if (wait <= 0) {
+                    } else if (now - next >= 0) {
                         interval = Math.min(interval * 2, RttEstimator.MAX_RTO);
                         resend = true;
+                    } else if (now - deadline >= 0) {
+                        throw new SocketTimeoutException("no answer from " + peerText + " within " + timeout);
                     } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new SocketTimeoutException("no answer from " + peerText + " within " + timeout);
-                        }
-                        long before = System.nanoTime();
-                        changed.awaitNanos(Math.min(wait, left));
-                        wait -= System.nanoTime() - before;
+                        changed.awaitNanos(Math.min(next, deadline) - now);
                     }
                 }
                 retryReceived = false;
@@ -259,6 +203,7 @@ final class UdpConnection implements CarrierConnection {
                 }
                 t = token;
                 resend = false;
+                next = clock.nanoTime() + interval;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("connect to " + peerText + " interrupted");
@@ -270,7 +215,7 @@ final class UdpConnection implements CarrierConnection {
         startPump();
     }
 
-    /** Responder: starts the pump; the listener then sends {@link #sendAccept()}. */
+    /** Responder: starts the pump; the listener then sends {@link #sendAccept}. Listener's receive thread. */
     void startResponder() {
         lock.lock();
         try {
@@ -281,236 +226,145 @@ final class UdpConnection implements CarrierConnection {
         startPump();
     }
 
-    /** Responder: (re)sends the acceptance, also in answer to a repeated request. */
+    /** Responder: (re)sends the acceptance, also in answer to a repeated request. Listener's receive thread. */
     void sendAccept(ByteBuffer scratch) {
-        try {
-            endpoint.send(new Accept(peerId, localId), peer, scratch);
-        } catch (IOException e) {
-            fail("send failed: " + e.getMessage(), e, false);
-        }
+        sendQuietly(new Accept(peerId, localId), scratch);
     }
 
+    /** Starts the input party and the pump once the connection is established: {@link #dial} or {@link #startResponder}. */
     private void startPump() {
-        Thread in = Thread.ofVirtual().name("jarl-udp-" + peerText + "-in").unstarted(this::input);
-        inputThread = in;
-        in.start();
+        input.start();
         Thread.ofVirtual().name("jarl-udp-" + peerText + "-pump").start(this::pump);
     }
 
     // ---- handshake phase ----
 
+    /** Called by the handshake's thread: one message into the stream ({@link OutputParty#sendHandshake}). */
     @Override
     public void sendHandshake(byte[] message) throws IOException {
-        if (message.length > MAX_HANDSHAKE) {
+        if (message.length > MessageReader.MAX_HANDSHAKE) {
             throw new IOException("handshake message: " + message.length + " bytes (expected: at most "
-                    + MAX_HANDSHAKE + ")");
+                    + MessageReader.MAX_HANDSHAKE + ")");
         }
-        writeLock.lock();
-        try {
-            append(ByteBuffer.wrap(message));
-            seal(true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("handshake send to " + peerText + " interrupted");
-        } finally {
-            writeLock.unlock();
-        }
+        output.sendHandshake(message);
     }
 
+    /**
+     * Called by the handshake's thread: the next message the input party put into the inbox,
+     * waiting until {@code timeout} has passed on the clock ({@link InputParty#receiveHandshake}).
+     */
     @Override
     public byte[] receiveHandshake(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        inputLock.lock();
-        try {
-            while (inbox.isEmpty()) {
-                Failure f = failure;
-                if (f != null) {
-                    throw new IOException("connection to " + peerText + " " + f.reason(), f.cause());
-                }
-                int overLong = reader.overLongBeforeHandshake();
-                if (overLong > 0) {
-                    String reason = "handshake message: " + overLong + " bytes (expected: at most " + MAX_HANDSHAKE
-                            + ") from " + peerText;
-                    fail(reason, null, true);
-                    throw new IOException(reason);
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("handshake message from " + peerText + " within " + timeout);
-                }
-                inboxReady.awaitNanos(left);
-            }
-            ByteBuffer m = inbox.poll();
-            byte[] bytes = new byte[m.remaining()];
-            m.get(bytes);
-            return bytes;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("handshake receive from " + peerText + " interrupted");
-        } finally {
-            inputLock.unlock();
-        }
+        return input.receiveHandshake(timeout, clock);
     }
 
+    /**
+     * Called by the handshake's thread once it succeeded. Nothing changes on the wire:
+     * handshake messages and packets share one framing.
+     */
     @Override
     public void preNodeup() {
-        // Nothing changes on the wire: handshake messages and packets share one framing.
+        // Nothing to do.
     }
 
+    /** Called by the handshake's thread right after {@link #preNodeup()}; nothing to do. */
     @Override
     public void postNodeup() {
         // Nothing to do.
     }
 
+    /**
+     * Called once by the node's thread that completed the handshake: hands over the inbox
+     * and every later packet to {@code ch}, and starts the output party.
+     */
     @Override
     public void handshakeComplete(DistChannel ch) {
-        inputLock.lock();
-        try {
-            if (channel != null) {
-                throw new IllegalStateException("handshakeComplete called twice");
-            }
-            for (ByteBuffer m; (m = inbox.poll()) != null; ) {
-                ch.putData(m);
-            }
-            reader.authenticated(ch);
-            Thread in = inputThread;
-            if (in != null) {
-                ch.inputHandler(in);
-            }
-            channel = ch;
-        } finally {
-            inputLock.unlock();
-        }
+        input.handOver(ch);
         if (failure != null) {
             report();
             return;
         }
-        Thread t = Thread.ofVirtual().name("jarl-udp-" + peerText + "-out").unstarted(this::output);
-        outputThread = t;
-        t.start();
+        output.start(ch);
         if (failure != null) {
-            t.interrupt();
+            output.interrupt();
         }
     }
 
-    // ---- writers ----
-
-    private void output() {
-        DistChannel ch = channel;
-        try {
-            while (failure == null) {
-                ByteBuffer packet = ch.getData();
-                if (packet == null) {
-                    if (!ch.awaitData()) {
-                        fail("channel closed", null, true);
-                        return;
-                    }
-                    continue;
-                }
-                writeLock.lock();
-                try {
-                    int n = 0;
-                    do {
-                        append(packet);
-                        n++;
-                    } while (n < 4096 && (packet = ch.getData()) != null);
-                    seal(true);
-                } finally {
-                    writeLock.unlock();
-                }
-            }
-        } catch (InterruptedException e) {
-            fail("output interrupted", e, true);
-        } catch (IOException e) {
-            fail("output failed: " + e.getMessage(), e, true);
-        } catch (RuntimeException | Error e) {
-            fail("output failed: " + e, e, true);
-            throw e;
-        }
+    /** Called by the node's ticker: an empty packet, unless the line is busy ({@link OutputParty#tick}). Never blocks. */
+    @Override
+    public void tick() {
+        output.tick();
     }
 
-    /** Frames one packet into the stream: 4-byte length then the bytes. Holds writeLock. */
-    private void append(ByteBuffer packet) throws IOException, InterruptedException {
-        int length = packet.remaining();
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            if (openFill == open.length) {
-                seal(true);
-            }
-            open[openFill++] = (byte) (length >>> shift);
-        }
-        while (packet.hasRemaining()) {
-            if (openFill == open.length) {
-                seal(true);
-            }
-            int n = Math.min(packet.remaining(), open.length - openFill);
-            packet.get(open, openFill, n);
-            openFill += n;
-        }
-        packetsOut.incrementAndGet();
-    }
+    // ---- writers and the input party ----
 
     /**
-     * Cuts the open segment and queues it, waiting for room when {@code wait}.
+     * A writer, holding the writers' lock: queues the next segment, the first {@code length}
+     * bytes of {@code bytes} (which the connection now owns), waiting for room when
+     * {@code wait}. Takes {@link #lock}.
      *
-     * @return false when there was no room and {@code wait} is false (the segment stays open)
+     * @return false when there was no room and {@code wait} is false
+     * @throws IOException when the connection has failed
      */
-    private boolean seal(boolean wait) throws IOException, InterruptedException {
-        if (openFill == 0) {
-            return true;
-        }
-        int length = openFill;
+    boolean queue(byte[] bytes, int length, boolean wait) throws IOException, InterruptedException {
         lock.lock();
         try {
-            while (bufferedBytes > 0 && bufferedBytes + length > sendBuffer && failure == null) {
+            while (!sender.hasRoom(length) && failure == null) {
                 if (!wait) {
                     return false;
                 }
                 space.await();
             }
-            Failure f = failure;
-            if (f != null) {
-                throw new IOException("connection to " + peerText + " " + f.reason(), f.cause());
-            }
-            byte[] bytes = length == open.length ? open : Arrays.copyOf(open, length);
-            unsent.add(new Segment(nextSeq++, bytes, length));
-            bufferedBytes += length;
-            unsentBytes += length;
+            checkOpen();
+            sender.queue(bytes, length);
             changed.signal();
-            if (bytes == open) {
-                open = new byte[maxPayload];
-            }
-            openFill = 0;
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    @Override
-    public void tick() {
-        if (channel == null || failure != null || !writeLock.tryLock()) {
-            return;
-        }
+    /**
+     * The input party: waits until in-order segments are queued and takes them all into
+     * {@code into}. Takes {@link #lock}.
+     *
+     * @return false, taking nothing, once the connection has failed
+     */
+    boolean takeQueued(List<ByteBuffer> into) throws InterruptedException {
+        lock.lock();
         try {
-            append(ByteBuffer.allocate(0));
-            if (!seal(false)) {
-                openFill = 0;
-                packetsOut.decrementAndGet();
+            while (receiver.nothingQueued() && failure == null) {
+                inputReady.await();
             }
-        } catch (IOException | InterruptedException e) {
-            openFill = 0;
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            if (failure != null) {
+                return false;
             }
+            if (receiver.takeQueued(into, clock.nanoTime())) {
+                changed.signal(); // the sender may wait at the edge it was told: announce the room now
+            }
+            return true;
         } finally {
-            writeLock.unlock();
+            lock.unlock();
+        }
+    }
+
+    /** Any party: throws, with the reason, when the connection has failed. */
+    void checkOpen() throws IOException {
+        Failure f = failure;
+        if (f != null) {
+            throw new IOException("connection to " + peerText + " " + f.reason(), f.cause());
         }
     }
 
     // ---- pump: sending and timers ----
 
+    /**
+     * The pump: each round, under {@link #lock}, asks the send and receive buffers what is
+     * due at the clock's {@code now}, then sends it without the lock; sleeps until the next
+     * deadline when nothing is due. Declares the peer down after {@link #idle} of silence.
+     */
     private void pump() {
-        ByteBuffer scratch = ByteBuffer.allocateDirect(Math.max(Datagram.DATA_HEADER + maxPayload, 1024));
+        ByteBuffer scratch = ByteBuffer.allocateDirect(Math.max(Datagram.DATA_HEADER + payload, 1024));
         List<Segment> batch = new ArrayList<>(BATCH);
         try {
             while (true) {
@@ -518,31 +372,31 @@ final class UdpConnection implements CarrierConnection {
                 Ack ack = null;
                 boolean ping = false;
                 String silent = null;
+                long now;
                 long ackNo;
                 int advertised;
-                int now32;
                 lock.lock();
                 try {
                     while (true) {
                         if (failure != null) {
                             return;
                         }
-                        long now = System.nanoTime();
+                        now = clock.nanoTime();
                         if (now - lastReceived >= idle) {
                             silent = "peer silent for " + Duration.ofNanos(now - lastReceived).toMillis()
                                     + " ms (expected: a datagram within the idle timeout "
                                     + Duration.ofNanos(idle).toMillis() + " ms)";
                             break;
                         }
-                        if (rtoDeadline != 0 && now - rtoDeadline >= 0) {
-                            onRetransmissionTimeout();
+                        if (sender.timerExpired(now)) {
+                            sender.onRetransmissionTimeout(now);
                         }
-                        collect(batch, now);
-                        if (ackDue != 0 && now - ackDue >= 0) {
-                            ack = buildAck(now);
+                        sender.collect(batch, BATCH, now);
+                        if (receiver.ackDue(now)) {
+                            ack = receiver.ack(peerId, now);
                         }
-                        boolean stalled = !unsent.isEmpty() && inFlight == 0 && batch.isEmpty();
-                        if (now - lastSent >= keepalive || (stalled && now - lastSent >= rtt.rto())) {
+                        boolean stalled = batch.isEmpty() && sender.stalled();
+                        if (now - lastSent >= keepalive || (stalled && now - lastSent >= sender.rto())) {
                             ping = batch.isEmpty();
                         }
                         if (!batch.isEmpty() || ack != null || ping) {
@@ -551,17 +405,13 @@ final class UdpConnection implements CarrierConnection {
                         changed.awaitNanos(nextDeadline(now, stalled) - now);
                     }
                     if (silent == null && !batch.isEmpty()) {
-                        lastSent = System.nanoTime();
-                        if (reorderCount == 0) {
-                            unackedReceived = 0;
-                            ackDue = 0;
-                        }
+                        lastSent = now;
+                        receiver.acknowledgedByData();
                     } else if (ping) {
-                        lastSent = System.nanoTime();
+                        lastSent = now;
                     }
-                    ackNo = rcvNxt;
-                    advertised = advertise();
-                    now32 = micros(System.nanoTime());
+                    ackNo = receiver.next();
+                    advertised = receiver.advertise();
                 } finally {
                     lock.unlock();
                 }
@@ -570,11 +420,11 @@ final class UdpConnection implements CarrierConnection {
                     return;
                 }
                 long dest = peerId;
+                int stamp = Data.timestamp(now);
                 for (Segment s : batch) {
-                    endpoint.send(new Data(dest, s.seq, ackNo, advertised, now32, ByteBuffer.wrap(s.bytes, 0, s.length)),
+                    endpoint.send(new Data(dest, s.seq, ackNo, advertised, stamp, ByteBuffer.wrap(s.bytes, 0, s.length)),
                             peer, scratch);
                 }
-                datagramsSent.addAndGet(batch.size());
                 if (ack != null) {
                     endpoint.send(ack, peer, scratch);
                 }
@@ -592,98 +442,44 @@ final class UdpConnection implements CarrierConnection {
         }
     }
 
-    /** The earliest of the pump's deadlines. Holds lock. */
+    /** The earliest of the pump's deadlines, after {@code now}. The pump, holding {@link #lock}. */
     private long nextDeadline(long now, boolean stalled) {
         long next = lastReceived + idle;
-        next = earlier(next, lastSent + (stalled ? Math.min(keepalive, rtt.rto()) : keepalive));
-        if (rtoDeadline != 0) {
-            next = earlier(next, rtoDeadline);
+        next = earlier(next, lastSent + (stalled ? Math.min(keepalive, sender.rto()) : keepalive));
+        if (sender.timerRunning()) {
+            next = earlier(next, sender.deadline());
         }
-        if (ackDue != 0) {
-            next = earlier(next, ackDue);
+        if (receiver.ackPending()) {
+            next = earlier(next, receiver.ackDeadline());
         }
         return next - now <= 0 ? now + 1 : next;
     }
 
+    /** The earlier of two readings of the clock (which may wrap). */
     private static long earlier(long a, long b) {
         return a - b <= 0 ? a : b;
     }
 
-    /** Picks what may be sent now: retransmissions first, then new segments. Holds lock. */
-    private void collect(List<Segment> batch, long now) {
-        while (batch.size() < BATCH && inFlight < cwnd) {
-            Segment s = lost.peek();
-            if (s != null) {
-                lost.poll();
-                s.queued = false;
-                if (s.sacked || s.seq < sndUna || s.inFlight) {
-                    continue;
-                }
-                retransmissions.incrementAndGet();
-            } else {
-                s = unsent.peek();
-                if (s == null || s.seq >= peerEdge) {
-                    return;
-                }
-                unsent.poll();
-                unsentBytes -= s.length;
-                unacked.add(s);
-                sndNxt = s.seq + 1;
-            }
-            s.tx = txCounter++;
-            s.sentAt = now;
-            s.inFlight = true;
-            inFlight++;
-            if (rtoDeadline == 0) {
-                rtoDeadline = now + rtt.rto();
-            }
-            batch.add(s);
-        }
-    }
-
     /**
-     * RFC 6298 timer expiry: every unacknowledged segment is lost, the window collapses to
-     * one segment, the timeout doubles. Holds lock.
+     * Called by the clock after it jumped (a test advancing it): every party that waits for a
+     * deadline looks again. Any thread; takes {@link #lock}, then the input party's.
      */
-    private void onRetransmissionTimeout() {
-        rtoDeadline = 0;
-        boolean any = false;
-        for (long seq = sndUna; seq < sndNxt; seq++) {
-            Segment s = unacked.get(seq);
-            if (s.sacked) {
-                continue;
-            }
-            markLost(s);
-            any = true;
+    private void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
-        if (any) {
-            if (timeoutAt == 0) {
-                cwndBeforeTimeout = cwnd;
-                ssthreshBeforeTimeout = ssthresh;
-            }
-            timeoutAt = micros(System.nanoTime());
-            ssthresh = Math.max(cwnd / 2, 2);
-            cwnd = 1;
-            recoveryEnd = sndNxt;
-            rtt.backOff();
-            timeouts.incrementAndGet();
-        }
-    }
-
-    private void markLost(Segment s) {
-        if (s.inFlight) {
-            s.inFlight = false;
-            inFlight--;
-        }
-        if (!s.queued) {
-            s.queued = true;
-            lost.add(s);
-        }
+        input.wake();
     }
 
     // ---- receiving ----
 
-    /** Called by the endpoint's receive thread for each datagram of this connection. */
+    /**
+     * Called by the endpoint's receive thread for each datagram of this connection; takes
+     * {@link #lock} for what it changes, never a party's lock.
+     */
     void onDatagram(Datagram d, ByteBuffer scratch) {
         if (failure != null) {
             switch (d) {
@@ -693,14 +489,15 @@ final class UdpConnection implements CarrierConnection {
             }
             return;
         }
-        lastReceived = System.nanoTime();
+        long now = clock.nanoTime();
+        lastReceived = now;
         switch (d) {
-            case Data data -> onData(data, scratch);
+            case Data data -> onData(data, now, scratch);
             case Ack a -> {
                 lock.lock();
                 try {
                     if (established) {
-                        onAck(a.ack(), a.window(), a.ranges(), a.echo(), a.delayMicros());
+                        onAck(a.ack(), a.window(), a.ranges(), a.echo(), a.delayMicros(), now);
                     }
                 } finally {
                     lock.unlock();
@@ -710,7 +507,7 @@ final class UdpConnection implements CarrierConnection {
                 Ack a;
                 lock.lock();
                 try {
-                    a = buildAck(System.nanoTime());
+                    a = receiver.ack(peerId, now);
                 } finally {
                     lock.unlock();
                 }
@@ -754,6 +551,7 @@ final class UdpConnection implements CarrierConnection {
         }
     }
 
+    /** The receive thread: whether the responder accepted (always, for a responder). Takes {@link #lock}. */
     private boolean isEstablished() {
         lock.lock();
         try {
@@ -763,6 +561,7 @@ final class UdpConnection implements CarrierConnection {
         }
     }
 
+    /** The receive thread: a close was acknowledged, {@link #sendClose} may stop. Takes {@link #lock}. */
     private void closeAcked() {
         lock.lock();
         try {
@@ -773,7 +572,8 @@ final class UdpConnection implements CarrierConnection {
         }
     }
 
-    private void onData(Data d, ByteBuffer scratch) {
+    /** The receive thread: a segment, and the acknowledgement it carries. Takes {@link #lock}. */
+    private void onData(Data d, long now, ByteBuffer scratch) {
         Ack ack = null;
         lock.lock();
         try {
@@ -781,62 +581,20 @@ final class UdpConnection implements CarrierConnection {
                 endpoint.drop(peer, "data before the connection was accepted");
                 return;
             }
-            onAck(d.ack(), d.window(), List.of(), 0, 0);
-            long now = System.nanoTime();
-            long seq = d.sequence();
-            boolean ackNow;
-            if (seq < rcvNxt) {
-                duplicates.incrementAndGet();
-                ackNow = true;
-            } else if (seq >= rcvNxt + window - backlog.size()) {
-                endpoint.drop(peer, "data sequence: " + seq + " (expected: below " + (rcvNxt + window - backlog.size())
+            onAck(d.ack(), d.window(), List.of(), 0, 0, now);
+            int result = receiver.onData(d.sequence(), d.payload(), d.timestamp(), now);
+            if ((result & ReceiveBuffer.BEYOND_EDGE) != 0) {
+                endpoint.drop(peer, "data sequence: " + d.sequence() + " (expected: below " + receiver.edge()
                         + ", the receive edge)");
-                ackNow = true;
-            } else if (seq == rcvNxt) {
-                int before = backlog.size();
-                backlog.addLast(copy(d.payload()));
-                rcvNxt++;
-                while (reorderCount > 0) {
-                    int slot = (int) (rcvNxt % window);
-                    byte[] next = reorder[slot];
-                    if (next == null) {
-                        break;
-                    }
-                    reorder[slot] = null;
-                    reorderCount--;
-                    backlog.addLast(ByteBuffer.wrap(next));
-                    rcvNxt++;
-                }
-                int added = backlog.size() - before;
-                if (before == 0) {
-                    inputReady.signal();
-                }
-                echo = d.timestamp();
-                echoAt = now;
-                unackedReceived += added;
-                ackNow = reorderCount > 0 || added > 1 || unackedReceived >= 2;
-                if (!ackNow && ackDue == 0) {
-                    ackDue = now + ackDelay;
-                    changed.signal();
-                }
-            } else {
-                int slot = (int) (seq % window);
-                if (reorder[slot] != null) {
-                    duplicates.incrementAndGet();
-                } else {
-                    ByteBuffer p = d.payload();
-                    byte[] copy = new byte[p.remaining()];
-                    p.get(copy);
-                    reorder[slot] = copy;
-                    reorderCount++;
-                    highestReceived = Math.max(highestReceived, seq);
-                    echo = d.timestamp();
-                    echoAt = now;
-                }
-                ackNow = true;
             }
-            if (ackNow) {
-                ack = buildAck(now);
+            if ((result & ReceiveBuffer.INPUT_READY) != 0) {
+                inputReady.signal();
+            }
+            if ((result & ReceiveBuffer.ACK_LATER) != 0) {
+                changed.signal();
+            }
+            if ((result & ReceiveBuffer.ACK_NOW) != 0) {
+                ack = receiver.ack(peerId, now);
             }
         } finally {
             lock.unlock();
@@ -846,221 +604,18 @@ final class UdpConnection implements CarrierConnection {
         }
     }
 
-    /** A copy of a payload that lives in the endpoint's reused receive buffer. */
-    private static ByteBuffer copy(ByteBuffer payload) {
-        byte[] bytes = new byte[payload.remaining()];
-        payload.get(bytes);
-        return ByteBuffer.wrap(bytes);
-    }
-
-    /** The receive window to advertise: what the input party's queue leaves of it. Holds lock. */
-    private int advertise() {
-        int free = Math.max(0, window - backlog.size());
-        advertisedEdge = rcvNxt + free;
-        return free;
-    }
-
-    /**
-     * The input party: takes the segments the receive thread queued, in order, and delivers
-     * them. Ends with the connection; anything it meets ends the connection, never more.
-     */
-    private void input() {
-        List<ByteBuffer> chunks = new ArrayList<>();
-        try {
-            while (true) {
-                lock.lock();
-                try {
-                    while (backlog.isEmpty() && failure == null) {
-                        inputReady.await();
-                    }
-                    if (failure != null) {
-                        return;
-                    }
-                    chunks.addAll(backlog);
-                    backlog.clear();
-                    // the sender may be waiting at the edge it was told: announce the room now
-                    if (rcvNxt + window - advertisedEdge >= Math.max(1, window / 2) && ackDue == 0) {
-                        ackDue = System.nanoTime();
-                        changed.signal();
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                deliver(chunks);
-                chunks.clear();
-            }
-        } catch (InterruptedException e) {
-            fail("input interrupted", e, true);
-        } catch (Throwable e) { // an Error in one connection's input must end that connection only
-            fail("input failed: " + e, e, true);
-        }
-    }
-
-    /** An acknowledgement of everything received so far. Holds lock. */
-    private Ack buildAck(long now) {
-        unackedReceived = 0;
-        ackDue = 0;
-        List<Range> ranges = List.of();
-        if (reorderCount > 0) {
-            ranges = new ArrayList<>();
-            long start = -1;
-            long top = Math.min(highestReceived, rcvNxt + window - 1);
-            for (long seq = rcvNxt + 1; seq <= top + 1 && ranges.size() < Datagram.MAX_RANGES; seq++) {
-                boolean have = seq <= top && reorder[(int) (seq % window)] != null;
-                if (have && start < 0) {
-                    start = seq;
-                } else if (!have && start >= 0) {
-                    ranges.add(new Range(start, seq));
-                    start = -1;
-                }
-            }
-        }
-        int delay = echoAt == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (now - echoAt) / 1000);
-        return new Ack(peerId, rcvNxt, advertise(), echo, delay, ranges);
-    }
-
-    /**
-     * Processes a cumulative ack and selective ranges: frees acknowledged segments, samples
-     * the round trip, grows the congestion window, detects losses. Holds lock.
-     */
-    private void onAck(long ack, int peerWindow, List<Range> ranges, int echoed, int delayMicros) {
-        if (ack < sndUna || ack > sndNxt) {
-            return;
-        }
-        peerEdge = Math.max(peerEdge, ack + Math.max(0, peerWindow));
-        int newly = 0;
-        long largestTx = -1;
-        boolean freed = false;
-        while (sndUna < ack) {
-            Segment s = unacked.poll();
-            sndUna++;
-            if (s.inFlight) {
-                inFlight--;
-                s.inFlight = false;
-            }
-            if (!s.sacked) {
-                newly++;
-                largestTx = Math.max(largestTx, s.tx);
-            }
-            bufferedBytes -= s.length;
-            freed = true;
-        }
-        for (Range r : ranges) {
-            for (long seq = Math.max(r.start(), sndUna); seq < Math.min(r.end(), sndNxt); seq++) {
-                Segment s = unacked.get(seq);
-                if (!s.sacked) {
-                    s.sacked = true;
-                    if (s.inFlight) {
-                        inFlight--;
-                        s.inFlight = false;
-                    }
-                    newly++;
-                    largestTx = Math.max(largestTx, s.tx);
-                    highestSacked = Math.max(highestSacked, seq);
-                }
-            }
-        }
-        if (newly == 0) {
-            if (freed) {
-                space.signalAll();
-            }
-            changed.signal();
-            return;
-        }
-        long now = System.nanoTime();
-        if (timeoutAt != 0 && echoed != 0) {
-            // Eifel-style check: the first acknowledgement after a timeout echoes a segment
-            // sent before it, so the timeout was spurious (a delay, not a loss): undo the cut.
-            if (echoed - timeoutAt < 0) {
-                cwnd = cwndBeforeTimeout;
-                ssthresh = ssthreshBeforeTimeout;
-                recoveryEnd = -1;
-                spuriousTimeouts.incrementAndGet();
-            }
-            timeoutAt = 0;
-        }
-        if (echoed != 0) {
-            long sample = ((micros(now) - echoed) & 0xFFFF_FFFFL) - (delayMicros & 0xFFFF_FFFFL);
-            if (sample > 0 && sample < 60_000_000L) {
-                rtt.sample(sample * 1000);
-            }
-        }
-        if (sndUna > recoveryEnd) {
-            for (int i = 0; i < newly; i++) {
-                cwnd += cwnd < ssthresh ? 1 : 1 / cwnd;
-            }
-        }
-        rtoDeadline = inFlight > 0 ? now + rtt.rto() : 0;
-        if (largestTx > maxAckedTx) {
-            maxAckedTx = largestTx;
-            boolean lostAny = false;
-            long top = Math.min(highestSacked, sndNxt);
-            for (long seq = sndUna; seq < top; seq++) {
-                Segment s = unacked.get(seq);
-                if (!s.sacked && s.inFlight && s.tx + PACKET_THRESHOLD <= maxAckedTx) {
-                    markLost(s);
-                    lostAny = true;
-                }
-            }
-            if (lostAny && sndUna >= recoveryEnd) {
-                ssthresh = Math.max(cwnd / 2, 2);
-                cwnd = ssthresh;
-                recoveryEnd = sndNxt;
-                lossEvents.incrementAndGet();
-            }
-        }
-        if (freed) {
+    /** The receive thread, holding {@link #lock}: hands an acknowledgement to the sender and wakes whom it concerns. */
+    private void onAck(long ack, int window, List<Datagram.Range> ranges, int echoed, int delayMicros, long now) {
+        int result = sender.onAck(ack, window, ranges, echoed, delayMicros, now);
+        if ((result & SendBuffer.FREED) != 0) {
             space.signalAll();
         }
-        changed.signal();
-    }
-
-    /** Cuts the in-order chunks into packets and hands them on. Input party only. */
-    private void deliver(List<ByteBuffer> chunks) {
-        List<ByteBuffer> packets = new ArrayList<>();
-        String error = null;
-        Throwable cause = null;
-        inputLock.lock();
-        try {
-            try {
-                for (ByteBuffer chunk : chunks) {
-                    reader.feed(chunk, packets);
-                }
-            } catch (IllegalArgumentException e) {
-                error = e.getMessage() + " from " + peerText;
-                cause = new ProtocolException(error);
-            }
-            DistChannel ch = channel;
-            for (ByteBuffer p : packets) {
-                packetsIn.incrementAndGet();
-                if (ch != null) {
-                    ch.putData(p);
-                } else {
-                    inbox.add(p);
-                }
-            }
-            if (ch == null && reader.overLongBeforeHandshake() > 0) {
-                inboxReady.signalAll();
-            }
-            if (ch == null && !packets.isEmpty()) {
-                inboxReady.signalAll();
-                if (inbox.size() > MAX_INBOX) {
-                    error = "packets before the handshake completed: " + inbox.size() + " (expected: at most "
-                            + MAX_INBOX + ") from " + peerText;
-                    cause = new ProtocolException(error);
-                }
-            }
-        } catch (RuntimeException e) {
-            error = "input failed: " + e;
-            cause = e;
-        } finally {
-            inputLock.unlock();
-        }
-        if (error != null) {
-            fail(error, cause, true);
+        if (result != SendBuffer.IGNORED) {
+            changed.signal();
         }
     }
 
+    /** Any party: sends one datagram; a failure to send ends the connection. */
     private void sendQuietly(Datagram d, ByteBuffer scratch) {
         try {
             endpoint.send(d, peer, scratch);
@@ -1069,35 +624,36 @@ final class UdpConnection implements CarrierConnection {
         }
     }
 
-    private static int micros(long nanos) {
-        int us = (int) (nanos / 1000);
-        return us == 0 ? 1 : us;
-    }
+    // ---- stats, close ----
 
-    // ---- tick, stats, close ----
-
+    /** Called by the node (its ticker, statistics) from any thread, without a lock. */
     @Override
     public CarrierStats stats() {
-        return new CarrierStats(packetsIn.get(), packetsOut.get(), Math.max(0, unsentBytes));
+        return new CarrierStats(input.packets(), output.packets(), Math.max(0, sender.unsentBytes()));
     }
 
+    /** Any thread: the peer's address for logs, fixed at set-up. */
     @Override
     public String peerAddress() {
         return peerText;
     }
 
+    /** Called by the node from any thread: ends the connection, telling the peer. */
     @Override
     public void close() {
         fail("closed locally", null, true);
     }
 
     /**
-     * The one fate: the first caller records the reason, wakes every party, tells the peer
-     * when {@code notifyPeer} (a close sent up to {@value #CLOSE_ATTEMPTS} times), releases
-     * the endpoint and reports to the channel.
+     * The one fate, from any party or thread: the first caller records the reason, wakes
+     * every party, tells the peer when {@code notifyPeer} (a close sent up to
+     * {@value #CLOSE_ATTEMPTS} times), releases the endpoint and reports to the channel.
+     * Takes {@link #lock}, then the input party's lock; the caller holds no lock of the
+     * connection but, perhaps, a party's.
      */
     void fail(String reason, Throwable cause, boolean notifyPeer) {
         boolean tellPeer;
+        Snapshot last;
         lock.lock();
         try {
             if (failure != null) {
@@ -1105,30 +661,23 @@ final class UdpConnection implements CarrierConnection {
             }
             failure = new Failure(reason, cause);
             tellPeer = notifyPeer && established;
+            last = snapshotLocked();
             changed.signalAll();
             space.signalAll();
             inputReady.signalAll();
         } finally {
             lock.unlock();
         }
-        inputLock.lock();
-        try {
-            inboxReady.signalAll();
-        } finally {
-            inputLock.unlock();
-        }
-        LOG.log(Level.DEBUG, "udp connection {0}: {1}", peerText, reason);
+        input.wake();
+        LOG.log(Level.DEBUG, "udp connection {0}: {1} ({2})", peerText, reason, last);
         // Only the output party is interrupted (it may wait in the channel's awaitData). The
         // pump wakes from the signal above: interrupting a thread inside a DatagramChannel
         // operation would close the socket, which a listener shares with other connections.
-        Thread out = outputThread;
-        if (out != null && out != Thread.currentThread()) {
-            out.interrupt();
-        }
+        output.interrupt();
         if (tellPeer) {
             // The close goes out from a thread of its own, which nobody interrupts (an interrupt
-            // inside a send would close the socket); the caller waits briefly for the first
-            // one, so that a process which exits right after close() still tells its peer.
+            // inside a send would close the socket); the caller waits briefly, in real time, for
+            // the first one, so that a process which exits right after close() still tells its peer.
             CountDownLatch first = new CountDownLatch(1);
             Thread.ofVirtual().name("jarl-udp-" + peerText + "-close").start(() -> sendClose(reason, first));
             boolean interrupted = false;
@@ -1141,11 +690,15 @@ final class UdpConnection implements CarrierConnection {
                 Thread.currentThread().interrupt();
             }
         } else {
-            endpoint.forget(this);
+            forget();
         }
         report();
     }
 
+    /**
+     * The close party, a thread {@link #fail} starts: sends the close, again after each RTO
+     * on the clock until acknowledged, then forgets the connection. Takes {@link #lock} to wait.
+     */
     private void sendClose(String reason, CountDownLatch first) {
         ByteBuffer scratch = ByteBuffer.allocate(Datagram.HEADER + 2 + Datagram.MAX_REASON * 4);
         try {
@@ -1154,9 +707,9 @@ final class UdpConnection implements CarrierConnection {
                 first.countDown();
                 lock.lock();
                 try {
-                    long wait = rtt.rto();
-                    while (!closeAcked && wait > 0) {
-                        wait = changed.awaitNanos(wait);
+                    long until = clock.nanoTime() + sender.rto();
+                    for (long left; !closeAcked && (left = until - clock.nanoTime()) > 0; ) {
+                        changed.awaitNanos(left);
                     }
                     if (closeAcked) {
                         return;
@@ -1171,26 +724,67 @@ final class UdpConnection implements CarrierConnection {
             Thread.currentThread().interrupt();
         } finally {
             first.countDown();
-            endpoint.forget(this);
+            forget();
         }
     }
 
+    /**
+     * {@link #fail} (no close to send) or the close party (done): the connection is over, the
+     * endpoint stops routing to it and the clock stops waking it.
+     */
+    private void forget() {
+        unwatch.run();
+        endpoint.forget(this);
+    }
+
+    /**
+     * Reports the failure to the channel once, whoever comes first: {@link #fail} or
+     * {@link #handshakeComplete} (a connection that failed before it had a channel). No lock.
+     */
     private void report() {
-        DistChannel ch = channel;
+        DistChannel ch = input.channel();
         Failure f = failure;
         if (ch != null && f != null && reported.compareAndSet(false, true)) {
             ch.closed(ConnectionFate.of(f.reason(), f.cause()));
         }
     }
 
-    /** The local address of the socket this connection uses. */
+    /** The local address of the socket this connection uses. Any thread (tests). */
     java.net.SocketAddress endpointAddress() throws IOException {
         return endpoint.channel.getLocalAddress();
     }
 
-    /** Whether the connection has ended. */
+    /** Whether the connection has ended. Any thread. */
     boolean isClosed() {
         return failure != null;
+    }
+
+    /**
+     * What the connection counted and where its control loops stand: for the log line of
+     * its end, tests and benchmarks. Any thread; takes {@link #lock}.
+     */
+    Snapshot snapshot() {
+        lock.lock();
+        try {
+            return snapshotLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #snapshot()} and {@link #fail}, holding {@link #lock}. */
+    private Snapshot snapshotLocked() {
+        return new Snapshot(sender.snapshot(), receiver.duplicates(), lastReceived);
+    }
+
+    /**
+     * A connection's counters at one moment.
+     *
+     * @param sender       the sending half's counters and state
+     * @param duplicates   duplicate segments received and discarded
+     * @param lastReceived when the latest datagram arrived, on the connection's clock
+     */
+    record Snapshot(SendBuffer.Snapshot sender, long duplicates, long lastReceived) {
     }
 
     @Override

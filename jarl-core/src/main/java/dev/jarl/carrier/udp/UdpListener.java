@@ -51,12 +51,25 @@ final class UdpListener extends Endpoint implements Listener {
     private final Object closedMarker = new Object();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(Endpoint.RECEIVE_BUFFER);
     private final int port;
+    private final long epochAtStart;
+    private final long clockAtStart;
     private volatile boolean accepting = true;
 
     UdpListener(DatagramChannel channel, Link link, UdpOptions options) throws IOException {
-        super(channel, link);
+        super(channel, link, options.clock());
         this.options = options;
         this.port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        this.epochAtStart = System.currentTimeMillis();
+        this.clockAtStart = clock.nanoTime();
+    }
+
+    /**
+     * The time for retry tokens: milliseconds since the epoch as the carrier's clock counts
+     * them from the listener's start, so that a token's lifetime follows the clock as every
+     * other timer does.
+     */
+    private long tokenMillis() {
+        return epochAtStart + Math.floorDiv(clock.nanoTime() - clockAtStart, 1_000_000L);
     }
 
     @Override
@@ -76,7 +89,7 @@ final class UdpListener extends Endpoint implements Listener {
     }
 
     private void onInitial(Initial initial, InetSocketAddress from) {
-        long now = System.currentTimeMillis();
+        long now = tokenMillis();
         try {
             if (!accepting) {
                 // Refuse at once, as a closed TCP port would; 29 bytes for at least 1200.

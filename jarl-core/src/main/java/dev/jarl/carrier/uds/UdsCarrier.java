@@ -5,9 +5,12 @@
 package dev.jarl.carrier.uds;
 
 import java.io.IOException;
+import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.util.Objects;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.stream.NewConnectionOptions;
 import dev.jarl.carrier.stream.SocketChannelStream;
 import dev.jarl.carrier.stream.StreamConnection;
 import dev.jarl.carriers.UdsOptions;
@@ -29,7 +33,12 @@ public final class UdsCarrier implements Carrier {
     /** The longest socket path Linux accepts ({@code sun_path} is 108 bytes with the NUL). */
     static final int MAX_PATH_BYTES = 107;
 
+    /** The socket options {@link Listener#setOption} takes for new Unix-socket connections. */
+    public static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_SNDBUF,
+            StandardSocketOptions.SO_RCVBUF);
+
     private final UdsOptions options;
+    private final NewConnectionOptions newConnections = new NewConnectionOptions(OPTIONS);
 
     /** A carrier with these options. */
     public UdsCarrier(UdsOptions options) {
@@ -48,7 +57,7 @@ public final class UdsCarrier implements Carrier {
      */
     @Override
     public Listener listen(NodeName self) throws IOException {
-        return UdsListener.open(self, socketPath(self, "listen for " + self), options);
+        return UdsListener.open(self, socketPath(self, "listen for " + self), options, newConnections);
     }
 
     /** Connects to the socket file named after {@code peer}'s alive part; the host part is ignored, as OTP does. */
@@ -58,7 +67,10 @@ public final class UdsCarrier implements Carrier {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(path));
-            return new StreamConnection(new SocketChannelStream(channel), "uds", 2, options.maxPacketSize());
+            StreamConnection connection = new StreamConnection(new SocketChannelStream(channel), "uds", 2,
+                    options.maxPacketSize());
+            connection.apply(newConnections);
+            return connection;
         } catch (IOException e) {
             channel.close();
             String why = Files.notExists(path) ? "no such socket (expected: a node listening in " + options.directory() + ")"

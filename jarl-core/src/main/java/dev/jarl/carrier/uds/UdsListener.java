@@ -11,8 +11,10 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.net.SocketOption;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Set;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.stream.NewConnectionOptions;
 import dev.jarl.carrier.stream.SocketChannelStream;
 import dev.jarl.carrier.stream.StreamConnection;
 import dev.jarl.carriers.UdsOptions;
@@ -42,15 +45,19 @@ final class UdsListener implements Listener {
     private final Path path;
     private final int creation;
     private final int maxPacketSize;
+    private final NewConnectionOptions options;
 
-    private UdsListener(ServerSocketChannel server, Path path, int creation, int maxPacketSize) {
+    private UdsListener(ServerSocketChannel server, Path path, int creation, int maxPacketSize,
+            NewConnectionOptions options) {
+        this.options = options;
         this.server = server;
         this.path = path;
         this.creation = creation;
         this.maxPacketSize = maxPacketSize;
     }
 
-    static UdsListener open(NodeName self, Path path, UdsOptions options) throws IOException {
+    static UdsListener open(NodeName self, Path path, UdsOptions options, NewConnectionOptions newConnections)
+            throws IOException {
         String what = "uds listen for " + self + " at " + path;
         clearStaleSocket(path, what);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -61,7 +68,7 @@ final class UdsListener implements Listener {
             throw new IOException(what + ": " + describe(e), e);
         }
         int creation = options.creationFile() ? nextCreation(path) : randomCreation();
-        return new UdsListener(server, path, creation, options.maxPacketSize());
+        return new UdsListener(server, path, creation, options.maxPacketSize(), newConnections);
     }
 
     /**
@@ -158,12 +165,30 @@ final class UdsListener implements Listener {
                 throw new IOException("uds listener at " + path + " closed", e);
             }
             try {
-                return new StreamConnection(new SocketChannelStream(channel), "uds", 2, maxPacketSize);
+                StreamConnection connection = new StreamConnection(new SocketChannelStream(channel), "uds", 2,
+                        maxPacketSize);
+                connection.apply(options);
+                return connection;
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "uds: accepted connection at {0} failed: {1}", path, e.toString());
                 channel.close();
             }
         }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return options.supported();
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) {
+        options.set(option, value);
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> option) {
+        return options.get(option);
     }
 
     @Override

@@ -28,8 +28,11 @@ class StreamAllowanceTest {
     /** A stream fed by the test, one chunk per read. */
     static final class FedStream implements ByteStream {
         final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+        /** Each time a read finds no bytes left to give: how many it had handed out by then. */
+        final BlockingQueue<Long> hungry = new LinkedBlockingQueue<>();
         private byte[] current;
         private int at;
+        private long delivered;
         private volatile boolean closed;
 
         @Override
@@ -39,8 +42,12 @@ class StreamAllowanceTest {
                     if (closed) {
                         return -1;
                     }
-                    current = chunks.poll(50, TimeUnit.MILLISECONDS);
                     at = 0;
+                    current = chunks.poll();
+                    if (current == null) {
+                        hungry.add(delivered);
+                        current = chunks.poll(50, TimeUnit.MILLISECONDS);
+                    }
                 }
             } catch (InterruptedException e) {
                 throw new IOException(e);
@@ -48,7 +55,21 @@ class StreamAllowanceTest {
             int n = Math.min(dst.remaining(), current.length - at);
             dst.put(current, at, n);
             at += n;
+            delivered += n;
             return n;
+        }
+
+        /** Waits until a read asked for more after {@code bytes} bytes were handed out in all. */
+        void awaitHungryAfter(long bytes) throws InterruptedException {
+            while (true) {
+                Long at = hungry.poll(10, TimeUnit.SECONDS);
+                if (at == null) {
+                    throw new AssertionError("the reader did not ask for more after " + bytes + " bytes");
+                }
+                if (at >= bytes) {
+                    return;
+                }
+            }
         }
 
         @Override
@@ -95,7 +116,7 @@ class StreamAllowanceTest {
     }
 
     @Test
-    void aClaimOf500MiBHeldForSecondsCostsAtMostTheAllowance() throws Exception {
+    void aClaimOf500MiBCostsAtMostTheAllowanceWhileItsBytesAreAwaited() throws Exception {
         FedStream stream = new FedStream();
         StreamConnection c = new StreamConnection(stream, "test", 2, 512 << 20);
         QueueChannel ch = new QueueChannel();
@@ -108,7 +129,8 @@ class StreamAllowanceTest {
         long before = heapAfterGc();
         stream.chunks.add(header(500 << 20));
         stream.chunks.add(new byte[1000]);
-        Thread.sleep(2000);
+        // every byte sent is read and the reader waits for the rest: what it holds for the claim is held now
+        stream.awaitHungryAfter(4 + 3 + 4 + 1000);
         long held = heapAfterGc() - before;
         assertTrue(held <= DistChannel.DEFAULT_RECEIVE_ALLOWANCE,
                 "a 500 MiB claim with 1000 bytes sent holds " + held + " bytes of heap");

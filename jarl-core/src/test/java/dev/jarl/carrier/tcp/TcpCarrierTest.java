@@ -25,6 +25,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.jarl.carrier.Await;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
@@ -125,7 +126,7 @@ class TcpCarrierTest {
         }
         long writes = c.writeCalls.get() - before;
         assertTrue(writes <= count / 50, writes + " writes for " + count + " queued packets");
-        waitFor(() -> c.stats().packetsSent() == count);
+        Await.until(() -> c.stats().packetsSent() == count);
         assertEquals(0, c.stats().pendingBytes());
     }
 
@@ -163,7 +164,7 @@ class TcpCarrierTest {
         ticker.join();
         sender.join();
         int seenTicks = ticks;
-        waitFor(() -> c.stats().packetsSent() >= count + seenTicks);
+        Await.until(() -> c.stats().packetsSent() >= count + seenTicks);
     }
 
     @Test
@@ -218,14 +219,14 @@ class TcpCarrierTest {
         c.tick();
         DataInputStream in = new DataInputStream(raw.getInputStream());
         assertEquals(0, in.readInt());
-        waitFor(() -> c.stats().packetsSent() == 1);
+        Await.until(() -> c.stats().packetsSent() == 1);
         ch.send(new byte[] {1, 2});
         assertEquals(2, in.readInt());
         assertArrayEquals(new byte[] {1, 2}, in.readNBytes(2));
         raw.getOutputStream().write(new byte[] {0, 0, 0, 0});
         assertEquals(0, ch.next(5000).length);
         // the writer counts a packet after its bytes are out, so the peer can read them first
-        waitFor(() -> c.stats().packetsSent() == 2);
+        Await.until(() -> c.stats().packetsSent() == 2);
         CarrierStats stats = c.stats();
         assertEquals(1, stats.packetsReceived());
         assertEquals(2, stats.packetsSent());
@@ -239,7 +240,7 @@ class TcpCarrierTest {
         assertTrue(ch.awaitClosed(5000), "closed not reported");
         c.close();
         c.tick();
-        Thread.sleep(100);
+        QueueChannel.watchForLateReports();
         assertEquals(1, ch.closedReasons.size(), ch.closedReasons.toString());
         assertTrue(ch.closedReasons.get(0).contains("closed by peer"), ch.closedReasons.toString());
     }
@@ -270,7 +271,7 @@ class TcpCarrierTest {
         assertTrue(ch2.awaitClosed(5000));
         assertEquals(-1, raw.getInputStream().read());
         d.close();
-        Thread.sleep(50);
+        QueueChannel.watchForLateReports();
         assertEquals(1, ch.closedReasons.size());
         assertEquals(1, ch2.closedReasons.size());
     }
@@ -308,15 +309,5 @@ class TcpCarrierTest {
         Carrier empty = Carriers.tcp(TcpOptions.of(AddressResolver.fixed(null)));
         IOException none = assertThrows(IOException.class, () -> empty.connect(PEER, Duration.ofSeconds(1)));
         assertTrue(none.getMessage().contains("peer@localhost"), none.getMessage());
-    }
-
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.jarl.carrier.Await;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.DistFlags;
@@ -34,10 +35,10 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.handshake.Arbiter;
-import dev.jarl.handshake.Secret;
-import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.Secret;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
@@ -111,12 +112,12 @@ class TcpInteropTest {
             assertEquals("hello", erl.eval("receive M -> M after 5000 -> timeout end"));
 
             erl.eval("{any, '" + self + "'} ! hi");
-            byte[] packet = nextNonTick(channel);
+            byte[] packet = channel.nextData(5000);
             assertEquals(112, packet[0] & 0xFF, Arrays.toString(packet));
             assertTrue(endsWith(packet, bytes(131, 119, 2, 'h', 'i')), Arrays.toString(packet));
 
             erl.eval("{any, '" + self + "'} ! binary:copy(<<7>>, 3000000), ok");
-            byte[] big = nextNonTick(channel);
+            byte[] big = channel.nextData(5000);
             assertTrue(big.length > 3_000_000, "length " + big.length);
             byte[] tail = Arrays.copyOfRange(big, big.length - 3_000_006, big.length);
             assertArrayEquals(bytes(131, 109, 0, 0x2D, 0xC6, 0xC0), Arrays.copyOf(tail, 6));
@@ -128,13 +129,13 @@ class TcpInteropTest {
             // Two messages for certain; the tick is skipped when the writer is busy with data,
             // as a tick is only needed on an idle line. The writer counts a packet after its
             // bytes are out, so erl can hold the message before the count moves.
-            TcpCarrierTest.waitFor(() -> conn.stats().packetsSent() >= 2);
+            Await.until(() -> conn.stats().packetsSent() >= 2);
             assertTrue(conn.stats().packetsSent() >= 2, conn.stats().toString());
             assertTrue(conn.stats().packetsReceived() >= 2, conn.stats().toString());
 
             erl.eval("erlang:disconnect_node('" + self + "')");
             assertTrue(channel.awaitClosed(5000), "disconnect not reported");
-            Thread.sleep(100);
+            QueueChannel.watchForLateReports();
             assertEquals(1, channel.closedReasons.size(), channel.closedReasons.toString());
             assertTrue(channel.closedReasons.get(0).contains("closed by peer"), channel.closedReasons.toString());
         } finally {
@@ -165,27 +166,16 @@ class TcpInteropTest {
                 QueueChannel channel = new QueueChannel();
                 conn.handshakeComplete(channel);
                 erl.eval("{any, '" + self + "'} ! from_erl");
-                assertTrue(endsWith(nextNonTick(channel), bytes(131, 119, 8, 'f', 'r', 'o', 'm', '_', 'e', 'r', 'l')));
+                assertTrue(endsWith(channel.nextData(5000), bytes(131, 119, 8, 'f', 'r', 'o', 'm', '_', 'e', 'r', 'l')));
                 channel.send(regSend(self, "probe", atom("to_erl")));
                 assertEquals("to_erl", erl.eval("receive M -> M after 5000 -> timeout end"));
+                erl.eval("net_kernel:monitor_nodes(true, [{node_type, hidden}])");
             } finally {
                 conn.close();
             }
-            String gone = "false";
-            for (int i = 0; i < 50 && !gone.equals("true"); i++) {
-                Thread.sleep(100);
-                gone = erl.eval("not lists:member('" + self + "', nodes(hidden))");
-            }
-            assertEquals("true", gone);
-        }
-    }
-
-    static byte[] nextNonTick(QueueChannel channel) throws InterruptedException {
-        while (true) {
-            byte[] p = channel.next(5000);
-            if (p.length > 0) {
-                return p;
-            }
+            assertEquals("true", erl.eval("R = receive {nodedown, '" + self + "', _} -> true after 5000 -> false end, "
+                    + "net_kernel:monitor_nodes(false, [{node_type, hidden}]), R"));
+            assertEquals("true", erl.eval("not lists:member('" + self + "', nodes(hidden))"));
         }
     }
 

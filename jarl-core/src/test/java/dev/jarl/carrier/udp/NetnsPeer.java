@@ -11,12 +11,13 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import dev.jarl.carrier.CarrierFixture;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.UdpOptions;
-import dev.jarl.handshake.Secret;
-import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.TestCookies;
 
 /**
  * One end of {@link UdpNetnsTest}, run as its own JVM inside a network namespace:
@@ -37,13 +38,13 @@ final class NetnsPeer {
         UdpOptions options = UdpOptions.of(AddressResolver.fixed(new InetSocketAddress(address, port)))
                 .withRto(Duration.ofMillis(20), Duration.ofMillis(200))
                 .withKeepalive(Duration.ofMillis(500), Duration.ofSeconds(10));
-        TestChannel channel = new TestChannel();
+        QueueChannel channel = new QueueChannel();
         if (args[0].equals("listen")) {
             UdpCarrier carrier = new UdpCarrier(options.withBindAddress(address).withPort(port));
             try (UdpListener listener = (UdpListener) carrier.listen(UdpPair.B)) {
                 System.out.println("LISTENING " + listener.address());
                 UdpConnection c = (UdpConnection) listener.accept();
-                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, TestCookies.of("netns"), 2), UdpPair.ARBITER);
+                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, TestCookies.of("netns"), 2), CarrierFixture.ARBITER);
                 c.handshakeComplete(channel);
                 byte[] big = expectedBig();
                 for (int i = 0; i < MESSAGES; i++) {
@@ -58,14 +59,14 @@ final class NetnsPeer {
                     }
                 }
                 channel.send(new byte[] {'o', 'k'});
-                System.out.printf("RECEIVED %d messages and %d bytes in order; %d duplicates suppressed%n", MESSAGES,
-                        BIG, c.duplicates.get());
+                System.out.printf("RECEIVED %d messages and %d bytes in order; %s%n", MESSAGES, BIG,
+                        UdpProbe.counters(c));
                 System.out.println(channel.awaitClosed(10_000) ? "CLOSED " + channel.closedReasons : "NOT CLOSED");
             }
         } else {
             UdpCarrier carrier = new UdpCarrier(options);
             UdpConnection c = (UdpConnection) carrier.connect(UdpPair.B, Duration.ofSeconds(10));
-            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, TestCookies.of("netns"), 1), UdpPair.B, UdpPair.ARBITER);
+            Handshake.initiate(c, HandshakeConfig.of(UdpPair.A, TestCookies.of("netns"), 1), UdpPair.B, CarrierFixture.ARBITER);
             c.handshakeComplete(channel);
             long start = System.nanoTime();
             for (int i = 0; i < MESSAGES; i++) {
@@ -75,9 +76,9 @@ final class NetnsPeer {
                 }
             }
             byte[] answer = channel.next(40_000);
-            System.out.printf("SENT answer %s after %d ms: %d datagrams, %d retransmissions, %d timeouts, %d loss events%n",
+            System.out.printf("SENT answer %s after %d ms: %s%n",
                     new String(answer, java.nio.charset.StandardCharsets.US_ASCII), (System.nanoTime() - start) / 1_000_000,
-                    c.datagramsSent.get(), c.retransmissions.get(), c.timeouts.get(), c.lossEvents.get());
+                    UdpProbe.counters(c));
             c.close();
             channel.awaitClosed(2000);
         }

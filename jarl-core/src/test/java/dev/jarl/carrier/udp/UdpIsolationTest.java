@@ -14,8 +14,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -23,38 +21,47 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.Await;
+import dev.jarl.carrier.CarrierPair;
+import dev.jarl.carrier.ManualClock;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.UdpOptions;
-import dev.jarl.handshake.Secret;
-import dev.jarl.handshake.TestCookies;
-import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
 
 /**
  * Review findings 5 and 8 (UDP half of 2): the connections of one listening socket share its
  * receive thread, and nothing one connection's input does reaches another. A connection
- * whose input blocks for three idle timeouts neither delays another's round trips nor drops
- * anyone (its own keepalives are still answered, and its sender waits at the advertised
+ * whose input blocks while three idle timeouts pass neither delays another's round trips nor
+ * drops anyone (its own keepalives are still answered, and its sender waits at the advertised
  * window); an {@code Error} in one connection's input closes that connection only, and the
- * listener still accepts new ones.
+ * listener still accepts new ones. The idle timeouts pass on a shared clock the test
+ * advances, one keepalive interval a step; round trips are timed in real time.
  */
 @Timeout(60)
 class UdpIsolationTest {
 
-    /** Keepalive 200 ms, a peer silent for 1.5 s is down. */
+    private static final Duration KEEPALIVE = Duration.ofMillis(200);
+    /** A peer silent for 1.5 s is down. */
     private static final Duration IDLE = Duration.ofMillis(1500);
 
-    private static UdpOptions options() {
-        return UdpPair.options().withKeepalive(Duration.ofMillis(200), IDLE);
+    /** Every end's clock: it runs, and jumps when the test advances it. */
+    private final ManualClock clock = ManualClock.running();
+
+    /** Keepalive 200 ms, idle 1.5 s, a 1 MiB window (the held connection sends more than that). */
+    private UdpOptions options() {
+        return UdpPair.options().withKeepalive(KEEPALIVE, IDLE)
+                .withDatagrams(UdpOptions.DEFAULT_DATAGRAM_SIZE, 1 << 20).withClock(clock);
     }
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private UdpListener listener;
 
     /** Both ends of one connection, each with its channel. */
-    private record Link(UdpConnection dialer, TestChannel dialerChannel, UdpConnection responder,
-                        TestChannel responderChannel) {
+    private record Link(UdpConnection dialer, QueueChannel dialerChannel, UdpConnection responder,
+                        QueueChannel responderChannel) {
     }
 
     private Link connect(int i) throws Exception {
@@ -62,28 +69,12 @@ class UdpIsolationTest {
             listener = (UdpListener) new UdpCarrier(options()).listen(UdpPair.B);
             open.add(listener);
         }
-        NodeName self = NodeName.parse("a" + i + "@localhost");
         UdpCarrier carrier = new UdpCarrier(options().withResolver(AddressResolver.fixed(
                 new InetSocketAddress(UdpPair.LOOPBACK, listener.port().getAsInt()))));
-        CompletableFuture<UdpConnection> accepted = CompletableFuture.supplyAsync(() -> {
-            try {
-                UdpConnection c = (UdpConnection) listener.accept();
-                Handshake.accept(c, HandshakeConfig.of(UdpPair.B, TestCookies.of("udp"), 2), UdpPair.ARBITER);
-                return c;
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
-        UdpConnection a = (UdpConnection) carrier.connect(UdpPair.B, Duration.ofSeconds(10));
-        open.add(a::close);
-        Handshake.initiate(a, HandshakeConfig.of(self, TestCookies.of("udp"), 1), UdpPair.B, UdpPair.ARBITER);
-        UdpConnection b = accepted.get(20, TimeUnit.SECONDS);
-        open.add(b::close);
-        TestChannel chA = new TestChannel();
-        TestChannel chB = new TestChannel();
-        a.handshakeComplete(chA);
-        b.handshakeComplete(chB);
-        return new Link(a, chA, b, chB);
+        CarrierPair p = CarrierPair.connect(carrier, HandshakeConfig.of(NodeName.parse("a" + i + "@localhost"),
+                TestCookies.of("udp"), 1), listener, HandshakeConfig.of(UdpPair.B, TestCookies.of("udp"), 2));
+        open.add(p);
+        return new Link((UdpConnection) p.client(), p.clientChannel(), (UdpConnection) p.server(), p.serverChannel());
     }
 
     @AfterEach
@@ -125,27 +116,31 @@ class UdpIsolationTest {
         Thread echo = echo(fast);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            slow.responderChannel().holdInput = release;
+            slow.responderChannel().holdInput(release);
             // more than the receive window while the input is held: the sender must wait, not lose
             int count = 64;
             for (int i = 0; i < count; i++) {
                 slow.dialerChannel().send(packet(1, i, 32 * 1024));
             }
-            long heldUntil = System.nanoTime() + 3 * IDLE.toNanos();
-            int rounds = 0;
-            while (System.nanoTime() < heldUntil) {
-                byte[] out = packet(2, rounds, 100);
+            long steps = 3 * IDLE.toNanos() / KEEPALIVE.toNanos() + 1;
+            for (int round = 0; round < steps; round++) {
+                clock.advance(KEEPALIVE);
+                long stepped = clock.nanoTime();
+                byte[] out = packet(2, round, 100);
                 long sent = System.nanoTime();
                 fast.dialerChannel().send(out);
-                assertArrayEquals(out, fast.dialerChannel().next(1000), "round " + rounds);
+                assertArrayEquals(out, fast.dialerChannel().next(1000), "round " + round);
                 long ms = (System.nanoTime() - sent) / 1_000_000;
-                assertTrue(ms < 500, "round " + rounds + " took " + ms + " ms while another connection's input was held");
-                rounds++;
-                Thread.sleep(20);
+                assertTrue(ms < 500, "round " + round + " took " + ms + " ms while another connection's input was held");
+                // both ends of the held connection ping after a keepalive interval of silence,
+                // and each is answered by the other's receive thread, its input held or not
+                Await.until(() -> slow.dialer().snapshot().lastReceived() - stepped >= 0
+                        && slow.responder().snapshot().lastReceived() - stepped >= 0, Await.TIMEOUT,
+                        "round " + round + ": the held connection's ends hear from each other");
             }
-            assertTrue(rounds > 50, "only " + rounds + " rounds");
             assertFalse(slow.dialer().isClosed() || slow.responder().isClosed(), "the held connection was dropped");
-            slow.responderChannel().holdInput = null;
+            assertTrue(slow.dialer().snapshot().sender().bufferedBytes() > 0, "the sender waits at the window");
+            slow.responderChannel().holdInput(null);
             release.countDown();
             for (int i = 0; i < count; i++) {
                 ByteBuffer got = slow.responderChannel().received.poll(10, TimeUnit.SECONDS);
@@ -165,7 +160,7 @@ class UdpIsolationTest {
         Link other = connect(2);
         Thread echo = echo(other);
         try {
-            failing.responderChannel().inputError = new OutOfMemoryError("injected into one connection's input");
+            failing.responderChannel().failNextInput(new OutOfMemoryError("injected into one connection's input"));
             failing.dialerChannel().send(packet(1, 0, 100));
             assertTrue(failing.responderChannel().awaitClosed(5000), "the failing connection stayed up");
             assertTrue(failing.responderChannel().closedReasons.get(0).contains("OutOfMemoryError"),

@@ -7,24 +7,21 @@ package dev.jarl.carrier.udp;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 
+import dev.jarl.carrier.CarrierPair;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.UdpOptions;
-import dev.jarl.handshake.Arbiter;
-import dev.jarl.handshake.Secret;
-import dev.jarl.handshake.TestCookies;
-import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.HandshakeResult;
+import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
 
 /**
  * Two endpoints in one JVM over loopback: node {@code a} dials node {@code b}'s listener,
- * both run the real handshake over the UDP carrier, and each connection is handed to a
- * {@link TestChannel}. Each side's datagrams leave through its own {@link FaultyLink}.
+ * both run the real handshake over the UDP carrier ({@link CarrierPair}), and each connection
+ * is handed to a {@link QueueChannel}. Each side's datagrams leave through its own
+ * {@link FaultyLink}.
  */
 final class UdpPair implements AutoCloseable {
 
@@ -39,33 +36,16 @@ final class UdpPair implements AutoCloseable {
                 .withKeepalive(Duration.ofMillis(200), Duration.ofSeconds(2));
     }
 
-    /** Any answer is "go ahead": these tests are not about arbitration. */
-    static final Arbiter ARBITER = new Arbiter() {
-        @Override
-        public Status markPending(NodeName peer, long peerFlags, int peerCreation) {
-            return Status.OK;
-        }
-
-        @Override
-        public boolean isPending(NodeName peer) {
-            return true;
-        }
-
-        @Override
-        public void awaitPreviousDown(NodeName peer, Duration timeout) {
-        }
-    };
-
     final FaultyLink linkA;
     final FaultyLink linkB;
     final UdpListener listener;
     final UdpCarrier carrierA;
-    UdpConnection a;
-    UdpConnection b;
-    final TestChannel chA = new TestChannel();
-    final TestChannel chB = new TestChannel();
-    HandshakeResult resultA;
-    HandshakeResult resultB;
+    final UdpConnection a;
+    final UdpConnection b;
+    final QueueChannel chA;
+    final QueueChannel chB;
+    final HandshakeResult resultA;
+    final HandshakeResult resultB;
 
     UdpPair(UdpOptions optionsA, UdpOptions optionsB, FaultyLink linkA, FaultyLink linkB) throws Exception {
         this.linkA = linkA;
@@ -73,20 +53,20 @@ final class UdpPair implements AutoCloseable {
         listener = (UdpListener) new UdpCarrier(optionsB, linkB).listen(B);
         carrierA = new UdpCarrier(optionsA.withResolver(AddressResolver.fixed(
                 new InetSocketAddress(LOOPBACK, listener.port().getAsInt()))), linkA);
-        CompletableFuture<UdpConnection> accepted = CompletableFuture.supplyAsync(() -> {
-            try {
-                UdpConnection c = (UdpConnection) listener.accept();
-                resultB = Handshake.accept(c, HandshakeConfig.of(B, TestCookies.of("udp"), 2), ARBITER);
-                return c;
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, r -> Thread.ofVirtual().start(r));
-        a = (UdpConnection) carrierA.connect(B, Duration.ofSeconds(10));
-        resultA = Handshake.initiate(a, HandshakeConfig.of(A, TestCookies.of("udp"), 1), B, ARBITER);
-        b = accepted.get(20, TimeUnit.SECONDS);
-        a.handshakeComplete(chA);
-        b.handshakeComplete(chB);
+        CarrierPair pair;
+        try {
+            pair = CarrierPair.connect(carrierA, HandshakeConfig.of(A, TestCookies.of("udp"), 1), listener,
+                    HandshakeConfig.of(B, TestCookies.of("udp"), 2));
+        } catch (Exception | Error e) {
+            listener.close();
+            throw e;
+        }
+        a = (UdpConnection) pair.client();
+        b = (UdpConnection) pair.server();
+        chA = pair.clientChannel();
+        chB = pair.serverChannel();
+        resultA = pair.clientResult();
+        resultB = pair.serverResult();
     }
 
     /** A pair with the same options on both sides and clean links. */
@@ -97,9 +77,7 @@ final class UdpPair implements AutoCloseable {
     @Override
     public void close() {
         a.close();
-        if (b != null) {
-            b.close();
-        }
+        b.close();
         listener.close();
         linkA.close();
         linkB.close();

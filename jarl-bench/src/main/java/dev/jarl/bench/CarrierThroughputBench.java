@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.carrier;
+package dev.jarl.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
+import dev.jarl.carrier.Carrier;
+import dev.jarl.carrier.CarrierFixture;
 import dev.jarl.carrier.tls.TlsTestCerts;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
@@ -36,21 +35,23 @@ import dev.jarl.term.Tuple;
 
 /**
  * Jarl-to-Jarl throughput over each carrier, two nodes in this JVM: small messages one way,
- * round trips, 1 MB binaries one way. Not part of the build; run with
- * <pre>{@code ./mvnw -B -q -pl jarl-core verify -Djarl.bench=true -Dtest=CarrierThroughputBench -Dsurefire.failIfNoSpecifiedTests=false}</pre>
+ * round trips, 1 MB binaries one way; prints one Markdown table row per carrier:
+ * <pre>{@code java -cp jarl-bench/target/benchmarks.jar dev.jarl.bench.CarrierThroughputBench}</pre>
  * (optionally {@code -Djarl.bench.small=N -Djarl.bench.rtt=N -Djarl.bench.big=N}). Both
  * nodes share the machine's cores, so the figures compare carriers with each other, not
  * with two-machine runs.
  */
-@EnabledIfSystemProperty(named = "jarl.bench", matches = "true")
-class CarrierThroughputBench {
+public final class CarrierThroughputBench {
 
     static final int SMALL = Integer.getInteger("jarl.bench.small", 200_000);
     static final int RTT = Integer.getInteger("jarl.bench.rtt", 10_000);
     static final int BIG = Integer.getInteger("jarl.bench.big", 100);
 
-    @Test
-    void everyCarrier() throws Exception {
+    private CarrierThroughputBench() {
+    }
+
+    /** Measures tcp, tls, uds, udp and mem in turn and prints the table. */
+    public static void main(String[] args) throws Exception {
         Path sockets = Files.createTempDirectory("jarl-bench-uds");
         try (EpmdServer epmd = EpmdServer.start(CarrierFixture.LOOPBACK, 0)) {
             AddressResolver viaEpmd = AddressResolver.epmd(epmd.port());
@@ -64,6 +65,13 @@ class CarrierThroughputBench {
             rows.add(run("udp", epmd.port(), () -> Carriers.udp(UdpOptions.of(viaEpmd).withBindAddress(CarrierFixture.LOOPBACK))));
             rows.add(run("mem", epmd.port(), () -> Carriers.mem(net)));
             System.out.println(String.join("\n", rows));
+        } finally {
+            try (var left = Files.list(sockets)) {
+                for (Path f : left.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.delete(sockets);
         }
     }
 
