@@ -12,8 +12,8 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
- * The UDP carrier sent segments again: on a retransmission timeout (a burst of everything
- * unacknowledged) or on a fast retransmit the receiver's acknowledgements asked for.
+ * The UDP carrier declared segments lost, so it sends them again: on a retransmission timeout
+ * (everything unacknowledged) or when acknowledgements showed them lost (a fast retransmit).
  */
 @Name("dev.jarl.UdpRetransmissionBurst")
 @Label("UDP Retransmission Burst")
@@ -31,7 +31,7 @@ public final class UdpRetransmissionBurst extends jdk.jfr.Event {
     public String cause;
 
     @Label("Segments")
-    @Description("Segments sent again in this burst")
+    @Description("Segments declared lost at once, to be sent again")
     public long segments;
 
     @Label("Round-Trip Time")

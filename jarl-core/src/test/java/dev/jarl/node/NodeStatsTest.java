@@ -10,18 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.MemNetwork;
+import dev.jarl.carriers.UdpOptions;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
@@ -30,6 +36,7 @@ import dev.jarl.term.TermList;
 import dev.jarl.term.TermMap;
 import dev.jarl.term.Tuple;
 import dev.jarl.testing.Jfr;
+import dev.jarl.testing.Otp;
 import jdk.jfr.consumer.RecordedEvent;
 
 /**
@@ -111,6 +118,42 @@ class NodeStatsTest {
         NodeStats later = b.stats();
         assertEquals(n, later.mailboxHighWater());
         assertTrue(later.deepestMailboxes().stream().noneMatch(m -> m.pid().equals(inbox.self())));
+    }
+
+    @Test
+    void udpConnectionsReportTheCarriersFigures() throws Exception {
+        int epmdPort = Otp.freePort();
+        AddressResolver viaEpmd = AddressResolver.epmd(epmdPort);
+        Node[] pair = new Node[2];
+        for (int i = 0; i < 2; i++) {
+            pair[i] = Node.start(NodeConfig.builder(Otp.uniqueName("udp") + "@localhost").cookie("c").epmdPort(epmdPort)
+                    .carrier(Carriers.udp(UdpOptions.of(viaEpmd).withBindAddress(InetAddress.getLoopbackAddress())))
+                    .build());
+            nodes.add(pair[i]);
+        }
+        Node a = pair[0];
+        Node b = pair[1];
+        Mailbox inbox = b.createMailbox("inbox");
+        try (Mailbox box = a.createMailbox()) {
+            for (int i = 0; i < 20; i++) {
+                box.send("inbox", b.name(), Int.of(i));
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            inbox.receive(T).orElseThrow();
+        }
+        ConnectionStats c = a.connectionStats(b.name()).orElseThrow();
+        assertEquals("udp", c.carrier());
+        Map<String, Long> f = c.carrierFigures();
+        assertEquals(Set.of("rtt_us", "rto_us", "retransmissions", "timeouts", "loss_events", "window", "in_flight",
+                "datagrams_sent"), f.keySet());
+        assertTrue(f.get("datagrams_sent") >= 1, f.toString());
+        assertTrue(f.get("window") >= 1, f.toString());
+        assertTrue(f.get("rto_us") > 0, f.toString());
+        assertTrue(c.packetsOut() >= 20, c.toString());
+        TermMap term = b.stats().toTerm();
+        TermMap bc = (TermMap) ((TermList) term.get(Atom.of("connections"))).get(0);
+        assertTrue(((TermMap) bc.get(Atom.of("carrier_stats"))).containsKey(Atom.of("rtt_us")), bc.toString());
     }
 
     @Test
