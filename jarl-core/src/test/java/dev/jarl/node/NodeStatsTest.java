@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.Await;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.MemNetwork;
@@ -64,16 +64,6 @@ class NodeStatsTest {
         nodes.forEach(Node::close);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(2);
-        }
-    }
-
     @Test
     void countsOutOnOneSideAreCountsInOnTheOther() throws Exception {
         Node a = node("a", "c");
@@ -88,7 +78,8 @@ class NodeStatsTest {
                 box.send("inbox", b.name(), Tuple.of(Int.of(i), Binary.of(new byte[1000])));
             }
         }
-        await(() -> b.connectionStats(a.name()).orElseThrow().packetsIn() - bBefore.packetsIn() == n, "100 packets in");
+        Await.until(() -> b.connectionStats(a.name()).orElseThrow().packetsIn() - bBefore.packetsIn() == n, T,
+                "100 packets in");
         ConnectionStats aAfter = a.connectionStats(b.name()).orElseThrow();
         ConnectionStats bAfter = b.connectionStats(a.name()).orElseThrow();
         assertEquals(n, aAfter.packetsOut() - aBefore.packetsOut());
@@ -187,7 +178,7 @@ class NodeStatsTest {
         List<RecordedEvent> events = Jfr.record(() -> {
             assertTrue(a.ping(b.name(), T));
             assertTrue(a.disconnect(b.name()));
-            await(() -> b.nodes().isEmpty() && a.nodes().isEmpty(), "both sides down");
+            Await.until(() -> b.nodes().isEmpty() && a.nodes().isEmpty(), T, "both sides down");
             assertFalse(wrong.ping(b.name(), T));
         }, "dev.jarl.ConnectionUp", "dev.jarl.ConnectionDown", "dev.jarl.HandshakeFailure");
         List<RecordedEvent> up = Jfr.named(events, "dev.jarl.ConnectionUp");

@@ -14,12 +14,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.Await;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
@@ -55,16 +55,6 @@ class JarlMetricsTest {
         registry.close();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(2);
-        }
-    }
-
     private double counter(String name, String peer) {
         FunctionCounter c = registry.find(name).tags("peer", peer, "carrier", "mem").functionCounter();
         assertNotNull(c, name + " for " + peer + " in " + registry.getMetersAsString());
@@ -80,7 +70,8 @@ class JarlMetricsTest {
         metrics.bindTo(registry);
         assertNull(registry.find("jarl.connection.packets.out").functionCounter(), "no connection yet");
         assertTrue(a.ping(b.name(), T));
-        await(() -> registry.find("jarl.connection.packets.out").functionCounter() != null, "meters of the new connection");
+        Await.until(() -> registry.find("jarl.connection.packets.out").functionCounter() != null, T,
+                "meters of the new connection");
         double packetsBefore = counter("jarl.connection.packets.out", "b@mem");
         double bytesBefore = counter("jarl.connection.bytes.out", "b@mem");
         try (Mailbox box = a.createMailbox()) {
@@ -104,7 +95,8 @@ class JarlMetricsTest {
         assertTrue(processes.value() >= 3, "the system processes at least: " + processes.value());
 
         assertTrue(a.disconnect(b.name()));
-        await(() -> registry.find("jarl.connection.packets.out").functionCounter() == null, "meters removed on nodedown");
+        Await.until(() -> registry.find("jarl.connection.packets.out").functionCounter() == null, T,
+                "meters removed on nodedown");
         assertEquals(0.0, registry.find("jarl.node.connections").gauge().value());
         metrics.close();
         assertEquals(List.of(), registry.getMeters(), "close removes every meter");
