@@ -138,8 +138,9 @@ public final class DistConnection implements DistChannel {
     private TickPolicy.State tickState = TickPolicy.State.INITIAL;
     private long sentAtPreviousTick = Long.MIN_VALUE;
     private volatile long packetsIn;
-    /** Received: ticks, and the bytes of the other packets; the input party writes them. */
+    /** Received: ticks, the other packets and their bytes; the input party writes them. */
     private final Counter ticksIn = new Counter();
+    private final Counter dataIn = new Counter();
     private final Counter bytesIn = new Counter();
     /** Ticks asked of the carrier, by the ticker and by the input party's echo. */
     private final AtomicLong ticksOut = new AtomicLong();
@@ -412,6 +413,7 @@ public final class DistConnection implements DistChannel {
             echoTick();
             return;
         }
+        dataIn.add(1);
         bytesIn.add(size);
         if (size > maxMessageSize) {
             protocolError("distribution packet: " + size + " bytes (expected: at most " + maxMessageSize + ")");
@@ -571,8 +573,7 @@ public final class DistConnection implements DistChannel {
 
     /** This connection's counters now, read without stopping traffic. */
     public Counters counters() {
-        long ticks = ticksIn.get();
-        return new Counters(Math.max(0, packetsIn - ticks), bytesIn.get(), output.packetsOut(), output.bytesOut(), ticks,
+        return new Counters(dataIn.get(), bytesIn.get(), output.packetsOut(), output.bytesOut(), ticksIn.get(),
                 ticksOut.get(), output.queuedBytes(), output.queuedPackets(), output.busyWaits(), output.busyNanos());
     }
 
