@@ -166,6 +166,26 @@ class StatsCommandsInteropTest {
         }
     }
 
+    @Test
+    void topQuitsOnQAndOnCtrlCAndRestoresTheTerminal() {
+        assumeTrue(Otp.fullSuite(), "keyboard handling: checked against the machine's own Erlang only");
+        // q: a clean exit, 0
+        try (JarlProcess top = JarlProcess.startOnTerminal(env, "top", "--cookie", COOKIE, "--interval", "0.3", served)) {
+            top.awaitOutput("jarl top " + served, LIMIT);
+            top.type("q");
+            assertEquals(0, top.awaitExit(LIMIT), top.stdout() + top.stderr());
+            assertTrue(top.stdout().contains("\033[?25h"), "cursor shown again: " + top.stdout());
+        }
+        // Ctrl-C: SIGINT from the terminal, 130, and the shutdown hook restores the terminal
+        try (JarlProcess top = JarlProcess.startOnTerminal(env, "top", "--cookie", COOKIE, "--interval", "0.3", served)) {
+            top.awaitOutput("jarl top " + served, LIMIT);
+            top.type("\u0003");
+            assertEquals(130, top.awaitExit(LIMIT), top.stdout() + top.stderr());
+            assertTrue(top.stdout().contains("\033[?25h"), "cursor shown again: " + top.stdout());
+            assertFalse(top.stdout().contains("^C"), "no echo of Ctrl-C: " + top.stdout());
+        }
+    }
+
     private static Map<String, Object> statsJson(String node) {
         JarlProcess p = JarlProcess.run(env, LIMIT, "stats", "--json", "--cookie", COOKIE, node);
         assertEquals(0, p.exitCode(), p.stderr());
