@@ -12,6 +12,7 @@ import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdException;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Otp;
 
 import java.io.BufferedReader;
@@ -168,10 +169,7 @@ class EpmdCommandsTest {
     }
 
     private static void awaitLine(StringWriter out, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!out.toString().equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.within(Duration.ofSeconds(10), () -> out.toString().equals(expected));
         assertEquals(expected, out.toString());
     }
 }

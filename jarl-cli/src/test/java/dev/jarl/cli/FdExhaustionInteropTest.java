@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.epmd.EpmdClient;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -84,7 +85,14 @@ class FdExhaustionInteropTest {
                     for (Thread t : dialers) {
                         t.join();
                     }
-                    Thread.sleep(500);
+                    // the node takes what the dialers left in its backlog: wait until it holds its limit
+                    Await.within(Duration.ofSeconds(5), () -> {
+                        try {
+                            return openDescriptors(serve.pid()) >= limit - 2;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
                     long now = openDescriptors(serve.pid());
                     System.out.println("fd limit " + limit + ", node holds " + now + " descriptors under attack");
                     assertTrue(now >= limit - 2, "the node never ran out of descriptors (" + now + " of " + limit

@@ -21,7 +21,13 @@ import dev.jarl.term.NodeName;
  *   <tr><td>{@code M:setup(Node, ...)}</td><td>{@link #connect(NodeName, Duration)}</td></tr>
  *   <tr><td>{@code M:select(Node)}</td><td>{@link #select(NodeName)}</td></tr>
  *   <tr><td>{@code M:close(Listen)}</td><td>{@link Listener#close()}</td></tr>
+ *   <tr><td>{@code M:setopts(Listen, Opts)}, {@code M:getopts/2} (optional)</td><td>{@link Listener#setOption},
+ *       {@link Listener#getOption}: options for new connections</td></tr>
  *   <tr><td>{@code #hs_data{}} funs</td><td>{@link CarrierConnection}</td></tr>
+ *   <tr><td>{@code mf_setopts}, {@code mf_getopts}</td><td>{@link CarrierConnection#setOption},
+ *       {@link CarrierConnection#getOption}</td></tr>
+ *   <tr><td>{@code add_flags}, {@code reject_flags}, {@code require_flags}</td>
+ *       <td>{@link CarrierConnection#flagRules()} ({@link FlagRules})</td></tr>
  *   <tr><td>distribution controller</td><td>the threads a connection starts in
  *       {@link CarrierConnection#handshakeComplete(DistChannel)}</td></tr>
  * </table>

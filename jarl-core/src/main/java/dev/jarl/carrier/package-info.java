@@ -9,5 +9,8 @@
  * <p>A carrier listens, accepts, connects, and moves bytes between a distribution channel
  * and its transport. Its one promise: what the channel hands out reaches the peer's channel
  * unchanged, in order, with nothing lost.
+ *
+ * <p>This package is the contract only; the carriers Jarl ships and their options are in
+ * {@code dev.jarl.carriers}.
  */
 package dev.jarl.carrier;

@@ -251,7 +251,7 @@ public final class EpmdServer implements AutoCloseable {
     }
 
     /** Connections open right now, registrations included. */
-    public int openConnections() {
+    int openConnections() {
         return connections.size();
     }
 

@@ -200,8 +200,8 @@ public final class Mailbox implements AutoCloseable {
         return process.trapExit(on);
     }
 
-    /** True when the process is linked to {@code pid} now (for tests and diagnostics). */
-    public boolean isLinkedTo(Pid pid) {
+    /** True when the process is linked to {@code pid} now (for the tests of this package; not API). */
+    boolean isLinkedTo(Pid pid) {
         return process.linkedTo(pid);
     }
 

@@ -81,8 +81,9 @@ import dev.jarl.term.Tuple;
  * <p><b>RPC.</b> {@link #functions()} lists the Java functions Erlang may call with
  * {@code erpc}/{@code rpc}/{@code spawn/4}; {@link #rpc} calls Erlang from Java.
  *
- * <p>Thread-safe. Every party (acceptor, handshakes, connection readers and writers, the
- * ticker, built-in processes) runs on virtual threads.
+ * <p>Thread-safe. The node's parties (acceptor, handshakes, the ticker, built-in processes,
+ * every process) run on virtual threads; the stream carriers (TCP, TLS, Unix sockets) read
+ * and write each connection on two platform threads of their own.
  */
 public final class Node implements AutoCloseable {
 

@@ -25,8 +25,10 @@
  * section for links); {@code lib/stdlib/src/gen.erl} for calls; {@code lib/kernel/src/erpc.erl} and
  * {@code rpc.erl} for RPC.
  *
- * <p>Threading: every party is a virtual thread (acceptor, one per handshake, the
- * carrier's per-connection threads, one ticker per node, the built-in processes). Each row
+ * <p>Threading: the node's parties are virtual threads (the acceptor, one per handshake, one
+ * ticker per node, the built-in processes and every process); a carrier runs its own
+ * per-connection threads (the stream carriers' input and output parties are platform
+ * threads, see {@code dev.jarl.carrier.stream}). Each row
  * of the connection table has its own {@code ReentrantLock}; nothing blocks on the network
  * while holding one. Sends never block; receives block the caller and are cancelled by
  * interruption. Signals are applied on the sender's thread under the target process's own

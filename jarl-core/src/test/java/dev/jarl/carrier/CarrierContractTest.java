@@ -39,6 +39,7 @@ import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.Secret;
 import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 
 /**
  * The carrier contract: what the seed demands of every carrier, run against each one.
@@ -141,7 +142,8 @@ class CarrierContractTest {
             assertArrayEquals(toServer.get(i), p.serverChannel().nextData(TIMEOUT.toMillis()), "packet " + i + " to server");
             assertArrayEquals(toClient.get(i), p.clientChannel().nextData(TIMEOUT.toMillis()), "packet " + i + " to client");
         }
-        Await.until(() -> p.client().stats().packetsSent() >= count && p.server().stats().packetsReceived() >= count);
+        Await.until(TIMEOUT, () -> p.client().stats().packetsSent() >= count
+                && p.server().stats().packetsReceived() >= count, () -> "every packet counted on both ends");
         assertEquals(0, p.serverChannel().closedReasons.size() + p.clientChannel().closedReasons.size());
     }
 
@@ -201,7 +203,7 @@ class CarrierContractTest {
             assertEquals(0, p.serverChannel().next(TIMEOUT.toMillis()).length, "tick " + i + " arrived as data");
         }
         assertEquals(3, p.serverChannel().ticks.get());
-        Await.until(() -> p.client().stats().packetsSent() >= sentBefore + 3);
+        Await.until(TIMEOUT, () -> p.client().stats().packetsSent() >= sentBefore + 3, () -> "three ticks counted as sent");
         assertTrue(p.server().stats().packetsReceived() >= 3, p.server().stats().toString());
         assertEquals(0, p.clientChannel().ticks.get());
     }
@@ -249,8 +251,8 @@ class CarrierContractTest {
             return call(listener::accept);
         }, VIRTUAL);
         Thread waiting = acceptor.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        Await.until(() -> waiting.getState() == Thread.State.WAITING || waiting.getState() == Thread.State.TIMED_WAITING,
-                TIMEOUT, "accept blocked");
+        Await.until(TIMEOUT, () -> waiting.getState() == Thread.State.WAITING
+                || waiting.getState() == Thread.State.TIMED_WAITING, () -> "accept blocked");
         listener.close();
         CompletionException e = assertThrows(CompletionException.class, () -> {
             try {

@@ -32,6 +32,7 @@ import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 
 /** The channel against a fake carrier: dispatch, bad input, limits, ticks, encoding by flags. */
 @Timeout(10)
@@ -193,9 +194,10 @@ class DistConnectionTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread.sleep(50);
+        Await.blocked(t, Duration.ofSeconds(5));
         c.send(new Signal.Link(Q, P));
-        Thread.sleep(50);
+        Await.until(Duration.ofSeconds(5), () -> results.size() == 1, results::toString);
+        Await.blocked(t, Duration.ofSeconds(5));
         c.close(new ConnectionFate.Closed("test"));
         t.join();
         assertEquals(List.of(true, false), results);
@@ -240,11 +242,12 @@ class DistConnectionTest {
                 sent.incrementAndGet();
             }
         });
-        Thread.sleep(100);
+        Await.blocked(t, Duration.ofSeconds(5));
         assertEquals(1, sent.get()); // the first fits (queue was empty), the second waits
         assertTrue(c.sendNoWait(new Signal.Link(Q, P))); // replies never wait
         assertTrue(c.getData() != null);
-        Thread.sleep(100);
+        Await.until(Duration.ofSeconds(5), () -> sent.get() >= 2, () -> "sent " + sent.get());
+        Await.blocked(t, Duration.ofSeconds(5));
         assertEquals(2, sent.get());
         c.getData();
         c.getData();
@@ -262,7 +265,7 @@ class DistConnectionTest {
             flags.add(c.send(new Signal.Send(Q, P, Atom.OK)));
             flags.add(Thread.currentThread().isInterrupted());
         });
-        Thread.sleep(100);
+        Await.blocked(t, Duration.ofSeconds(5));
         assertEquals(List.of(), flags);
         t.interrupt();
         t.join(2000);
@@ -276,7 +279,7 @@ class DistConnectionTest {
         c.send(new Signal.Send(Q, P, dev.jarl.term.Binary.of(new byte[50])));
         List<Boolean> results = new CopyOnWriteArrayList<>();
         Thread t = Thread.ofVirtual().start(() -> results.add(c.send(new Signal.Send(Q, P, Atom.OK))));
-        Thread.sleep(100);
+        Await.blocked(t, Duration.ofSeconds(5));
         c.close(new ConnectionFate.Closed("test"));
         t.join(2000);
         assertEquals(List.of(false), results);

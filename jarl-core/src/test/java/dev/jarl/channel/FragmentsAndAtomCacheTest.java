@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,7 @@ import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.TermWriter;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 
 /** FRAGMENTS and DIST_HDR_ATOM_CACHE on one channel pair, without a carrier. */
 @Timeout(30)
@@ -307,8 +309,7 @@ class FragmentsAndAtomCacheTest {
         CompletableFuture<Boolean> small = CompletableFuture.supplyAsync(() -> a.send(new Signal.Send(R, P, Atom.OK)));
         assertTrue(small.get(10, TimeUnit.SECONDS));
         CompletableFuture<Boolean> bigAgain = CompletableFuture.supplyAsync(() -> a.send(new Signal.Send(R, P, Binary.of(bytes(200_000, 2)))));
-        Thread.sleep(100);
-        assertFalse(bigAgain.isDone(), "a second big sender waits on the busy limit");
+        Await.holdsFor(Duration.ofMillis(100), () -> !bigAgain.isDone(), () -> "a second big sender waits on the busy limit");
         drain(a);
         assertTrue(bigAgain.get(10, TimeUnit.SECONDS));
     }

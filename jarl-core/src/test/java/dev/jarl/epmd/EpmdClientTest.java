@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Otp;
 
 import java.io.IOException;
@@ -151,7 +152,7 @@ class EpmdClientTest {
                     stillInterrupted.set(Thread.currentThread().isInterrupted());
                 }
             });
-            Thread.sleep(200);
+            Await.blocked(t, Duration.ofSeconds(5));
             long t0 = System.nanoTime();
             t.interrupt();
             t.join(5000);

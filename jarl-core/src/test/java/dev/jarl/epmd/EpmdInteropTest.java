@@ -7,6 +7,7 @@ package dev.jarl.epmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
@@ -65,10 +66,7 @@ class EpmdInteropTest {
                         List.of(a, b, "nobody"));
             }
             // the nodes are gone: so are their names
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!server.registeredNames().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.within(Duration.ofSeconds(10), () -> server.registeredNames().isEmpty());
             assertEquals(List.of(), server.registeredNames());
         }
     }
@@ -88,10 +86,7 @@ class EpmdInteropTest {
             first.close();
             assertEquals("ok", na.eval("ok"), "the node still answers");
             try (EpmdServer second = startRetrying(port)) {
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                while (second.registeredNames().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                Await.within(Duration.ofSeconds(10), () -> !second.registeredNames().isEmpty());
                 assertEquals(List.of(a), second.registeredNames());
             }
         } finally {
@@ -101,17 +96,23 @@ class EpmdInteropTest {
 
     /** Binds {@code port} again, retrying for a while: under load the old socket may linger. */
     private static EpmdServer startRetrying(int port) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
+        EpmdServer[] started = {null};
+        java.net.BindException[] last = {null};
+        Await.within(Duration.ofSeconds(10), () -> {
             try {
-                return EpmdServer.start(hostAddress(), port);
+                started[0] = EpmdServer.start(hostAddress(), port);
+                return true;
             } catch (java.net.BindException inUse) {
-                if (System.nanoTime() > deadline) {
-                    throw inUse;
-                }
-                Thread.sleep(100);
+                last[0] = inUse;
+                return false;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
+        });
+        if (started[0] == null) {
+            throw last[0];
         }
+        return started[0];
     }
 
     @Test

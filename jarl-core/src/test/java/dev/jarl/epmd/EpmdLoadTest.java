@@ -7,6 +7,7 @@ package dev.jarl.epmd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Otp;
 
 import java.net.InetAddress;
@@ -99,10 +100,7 @@ class EpmdLoadTest {
                 }
             }
             assertEquals(List.of(), missing, "names the server never saw unregistered");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (server.openConnections() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.within(Duration.ofSeconds(5), () -> server.openConnections() == 0);
             assertEquals(0, server.openConnections(), "connections left open");
             int registrations = CLIENTS * (1 + CHURN_ROUNDS);
             int requests = registrations + CLIENTS * (2 + 1 + CHURN_ROUNDS);

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.jarl.testing.Await;
+
 /** Jarl's server against Jarl's client and against raw, hand-written bytes. */
 class EpmdServerTest {
 
@@ -351,10 +353,7 @@ class EpmdServerTest {
     }
 
     private void awaitNames(List<String> expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!server.registeredNames().equals(expected) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.within(Duration.ofSeconds(5), () -> server.registeredNames().equals(expected));
         assertEquals(expected, server.registeredNames());
     }
     /** A listening socket whose first accepts fail as a full heap and a full file table would. */

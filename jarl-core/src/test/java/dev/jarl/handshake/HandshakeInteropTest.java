@@ -29,6 +29,7 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -182,18 +183,13 @@ class HandshakeInteropTest {
 
     /** Evaluates until the answer is {@code true} or five seconds pass; returns the last answer. */
     static String awaitErl(String expression) throws InterruptedException {
-        String answer = erl.eval(expression);
-        for (int i = 0; i < 50 && !answer.equals("true"); i++) {
-            Thread.sleep(100);
-            answer = erl.eval(expression);
-        }
-        return answer;
+        String[] answer = {""};
+        Await.within(Duration.ofSeconds(5), () -> (answer[0] = erl.eval(expression)).equals("true"));
+        return answer[0];
     }
 
     static void awaitLog(String text) throws InterruptedException {
-        for (int i = 0; i < 50 && !erl.log().contains(text); i++) {
-            Thread.sleep(100);
-        }
+        Await.within(Duration.ofSeconds(5), () -> erl.log().contains(text));
         assertTrue(erl.log().contains(text), "erl log lacks '" + text + "':\n" + erl.log());
     }
 }

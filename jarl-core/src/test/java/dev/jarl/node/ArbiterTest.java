@@ -30,6 +30,7 @@ import dev.jarl.handshake.Arbiter.Status;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 
 /** The connection table's answers to incoming attempts, state by state (OTP's accept_pending). */
@@ -112,8 +113,9 @@ class ArbiterTest {
         assertEquals(Status.OK_SIMULTANEOUS,
                 incoming().markPending(NodeName.parse("z@mem"), DistFlags.DEFAULT_OFFERED, 5));
         slow.release.countDown();
-        // the cancelled attempt does not take the row back: still pending for the incoming one
-        Thread.sleep(100);
+        // the cancelled attempt does not take the row back (it would clear and drop it when it fails):
+        // still pending for the incoming one
+        Await.holdsFor(Duration.ofMillis(100), () -> node.table().rows() == 1, () -> "the row went");
         assertEquals(Status.OK_SIMULTANEOUS,
                 incoming().markPending(NodeName.parse("z@mem"), DistFlags.DEFAULT_OFFERED, 5));
     }

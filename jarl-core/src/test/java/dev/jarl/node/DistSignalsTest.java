@@ -34,6 +34,7 @@ import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 
 /**
  * Signals between two Jarl nodes over the in-JVM carrier: links, unlink, exit/2, monitors,
@@ -109,10 +110,7 @@ class DistSignalsTest {
     }
 
     static void awaitLinked(Mailbox box, Pid other) throws InterruptedException {
-        for (int i = 0; i < 500 && !box.isLinkedTo(other); i++) {
-            Thread.sleep(10);
-        }
-        assertTrue(box.isLinkedTo(other), box + " not linked to " + other);
+        Await.until(Duration.ofSeconds(5), () -> box.isLinkedTo(other), () -> box + " not linked to " + other);
     }
 
     @Test
@@ -218,9 +216,7 @@ class DistSignalsTest {
             GenServer.serve(reg, (request, from) -> request);
         });
         assertEquals(Tuple.of(Atom.of("got"), Int.of(1)), client.call(server, Int.of(1), T));
-        for (int i = 0; i < 100 && b.whereis("named").isEmpty(); i++) {
-            Thread.sleep(10);
-        }
+        Await.within(Duration.ofSeconds(1), () -> b.whereis("named").isPresent());
         assertEquals(Int.of(2), client.call(Tuple.of(Atom.of("named"), b.nameAtom()), Int.of(2), T));
         long t0 = System.nanoTime();
         CallException.Exited e = assertThrows(CallException.Exited.class,
@@ -230,9 +226,10 @@ class DistSignalsTest {
                 TermList.of(server, Atom.of("die"), Int.of(30000)))), e.exitReason());
         assertThrows(CallException.NoProc.class, () -> client.call(Tuple.of(Atom.of("nobody"), b.nameAtom()), Int.of(3), T));
         Pid hang = b.spawn(GenServer.server((request, from) -> null));
+        Thread caller = Thread.currentThread();
         Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(300);
+                Await.blocked(caller, Duration.ofSeconds(10)); // the call below is waiting for its reply
             } catch (InterruptedException ignored) {
                 return;
             }

@@ -28,8 +28,10 @@ import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.Pace;
 import dev.jarl.testing.RealEpmd;
 
 /**
@@ -91,7 +93,7 @@ class ErlConnectionInteropTest {
             jarl.addNodeListener(downs);
             NodeName erlName = NodeName.parse(erl.name());
             assertTrue(jarl.ping(erlName, Duration.ofSeconds(10)));
-            Thread.sleep(1500); // a few ticks each way
+            Thread.sleep(1500); // real time: a few ticks each way before the freeze, whose timing the test measures
             long frozen = System.nanoTime();
             erl.signal("STOP");
             try {
@@ -117,15 +119,12 @@ class ErlConnectionInteropTest {
             NodeName erlName = NodeName.parse(erl.name());
             erl.eval("register(ebox, self()), net_kernel:monitor_nodes(true, [{node_type, all}]), ok");
             assertTrue(jarl.ping(erlName, Duration.ofSeconds(10)));
-            Thread.sleep(6000); // idle longer than the ticktime: only ticks keep it up
+            Thread.sleep(6000); // real time: idle longer than the ticktime, so only ticks keep the connection up
             erl.eval("J = " + q(jarl) + ", spawn(fun() -> [begin {jbox, J} ! {n, I}, timer:sleep(2) end "
                     + "|| I <- lists:seq(1, 1500)] end), ok");
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            int sent = 0;
-            while (System.nanoTime() < end) {
-                box.send("ebox", erlName, Tuple.of(Atom.of("n"), Int.of(++sent)));
-                Thread.sleep(2);
-            }
+            int[] next = {0};
+            int sent = Pace.during(Duration.ofSeconds(5), Duration.ofMillis(2),
+                    () -> box.send("ebox", erlName, Tuple.of(Atom.of("n"), Int.of(++next[0]))));
             assertEquals(List.of(), downs.reasons);
             assertTrue(jarl.nodes().contains(erlName));
             assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes(hidden))"));
@@ -152,7 +151,7 @@ class ErlConnectionInteropTest {
                         + "[{jbox, J} ! {e, R, I} || I <- lists:seq(1, " + n + ")] end), ok");
                 long wait = at - System.currentTimeMillis();
                 if (wait > 0) {
-                    Thread.sleep(wait);
+                    Thread.sleep(wait); // real time: both sides start sending at the same agreed instant
                 }
                 for (int i = 1; i <= n; i++) {
                     box.send("ebox", erlName, Tuple.of(Atom.of("j"), Int.of(r), Int.of(i)));
@@ -171,11 +170,7 @@ class ErlConnectionInteropTest {
                 assertEquals(List.of(erlName), jarl.nodes());
                 assertTrue(jarl.disconnect(erlName));
                 assertEquals("ok", erl.eval("J = " + q(jarl) + ", receive {nodedown, J, _} -> ok after 5000 -> timeout end"));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (!jarl.nodes().isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertTrue(jarl.nodes().isEmpty());
+                Await.until(Duration.ofSeconds(5), () -> jarl.nodes().isEmpty(), jarl.nodes()::toString);
             }
         }
     }

@@ -28,6 +28,7 @@ import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -187,14 +188,11 @@ class ErlInteropTest {
             assertEquals("pong", erl.eval("net_adm:ping(" + q(jarl) + ")"));
             assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
             String expected = "[{" + jarl.name() + ",true}]";   // true: Jarl serves erpc
-            String seen = "";
-            for (int i = 0; i < 50 && !seen.equals(expected); i++) {
-                seen = erl.eval("ets:lookup(persistent_term:get(rex_nodes_observer), " + q(jarl) + ")");
-                Thread.sleep(50);
-            }
-            assertEquals(expected, seen, "rex's features_request was not answered");
-            Thread.sleep(500);
-            assertTrue(jarl.nodes().contains(erlName));
+            String[] seen = {""};
+            Await.within(Duration.ofSeconds(5), () -> expected.equals(seen[0] = erl.eval(
+                    "ets:lookup(persistent_term:get(rex_nodes_observer), " + q(jarl) + ")")));
+            assertEquals(expected, seen[0], "rex's features_request was not answered");
+            Await.holdsFor(Duration.ofMillis(500), () -> jarl.nodes().contains(erlName), () -> "connection lost");
             assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
         }
     }

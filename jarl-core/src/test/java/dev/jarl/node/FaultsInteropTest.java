@@ -45,6 +45,7 @@ import dev.jarl.term.Pid;
 import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.NetnsPair;
 import dev.jarl.testing.Otp;
@@ -194,10 +195,7 @@ class FaultsInteropTest {
         assertEquals("ok", v.eval("jarl_faults:load('" + jarl.name() + "', " + workers + ", 1000000, 30000)"));
         // strike while all of it is in flight: a fifth of the casts of a and c are in
         long total = (long) workers * calls;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while ((jarl.casts(a.name()) < total / 5 || jarl.casts(c.name()) < total / 5) && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        Await.within(Duration.ofSeconds(30), () -> jarl.casts(a.name()) >= total / 5 && jarl.casts(c.name()) >= total / 5);
         long castsA = jarl.casts(a.name());
         long castsC = jarl.casts(c.name());
         assertTrue(castsA < total && castsC < total, "the load was over before the fault: " + castsA + ", " + castsC);
@@ -230,8 +228,10 @@ class FaultsInteropTest {
             jarl.assertSinkClean();
             assertEquals(List.of(), jarl.downsOtherThan(victim), "another connection went down");
 
-            // every link and monitor of the victim fired exactly once
-            Thread.sleep(1000);
+            // every link and monitor of the victim fired, and no second time within a second
+            Await.within(Duration.ofSeconds(10), () -> bonds.queued() >= bonds.expected());
+            Await.holdsFor(Duration.ofSeconds(1), () -> bonds.queued() == bonds.expected(),
+                    () -> bonds.queued() + " signals (expected: " + bonds.expected() + ")");
             bonds.assertEachFiredOnce(Atom.NOCONNECTION);
         } finally {
             if (fault == Fault.FREEZE) {
@@ -259,7 +259,7 @@ class FaultsInteropTest {
             }
             assertEquals("ok", again.eval("jarl_faults:load('" + jarl.name() + "', 2, 50, 10000)"));
             assertEquals("ok", again.eval("jarl_faults:load_verdict(2, 50, 60000)"));
-            Thread.sleep(500);
+            Await.holdsFor(Duration.ofMillis(500), () -> bonds.queued() == 0, () -> bonds.queued() + " signals more");
             bonds.assertNothingMore();
         }
     }
@@ -270,19 +270,16 @@ class FaultsInteropTest {
         cmd.addAll(List.of(Otp.requireEpmd().toString(), "-port", Integer.toString(port)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
+        boolean listening = Await.within(Duration.ofSeconds(10), () -> {
             try (java.net.Socket s = new java.net.Socket(InetAddress.getByName(netns.inside()), port)) {
-                if (s.isConnected()) {
-                    break;
-                }
+                return s.isConnected();
             } catch (IOException notYet) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    p.destroyForcibly();
-                    throw new AssertionError("epmd in " + netns.namespace() + " did not start");
-                }
-                Thread.sleep(20);
+                return !p.isAlive();
             }
+        });
+        if (!listening || !p.isAlive()) {
+            p.destroyForcibly();
+            throw new AssertionError("epmd in " + netns.namespace() + " did not start");
         }
         return () -> {
             p.destroy();
@@ -335,6 +332,23 @@ class FaultsInteropTest {
         /** One Jarl process monitoring every victim process. */
         Mailbox monitor;
         final Set<Ref> refs = new HashSet<>();
+
+        /** Signals queued in all of them now. */
+        int queued() {
+            int n = monitor.queued();
+            for (Mailbox box : linkers) {
+                n += box.queued();
+            }
+            for (Mailbox box : linked) {
+                n += box.queued();
+            }
+            return n;
+        }
+
+        /** Signals when every link and monitor fired once: two exits per victim and its DOWN. */
+        int expected() {
+            return 3 * victims.size();
+        }
 
         void assertEachFiredOnce(Atom reason) throws InterruptedException {
             for (int i = 0; i < victims.size(); i++) {

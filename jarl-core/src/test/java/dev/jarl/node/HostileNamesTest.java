@@ -34,6 +34,7 @@ import dev.jarl.channel.Signal;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.LogCapture;
 import dev.jarl.testing.Otp;
 
@@ -134,19 +135,26 @@ class HostileNamesTest {
                     box.send(new Pid(Atom.of(node), 1, 0, 1), Tuple.of(box.self(), Atom.of("hello")));
                     assertFalse(a.ping(dev.jarl.term.NodeName.parse(node), Duration.ofMillis(500)));
                 }
-                Thread.sleep(200);
-                assertEquals(null, trap.accept(), "the node dialed a socket outside its directory");
+                Await.holdsFor(Duration.ofMillis(200), () -> nothingAccepted(trap),
+                        () -> "the node dialed a socket outside its directory");
             }
         }
     }
 
+    /** True while nobody has connected to the non-blocking {@code trap}. */
+    static boolean nothingAccepted(java.nio.channels.ServerSocketChannel trap) {
+        try {
+            return trap.accept() == null;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static LogCapture.Line awaitLine(LogCapture logs, Level level, String text) throws InterruptedException {
-        for (int i = 0; i < 500; i++) {
-            List<LogCapture.Line> found = logs.find(level, text);
-            if (!found.isEmpty()) {
-                return found.get(0);
-            }
-            Thread.sleep(10);
+        Await.within(Duration.ofSeconds(5), () -> !logs.find(level, text).isEmpty());
+        List<LogCapture.Line> found = logs.find(level, text);
+        if (!found.isEmpty()) {
+            return found.get(0);
         }
         throw new AssertionError("no " + level + " line with '" + text + "' in " + logs.lines());
     }

@@ -30,6 +30,8 @@ import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
+import dev.jarl.testing.Pace;
 
 /** Jarl to Jarl over the in-JVM carrier: connect, ping, send, order, simultaneous connects, ticks. */
 @Timeout(60)
@@ -212,14 +214,9 @@ class MemNodeTest {
         });
         Mailbox src = a.createMailbox();
         Mailbox dst = b.createMailbox("dst");
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-        int i = 0;
-        while (System.nanoTime() < end) {
-            src.send("dst", b.name(), Int.of(i++));
-            Thread.sleep(5);
-        }
-        Thread.sleep(1500);
-        assertEquals(List.of(), downs);
+        int[] next = {0};
+        int i = Pace.during(Duration.ofMillis(2500), Duration.ofMillis(5), () -> src.send("dst", b.name(), Int.of(next[0]++)));
+        Await.holdsFor(Duration.ofMillis(1500), downs::isEmpty, () -> "went down: " + downs);
         assertEquals(List.of(b.name()), a.nodes());
         assertEquals(i, dst.queued());
     }
@@ -319,8 +316,7 @@ class MemNodeTest {
         assertEquals(Int.of(1), dst.receive(Duration.ofSeconds(5)).orElseThrow());
         net.cut(a.name(), b.name());
         assertTrue(down.await(5, TimeUnit.SECONDS));
-        Thread.sleep(100);
-        assertEquals(1, downs.size(), downs.toString());
+        Await.holdsFor(Duration.ofMillis(100), () -> downs.size() == 1, downs::toString);
         src.send("dst", b.name(), Int.of(2));
         assertEquals(Int.of(2), dst.receive(Duration.ofSeconds(5)).orElseThrow());
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.term.Int;
 import dev.jarl.term.Term;
+import dev.jarl.testing.Await;
 
 /** Mailbox queue: order, selective receive, deadlines, interruption, close. */
 @Timeout(20)
@@ -66,7 +68,7 @@ class MessageQueueTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread.sleep(50);
+        Await.blocked(t, Duration.ofSeconds(5));
         q.put(Int.of(2));
         q.put(Int.of(3));
         q.put(Int.of(4));
@@ -96,7 +98,7 @@ class MessageQueueTest {
                 thrown.set(e);
             }
         });
-        Thread.sleep(50);
+        Await.blocked(t, Duration.ofSeconds(5));
         t.interrupt();
         t.join();
         assertTrue(thrown.get() instanceof InterruptedException, String.valueOf(thrown.get()));
@@ -113,7 +115,7 @@ class MessageQueueTest {
                 thrown.set(e);
             }
         });
-        Thread.sleep(50);
+        Await.blocked(t, Duration.ofSeconds(5));
         q.close("shutdown");
         t.join();
         assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
@@ -135,7 +137,9 @@ class MessageQueueTest {
                 }
             }));
         }
-        Thread.sleep(100); // all three waiting: one parked as the waiter, two on the condition
+        for (Thread r : receivers) { // all three waiting: one parked as the waiter, two on the condition
+            Await.blocked(r, Duration.ofSeconds(5));
+        }
         for (int i = 0; i < 3; i++) {
             q.put(Int.of(i));
         }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carriers.MemNetwork;
+import dev.jarl.testing.Await;
 
 /** The cookie sources of {@link NodeConfig.Builder}, and what a node says when cookies differ. */
 @Timeout(60)
@@ -89,10 +90,7 @@ class NodeConfigCookieTest {
                 IOException e = assertThrows(IOException.class, () -> a.connect(b.name()));
                 assertEquals(HandshakeException.Reason.DIGEST_REJECTED, ((HandshakeException) e.getCause()).reason());
                 assertTrue(e.getMessage().endsWith("(ours came from the vault)"), e.getMessage());
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while ((a.table().rows() != 0 || b.table().rows() != 0) && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+                Await.within(Duration.ofSeconds(5), () -> a.table().rows() == 0 && b.table().rows() == 0);
                 assertEquals(0, a.table().rows(), "rows left on the dialing side");
                 assertEquals(0, b.table().rows(), "rows left on the accepting side");
             }

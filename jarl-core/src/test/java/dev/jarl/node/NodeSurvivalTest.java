@@ -28,6 +28,7 @@ import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 
 /**
  * Review findings 1 and 8: no failure of one accept, one tick check or one message leaves a
@@ -96,11 +97,7 @@ class NodeSurvivalTest {
     }
 
     private static boolean awaitNoNodes(Node n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!n.nodes().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return n.nodes().isEmpty();
+        return Await.within(Duration.ofSeconds(5), () -> n.nodes().isEmpty());
     }
 
     @Test
@@ -178,9 +175,7 @@ class NodeSurvivalTest {
         faulty.completeFaults.add(new OutOfMemoryError("unable to create native thread"));
         // (the ping may still get its pong: its message can start a new connection once this one is closed)
         a.ping(b.name(), Duration.ofSeconds(3));
-        for (int i = 0; i < 200 && !downs.containsKey(b.name()); i++) {
-            Thread.sleep(10);
-        }
+        Await.within(Duration.ofSeconds(2), () -> downs.containsKey(b.name()));
         assertTrue(downs.getOrDefault(b.name(), "").startsWith("could not start the connection: "), downs.toString());
         assertTrue(a.ping(b.name(), Duration.ofSeconds(5)), "no new connection after one that could not start");
     }

@@ -31,9 +31,11 @@ import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.Pace;
 import dev.jarl.testing.RealEpmd;
 
 /**
@@ -97,7 +99,13 @@ class PendingHandshakesTest {
         try (Node a = tcpNode("bound", port, 4, Duration.ofSeconds(30))) {
             for (int i = 0; i < 10; i++) {
                 sockets.add(idle(port));
-                Thread.sleep(20); // accepted in this order
+                int held = Math.min(i + 1, 4);
+                // accepted in this order: each is counted (or has closed the oldest) before the next
+                Await.until(Duration.ofSeconds(5), () -> a.table().pending().count() == held, () -> "pending "
+                        + a.table().pending().count());
+                if (i >= 4) {
+                    assertTrue(awaitClosedByNode(sockets.get(i - 4), Duration.ofSeconds(5)), "socket " + (i - 4) + " still open");
+                }
             }
             for (int i = 0; i < 6; i++) {
                 assertTrue(awaitClosedByNode(sockets.get(i), Duration.ofSeconds(5)), "socket " + i + " still open");
@@ -127,10 +135,7 @@ class PendingHandshakesTest {
             AtomicBoolean closed = new AtomicBoolean();
             Thread drip = Thread.ofVirtual().start(() -> {
                 try {
-                    for (byte b : frame) {
-                        dripping.getOutputStream().write(b);
-                        Thread.sleep(100);
-                    }
+                    Pace.drip(dripping.getOutputStream(), frame, Duration.ofMillis(100));
                 } catch (IOException | InterruptedException e) {
                     closed.set(true);
                 }
@@ -178,10 +183,7 @@ class PendingHandshakesTest {
             }
             assertEquals(List.of(), failures);
             assertEquals(attempts, statuses.get(), "every attempt got as far as its status");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while ((a.table().rows() != before || a.table().pending().count() != 0) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.within(Duration.ofSeconds(20), () -> a.table().rows() == before && a.table().pending().count() == 0);
             assertEquals(before, a.table().rows(), "rows left by failed handshakes");
             assertEquals(0, a.table().pending().count());
             try (Node b = dialer(port)) {
@@ -205,20 +207,17 @@ class PendingHandshakesTest {
                 AtomicInteger opened = new AtomicInteger();
                 List<Socket> flood = new CopyOnWriteArrayList<>();
                 Thread flooder = Thread.ofVirtual().start(() -> {
-                    while (!stop.get()) {
-                        try {
+                    try {
+                        Pace.every(Duration.ofMillis(2), stop::get, () -> {
                             flood.add(new Socket(LOOPBACK, port));
                             opened.incrementAndGet();
-                            Thread.sleep(2);
-                        } catch (IOException | InterruptedException e) {
-                            return;
-                        }
+                        });
+                    } catch (Exception e) {
+                        return;
                     }
                 });
                 try {
-                    while (opened.get() < 50) {
-                        Thread.sleep(10);
-                    }
+                    Await.until(Duration.ofSeconds(30), () -> opened.get() >= 50, () -> "opened " + opened.get());
                     for (int i = 0; i < 5; i++) {
                         assertEquals("pong", erl.eval("net_adm:ping('" + name + "')"), "ping " + i);
                         assertEquals("true", erl.eval("erlang:disconnect_node('" + name + "')"));

@@ -34,6 +34,7 @@ import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -137,10 +138,7 @@ class ProcessesInteropTest {
 
     /** Waits until {@code box} is linked to {@code other}. */
     static void awaitLinked(Mailbox box, Pid other) throws InterruptedException {
-        for (int i = 0; i < 500 && !box.isLinkedTo(other); i++) {
-            Thread.sleep(10);
-        }
-        assertTrue(box.isLinkedTo(other));
+        Await.until(Duration.ofSeconds(5), () -> box.isLinkedTo(other), () -> box + " not linked to " + other);
     }
 
     /** Hands {@code value} to the Erlang control process, which keeps it as {@code get(key)}. */
@@ -234,14 +232,12 @@ class ProcessesInteropTest {
         un.unlink(w3);
         assertEquals("0", erl.eval("timer:sleep(200), {links, L} = process_info(get(w3), links), length(L)"));
         erl.eval("get(w3) ! {die, boom}, ok");
-        Thread.sleep(300);
-        assertFalse(un.isExited());
+        Await.holdsFor(Duration.ofMillis(300), () -> !un.isExited(), () -> "an unlinked process's exit reached it");
 
         Mailbox target = jarl.createMailbox();
         give(erl, "jp", target.self());
         erl.eval("link(get(jp)), unlink(get(jp)), ok");
-        Thread.sleep(200);
-        assertFalse(target.isLinkedTo(w3));
+        Await.holdsFor(Duration.ofMillis(200), () -> !target.isLinkedTo(w3), () -> "linked after link and unlink");
         target.exit(Atom.of("after_unlink"));
         assertEquals("false", erl.eval("receive {'EXIT', _, after_unlink} -> true after 300 -> false end"));
     }

@@ -46,8 +46,10 @@ import dev.jarl.term.Atom;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.Pace;
 import dev.jarl.testing.RealEpmd;
 
 /**
@@ -166,7 +168,6 @@ class ReviewProbesTest {
         long least = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();
-            Thread.sleep(50);
             Runtime r = Runtime.getRuntime();
             least = Math.min(least, r.totalMemory() - r.freeMemory());
         }
@@ -303,10 +304,7 @@ class ReviewProbesTest {
                 long start = System.nanoTime();
                 Thread drip = Thread.ofVirtual().start(() -> {
                     try {
-                        for (byte b : whole) {
-                            s.getOutputStream().write(b);
-                            Thread.sleep(100);
-                        }
+                        Pace.drip(s.getOutputStream(), whole, Duration.ofMillis(100));
                     } catch (IOException | InterruptedException closed) {
                         // the target gave up on it
                     }
@@ -364,10 +362,7 @@ class ReviewProbesTest {
                     in.readNBytes(in.readUnsignedShort());
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (target.table().rows() > rowsBefore && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.within(Duration.ofSeconds(10), () -> target.table().rows() <= rowsBefore);
             assertEquals(rowsBefore, target.table().rows(), "rows left by failed handshakes");
         });
     }
@@ -425,7 +420,8 @@ class ReviewProbesTest {
                 try (Mailbox box = uds[1].createMailbox()) {
                     Pid from = new Pid(Atom.of("../" + trapPath.getFileName() + "@localhost"), 1, 0, 1);
                     box.send("echo", uds[0].name(), Tuple.of(from, Atom.of("hello")));
-                    Thread.sleep(500);
+                    Await.holdsFor(Duration.ofMillis(500), () -> HostileNamesTest.nothingAccepted(trap),
+                            () -> "the node dialed a socket outside its directory");
                 }
             });
             assertEquals(null, trap.accept(), "the node dialed a socket outside its directory");

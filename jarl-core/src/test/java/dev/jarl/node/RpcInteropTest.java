@@ -93,10 +93,7 @@ class RpcInteropTest {
         f.register("jt", "boom", 0, args -> {
             throw new IllegalStateException("no such account");
         });
-        f.register("jt", "sleep", 1, args -> {
-            Thread.sleep(((Int) args.get(0)).longValue());
-            return Atom.OK;
-        });
+        f.register("jt", "sleep", 1, RpcTest::sleep);
         f.register("jt", "notify", 2, args -> {
             outbox.send((Pid) args.get(0), args.get(1));
             return Atom.OK;

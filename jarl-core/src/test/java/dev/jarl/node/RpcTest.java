@@ -56,11 +56,14 @@ class RpcTest {
         n.functions().register("m", "boom", 0, args -> {
             throw new IllegalArgumentException("bad");
         });
-        n.functions().register("m", "sleep", 1, args -> {
-            Thread.sleep(((Int) args.get(0)).longValue());
-            return Atom.OK;
-        });
+        n.functions().register("m", "sleep", 1, RpcTest::sleep);
         return n;
+    }
+
+    /** {@code sleep(Ms)}: a function that takes real time, for the tests of call timeouts. */
+    static Term sleep(List<Term> args) throws InterruptedException {
+        Thread.sleep(((Int) args.get(0)).longValue()); // real time: what a timeout is measured against
+        return Atom.OK;
     }
 
     @AfterEach

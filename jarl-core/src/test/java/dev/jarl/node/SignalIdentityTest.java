@@ -31,6 +31,7 @@ import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.TermList;
+import dev.jarl.testing.Await;
 
 /**
  * Review finding 9: the identity checks erts makes of every signal ({@code erts_net_message}
@@ -84,9 +85,7 @@ class SignalIdentityTest {
      * returns the protocol error {@code a} gave as the reason.
      */
     private String awaitClosed() throws InterruptedException {
-        for (int i = 0; i < 500 && (!downsOfA.containsKey(b.name()) || b.nodes().contains(a.name())); i++) {
-            Thread.sleep(10);
-        }
+        Await.within(Duration.ofSeconds(5), () -> downsOfA.containsKey(b.name()) && !b.nodes().contains(a.name()));
         ConnectionFate fate = downsOfA.get(b.name());
         assertTrue(fate != null, "a kept the connection to b");
         assertFalse(b.nodes().contains(a.name()), "b did not see the connection close");

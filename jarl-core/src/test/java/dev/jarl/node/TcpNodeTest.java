@@ -20,6 +20,7 @@ import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Otp;
 
 /**
@@ -64,10 +65,7 @@ class TcpNodeTest {
                 });
                 for (int round = 1; round <= 10; round++) {
                     a.disconnect(b.name());
-                    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                    while ((!a.nodes().isEmpty() || !b.nodes().isEmpty()) && System.nanoTime() < deadline) {
-                        Thread.sleep(5);
-                    }
+                    Await.within(Duration.ofSeconds(5), () -> a.nodes().isEmpty() && b.nodes().isEmpty());
                     assertTrue(a.nodes().isEmpty() && b.nodes().isEmpty(), "round " + round);
                     CountDownLatch go = new CountDownLatch(1);
                     int r = round;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,32 +64,32 @@ public final class RealEpmd implements AutoCloseable {
     }
 
     private void awaitListening() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("epmd -port " + port + " exited with " + process.exitValue());
-            }
-            try {
-                new Socket(InetAddress.getLoopbackAddress(), port).close();
-                sleep(30); // an epmd that lost the port to another process exits at once
-                if (process.isAlive()) {
-                    return;
+        try {
+            boolean listening = Await.within(Duration.ofSeconds(10), () -> {
+                if (!process.isAlive()) {
+                    return true;
                 }
-            } catch (IOException notYet) {
-                sleep(20);
+                try {
+                    new Socket(InetAddress.getLoopbackAddress(), port).close();
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            // an epmd that lost the port to another process exits at once
+            if (listening && !Await.within(Duration.ofMillis(30), () -> !process.isAlive())) {
+                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new AssertionError("interrupted", e);
+        }
+        if (!process.isAlive()) {
+            throw new AssertionError("epmd -port " + port + " exited with " + process.exitValue());
         }
         close();
         throw new AssertionError("epmd -port " + port + " did not start listening");
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     public int port() {

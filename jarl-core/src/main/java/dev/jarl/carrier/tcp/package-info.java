@@ -14,10 +14,12 @@
  * <p>The controller is the one all stream carriers share,
  * {@link dev.jarl.carrier.stream.StreamConnection}; this package only opens the sockets.
  *
- * <p>Threading: blocking NIO {@link java.nio.channels.SocketChannel}s on virtual threads.
- * The handshake runs on the caller's thread. After {@code handshakeComplete} each connection
- * has three virtual threads with one fate: an output party (drains the channel with
- * gathering writes), an input party (reads packets, feeds the channel) and a tick writer.
+ * <p>Threading: blocking NIO {@link java.nio.channels.SocketChannel}s. The handshake runs on
+ * the caller's (virtual) thread. After {@code handshakeComplete} each connection has three
+ * threads with one fate: an output party (drains the channel with gathering writes) and an
+ * input party (reads packets, feeds the channel), both <em>platform</em> threads so a blocked
+ * read wakes straight from the kernel (see {@code StreamConnection}), and a tick writer on a
+ * virtual thread.
  * Writes are serialised by a {@link java.util.concurrent.locks.ReentrantLock}; no
  * {@code synchronized} anywhere.
  *

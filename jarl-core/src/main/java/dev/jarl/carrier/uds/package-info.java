@@ -17,7 +17,8 @@
  * <p>Framing: the same as TCP, 2-byte frames during the handshake and 4-byte frames after
  * it, an empty packet being a tick; the controller is
  * {@link dev.jarl.carrier.stream.StreamConnection} over a blocking Unix
- * {@link java.nio.channels.SocketChannel} on virtual threads.
+ * {@link java.nio.channels.SocketChannel}: its input and output parties run on platform
+ * threads, its tick writer on a virtual thread.
  *
  * <p>Internal: reach it through {@link dev.jarl.carriers.Carriers#uds}.
  */

@@ -25,7 +25,6 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.Await;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierStats;
@@ -35,6 +34,7 @@ import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 
 /** The TCP carrier against a raw socket that speaks {@code inet_tcp_dist} framing by hand. */
@@ -126,7 +126,8 @@ class TcpCarrierTest {
         }
         long writes = c.writeCalls.get() - before;
         assertTrue(writes <= count / 50, writes + " writes for " + count + " queued packets");
-        Await.until(() -> c.stats().packetsSent() == count);
+        Await.until(Duration.ofSeconds(10), () -> c.stats().packetsSent() == count,
+                () -> "every packet counted as sent");
         assertEquals(0, c.stats().pendingBytes());
     }
 
@@ -164,7 +165,8 @@ class TcpCarrierTest {
         ticker.join();
         sender.join();
         int seenTicks = ticks;
-        Await.until(() -> c.stats().packetsSent() >= count + seenTicks);
+        Await.until(Duration.ofSeconds(10), () -> c.stats().packetsSent() >= count + seenTicks,
+                () -> "every packet and tick counted as sent");
     }
 
     @Test
@@ -219,14 +221,14 @@ class TcpCarrierTest {
         c.tick();
         DataInputStream in = new DataInputStream(raw.getInputStream());
         assertEquals(0, in.readInt());
-        Await.until(() -> c.stats().packetsSent() == 1);
+        Await.until(Duration.ofSeconds(10), () -> c.stats().packetsSent() == 1, () -> "one packet counted as sent");
         ch.send(new byte[] {1, 2});
         assertEquals(2, in.readInt());
         assertArrayEquals(new byte[] {1, 2}, in.readNBytes(2));
         raw.getOutputStream().write(new byte[] {0, 0, 0, 0});
         assertEquals(0, ch.next(5000).length);
         // the writer counts a packet after its bytes are out, so the peer can read them first
-        Await.until(() -> c.stats().packetsSent() == 2);
+        Await.until(Duration.ofSeconds(10), () -> c.stats().packetsSent() == 2, () -> "two packets counted as sent");
         CarrierStats stats = c.stats();
         assertEquals(1, stats.packetsReceived());
         assertEquals(2, stats.packetsSent());

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.jarl.carrier.Await;
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.DistFlags;
@@ -40,6 +39,7 @@ import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.Secret;
 import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Closeables;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -129,7 +129,8 @@ class TcpInteropTest {
             // Two messages for certain; the tick is skipped when the writer is busy with data,
             // as a tick is only needed on an idle line. The writer counts a packet after its
             // bytes are out, so erl can hold the message before the count moves.
-            Await.until(() -> conn.stats().packetsSent() >= 2);
+            Await.until(Duration.ofSeconds(10), () -> conn.stats().packetsSent() >= 2,
+                    () -> "two packets counted as sent");
             assertTrue(conn.stats().packetsSent() >= 2, conn.stats().toString());
             assertTrue(conn.stats().packetsReceived() >= 2, conn.stats().toString());
 

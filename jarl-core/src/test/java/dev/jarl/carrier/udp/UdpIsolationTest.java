@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.Await;
 import dev.jarl.carrier.CarrierPair;
 import dev.jarl.carrier.ManualClock;
 import dev.jarl.carrier.QueueChannel;
@@ -30,6 +29,7 @@ import dev.jarl.carriers.UdpOptions;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.Await;
 
 /**
  * Review findings 5 and 8 (UDP half of 2): the connections of one listening socket share its
@@ -134,9 +134,10 @@ class UdpIsolationTest {
                 assertTrue(ms < 500, "round " + round + " took " + ms + " ms while another connection's input was held");
                 // both ends of the held connection ping after a keepalive interval of silence,
                 // and each is answered by the other's receive thread, its input held or not
-                Await.until(() -> slow.dialer().snapshot().lastReceived() - stepped >= 0
-                        && slow.responder().snapshot().lastReceived() - stepped >= 0, Await.TIMEOUT,
-                        "round " + round + ": the held connection's ends hear from each other");
+                int r = round;
+                Await.until(Duration.ofSeconds(10), () -> slow.dialer().snapshot().lastReceived() - stepped >= 0
+                        && slow.responder().snapshot().lastReceived() - stepped >= 0,
+                        () -> "round " + r + ": the held connection's ends hear from each other");
             }
             assertFalse(slow.dialer().isClosed() || slow.responder().isClosed(), "the held connection was dropped");
             assertTrue(slow.dialer().snapshot().sender().bufferedBytes() > 0, "the sender waits at the window");

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.Await;
 import dev.jarl.carrier.ManualClock;
 import dev.jarl.carrier.NanoClock;
 import dev.jarl.carrier.udp.FaultyLink.Sent;
 import dev.jarl.carriers.UdpOptions;
+import dev.jarl.testing.Await;
 
 /**
  * A live connection's timers and windows, driven by its clock instead of by waiting:
@@ -45,7 +45,8 @@ class UdpTimersTest {
         UdpOptions options = UdpPair.options().withRto(RTO, RTO);
         p = new UdpPair(options.withClock(clock), options.withClock(clockB), FaultyLink.clean().record(clock),
                 FaultyLink.clean());
-        Await.until(() -> sender().inFlight() == 0); // b acknowledged the end of the handshake
+        Await.until(Duration.ofSeconds(10), () -> sender().inFlight() == 0,
+                () -> "nothing in flight"); // b acknowledged the end of the handshake
         return p;
     }
 
@@ -93,7 +94,7 @@ class UdpTimersTest {
         List<Long> sentAt = p.linkA.sent(s -> isData(s) && s.seq() == seq).stream().map(Sent::at).toList();
         assertEquals(List.of(t0, t0 + rto, t0 + 3 * rto, t0 + 7 * rto), sentAt,
                 "sent, then again 1, 2 and 4 RTOs later, never sooner");
-        Await.until(() -> sender().inFlight() == 0);
+        Await.until(Duration.ofSeconds(10), () -> sender().inFlight() == 0, () -> "nothing in flight");
         assertEquals(3, sender().timeouts());
         assertTrue(p.chA.closedReasons.isEmpty() && p.chB.closedReasons.isEmpty());
     }
@@ -107,7 +108,8 @@ class UdpTimersTest {
         clock.advance(Duration.ofMillis(1));
         Sent ping = p.linkA.await(s -> s.type() == Datagram.PING);
         assertEquals(t0 + keepalive, ping.at(), "pinged after 200 ms of silence, not sooner");
-        Await.until(() -> p.a.snapshot().lastReceived() == t0 + keepalive); // b's answer, the only datagram since
+        Await.until(Duration.ofSeconds(10), () -> p.a.snapshot().lastReceived() == t0 + keepalive,
+                () -> "b's answer to the ping received"); // b's answer, the only datagram since
         clock.advance(KEEPALIVE);
         Sent second = p.linkA.await(s -> s.type() == Datagram.PING && s.at() > t0 + keepalive);
         assertEquals(t0 + 2 * keepalive, second.at());
@@ -123,7 +125,8 @@ class UdpTimersTest {
         for (int i = 0; i < 100; i++) {
             assertEquals(3000, p.chB.nextData(5000).length);
         }
-        Await.until(() -> sender().inFlight() == 0 && sender().bufferedBytes() == 0);
+        Await.until(Duration.ofSeconds(10), () -> sender().inFlight() == 0 && sender().bufferedBytes() == 0,
+                () -> "everything sent and acknowledged");
         SendBuffer.Snapshot s = sender();
         assertEquals(0, s.timeouts() + s.lossEvents(), "nothing lost on loopback, no timeout on a frozen clock");
         assertTrue(s.acknowledged() > 200, s.toString());
@@ -146,7 +149,8 @@ class UdpTimersTest {
         for (byte[] packet : sent) {
             assertArrayEquals(packet, p.chB.nextData(5000));
         }
-        Await.until(() -> sender().inFlight() == 0 && sender().bufferedBytes() == 0);
+        Await.until(Duration.ofSeconds(10), () -> sender().inFlight() == 0 && sender().bufferedBytes() == 0,
+                () -> "everything sent and acknowledged");
         SendBuffer.Snapshot s = sender();
         assertEquals(1, s.lossEvents(), s.toString());
         assertEquals(1, s.retransmissions(), "the dropped segment only");
