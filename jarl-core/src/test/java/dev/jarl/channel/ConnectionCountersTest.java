@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +21,7 @@ import dev.jarl.term.Binary;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.Int;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Jfr;
 import jdk.jfr.consumer.RecordedEvent;
 
@@ -91,13 +93,9 @@ class ConnectionCountersTest {
         List<RecordedEvent> events = Jfr.record(() -> {
             assertTrue(c.send(new Signal.Send(Q, P, big)));
             Thread t = Thread.ofVirtual().start(() -> c.send(new Signal.Send(Q, P, big)));
-            while (t.getState() != Thread.State.WAITING) {
-                Thread.onSpinWait();
-                if (!t.isAlive()) {
-                    break;
-                }
-            }
-            Thread.sleep(20);
+            Await.until(Duration.ofSeconds(10), () -> t.getState() == Thread.State.WAITING,
+                    () -> "the second sender waiting at the busy limit");
+            Thread.sleep(20); // the wait being measured: at least this long
             drain(c);
             t.join();
             drain(c);

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.Await;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.MemNetwork;
@@ -35,6 +34,7 @@ import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.TermMap;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import dev.jarl.testing.Jfr;
 import dev.jarl.testing.Otp;
 import jdk.jfr.consumer.RecordedEvent;
@@ -78,8 +78,8 @@ class NodeStatsTest {
                 box.send("inbox", b.name(), Tuple.of(Int.of(i), Binary.of(new byte[1000])));
             }
         }
-        Await.until(() -> b.connectionStats(a.name()).orElseThrow().packetsIn() - bBefore.packetsIn() == n, T,
-                "100 packets in");
+        Await.until(T, () -> b.connectionStats(a.name()).orElseThrow().packetsIn() - bBefore.packetsIn() == n,
+                () -> "100 packets in");
         ConnectionStats aAfter = a.connectionStats(b.name()).orElseThrow();
         ConnectionStats bAfter = b.connectionStats(a.name()).orElseThrow();
         assertEquals(n, aAfter.packetsOut() - aBefore.packetsOut());
@@ -178,7 +178,7 @@ class NodeStatsTest {
         List<RecordedEvent> events = Jfr.record(() -> {
             assertTrue(a.ping(b.name(), T));
             assertTrue(a.disconnect(b.name()));
-            Await.until(() -> b.nodes().isEmpty() && a.nodes().isEmpty(), T, "both sides down");
+            Await.until(T, () -> b.nodes().isEmpty() && a.nodes().isEmpty(), () -> "both sides down");
             assertFalse(wrong.ping(b.name(), T));
         }, "dev.jarl.ConnectionUp", "dev.jarl.ConnectionDown", "dev.jarl.HandshakeFailure");
         List<RecordedEvent> up = Jfr.named(events, "dev.jarl.ConnectionUp");

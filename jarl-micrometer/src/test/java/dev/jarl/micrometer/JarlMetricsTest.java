@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.Await;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
@@ -28,6 +27,7 @@ import dev.jarl.node.RpcException;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.Await;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -70,8 +70,8 @@ class JarlMetricsTest {
         metrics.bindTo(registry);
         assertNull(registry.find("jarl.connection.packets.out").functionCounter(), "no connection yet");
         assertTrue(a.ping(b.name(), T));
-        Await.until(() -> registry.find("jarl.connection.packets.out").functionCounter() != null, T,
-                "meters of the new connection");
+        Await.until(T, () -> registry.find("jarl.connection.packets.out").functionCounter() != null,
+                () -> "meters of the new connection");
         double packetsBefore = counter("jarl.connection.packets.out", "b@mem");
         double bytesBefore = counter("jarl.connection.bytes.out", "b@mem");
         try (Mailbox box = a.createMailbox()) {
@@ -95,8 +95,8 @@ class JarlMetricsTest {
         assertTrue(processes.value() >= 3, "the system processes at least: " + processes.value());
 
         assertTrue(a.disconnect(b.name()));
-        Await.until(() -> registry.find("jarl.connection.packets.out").functionCounter() == null, T,
-                "meters removed on nodedown");
+        Await.until(T, () -> registry.find("jarl.connection.packets.out").functionCounter() == null,
+                () -> "meters removed on nodedown");
         assertEquals(0.0, registry.find("jarl.node.connections").gauge().value());
         metrics.close();
         assertEquals(List.of(), registry.getMeters(), "close removes every meter");
