@@ -25,7 +25,7 @@ import java.util.Objects;
  *   <tr><td>{@link TickTimeout}</td><td>{@code net_tick_timeout}</td></tr>
  * </table>
  *
- * <p>{@link #toString()} is the sentence for logs. Text a peer chose is escaped by whoever
+ * <p>{@code toString()} is the sentence for logs. Text a peer chose is escaped by whoever
  * puts it in ({@link dev.jarl.term.Printable}).
  */
 public sealed interface ConnectionFate {
