@@ -26,13 +26,13 @@ import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.carriers.TcpOptions;
-import dev.jarl.term.Atom;
-import dev.jarl.term.NodeName;
-import dev.jarl.term.Tuple;
 import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.RealEpmd;
+import dev.jarl.term.Atom;
+import dev.jarl.term.NodeName;
+import dev.jarl.term.Tuple;
 
 /**
  * The seed's whole carrier API as {@code net_kernel} exposes it: options of a live connection
@@ -111,9 +111,8 @@ class CarrierOptionsTest {
                     "a live connection keeps its options");
 
             b.setNewConnectionOption(StandardSocketOptions.SO_RCVBUF, 40 * 1024);
-            c.connect(b.name()); // accepted by b
-            // c's connect returns once c's side is up; b enters the connection in its table after
-            Await.until(Duration.ofSeconds(10), () -> b.connection(c.name()) != null, () -> "b took c's connection");
+            c.connect(b.name()); // accepted by b, which publishes its side a moment after c's
+            Await.until(Duration.ofSeconds(5), () -> b.connection(c.name()) != null, () -> "b never saw c's connection");
             int rcvbuf = socketOf(b.connection(c.name()).transport()).getOption(StandardSocketOptions.SO_RCVBUF);
             assertTrue(rcvbuf >= 40 * 1024 && rcvbuf <= 2 * 40 * 1024, "accepted connection's SO_RCVBUF: " + rcvbuf);
         }
