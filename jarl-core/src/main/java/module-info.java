@@ -11,6 +11,9 @@
  * The library depends on the JDK alone.
  */
 module dev.jarl {
+    // JDK Flight Recorder events (dev.jarl.jfr): a JDK module, no third-party dependency
+    requires jdk.jfr;
+
     exports dev.jarl.term;
 
     exports dev.jarl.epmd;

@@ -57,13 +57,48 @@ final class JarlProcess implements AutoCloseable {
      * output. The output read back is the terminal's (line ends as {@code \r\n}).
      */
     static JarlProcess runOnTerminal(Map<String, String> env, Duration timeout, String... args) {
+        JarlProcess p = startOnTerminal(env, args);
+        p.awaitExit(timeout);
+        return p;
+    }
+
+    /**
+     * Starts {@code jarl ARGS...} on a terminal of its own, as {@link #runOnTerminal} does,
+     * without waiting: {@link #type} then sends it keys, as a user at the keyboard would.
+     */
+    static JarlProcess startOnTerminal(Map<String, String> env, String... args) {
         StringBuilder shell = new StringBuilder();
         for (String word : command(args)) {
             shell.append(shell.isEmpty() ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
         }
-        JarlProcess p = start(env, null, List.of("script", "-q", "-e", "-c", shell.toString(), "/dev/null"));
-        p.awaitExit(timeout);
-        return p;
+        return start(env, null, List.of("script", "-q", "-e", "-c", shell.toString(), "/dev/null"));
+    }
+
+    /** Types {@code keys} on the process's terminal (or writes them to its standard input). */
+    void type(String keys) {
+        try {
+            process.getOutputStream().write(keys.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new AssertionError("could not type to jarl: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until standard output contains {@code text}; fails the test if it does not within {@code timeout}. */
+    void awaitOutput(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (stdout.indexOf(text) < 0) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError("no '" + text + "' in the output within " + timeout + "\nstdout:\n" + stdout
+                        + "\nstderr:\n" + stderr);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     private static JarlProcess start(Map<String, String> env, Path workDir, List<String> cmd) {

@@ -8,7 +8,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,7 @@ import dev.jarl.carrier.CarrierStats;
 import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistChannel;
 import dev.jarl.carrier.DistFlags;
+import dev.jarl.jfr.SlowDecode;
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.NodeName;
@@ -135,6 +138,33 @@ public final class DistConnection implements DistChannel {
     private TickPolicy.State tickState = TickPolicy.State.INITIAL;
     private long sentAtPreviousTick = Long.MIN_VALUE;
     private volatile long packetsIn;
+    /** Received: ticks, the other packets and their bytes; the input party writes them. */
+    private final Counter ticksIn = new Counter();
+    private final Counter dataIn = new Counter();
+    private final Counter bytesIn = new Counter();
+    /** Ticks asked of the carrier, by the ticker and by the input party's echo. */
+    private final AtomicLong ticksOut = new AtomicLong();
+    /** When the connection came up. */
+    private final Instant since = Instant.now();
+
+    /**
+     * A connection's counters at one moment, read without stopping traffic (see
+     * {@code dev.jarl.node.ConnectionStats} for what each counts).
+     *
+     * @param packetsIn     packets received, ticks excluded
+     * @param bytesIn       bytes of those packets
+     * @param packetsOut    packets the carrier took, ticks excluded
+     * @param bytesOut      bytes of those packets
+     * @param ticksIn       ticks received
+     * @param ticksOut      ticks asked of the carrier
+     * @param queuedBytes   bytes of encoded messages waiting
+     * @param queuedPackets messages waiting
+     * @param busyWaits     times a sender waited at the busy limit
+     * @param busyNanos     the nanoseconds they waited, added up
+     */
+    public record Counters(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long ticksIn, long ticksOut,
+            long queuedBytes, long queuedPackets, long busyWaits, long busyNanos) {
+    }
 
     /**
      * Bounds on what a peer may make a connection hold in memory.
@@ -196,10 +226,11 @@ public final class DistConnection implements DistChannel {
         this.fragments = (f & DistFlags.FRAGMENTS) != 0;
         this.form = atomCache ? DistPacket.Form.ATOM_CACHE
                 : fragments ? DistPacket.Form.HEADER : DistPacket.Form.PASS_THROUGH;
-        this.output = new OutputQueue(atomCache ? new AtomCacheOut() : null, DEFAULT_BUSY_LIMIT);
+        this.output = new OutputQueue(params.peer().toString(), atomCache ? new AtomCacheOut() : null, DEFAULT_BUSY_LIMIT);
         this.cacheIn = atomCache ? new AtomCacheIn() : null;
         this.reassembler = fragments
-                ? new Reassembler(limits, cacheIn, identity, maxMessageSize, input.maxFragmentSequences(), this) : null;
+                ? new Reassembler(limits, cacheIn, identity, maxMessageSize, input.maxFragmentSequences(), this,
+                        params.peer().toString()) : null;
     }
 
     /** The lane of messages without a sending process. */
@@ -378,13 +409,20 @@ public final class DistConnection implements DistChannel {
         }
         int size = packet.remaining();
         if (size == 0) {
+            ticksIn.add(1);
             echoTick();
             return;
         }
+        dataIn.add(1);
+        bytesIn.add(size);
         if (size > maxMessageSize) {
             protocolError("distribution packet: " + size + " bytes (expected: at most " + maxMessageSize + ")");
             return;
         }
+        // a decode that takes the SlowDecode threshold (a JFR setting) is recorded; the event
+        // costs nothing while no recording has it enabled
+        SlowDecode slow = new SlowDecode();
+        slow.begin();
         try {
             if (size >= 2 && packet.get(packet.position()) == (byte) DistPacket.VERSION) {
                 int tag = packet.get(packet.position() + 1) & 0xFF;
@@ -395,12 +433,15 @@ public final class DistConnection implements DistChannel {
                     }
                     Signal whole = reassembler.fragment(packet, tag, borrowed);
                     if (whole != null) {
+                        decoded(slow, size, true);
                         deliver(whole);
                     }
                     return;
                 }
             }
-            deliver(DistPacket.decode(packet, limits, cacheIn, borrowed, identity));
+            Signal signal = DistPacket.decode(packet, limits, cacheIn, borrowed, identity);
+            decoded(slow, size, false);
+            deliver(signal);
         } catch (DistProtocolException.UnknownOperation e) {
             if (unknownLogged.add(e.op())) {
                 LOG.log(Level.WARNING, "connection to {0}: dropping control operation {1} ({2}); "
@@ -440,6 +481,17 @@ public final class DistConnection implements DistChannel {
         return ahead.get();
     }
 
+    /** Ends {@code slow} after a decode and commits it when it took the threshold. */
+    private void decoded(SlowDecode slow, int size, boolean fragmented) {
+        slow.end();
+        if (slow.shouldCommit()) {
+            slow.peer = params.peer().toString();
+            slow.bytes = size;
+            slow.fragmented = fragmented;
+            slow.commit();
+        }
+    }
+
     private void deliver(Signal signal) {
         handler.received(this, signal);
     }
@@ -449,6 +501,7 @@ public final class DistConnection implements DistChannel {
         long record = TickPolicy.echo(sentAtPreviousTick, now);
         sentAtPreviousTick = record;
         if (record != now.packetsSent()) {
+            ticksOut.incrementAndGet();
             carrier.tick();
         }
     }
@@ -476,7 +529,10 @@ public final class DistConnection implements DistChannel {
         switch (d.action()) {
             case NONE -> {
             }
-            case TICK -> carrier.tick();
+            case TICK -> {
+                ticksOut.incrementAndGet();
+                carrier.tick();
+            }
             case DOWN -> {
                 LOG.log(Level.WARNING, "** Node {0} not responding ** Removing (timedout) connection", params.peer());
                 close(new ConnectionFate.TickTimeout());
@@ -513,6 +569,22 @@ public final class DistConnection implements DistChannel {
      */
     public long[] atomCacheReferences() {
         return new long[] {cacheIn == null ? 0 : cacheIn.referencesRead(), output.atomCacheReferencesWritten()};
+    }
+
+    /** This connection's counters now, read without stopping traffic. */
+    public Counters counters() {
+        return new Counters(dataIn.get(), bytesIn.get(), output.packetsOut(), output.bytesOut(), ticksIn.get(),
+                ticksOut.get(), output.queuedBytes(), output.queuedPackets(), output.busyWaits(), output.busyNanos());
+    }
+
+    /** The carrier's own figures ({@link CarrierConnection#figures()}). */
+    public Map<String, Long> carrierFigures() {
+        return carrier.figures();
+    }
+
+    /** When the connection came up (the handshake finished). */
+    public Instant since() {
+        return since;
     }
 
     /** Packets (ticks included) this channel received so far. */

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.jarl.jfr.BusyLimitWait;
+import dev.jarl.jfr.FragmentedMessage;
 import dev.jarl.term.TermWriter;
 
 /**
@@ -38,6 +40,9 @@ import dev.jarl.term.TermWriter;
  * int[], int, long)}. One lock guards the queue; taking a packet holds it only for the
  * accounting, and the header is written after, under a second lock that keeps packets in
  * take order, so senders queueing meanwhile do not wait on it.
+ *
+ * <p>Statistics ({@link #packetsOut()}, {@link #queuedBytes()}, {@link #busyWaits()}, ...) are
+ * {@link Counter}s written under one of the two locks and read without either.
  */
 final class OutputQueue {
 
@@ -59,6 +64,17 @@ final class OutputQueue {
     /** Lanes with a fragmented message outstanding, and what waits behind it; under the lock. */
     private final Map<Object, ArrayDeque<Out>> lanes = new HashMap<>();
     private long queuedBytes;
+    /** What {@link #queuedBytes} and the rest show to readers without the lock. */
+    private final Counter queuedBytesSeen = new Counter();
+    /** Messages queued (a fragmented one until its last fragment left); under the lock. */
+    private final Counter queuedPackets = new Counter();
+    private final Counter busyWaits = new Counter();
+    private final Counter busyNanos = new Counter();
+    /** Packets and their bytes taken by the carrier; under the output lock. */
+    private final Counter packetsOut = new Counter();
+    private final Counter bytesOut = new Counter();
+    /** The peer's name, for JFR events. */
+    private final String peer;
     /** The part of {@link #queuedBytes} that belongs to fragmented messages. */
     private long largeBytes;
     private long nextSequence = 1;
@@ -88,10 +104,12 @@ final class OutputQueue {
     /**
      * An empty queue.
      *
+     * @param peer      the peer's node name, for JFR events
      * @param cacheOut  the output atom cache, or null when DIST_HDR_ATOM_CACHE was not agreed
      * @param busyLimit the first busy limit, in bytes
      */
-    OutputQueue(AtomCacheOut cacheOut, long busyLimit) {
+    OutputQueue(String peer, AtomCacheOut cacheOut, long busyLimit) {
+        this.peer = peer;
         this.cacheOut = cacheOut;
         this.busyLimit = busyLimit;
     }
@@ -104,6 +122,8 @@ final class OutputQueue {
         long sequence;
         long fragmentsLeft;
         int sent;
+        /** A fragmented message's JFR event while a recording wants it, else null. */
+        FragmentedMessage event;
 
         Out(DistPacket.Encoded encoded, Object lane, boolean large) {
             this.encoded = encoded;
@@ -130,11 +150,26 @@ final class OutputQueue {
     int add(DistPacket.Encoded encoded, Object lane, boolean large, boolean mayWait, boolean direct) {
         Out out = new Out(encoded, lane, large);
         long size = encoded.size();
+        if (large) {
+            FragmentedMessage e = new FragmentedMessage();
+            if (e.isEnabled()) {
+                e.begin();
+                out.event = e;
+            }
+        }
         boolean waiting = mayWait;
         boolean interrupted = false;
+        long waitStart = 0;
+        BusyLimitWait waitEvent = null;
         lock.lock();
         try {
             while (waiting && !closed && (large ? queuedBytes : queuedBytes - largeBytes) >= busyLimit) {
+                if (waitStart == 0) {
+                    waitStart = System.nanoTime();
+                    waitEvent = new BusyLimitWait();
+                    waitEvent.begin();
+                    waitEvent.queuedBytes = queuedBytes;
+                }
                 busyWaiters++;
                 try {
                     notBusy.await();
@@ -145,10 +180,16 @@ final class OutputQueue {
                     busyWaiters--;
                 }
             }
+            if (waitStart != 0) {
+                busyWaits.add(1);
+                busyNanos.add(Math.max(1, System.nanoTime() - waitStart));
+            }
             if (closed) {
                 return CLOSED;
             }
             queuedBytes += size;
+            queuedBytesSeen.set(queuedBytes);
+            queuedPackets.add(1);
             if (large) {
                 largeBytes += size;
             }
@@ -172,6 +213,15 @@ final class OutputQueue {
             return QUEUED;
         } finally {
             lock.unlock();
+            if (waitEvent != null) {
+                waitEvent.end();
+                if (waitEvent.shouldCommit()) {
+                    waitEvent.peer = peer;
+                    waitEvent.busyLimit = busyLimit;
+                    waitEvent.messageBytes = size;
+                    waitEvent.commit();
+                }
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -223,6 +273,8 @@ final class OutputQueue {
             queue.clear();
             lanes.clear();
             queuedBytes = 0;
+            queuedBytesSeen.set(0);
+            queuedPackets.set(0);
             largeBytes = 0;
             dataOrClosed.signalAll();
             notBusy.signalAll();
@@ -251,7 +303,10 @@ final class OutputQueue {
             } finally {
                 lock.unlock();
             }
-            return build(0, into);
+            Object packet = build(0, into);
+            packetsOut.add(1);
+            bytesOut.add(packet instanceof ByteBuffer b ? b.remaining() : (Integer) packet);
+            return packet;
         } finally {
             outputLock.unlock();
         }
@@ -286,10 +341,14 @@ final class OutputQueue {
             } finally {
                 lock.unlock();
             }
+            long bytes = 0;
             for (int i = 0; i < n; i++) {
                 lengths[i] = (Integer) build(i, into);
                 ends[i] = into.size();
+                bytes += lengths[i];
             }
+            packetsOut.add(n);
+            bytesOut.add(bytes);
             return n;
         } finally {
             outputLock.unlock();
@@ -337,6 +396,7 @@ final class OutputQueue {
         if (!out.large) {
             pieceKind[i] = WHOLE;
             taken = e.size();
+            queuedPackets.add(-1);
         } else {
             int from;
             if (out.fragmentsLeft == 0) {
@@ -359,10 +419,15 @@ final class OutputQueue {
             if (--out.fragmentsLeft > 0) {
                 queue.addLast(out);
             } else {
+                queuedPackets.add(-1);
                 releaseLane(out.lane);
+                if (out.event != null) {
+                    out.event.finish(peer, "out", e.size(), e.fragments());
+                }
             }
         }
         queuedBytes -= taken;
+        queuedBytesSeen.set(queuedBytes);
         return taken;
     }
 
@@ -384,6 +449,36 @@ final class OutputQueue {
                 return;
             }
         }
+    }
+
+    /** Packets the carrier took so far (fragments one each, ticks not among them). */
+    long packetsOut() {
+        return packetsOut.get();
+    }
+
+    /** Bytes of the packets the carrier took so far. */
+    long bytesOut() {
+        return bytesOut.get();
+    }
+
+    /** Bytes of encoded messages waiting now. */
+    long queuedBytes() {
+        return queuedBytesSeen.get();
+    }
+
+    /** Messages waiting now, a fragmented one until its last fragment left. */
+    long queuedPackets() {
+        return queuedPackets.get();
+    }
+
+    /** Times a sender waited at the busy limit. */
+    long busyWaits() {
+        return busyWaits.get();
+    }
+
+    /** Nanoseconds senders spent waiting at the busy limit, added up. */
+    long busyNanos() {
+        return busyNanos.get();
     }
 
     /** Atom-cache references written so far (0 without the cache). */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.jarl.carrier.DistChannel;
+import dev.jarl.jfr.FragmentedMessage;
 import dev.jarl.term.Atom;
 import dev.jarl.term.DecodeLimits;
 import dev.jarl.term.TermDecodeException;
@@ -43,6 +44,8 @@ final class Reassembler {
     private final long maxMessageSize;
     private final int maxSequences;
     private final DistChannel allowance;
+    /** The peer's name, for JFR events. */
+    private final String peer;
     private final Map<Long, Partial> partials = new HashMap<>();
     /** Bytes of incomplete sequences received so far, plus {@link #PARTIAL_OVERHEAD} for each. */
     private long partialBytes;
@@ -55,9 +58,11 @@ final class Reassembler {
      * @param maxMessageSize the largest message, and the most bytes buffered for incomplete ones
      * @param maxSequences   the most incomplete sequences at once
      * @param allowance      the connection, whose receive allowance arrays sized ahead use
+     * @param peer           the peer's node name, for JFR events
      */
     Reassembler(DecodeLimits limits, AtomCacheIn cacheIn, SignalCodec.Identity identity, long maxMessageSize,
-                int maxSequences, DistChannel allowance) {
+                int maxSequences, DistChannel allowance, String peer) {
+        this.peer = peer;
         this.limits = limits;
         this.cacheIn = cacheIn;
         this.identity = identity;
@@ -75,10 +80,15 @@ final class Reassembler {
         long nextId;
         /** Bytes of {@link #data} reserved ahead from the connection's allowance. */
         final long reserved;
+        /** How many fragments the first one announced. */
+        final long fragments;
+        /** Its JFR event while a recording wants it, else null. */
+        FragmentedMessage event;
 
         Partial(Atom[] refs, long nextId, int capacity, long reserved) {
             this.refs = refs;
             this.nextId = nextId;
+            this.fragments = nextId + 1;
             this.data = new byte[capacity];
             this.reserved = reserved;
         }
@@ -137,6 +147,11 @@ final class Reassembler {
             long extra = Math.max(0, claimed - bodyLength);
             boolean inPlace = extra > 0 && allowance.reserveAhead(extra);
             Partial p = new Partial(refs, id - 1, inPlace ? (int) claimed : bodyLength, inPlace ? extra : 0);
+            FragmentedMessage event = new FragmentedMessage();
+            if (event.isEnabled()) {
+                event.begin();
+                p.event = event;
+            }
             partials.put(sequence, p);
             partialBytes += PARTIAL_OVERHEAD;
             add(p, data, bodyAt, bodyLength);
@@ -158,6 +173,9 @@ final class Reassembler {
         partials.remove(sequence);
         partialBytes -= p.length + PARTIAL_OVERHEAD;
         allowance.releaseAhead(p.reserved);
+        if (p.event != null) {
+            p.event.finish(peer, "in", p.length, p.fragments);
+        }
         // the message owns the array now: its binaries share it
         return DistPacket.decodeBody(p.data, 0, p.length, p.refs, limits, false, identity);
     }

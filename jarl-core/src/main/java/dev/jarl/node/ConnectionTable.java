@@ -275,6 +275,7 @@ final class ConnectionTable implements DistConnection.Handler {
      * waiting in {@link #connect} ({@link #connectFailure}).
      */
     private void failed(Attempt a, CarrierConnection transport, ConnectionFate fate, Level level, Exception cause) {
+        Events.handshakeFailure(config.name(), a.peer.name, transport == null ? null : transport.peerAddress(), true, fate);
         int dropped = release(a, transport, fate, cause);
         if (dropped >= 0 && !closing) {
             LOG.log(level, "connection attempt to {0} failed: {1}{2}", a.peer.name, fate,
@@ -365,6 +366,7 @@ final class ConnectionTable implements DistConnection.Handler {
         LOG.log(Level.DEBUG, "connection to {0} up ({1})", p.name, result);
         // nodeup before the first input, so listeners hear of a node before its messages
         host.nodeUp(p.name, connection);
+        Events.connectionUp(config.name(), carrier.name(), connection, a.outgoing, params.hidden() || config.hidden());
         try {
             transport.handshakeComplete(connection);
         } catch (Throwable e) { // no I/O threads (out of memory, say): a connection that looks up but is not
@@ -499,9 +501,11 @@ final class ConnectionTable implements DistConnection.Handler {
             // closed by the bound or the timer: a waiting caller reads that, not the broken read it caused
             String closedBecause = a.closedBecause;
             String text = closedBecause != null ? closedBecause + " (" + e.getMessage() + ")" : e.getMessage();
-            int dropped = release(a, transport, closedBecause != null
-                    ? new ConnectionFate.HandshakeFailed(e.reason(), text) : ConnectionFate.HandshakeFailed.of(e),
-                    closedBecause != null ? new IOException(text, e) : e);
+            ConnectionFate fate = closedBecause != null
+                    ? new ConnectionFate.HandshakeFailed(e.reason(), text) : ConnectionFate.HandshakeFailed.of(e);
+            Peer named = a.peer;
+            Events.handshakeFailure(config.name(), named == null ? null : named.name, transport.peerAddress(), false, fate);
+            int dropped = release(a, transport, fate, closedBecause != null ? new IOException(text, e) : e);
             if (!closing) {
                 logIncomingFailure(a, transport, text, closedBecause != null ? Level.DEBUG : levelOf(e), dropped);
             }
@@ -582,6 +586,7 @@ final class ConnectionTable implements DistConnection.Handler {
             p.lock.unlock();
         }
         if (wasCurrent) {
+            Events.connectionDown(config.name(), carrier.name(), connection, fate);
             host.nodeDown(p.name, connection, fate);
         }
     }
@@ -661,18 +666,32 @@ final class ConnectionTable implements DistConnection.Handler {
 
     /** The connections up now. */
     List<DistConnection> connections() {
-        List<DistConnection> up = new ArrayList<>();
+        return connectionStates().stream().map(Up::connection).toList();
+    }
+
+    /** A connection up, and whether a new incoming one waits to replace it (UP_PENDING). */
+    record Up(DistConnection connection, boolean replacing) {
+    }
+
+    /** The connections up now, with their state. */
+    List<Up> connectionStates() {
+        List<Up> up = new ArrayList<>();
         for (Peer p : peers.values()) {
             p.lock.lock();
             try {
                 if (p.connection != null) {
-                    up.add(p.connection);
+                    up.add(new Up(p.connection, p.state == State.UP_PENDING));
                 }
             } finally {
                 p.lock.unlock();
             }
         }
         return up;
+    }
+
+    /** The carrier's name ({@code tcp}, {@code udp}, ...). */
+    String carrierName() {
+        return carrier.name();
     }
 
     /** The connection to {@code name} if it is up. */

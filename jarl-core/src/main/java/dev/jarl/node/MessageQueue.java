@@ -4,6 +4,8 @@
  */
 package dev.jarl.node;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,7 +47,10 @@ final class MessageQueue {
     /** A sentinel: head.next is the oldest message. */
     private final Entry head = new Entry(null);
     private Entry tail = head;
+    /** Messages waiting; written under the lock, read by {@link #depth()} without it. */
     private int size;
+    /** The most messages waiting at once so far; likewise. */
+    private int highWater;
     private Term closedReason;
 
     /** A queue with a lock of its own. */
@@ -82,7 +87,10 @@ final class MessageQueue {
             }
             tail.next = e;
             tail = e;
-            size++;
+            SIZE.setOpaque(this, size + 1);
+            if (size > highWater) {
+                HIGH_WATER.setOpaque(this, size);
+            }
             wakeAll();
             return true;
         } finally {
@@ -115,7 +123,7 @@ final class MessageQueue {
                             tail = prev;
                         }
                         e.removed = true;
-                        size--;
+                        SIZE.setOpaque(this, size - 1);
                         return e.message;
                     }
                 }
@@ -187,7 +195,7 @@ final class MessageQueue {
                         tail = prev;
                     }
                     e.removed = true;
-                    size--;
+                    SIZE.setOpaque(this, size - 1);
                     removed++;
                 } else {
                     prev = e;
@@ -209,6 +217,29 @@ final class MessageQueue {
         }
     }
 
+    /** Messages waiting, read without the lock (for statistics: perhaps not the very latest). */
+    int depth() {
+        return (int) SIZE.getOpaque(this);
+    }
+
+    /** The most messages that have waited at once, read without the lock. */
+    int highWater() {
+        return (int) HIGH_WATER.getOpaque(this);
+    }
+
+    private static final VarHandle SIZE;
+    private static final VarHandle HIGH_WATER;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SIZE = l.findVarHandle(MessageQueue.class, "size", int.class);
+            HIGH_WATER = l.findVarHandle(MessageQueue.class, "highWater", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Closes the queue: drops what is queued, wakes every receiver. Idempotent. */
     void close(String reason) {
         close(Atom.of(reason));
@@ -222,7 +253,7 @@ final class MessageQueue {
                 closedReason = reason;
                 head.next = null;
                 tail = head;
-                size = 0;
+                SIZE.setOpaque(this, 0);
                 wakeAll();
             }
         } finally {

@@ -11,6 +11,9 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -105,6 +108,7 @@ public final class Node implements AutoCloseable {
     private volatile EpmdRegistration registration;
     private volatile EpmdServer embeddedEpmd;
     private final Ticker ticker;
+    private final Instant started = Instant.now();
 
     private Node(NodeConfig config, Cookie cookie, Carrier carrier) {
         this.config = config;
@@ -115,6 +119,8 @@ public final class Node implements AutoCloseable {
         this.ticker = new Ticker(config, table);
         this.processes = new Processes(this, table);
         this.dispatch = new Dispatch(processes, rpc);
+        // rpc:call(Node, jarl, stats, []) from Erlang, and what `jarl stats` reads
+        functions.register("jarl", "stats", 0, args -> stats().toTerm());
     }
 
     /**
@@ -500,6 +506,49 @@ public final class Node implements AutoCloseable {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /**
+     * This node's figures now: every connection that is up (bytes, packets, ticks, output
+     * queue, busy-limit waits, carrier figures) and the node's processes, registered names,
+     * mailbox depths and RPCs served. Counters are read without stopping traffic (no lock
+     * of the message path is taken); the mailbox figures take one walk of the process table.
+     * Erlang reads the same with {@code rpc:call(Node, jarl, stats, [])} ({@link NodeStats#toTerm()}).
+     */
+    public NodeStats stats() {
+        Instant at = Instant.now();
+        Processes.ProcessFigures p = processes.stats();
+        List<ConnectionStats> connections = new ArrayList<>();
+        for (ConnectionTable.Up up : table.connectionStates()) {
+            connections.add(statsOf(up.connection(), up.replacing()));
+        }
+        connections.sort(Comparator.comparing(c -> c.peer().toString()));
+        return new NodeStats(name, at, started, p.processes(), p.registeredNames(), p.mailboxHighWater(), p.deepest(),
+                rpc.served(), rpc.failed(), connections);
+    }
+
+    /**
+     * The figures of the connection to {@code peer}, if one is up: as in {@link #stats()},
+     * without the walk of the process table.
+     */
+    public Optional<ConnectionStats> connectionStats(NodeName peer) {
+        for (ConnectionTable.Up up : table.connectionStates()) {
+            if (up.connection().peer().equals(peer)) {
+                return Optional.of(statsOf(up.connection(), up.replacing()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ConnectionStats statsOf(DistConnection c, boolean replacing) {
+        DistConnection.Counters k = c.counters();
+        return new ConnectionStats(c.peer(), table.carrierName(), c.peerAddress(),
+                replacing ? ConnectionStats.State.UP_PENDING : ConnectionStats.State.UP, c.params().hidden() || config.hidden(),
+                c.since(), c.agreedFlags(), k.bytesIn(), k.bytesOut(), k.packetsIn(), k.packetsOut(), k.ticksIn(),
+                k.ticksOut(), k.queuedBytes(), k.queuedPackets(), k.busyWaits(), Duration.ofNanos(k.busyNanos()),
+                c.carrierFigures());
     }
 
     // ------------------------------------------------------------------ close

@@ -8,9 +8,14 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -53,6 +58,8 @@ final class Processes {
     private final ConnectionTable table;
     private final ProcessTable processes = new ProcessTable();
     private final ConcurrentHashMap<Atom, LocalProcess> registry = new ConcurrentHashMap<>();
+    /** The deepest mailbox of the processes that have ended. */
+    private final AtomicInteger deadHighWater = new AtomicInteger();
     private final ConcurrentHashMap<Ref, LocalProcess> aliases = new ConcurrentHashMap<>();
     /** {@code monitor_nodes} subscribers: pid to "with info". */
     private final ConcurrentHashMap<Pid, Boolean> nodeWatchers = new ConcurrentHashMap<>();
@@ -114,6 +121,37 @@ final class Processes {
     /** The process whose active alias is {@code alias}, or null. */
     LocalProcess aliased(Ref alias) {
         return aliases.get(alias);
+    }
+
+    /**
+     * The process figures of a stats snapshot: one walk of the process table, reading each
+     * mailbox's depth without its lock.
+     */
+    ProcessFigures stats() {
+        int[] count = new int[1];
+        int[] high = {deadHighWater.get()};
+        PriorityQueue<MailboxStats> deepest = new PriorityQueue<>(
+                Comparator.comparingInt(MailboxStats::highWater).thenComparingInt(MailboxStats::depth));
+        processes.forEach(p -> {
+            count[0]++;
+            MessageQueue q = p.queue();
+            int hw = q.highWater();
+            high[0] = Math.max(high[0], hw);
+            if (hw > 0 && (deepest.size() < NodeStats.DEEPEST_MAILBOXES || hw > deepest.peek().highWater())) {
+                Atom name = p.registeredName();
+                deepest.add(new MailboxStats(p.pid(), Optional.ofNullable(name).map(Atom::name), q.depth(), hw));
+                if (deepest.size() > NodeStats.DEEPEST_MAILBOXES) {
+                    deepest.poll();
+                }
+            }
+        });
+        List<MailboxStats> list = new ArrayList<>(deepest);
+        list.sort(deepest.comparator().reversed());
+        return new ProcessFigures(count[0], registry.size(), high[0], list);
+    }
+
+    /** The process figures of a {@link NodeStats}. */
+    record ProcessFigures(int processes, int registeredNames, int mailboxHighWater, List<MailboxStats> deepest) {
     }
 
     /** Ends every process with {@code reason} (the node is closing). */
@@ -228,6 +266,7 @@ final class Processes {
                 continue;
             }
             processes.remove(p.pid(), p);
+            deadHighWater.accumulateAndGet(p.queue().highWater(), Math::max);
             Atom n = p.registeredName();
             if (n != null) {
                 registry.remove(n, p);

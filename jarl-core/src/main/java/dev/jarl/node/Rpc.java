@@ -9,6 +9,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.channel.DistConnection;
@@ -64,6 +65,9 @@ final class Rpc {
     private static final Atom NOTSUP = Atom.of("notsup");
 
     private final Node node;
+    /** Calls of registered functions answered, and those that raised or found none. */
+    private final LongAdder served = new LongAdder();
+    private final LongAdder failed = new LongAdder();
 
     Rpc(Node node) {
         this.node = node;
@@ -80,6 +84,25 @@ final class Rpc {
      * function, or {@code error:undef} with a BEAM's stack {@code [{M, F, Args, []}]}.
      */
     Outcome invoke(Atom module, Atom function, TermList args) throws InterruptedException {
+        Outcome o = apply(module, function, args);
+        served.increment();
+        if (o.kind() != RETURN) {
+            failed.increment();
+        }
+        return o;
+    }
+
+    /** RPCs of registered functions answered so far. */
+    long served() {
+        return served.sum();
+    }
+
+    /** Of those, the ones that did not return a value (raised, or no such function). */
+    long failed() {
+        return failed.sum();
+    }
+
+    private Outcome apply(Atom module, Atom function, TermList args) throws InterruptedException {
         ErlangFunction fn = node.functions().lookup(module, function, args.size());
         if (fn == null) {
             return new Outcome(Atom.ERROR, UNDEF, TermList.of(Tuple.of(module, function, args, TermList.NIL)));

@@ -4,10 +4,14 @@
  */
 package dev.jarl.carrier.udp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 
 import dev.jarl.carrier.udp.Datagram.Range;
+import dev.jarl.jfr.UdpRetransmissionBurst;
 
 /**
  * The sending half of a connection's reliable stream ({@code docs/udp-carrier.md} section
@@ -83,14 +87,39 @@ final class SendBuffer {
     private long spuriousTimeouts;
     private long lossEvents;
 
+    /** The peer's address, for JFR events. */
+    private final String peer;
+    /**
+     * What {@link #figures()} shows without the lock: copies of the counters and control
+     * state, published by each step of the pump and the receive thread (opaque stores).
+     */
+    private final long[] published = new long[FIGURES];
+    private static final int RTT = 0;
+    private static final int RTO = 1;
+    private static final int RETRANSMISSIONS = 2;
+    private static final int TIMEOUTS = 3;
+    private static final int LOSS_EVENTS = 4;
+    private static final int WINDOW = 5;
+    private static final int IN_FLIGHT = 6;
+    private static final int SENT = 7;
+    private static final int FIGURES = 8;
+    private static final VarHandle PUBLISHED = MethodHandles.arrayElementVarHandle(long[].class);
+
     /**
      * @param capacity   the most bytes queued or unacknowledged (a first segment always fits)
      * @param minRto     the lowest retransmission timeout, in nanoseconds
      * @param initialRto the timeout before any round trip was measured, in nanoseconds
      */
     SendBuffer(long capacity, long minRto, long initialRto) {
+        this(capacity, minRto, initialRto, "");
+    }
+
+    /** As above, for the connection to {@code peer} (its address, named in JFR events). */
+    SendBuffer(long capacity, long minRto, long initialRto, String peer) {
         this.capacity = capacity;
         this.rtt = new RttEstimator(minRto, initialRto);
+        this.peer = peer;
+        publish();
     }
 
     // ---- writers ----
@@ -126,7 +155,7 @@ final class SendBuffer {
             } else {
                 s = unsent.peek();
                 if (s == null || s.seq >= edge) {
-                    return;
+                    break;
                 }
                 unsent.poll();
                 unsentBytes -= s.length;
@@ -142,6 +171,7 @@ final class SendBuffer {
             }
             batch.add(s);
         }
+        publish();
     }
 
     /**
@@ -175,20 +205,23 @@ final class SendBuffer {
      */
     void onRetransmissionTimeout(long now) {
         timerRunning = false;
-        boolean any = false;
+        int lostNow = 0;
+        long srttBefore = rtt.srtt();
         for (long seq = sndUna; seq < sndNxt; seq++) {
             Segment s = unacked.get(seq);
             if (s.sacked) {
                 continue;
             }
             markLost(s);
-            any = true;
+            lostNow++;
         }
-        if (any) {
+        if (lostNow > 0) {
             cc.onTimeout(Datagram.Data.timestamp(now), sndNxt);
             rtt.backOff();
             timeouts++;
+            burst("timeout", lostNow, srttBefore);
         }
+        publish();
     }
 
     // ---- the receive thread ----
@@ -241,6 +274,7 @@ final class SendBuffer {
         }
         int taken = freed ? TAKEN | FREED : TAKEN;
         if (newly == 0) {
+            publish();
             return taken;
         }
         if (cc.judgeTimeout(echoed)) {
@@ -259,6 +293,7 @@ final class SendBuffer {
             maxAckedTx = largestTx;
             detectLosses();
         }
+        publish();
         return taken;
     }
 
@@ -267,18 +302,63 @@ final class SendBuffer {
      * before an acknowledged one is lost.
      */
     private void detectLosses() {
-        boolean lostAny = false;
+        int lostNow = 0;
         long top = Math.min(highestSacked, sndNxt);
         for (long seq = sndUna; seq < top; seq++) {
             Segment s = unacked.get(seq);
             if (!s.sacked && s.inFlight && s.tx + PACKET_THRESHOLD <= maxAckedTx) {
                 markLost(s);
-                lostAny = true;
+                lostNow++;
             }
         }
-        if (lostAny && cc.onLoss(sndUna, sndNxt)) {
-            lossEvents++;
+        if (lostNow > 0) {
+            if (cc.onLoss(sndUna, sndNxt)) {
+                lossEvents++;
+            }
+            burst("fast", lostNow, rtt.srtt());
         }
+    }
+
+    /**
+     * Records a {@code dev.jarl.UdpRetransmissionBurst}: {@code segments} declared lost at
+     * once, and so queued to be sent again, for {@code cause}.
+     */
+    private void burst(String cause, int segments, long srtt) {
+        UdpRetransmissionBurst e = new UdpRetransmissionBurst();
+        if (e.shouldCommit()) {
+            e.address = peer;
+            e.cause = cause;
+            e.segments = segments;
+            e.rttMicros = srtt / 1000;
+            e.window = (long) cc.window();
+            e.commit();
+        }
+    }
+
+    /** Copies the figures for readers without the lock; after every change, under the lock. */
+    private void publish() {
+        PUBLISHED.setOpaque(published, RTT, rtt.srtt());
+        PUBLISHED.setOpaque(published, RTO, rtt.rto());
+        PUBLISHED.setOpaque(published, RETRANSMISSIONS, retransmissions);
+        PUBLISHED.setOpaque(published, TIMEOUTS, timeouts);
+        PUBLISHED.setOpaque(published, LOSS_EVENTS, lossEvents);
+        PUBLISHED.setOpaque(published, WINDOW, (long) cc.window());
+        PUBLISHED.setOpaque(published, IN_FLIGHT, inFlight);
+        PUBLISHED.setOpaque(published, SENT, transmissions);
+    }
+
+    /**
+     * Any thread, without the lock ({@link UdpConnection#figures()}): the figures as last
+     * published, by the names of {@code docs/observability.md}.
+     */
+    Map<String, Long> figures() {
+        return Map.of("rtt_us", get(RTT) / 1000, "rto_us", get(RTO) / 1000, "retransmissions", get(RETRANSMISSIONS),
+                "timeouts", get(TIMEOUTS), "loss_events", get(LOSS_EVENTS), "window", get(WINDOW),
+                "in_flight", get(IN_FLIGHT), "datagrams_sent", get(SENT));
+    }
+
+    private long get(int figure) {
+        return (long) PUBLISHED.getOpaque(published, figure);
     }
 
     /** {@link #onAck} and the timeout: {@code s} leaves the flight and queues for retransmission, once. */

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -146,7 +147,7 @@ final class UdpConnection implements CarrierConnection {
         this.payload = options.maxDatagramSize() - Datagram.DATA_HEADER;
         int window = Math.max(4, options.windowBytes() / options.maxDatagramSize());
         long minRto = options.minRto().toNanos();
-        this.sender = new SendBuffer(options.windowBytes(), minRto, options.initialRto().toNanos());
+        this.sender = new SendBuffer(options.windowBytes(), minRto, options.initialRto().toNanos(), peerText);
         this.receiver = new ReceiveBuffer(window, Math.clamp(minRto / 4, 200_000L, 25_000_000L));
         this.keepalive = options.keepaliveInterval().toNanos();
         this.idle = options.idleTimeout().toNanos();
@@ -630,6 +631,16 @@ final class UdpConnection implements CarrierConnection {
     @Override
     public CarrierStats stats() {
         return new CarrierStats(input.packets(), output.packets(), Math.max(0, sender.unsentBytes()));
+    }
+
+    /**
+     * The sender's figures, read without the lock: {@code rtt_us} (smoothed), {@code rto_us},
+     * {@code retransmissions}, {@code timeouts}, {@code loss_events}, {@code window}
+     * (congestion window, segments), {@code in_flight}, {@code datagrams_sent}.
+     */
+    @Override
+    public Map<String, Long> figures() {
+        return sender.figures();
     }
 
     /** Any thread: the peer's address for logs, fixed at set-up. */
