@@ -4,6 +4,10 @@
  */
 package dev.jarl.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -27,10 +31,17 @@ import picocli.CommandLine.Parameters;
  * JInterface or Jarl) exactly as {@code distbench.erl} does, and prints the same five lines.
  * A message counts only once the target acknowledged it: sends end with a {@code sync} that
  * returns the sink's count, floods end with {@code flood_done}, and both counts are checked.
+ *
+ * <p>It also prints this JVM's CPU time (all its threads: JIT and GC included, see
+ * {@link CpuTime}) per million small messages sent and received and per thousand round
+ * trips. {@code --warm} runs every phase once, untimed, before measuring; {@code
+ * --phase-sync} stops before and after each phase until a line arrives on standard input,
+ * so that a script (bench/compare.sh) can read both sides' CPU times at the boundaries.
  */
 @Command(name = "bench",
         description = {"Measures messaging against the sink, echo and flood roles of TARGET (see jarl serve).",
-                "On a terminal, shows each phase's progress as it runs; otherwise prints only the five figures."},
+                "On a terminal, shows each phase's progress as it runs; otherwise prints only the figures:",
+                "the five rates and times, then this JVM's CPU seconds per million messages and per thousand round trips."},
         footer = {"", "Example:", "  jarl bench --name drv@localhost --cookie secret --small 200000 target@localhost"},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
@@ -57,11 +68,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--big", defaultValue = "200", description = "1 MB messages per direction (default: ${DEFAULT-VALUE}).")
     int big;
 
+    @Option(names = "--warm", description = "Run every phase once, untimed, before measuring.")
+    boolean warm;
+
+    @Option(names = "--phase-sync", description = {"Before and after each measured phase, print 'phase NAME' or 'done NAME'",
+            "and wait for a line on standard input (for scripts that sample CPU times)."})
+    boolean phaseSync;
+
     @Parameters(paramLabel = "TARGET", description = "The node running the roles, e.g. target@localhost.")
     String target;
 
     @Override
     public Integer call() throws Exception {
+        if (small <= 0 || rtt <= 0 || big <= 0) {
+            throw new CliException("--small, --rtt and --big must be positive: " + small + ", " + rtt + ", " + big);
+        }
         NodeName targetName = Cli.parseNode(target);
         NodeName self = node.nodeName(targetName);
         NodeConfig.Builder config = NodeConfig.builder(self).cookie(node.cookie());
@@ -73,18 +94,54 @@ final class BenchCommand implements Callable<Integer> {
             Binary empty = Binary.EMPTY;
             Binary oneMb = Binary.of(new byte[1 << 20]);
             timed(progress, "warm-up", 50_000, "small messages sent", p -> sink(mb, t, 50_000, empty, p));
-            double sendSmall = timed(progress, "send_small", small, "small messages sent", p -> sink(mb, t, small, empty, p));
-            double roundTrips = timed(progress, "rtt", rtt, "round trips", p -> echo(mb, t, rtt, p));
-            double recvSmall = timed(progress, "recv_small", small, "small messages received",
-                    p -> flood(mb, t, small, empty, p));
-            double sendBig = timed(progress, "send_1mb", big, "1 MB messages sent", p -> sink(mb, t, big, oneMb, p));
-            double recvBig = timed(progress, "recv_1mb", big, "1 MB messages received", p -> flood(mb, t, big, oneMb, p));
-            System.out.println("send_small_msgs_per_s " + Math.round(small / sendSmall));
-            System.out.println("rtt_us " + Math.round(roundTrips * 1e6 / rtt * 10) / 10.0);
-            System.out.println("recv_small_msgs_per_s " + Math.round(small / recvSmall));
-            System.out.println("send_1mb_mbytes_per_s " + Math.round(big / sendBig));
-            System.out.println("recv_1mb_mbytes_per_s " + Math.round(big / recvBig));
+            Measured[] phases = {
+                new Measured("send_small", small, "small messages sent", p -> sink(mb, t, small, empty, p)),
+                new Measured("rtt", rtt, "round trips", p -> echo(mb, t, rtt, p)),
+                new Measured("recv_small", small, "small messages received", p -> flood(mb, t, small, empty, p)),
+                new Measured("send_1mb", big, "1 MB messages sent", p -> sink(mb, t, big, oneMb, p)),
+                new Measured("recv_1mb", big, "1 MB messages received", p -> flood(mb, t, big, oneMb, p)),
+            };
+            if (warm) {
+                for (Measured m : phases) {
+                    timed(progress, "warm " + m.name, m.count, m.unit, m.phase);
+                }
+            }
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            double[] seconds = new double[phases.length];
+            long[] cpuNanos = new long[phases.length];
+            for (int i = 0; i < phases.length; i++) {
+                Measured m = phases[i];
+                barrier(stdin, "phase", m.name);
+                long cpu0 = CpuTime.processNanos();
+                seconds[i] = timed(progress, m.name, m.count, m.unit, m.phase);
+                cpuNanos[i] = CpuTime.processNanos() - cpu0;
+                barrier(stdin, "done", m.name);
+            }
+            System.out.println("send_small_msgs_per_s " + Math.round(small / seconds[0]));
+            System.out.println("rtt_us " + Math.round(seconds[1] * 1e6 / rtt * 10) / 10.0);
+            System.out.println("recv_small_msgs_per_s " + Math.round(small / seconds[2]));
+            System.out.println("send_1mb_mbytes_per_s " + Math.round(big / seconds[3]));
+            System.out.println("recv_1mb_mbytes_per_s " + Math.round(big / seconds[4]));
+            System.out.println("cpu_s_per_m_send_small " + CpuTime.format(CpuTime.secondsPer(cpuNanos[0], small, 1_000_000)));
+            System.out.println("cpu_s_per_k_rtt " + CpuTime.format(CpuTime.secondsPer(cpuNanos[1], rtt, 1_000)));
+            System.out.println("cpu_s_per_m_recv_small " + CpuTime.format(CpuTime.secondsPer(cpuNanos[2], small, 1_000_000)));
             return 0;
+        }
+    }
+
+    /** A named phase with its count. */
+    private record Measured(String name, long count, String unit, Phase phase) {
+    }
+
+    /** With --phase-sync: says where the run is and waits for one line on standard input. */
+    private void barrier(BufferedReader stdin, String what, String phase) throws IOException {
+        if (!phaseSync) {
+            return;
+        }
+        System.out.println(what + " " + phase);
+        System.out.flush();
+        if (stdin.readLine() == null) {
+            throw new CliException("--phase-sync: standard input ended at " + what + " " + phase);
         }
     }
 

@@ -8,9 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
+import dev.jarl.testing.ReleaseMatrix;
 
 /**
  * The {@code jarl} commands run as a user runs them (separate JVMs, real arguments), against
@@ -121,6 +130,71 @@ class CommandsInteropTest {
                     "--cookie", COOKIE, "--small", "3000", "--rtt", "300", "--big", "4", name);
             assertEquals(0, bench.exitCode(), bench.stderr());
             assertFiveFigures(bench.stdout());
+        }
+    }
+
+    /**
+     * --phase-sync: the run stops at each phase's two edges until a line arrives (what
+     * bench/compare.sh answers after reading the CPU times); --warm adds an untimed pass,
+     * which prints no edges; the CPU figures follow the five; an input that ends at an edge
+     * ends the run with a message.
+     */
+    @Test
+    void benchStopsAtEachPhaseEdgeForAScript() throws Exception {
+        ReleaseMatrix.notReleaseSpecific(); // Jarl drives Jarl: the same against every release
+        String name = Otp.uniqueName("bsync") + "@" + host();
+        try (JarlProcess serve = JarlProcess.start(env, "serve", "--name", name, "--cookie", COOKIE)) {
+            serve.awaitLine("ready", LIMIT);
+            Path err = Files.createTempFile("jarl-bench-sync", ".err");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(JarlProcess.command("bench", "--cookie", COOKIE, "--small", "3000",
+                        "--rtt", "300", "--big", "4", "--warm", "--phase-sync", name)).redirectError(err.toFile());
+                pb.environment().putAll(env);
+                Process bench = pb.start();
+                List<String> edges = new ArrayList<>();
+                StringBuilder figures = new StringBuilder();
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(bench.getInputStream(), StandardCharsets.UTF_8));
+                     Writer in = new java.io.OutputStreamWriter(bench.getOutputStream(), StandardCharsets.UTF_8)) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("phase ") || line.startsWith("done ")) {
+                            edges.add(line);
+                            in.write("go\n");
+                            in.flush();
+                        } else {
+                            figures.append(line).append('\n');
+                        }
+                    }
+                }
+                assertTrue(bench.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS), "bench did not end");
+                assertEquals(0, bench.exitValue(), Files.readString(err));
+                List<String> expected = new ArrayList<>();
+                for (String phase : List.of("send_small", "rtt", "recv_small", "send_1mb", "recv_1mb")) {
+                    expected.add("phase " + phase);
+                    expected.add("done " + phase);
+                }
+                assertEquals(expected, edges);
+                assertFiveFigures(figures.toString());
+                for (String key : List.of("cpu_s_per_m_send_small", "cpu_s_per_k_rtt", "cpu_s_per_m_recv_small")) {
+                    String line = figures.toString().lines().filter(l -> l.startsWith(key + " ")).findFirst()
+                            .orElseThrow(() -> new AssertionError("no " + key + " line in:\n" + figures));
+                    assertTrue(Double.parseDouble(line.substring(key.length() + 1)) >= 0, line);
+                }
+
+                ProcessBuilder closed = new ProcessBuilder(JarlProcess.command("bench", "--cookie", COOKIE, "--small", "10",
+                        "--rtt", "10", "--big", "1", "--phase-sync", name)).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                closed.environment().putAll(env);
+                Process ended = closed.start();
+                String out = new String(ended.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(ended.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS), "bench did not end");
+                assertEquals(1, ended.exitValue(), out);
+                assertEquals("phase send_small", out.strip());
+                assertTrue(Files.readString(err).contains("--phase-sync: standard input ended at phase send_small"),
+                        Files.readString(err));
+            } finally {
+                Files.deleteIfExists(err);
+            }
         }
     }
 
