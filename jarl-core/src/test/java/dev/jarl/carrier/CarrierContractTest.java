@@ -40,6 +40,7 @@ import dev.jarl.handshake.Secret;
 import dev.jarl.handshake.TestCookies;
 import dev.jarl.term.NodeName;
 import dev.jarl.testing.Await;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * The carrier contract: what the seed demands of every carrier, run against each one.
@@ -66,6 +67,7 @@ import dev.jarl.testing.Await;
  */
 @ParameterizedClass(name = "{0}")
 @MethodSource("carriers")
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class CarrierContractTest {
 
     /** Every carrier under the contract: one line each. */

@@ -10,6 +10,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.term.DecodeLimits;
 import java.nio.ByteBuffer;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * Fuzzes distribution packets: the distribution header with its atom cache, carried across
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
  * {@link DistProtocolException}; a decoded message re-encodes (without header) to bytes that
  * decode to an equal message.
  */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class DistHeaderFuzzTest {
 
     private static final DecodeLimits LIMITS = DecodeLimits.DEFAULT.withMaxUncompressedSize(1 << 20);

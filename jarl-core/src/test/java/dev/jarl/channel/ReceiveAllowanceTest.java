@@ -14,6 +14,7 @@ import dev.jarl.term.DecodeLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * Memory follows bytes in fragment reassembly (review findings 6 and 13): a first fragment's
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * capped, and their bookkeeping counts toward the bytes bound.
  */
 @Timeout(60)
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class ReceiveAllowanceTest {
 
     final DistConnectionTest.Recorder rec = new DistConnectionTest.Recorder();

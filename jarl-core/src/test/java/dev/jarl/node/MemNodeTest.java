@@ -32,9 +32,11 @@ import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 import dev.jarl.testing.Await;
 import dev.jarl.testing.Pace;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /** Jarl to Jarl over the in-JVM carrier: connect, ping, send, order, simultaneous connects, ticks. */
 @Timeout(60)
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class MemNodeTest {
 
     private final MemNetwork net = new MemNetwork();

@@ -29,6 +29,7 @@ import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Tuple;
 import dev.jarl.testing.Await;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * Review findings 1 and 8: no failure of one accept, one tick check or one message leaves a
@@ -37,6 +38,7 @@ import dev.jarl.testing.Await;
  * ticker outlives a check that throws; built-in processes outlive a message they fail on.
  */
 @Timeout(60)
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class NodeSurvivalTest {
 
     private final MemNetwork net = new MemNetwork();

@@ -13,12 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * Terms nested hundreds of thousands of levels deep, as the BEAM handles them: every
  * operation works on the default thread stack (Surefire runs without {@code -Xss}), where a
  * recursion per level overflows past some ten thousand levels.
  */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class DeepTermsTest {
 
     private static final int DEPTH = 200_000;

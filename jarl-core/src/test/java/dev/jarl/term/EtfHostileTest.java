@@ -20,8 +20,10 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 import dev.jarl.testing.BeamTerms;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /** Malformed and hostile input: always a {@link TermDecodeException}, never anything else. */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class EtfHostileTest {
 
     private static final Pattern MESSAGE = Pattern.compile("[^:]+: .+ \\(expected: .+\\) at offset \\d+", Pattern.DOTALL);

@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import dev.jarl.testing.BeamTerms;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /** Seeded random terms: encode, decode, compare. The seed is in every failure message. */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class EtfRoundTripTest {
 
     private static final long BASE_SEED = Long.getLong("jarl.seed", System.nanoTime());

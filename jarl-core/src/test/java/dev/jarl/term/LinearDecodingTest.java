@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * Every shape of input decodes with work linear in its size, counted without a clock: the
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@link HostileShapes} builds them; jarl-bench's {@code HostileShapesCompare} times the same
  * bytes beside their plain twins.
  */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class LinearDecodingTest {
 
     private static long work(byte[] bytes) {

@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * Memory follows bytes on stream carriers (TCP, TLS, UDS share this input path; review
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * connection's receive allowance, while a packet within the allowance is read in place.
  */
 @Timeout(60)
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class StreamAllowanceTest {
 
     /** A stream fed by the test, one chunk per read. */

@@ -45,6 +45,7 @@ import dev.jarl.handshake.TestCookies;
 import dev.jarl.handshake.Handshake;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * The TLS carrier's trust decisions and bad input, Jarl to Jarl: peers that never finish the
@@ -52,6 +53,7 @@ import dev.jarl.term.NodeName;
  * the PEM key forms, and the cookie still checked inside TLS. The contract suite covers the
  * data path; {@code TlsInteropTest} covers OTP.
  */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class TlsCarrierTest {
 
     static final NodeName SERVER = NodeName.parse("server@localhost");

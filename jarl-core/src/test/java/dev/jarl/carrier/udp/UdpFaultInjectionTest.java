@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carriers.UdpOptions;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * The carrier's promise over a link that loses 10 %, duplicates 5 % and reorders 5 % of
  * the datagrams in each direction: 200,000 messages and a 32 MB packet arrive complete, in
  * order, once. The timeout only guards against a hang.
  */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class UdpFaultInjectionTest {
 
     static final long SEED = Long.getLong("jarl.udp.seed", 20261124L);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * The carrier across a real kernel path: two network namespaces this test creates, joined
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code tc}. (This kernel has no {@code netem}, so random loss and fixed delay come from
  * the token bucket's queue instead.)
  */
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class UdpNetnsTest {
 
     static final String A_ADDRESS = "192.168.231.1";

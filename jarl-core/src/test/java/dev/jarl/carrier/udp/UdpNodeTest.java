@@ -31,12 +31,14 @@ import dev.jarl.term.Int;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
+import dev.jarl.testing.NotReleaseSpecific;
 
 /**
  * Two Jarl nodes over the UDP carrier, finding each other through EPMD (Jarl's embedded
  * server on a private port): the UDP listener's port is what each node registers.
  */
 @Timeout(60)
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class UdpNodeTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
