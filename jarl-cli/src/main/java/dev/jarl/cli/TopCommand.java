@@ -83,7 +83,8 @@ final class TopCommand implements Callable<Integer> {
             Terminal terminal = screen ? Terminal.characterMode() : null;
             try {
                 if (terminal != null) {
-                    Thread.ofVirtual().name("jarl-top-keys").start(() -> readKeys(System.in, quit));
+                    // a platform thread: it sits in a blocking read of the terminal for the whole run
+                    Thread.ofPlatform().daemon().name("jarl-top-keys").start(() -> readKeys(System.in, quit));
                     System.out.print(CSI + "?25l" + CSI + "2J");
                 }
                 loop(source, t, quit, screen, System.out);
