@@ -17,8 +17,9 @@ import dev.jarl.term.Term;
  * instead of two. A message from a local process is handled on the sending thread.
  *
  * <p><b>A handler must not block.</b> While it runs, nothing else from its connection is
- * read. Sends from a handler on an input thread never wait for the busy limit (they are
- * queued beyond it, as replies of the node's own processes are). A handler that runs past
+ * read. Messages a handler sends to other nodes never wait for a busy limit (they are queued
+ * beyond it, as the node's own replies are); anything else that waits (an RPC, a
+ * {@code receive} on another mailbox, I/O) has no place in a handler. A handler that runs past
  * {@link NodeConfig#handlerWarning()} (100 ms by default) is logged at WARNING. A slow
  * handler delays only its own connection: while it runs, messages for the same process that
  * come from other connections or local senders are queued and handled in order afterwards,

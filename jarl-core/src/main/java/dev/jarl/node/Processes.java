@@ -51,6 +51,11 @@ final class Processes {
     private static final Atom DISCONNECT = Atom.of("disconnect");
     private static final Atom CONNECTION_CLOSED = Atom.of("connection_closed");
     private static final Atom HANDLER_FAILED = Atom.of("handler_failed");
+    /**
+     * Set on a thread while it runs a {@link MessageHandler}: its sends to other nodes do not
+     * wait for a busy limit. A flag, not a cache: set and cleared around each call.
+     */
+    private static final ThreadLocal<Boolean> IN_HANDLER = new ThreadLocal<>();
     private static final int NODE_NAMES = 4096;
 
     private final Node node;
@@ -130,6 +135,8 @@ final class Processes {
         long warnNanos = node.config().handlerWarning().toNanos();
         return message -> {
             long start = System.nanoTime();
+            Boolean outer = IN_HANDLER.get();
+            IN_HANDLER.set(Boolean.TRUE);
             try {
                 handler.handle(mailbox, message);
             } catch (RuntimeException | Error e) {
@@ -139,6 +146,9 @@ final class Processes {
                     throw error;
                 }
             } finally {
+                if (outer == null) {
+                    IN_HANDLER.remove();
+                }
                 long took = System.nanoTime() - start;
                 if (took > warnNanos) {
                     LOG.log(Level.WARNING, "message handler of " + describe(p) + " ran " + took / 1_000_000
@@ -147,6 +157,11 @@ final class Processes {
                 }
             }
         };
+    }
+
+    /** Whether the calling thread is running a {@link MessageHandler}. */
+    static boolean inHandler() {
+        return IN_HANDLER.get() != null;
     }
 
     private static String describe(LocalProcess p) {
