@@ -68,6 +68,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--big", defaultValue = "200", description = "1 MB messages per direction (default: ${DEFAULT-VALUE}).")
     int big;
 
+    @Option(names = "--receive-spin", defaultValue = "0", paramLabel = "MICROS",
+            description = {"Microseconds a receiver spins before it parks (NodeConfig.receiveSpin; default: ${DEFAULT-VALUE},",
+                    "no spin). Buys round-trip latency with CPU time; see docs/benchmarks.md."})
+    long receiveSpinMicros;
+
     @Option(names = "--warm", description = "Run every phase once, untimed, before measuring.")
     boolean warm;
 
@@ -83,9 +88,13 @@ final class BenchCommand implements Callable<Integer> {
         if (small <= 0 || rtt <= 0 || big <= 0) {
             throw new CliException("--small, --rtt and --big must be positive: " + small + ", " + rtt + ", " + big);
         }
+        if (receiveSpinMicros < 0 || receiveSpinMicros > 10_000) {
+            throw new CliException("--receive-spin: " + receiveSpinMicros + " (expected: 0 to 10000 microseconds)");
+        }
         NodeName targetName = Cli.parseNode(target);
         NodeName self = node.nodeName(targetName);
-        NodeConfig.Builder config = NodeConfig.builder(self).cookie(node.cookie());
+        NodeConfig.Builder config = NodeConfig.builder(self).cookie(node.cookie())
+                .receiveSpin(java.time.Duration.ofNanos(receiveSpinMicros * 1000));
         carrier.apply(config, self);
         try (Node n = Cli.startNode(config.build()); Mailbox mb = n.createMailbox();
              Progress progress = Progress.onTerminal()) {

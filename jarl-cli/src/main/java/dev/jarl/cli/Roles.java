@@ -34,7 +34,8 @@ final class Roles {
 
     static void start(Node node) {
         registerJarlModule(node);
-        serve(node.createMailbox("echo"), Roles::echo);
+        // on the input thread of the connection a request comes on: the reply leaves at once
+        node.createMailbox("echo", Roles::echo);
         serve(node.createMailbox("sink"), Roles::sink);
         serve(node.createMailbox("flood"), Roles::flood);
         Puppets.start(node);
@@ -92,12 +93,10 @@ final class Roles {
         });
     }
 
-    /** {@code {From, Msg}}: sends {@code Msg} to {@code From}. */
-    private static void echo(Mailbox mb) throws InterruptedException {
-        while (true) {
-            if (mb.receive() instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid from) {
-                mb.send(from, t.get(1));
-            }
+    /** {@code {From, Msg}}: sends {@code Msg} to {@code From} (a {@link dev.jarl.node.MessageHandler}: never blocks). */
+    private static void echo(Mailbox mb, Term message) {
+        if (message instanceof Tuple t && t.arity() == 2 && t.get(0) instanceof Pid from) {
+            mb.send(from, t.get(1));
         }
     }
 

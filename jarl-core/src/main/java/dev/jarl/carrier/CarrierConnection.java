@@ -82,6 +82,18 @@ public interface CarrierConnection extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Optional: as {@link #writeQueued()}, but called from the carrier's input thread (a reply
+     * sent by a message handler running there) and so must never block: the carrier writes
+     * only as much as the transport takes at once and leaves the rest to a party that may
+     * block. An input thread that blocked in a write could deadlock two nodes whose input
+     * threads both wait for the other to read. Returns false when it did not take the data:
+     * the channel then wakes its output party. The default does nothing and returns false.
+     */
+    default boolean writeQueuedNoWait() {
+        return false;
+    }
+
     /** How this connection changes the handshake's flags; {@link FlagRules#NONE} by default. */
     default FlagRules flagRules() {
         return FlagRules.NONE;

@@ -44,8 +44,9 @@ import dev.jarl.term.NodeName;
  * <p><b>Direct output.</b> A sender that queues into an empty queue asks the carrier to
  * write the packet on its own thread ({@link CarrierConnection#writeQueued()}); only if
  * the carrier declines is the output party woken. A round trip so saves a thread hand-off.
- * The input thread never writes (two nodes' input threads blocked in writes to each other
- * would deadlock); see {@link #directOutput(boolean)}.
+ * The input thread (a message handler replying there) writes only through
+ * {@link CarrierConnection#writeQueuedNoWait()}, which never blocks: two nodes' input
+ * threads blocked in writes to each other would deadlock. See {@link #directOutput(boolean)}.
  *
  * <p><b>Input.</b> The carrier's input party calls {@link #putData(ByteBuffer)}: an empty
  * packet is a tick; any other is decoded into a {@link Signal}, checked as erts checks every
@@ -136,6 +137,13 @@ public final class DistConnection implements DistChannel {
     /** Guards the tick state; the ticker alone checks, one check at a time. */
     private final ReentrantLock tickLock = new ReentrantLock();
     private TickPolicy.State tickState = TickPolicy.State.INITIAL;
+    /**
+     * The input party is inside {@link #deliver}, which may run a process's message handler
+     * on its thread: while it is, nothing is read, so silence is not the peer's.
+     */
+    private volatile boolean delivering;
+    /** Tick checks that found the input party delivering; under {@link #tickLock}. */
+    private long checksWhileDelivering;
     private long sentAtPreviousTick = Long.MIN_VALUE;
     private volatile long packetsIn;
     /** Received: ticks, the other packets and their bytes; the input party writes them. */
@@ -348,9 +356,10 @@ public final class DistConnection implements DistChannel {
         // the output party may be idle: a sender that queues into an empty queue writes
         // itself when the carrier can (not the input thread, whose writes could deadlock
         // two nodes)
+        boolean onInput = !wait && Thread.currentThread() == inputHandler;
         int queued = output.add(encoded, fragments ? lane(signal) : NO_SENDER, fragments && encoded.large(), wait,
-                wait && !directOutputOff);
-        if (queued == OutputQueue.WRITE_IT && !carrier.writeQueued()) {
+                (wait || onInput) && !directOutputOff);
+        if (queued == OutputQueue.WRITE_IT && !(onInput ? carrier.writeQueuedNoWait() : carrier.writeQueued())) {
             output.wake();
         }
         return queued != OutputQueue.CLOSED;
@@ -493,7 +502,12 @@ public final class DistConnection implements DistChannel {
     }
 
     private void deliver(Signal signal) {
-        handler.received(this, signal);
+        delivering = true;
+        try {
+            handler.received(this, signal);
+        } finally {
+            delivering = false;
+        }
     }
 
     private void echoTick() {
@@ -521,7 +535,17 @@ public final class DistConnection implements DistChannel {
         TickPolicy.Decision d;
         tickLock.lock();
         try {
-            d = TickPolicy.check(tickState, carrier.stats(), intensity, params.hidden());
+            CarrierStats now = carrier.stats();
+            if (delivering) {
+                // a handler on the input thread holds the reading up: count the check as input
+                // (the peer's bytes wait in the transport), so no handler costs a tick timeout
+                checksWhileDelivering++;
+            }
+            if (checksWhileDelivering > 0) {
+                now = new CarrierStats(now.packetsReceived() + checksWhileDelivering, now.packetsSent(),
+                        now.pendingBytes());
+            }
+            d = TickPolicy.check(tickState, now, intensity, params.hidden());
             tickState = d.next();
         } finally {
             tickLock.unlock();

@@ -191,11 +191,11 @@ final class ConnectionTable implements DistConnection.Handler {
 
     /**
      * Sends on {@code c}; only messages (not signals) may wait for the busy limit, and only
-     * when {@code mayWait}: a link, exit or monitor signal never blocks its sender, as it
-     * never does on a BEAM node.
+     * when {@code mayWait} and not from a {@link MessageHandler} (which must not block): a
+     * link, exit or monitor signal never blocks its sender, as it never does on a BEAM node.
      */
     private static void send(DistConnection c, Signal signal, boolean mayWait) {
-        if (mayWait && signal.isMessage()) {
+        if (mayWait && signal.isMessage() && !Processes.inHandler()) {
             c.send(signal);
         } else {
             c.sendNoWait(signal);

@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.jarl.term.Atom;
@@ -26,6 +27,14 @@ import dev.jarl.term.Term;
  * unparked by {@link #put}; further concurrent waiters (a mailbox shared by threads) use a
  * condition made on demand. An idle process's parked stack is what most of its memory is,
  * and a condition's frames doubled it.
+ *
+ * <p>With a handler ({@link #handler(Consumer)}), messages are not taken by receivers but
+ * handed to it, one at a time, in queue order. The thread that appends to an empty, idle
+ * queue runs the handler itself for that message, unless it holds the process's lock (a
+ * signal applied under it): that is the one-hand-off path of a connection's input thread.
+ * A message that arrives while the handler runs elsewhere only waits in the list, so its
+ * sender is never held up; when the running handler returns and finds more, a virtual
+ * thread drains them (the appending thread runs one message, never the others' backlog).
  */
 final class MessageQueue {
 
@@ -52,6 +61,12 @@ final class MessageQueue {
     /** The most messages waiting at once so far; likewise. */
     private int highWater;
     private Term closedReason;
+    /** Where messages go instead of to receivers, or null; set before the process is visible. */
+    private Consumer<Term> handler;
+    /** A thread is running the handler or is about to; under the lock. */
+    private boolean handling;
+    /** How long a receiver spins before it parks; set before the process is visible. */
+    private long spinNanos;
 
     /** A queue with a lock of its own. */
     MessageQueue() {
@@ -73,13 +88,32 @@ final class MessageQueue {
         }
     }
 
+    /** Sets how long a receiver spins for a message before it parks (0: not at all). */
+    void spin(long nanos) {
+        this.spinNanos = nanos;
+    }
+
     /**
-     * Appends a message.
+     * Sends every message to {@code handler} instead of to receivers (see the class comment).
+     * Called once, before the process can receive anything.
+     */
+    void handler(Consumer<Term> handler) {
+        lock.lock();
+        try {
+            this.handler = handler;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Appends a message (with a handler: and runs it, see the class comment).
      *
      * @return false when the queue is closed (the message is dropped)
      */
     boolean put(Term message) {
         Entry e = new Entry(message);
+        boolean runHere;
         lock.lock();
         try {
             if (closedReason != null) {
@@ -91,11 +125,76 @@ final class MessageQueue {
             if (size > highWater) {
                 HIGH_WATER.setOpaque(this, size);
             }
-            wakeAll();
-            return true;
+            if (handler == null) {
+                wakeAll();
+                return true;
+            }
+            if (handling) {
+                return true;
+            }
+            handling = true;
+            runHere = lock.getHoldCount() == 1;
         } finally {
             lock.unlock();
         }
+        if (runHere) {
+            runHandler(false);
+        } else {
+            startDrain();
+        }
+        return true;
+    }
+
+    /**
+     * Runs the handler on the messages in the list, one at a time, with {@code handling}
+     * set: all of them ({@code drain}), or one, leaving any others to a drain thread.
+     */
+    private void runHandler(boolean drain) {
+        while (true) {
+            Term m = pollForHandler();
+            if (m == null) {
+                return;
+            }
+            handler.accept(m);
+            if (!drain) {
+                lock.lock();
+                try {
+                    if (head.next == null || closedReason != null) {
+                        handling = false;
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                startDrain();
+                return;
+            }
+        }
+    }
+
+    /** The first message, or null (and {@code handling} cleared) when there is none or the queue closed. */
+    private Term pollForHandler() {
+        lock.lock();
+        try {
+            Entry first = head.next;
+            if (first == null || closedReason != null) {
+                handling = false;
+                return null;
+            }
+            head.next = first.next;
+            if (tail == first) {
+                tail = head;
+            }
+            first.removed = true;
+            SIZE.setOpaque(this, size - 1);
+            return first.message;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startDrain() {
+        Thread.ofVirtual().name("jarl-handler-drain").start(() -> runHandler(true));
     }
 
     /**
@@ -109,7 +208,11 @@ final class MessageQueue {
     Term take(Predicate<? super Term> match, long timeoutNanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
+            if (handler != null) {
+                throw new IllegalStateException("receive on a process whose messages go to its MessageHandler");
+            }
             long left = timeoutNanos;
+            boolean spun = false;
             Entry prev = head;
             while (true) {
                 checkOpen();
@@ -130,11 +233,40 @@ final class MessageQueue {
                 if (timeoutNanos >= 0 && left <= 0) {
                     return null;
                 }
+                if (spinNanos > 0 && !spun) {
+                    spun = true;
+                    long spent = spinFor(timeoutNanos < 0 ? spinNanos : Math.min(spinNanos, left));
+                    if (timeoutNanos >= 0) {
+                        left -= spent;
+                    }
+                    continue;
+                }
                 left = await(timeoutNanos < 0 ? -1 : left);
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Spins (lock released meanwhile, held on entry and on return) until the queue's size
+     * changes or {@code nanos} pass; returns the nanoseconds spent. Bounded, and used only
+     * when configured ({@link NodeConfig#receiveSpin()}).
+     */
+    private long spinFor(long nanos) {
+        int seen = size;
+        long start = System.nanoTime();
+        long spent;
+        lock.unlock();
+        try {
+            do {
+                Thread.onSpinWait();
+                spent = System.nanoTime() - start;
+            } while ((int) SIZE.getAcquire(this) == seen && spent < nanos);
+        } finally {
+            lock.lock();
+        }
+        return spent;
     }
 
     /**

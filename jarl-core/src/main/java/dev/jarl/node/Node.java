@@ -288,6 +288,20 @@ public final class Node implements AutoCloseable {
         return processes.createMailbox(Atom.of(registeredName));
     }
 
+    /**
+     * A new process registered as {@code registeredName} whose messages go to
+     * {@code handler}, called where they arrive (a connection's input thread, a local
+     * sender's thread) rather than taken by {@link Mailbox#receive()}: a reply sent from the
+     * handler leaves without waking another thread. The handler must not block; see
+     * {@link MessageHandler} for the rules and guarantees.
+     *
+     * @throws IllegalArgumentException when the name is taken (Erlang's {@code badarg})
+     */
+    public Mailbox createMailbox(String registeredName, MessageHandler handler) {
+        checkOpen();
+        return processes.createMailbox(Atom.of(registeredName), Objects.requireNonNull(handler, "handler"));
+    }
+
     /** The pid registered as {@code registeredName} on this node, if any. */
     public Optional<Pid> whereis(String registeredName) {
         return processes.whereis(Atom.of(registeredName));

@@ -73,15 +73,27 @@ import dev.jarl.term.NodeName;
  *                       cookie (128); when one more arrives, the oldest is closed to make room
  * @param pendingHandshakeTime the longest an incoming connection may take from its arrival to
  *                       proving the cookie, all steps together (by default the setup time)
+ * @param handlerWarning how long one call of a {@link MessageHandler} may run before it is
+ *                       logged at WARNING (100 ms): a handler runs on a connection's input
+ *                       thread and must not block
+ * @param receiveSpin    how long a receiver that finds no message spins before it parks
+ *                       (zero, the default: it parks at once). A spin saves the wake-up of
+ *                       a parked thread when the reply comes within it, and burns a core
+ *                       while it lasts: for round-trip-bound programs on spare cores (see
+ *                       docs/benchmarks.md for what it buys and costs)
  */
 public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
                          int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,
                          int maxMessageSize, long busyLimit, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
                          InstantSource clock, int maxTermDepth, long receiveAllowance, int maxFragmentSequences,
-                         int maxPendingHandshakes, Duration pendingHandshakeTime) {
+                         int maxPendingHandshakes, Duration pendingHandshakeTime, Duration handlerWarning,
+                         Duration receiveSpin) {
 
     /** The default maximum message size, 512 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
+
+    /** The default {@link #handlerWarning()}, 100 ms. */
+    public static final Duration DEFAULT_HANDLER_WARNING = Duration.ofMillis(100);
 
     /** The default bound on unauthenticated incoming connections held at once. */
     public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 128;
@@ -96,6 +108,14 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         Objects.requireNonNull(allowed, "allowed");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(pendingHandshakeTime, "pendingHandshakeTime");
+        Objects.requireNonNull(handlerWarning, "handlerWarning");
+        Objects.requireNonNull(receiveSpin, "receiveSpin");
+        if (receiveSpin.isNegative() || receiveSpin.compareTo(Duration.ofMillis(10)) > 0) {
+            throw new IllegalArgumentException("receiveSpin: " + receiveSpin + " (expected: 0 to 10 ms)");
+        }
+        if (handlerWarning.isNegative() || handlerWarning.isZero()) {
+            throw new IllegalArgumentException("handlerWarning: " + handlerWarning + " (expected: positive)");
+        }
         if (maxPendingHandshakes < 1) {
             throw new IllegalArgumentException("maxPendingHandshakes: " + maxPendingHandshakes + " (expected: at least 1)");
         }
@@ -161,6 +181,8 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         private Duration setupTime = Duration.ofSeconds(7);
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private long busyLimit = dev.jarl.channel.DistConnection.DEFAULT_BUSY_LIMIT;
+        private Duration handlerWarning = DEFAULT_HANDLER_WARNING;
+        private Duration receiveSpin = Duration.ZERO;
         private long offeredFlags = DistFlags.DEFAULT_OFFERED;
         private long requiredFlags = DistFlags.DEFAULT_REQUIRED;
         private Predicate<NodeName> allowed = n -> true;
@@ -324,13 +346,32 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             return this;
         }
 
+        /**
+         * How long one call of a {@link MessageHandler} may run before it is logged at
+         * WARNING (default 100 ms).
+         */
+        public Builder handlerWarning(Duration limit) {
+            this.handlerWarning = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /**
+         * How long a receiver that finds no message spins before it parks (default zero: no
+         * spin; at most 10 ms). Worth it only where a core is spare: the spin buys a faster
+         * wake-up with CPU time.
+         */
+        public Builder receiveSpin(Duration spin) {
+            this.receiveSpin = Objects.requireNonNull(spin, "spin");
+            return this;
+        }
+
         /** The configuration. */
         public NodeConfig build() {
             int port = epmdPort != null ? epmdPort : dev.jarl.epmd.Epmd.portFromEnvironment();
             return new NodeConfig(name, Optional.ofNullable(cookie), Optional.ofNullable(carrier), useEpmd, port,
                     hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, busyLimit, offeredFlags, requiredFlags,
                     allowed, clock, maxTermDepth, receiveAllowance, maxFragmentSequences, maxPendingHandshakes,
-                    pendingHandshakeTime != null ? pendingHandshakeTime : setupTime);
+                    pendingHandshakeTime != null ? pendingHandshakeTime : setupTime, handlerWarning, receiveSpin);
         }
     }
 }

@@ -50,6 +50,12 @@ final class Processes {
     private static final Atom NET_TICK_TIMEOUT = Atom.of("net_tick_timeout");
     private static final Atom DISCONNECT = Atom.of("disconnect");
     private static final Atom CONNECTION_CLOSED = Atom.of("connection_closed");
+    private static final Atom HANDLER_FAILED = Atom.of("handler_failed");
+    /**
+     * Set on a thread while it runs a {@link MessageHandler}: its sends to other nodes do not
+     * wait for a busy limit. A flag, not a cache: set and cleared around each call.
+     */
+    private static final ThreadLocal<Boolean> IN_HANDLER = new ThreadLocal<>();
     private static final int NODE_NAMES = 4096;
 
     private final Node node;
@@ -57,6 +63,8 @@ final class Processes {
     private final Atom nameAtom;
     private final ConnectionTable table;
     private final ProcessTable processes = new ProcessTable();
+    /** {@link NodeConfig#receiveSpin()} in nanoseconds. */
+    private final long receiveSpinNanos;
     private final ConcurrentHashMap<Atom, LocalProcess> registry = new ConcurrentHashMap<>();
     /** The deepest mailbox of the processes that have ended. */
     private final AtomicInteger deadHighWater = new AtomicInteger();
@@ -73,6 +81,7 @@ final class Processes {
         this.name = node.name();
         this.nameAtom = node.nameAtom();
         this.table = table;
+        this.receiveSpinNanos = node.config().receiveSpin().toNanos();
     }
 
     Node node() {
@@ -91,7 +100,22 @@ final class Processes {
      * @throws IllegalArgumentException when the name is taken (Erlang's {@code badarg})
      */
     Mailbox createMailbox(Atom registeredName) {
+        return createMailbox(registeredName, null);
+    }
+
+    /**
+     * A new process whose messages go to {@code handler} (see {@link MessageHandler}), or
+     * to its mailbox when {@code handler} is null; registered as {@code registeredName}
+     * unless null.
+     *
+     * @throws IllegalArgumentException when the name is taken (Erlang's {@code badarg})
+     */
+    Mailbox createMailbox(Atom registeredName, MessageHandler handler) {
         LocalProcess p = newProcess();
+        Mailbox mailbox = new Mailbox(p);
+        if (handler != null) {
+            p.queue().handler(handlerCall(p, mailbox, handler));
+        }
         if (registeredName != null) {
             p.registeredName(registeredName);
             if (registry.putIfAbsent(registeredName, p) != null) {
@@ -99,7 +123,50 @@ final class Processes {
                 throw new IllegalArgumentException("name " + registeredName + " is already registered");
             }
         }
-        return new Mailbox(p);
+        return mailbox;
+    }
+
+    /**
+     * One call of {@code handler} per message, timed: past {@link NodeConfig#handlerWarning()}
+     * it is logged at WARNING; an exception ends the process with reason
+     * {@code handler_failed}.
+     */
+    private Consumer<Term> handlerCall(LocalProcess p, Mailbox mailbox, MessageHandler handler) {
+        long warnNanos = node.config().handlerWarning().toNanos();
+        return message -> {
+            long start = System.nanoTime();
+            Boolean outer = IN_HANDLER.get();
+            IN_HANDLER.set(Boolean.TRUE);
+            try {
+                handler.handle(mailbox, message);
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "message handler of " + describe(p) + " failed; the process ends", e);
+                terminate(p, HANDLER_FAILED);
+                if (e instanceof Error error) {
+                    throw error;
+                }
+            } finally {
+                if (outer == null) {
+                    IN_HANDLER.remove();
+                }
+                long took = System.nanoTime() - start;
+                if (took > warnNanos) {
+                    LOG.log(Level.WARNING, "message handler of " + describe(p) + " ran " + took / 1_000_000
+                            + " ms on " + Thread.currentThread().getName() + " (limit: " + warnNanos / 1_000_000
+                            + " ms); a handler must not block, nothing else is read from its connection meanwhile");
+                }
+            }
+        };
+    }
+
+    /** Whether the calling thread is running a {@link MessageHandler}. */
+    static boolean inHandler() {
+        return IN_HANDLER.get() != null;
+    }
+
+    private static String describe(LocalProcess p) {
+        Atom name = p.registeredName();
+        return name == null ? p.pid().toString() : p.pid() + " (" + name.name() + ")";
     }
 
     /** The pid registered as {@code registeredName} on this node, if any. */
@@ -171,6 +238,7 @@ final class Processes {
     private LocalProcess newProcess() {
         while (true) {
             LocalProcess p = new LocalProcess(node, newPid());
+            p.queue().spin(receiveSpinNanos);
             if (processes.putIfAbsent(p) == null) {
                 return p;
             }

@@ -33,6 +33,8 @@
  * while holding one. Sends never block; receives block the caller and are cancelled by
  * interruption. Signals are applied on the sender's thread under the target process's own
  * lock, never two process locks at once; the deaths an exit causes unwind in a loop, not by
- * recursion.
+ * recursion. A process with a {@link dev.jarl.node.MessageHandler} has no thread of its own:
+ * its messages are handled on the thread that delivers them (a connection's input thread, a
+ * local sender), one at a time, and the handler must not block.
  */
 package dev.jarl.node;

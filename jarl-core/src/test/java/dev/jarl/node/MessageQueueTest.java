@@ -173,4 +173,31 @@ class MessageQueueTest {
             t.join();
         }
     }
+
+    @Test
+    void aSpinningReceiverGetsWhatArrivesDuringTheSpinAndAfterItAndKeepsItsDeadline() throws Exception {
+        MessageQueue q = new MessageQueue();
+        q.spin(TimeUnit.MILLISECONDS.toNanos(5));
+        // nothing comes: the deadline (shorter than the spin) still holds
+        long start = System.nanoTime();
+        assertNull(q.take(null, TimeUnit.MILLISECONDS.toNanos(1)));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        // a message put while the receiver spins or after it parked, selective receive included
+        for (long delayMicros : new long[] {0, 100, 20_000}) {
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    TimeUnit.MICROSECONDS.sleep(delayMicros);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                q.put(Int.of(1));
+                q.put(Int.of(2));
+            });
+            assertEquals(Int.of(2), q.take(t -> t.equals(Int.of(2)), TimeUnit.SECONDS.toNanos(10)));
+            assertEquals(Int.of(1), q.take(null, 0));
+            sender.join();
+        }
+        q.close("normal");
+        assertThrows(ExitException.class, () -> q.take(null, -1));
+    }
 }

@@ -43,6 +43,26 @@ public interface ByteStream {
      */
     long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
 
+    /**
+     * Whether {@link #writeNoWait} is supported; false by default (a TLS session, whose
+     * record layer may have to write a whole record).
+     */
+    default boolean canWriteNoWait() {
+        return false;
+    }
+
+    /**
+     * Writes what the transport takes at once of {@code srcs[offset..offset+length)}, never
+     * blocking; called only while no other thread reads or writes (the connection's reader
+     * calling it under the write lock).
+     *
+     * @return the number of bytes written, possibly 0
+     * @throws UnsupportedOperationException unless {@link #canWriteNoWait()}
+     */
+    default long writeNoWait(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        throw new UnsupportedOperationException("writeNoWait: not supported by " + getClass().getName());
+    }
+
     /** A buffer for {@link #read(ByteBuffer)} of {@code capacity} bytes, direct or on the heap as suits the stream. */
     default ByteBuffer readBuffer(int capacity) {
         return ByteBuffer.allocateDirect(capacity);

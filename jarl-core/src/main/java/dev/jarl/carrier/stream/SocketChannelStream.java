@@ -123,6 +123,28 @@ public final class SocketChannelStream implements ByteStream {
     }
 
     @Override
+    public boolean canWriteNoWait() {
+        return true;
+    }
+
+    /**
+     * Switches the channel to non-blocking mode for one write and back: two {@code fcntl}
+     * calls, a fraction of a thread wake-up. The caller is the connection's reader (so no read
+     * is in progress) and holds the write lock (so no write is).
+     */
+    @Override
+    public long writeNoWait(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        channel.configureBlocking(false);
+        try {
+            return channel.write(srcs, offset, length);
+        } finally {
+            if (channel.isOpen()) {
+                channel.configureBlocking(true);
+            }
+        }
+    }
+
+    @Override
     public String peerAddress() {
         return peerAddress;
     }

@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -52,6 +53,13 @@ import dev.jarl.carrier.DistChannel;
  *       write is over {@link #DIRECT_GAP_NANOS} ago, which saves the wake-up of the output
  *       thread in a request/reply exchange. Whoever writes takes packets under the write
  *       lock, so they leave in queue order.</li>
+ *   <li><b>Direct output from the input thread</b> ({@link #writeQueuedNoWait()}): a reply
+ *       that a message handler sends on the input thread is written there too, on the same
+ *       terms, but never blocking ({@link ByteStream#writeNoWait}): what the socket does not
+ *       take at once is copied aside and written, before anything else, by the next party
+ *       that takes the write lock, or by a virtual flusher thread started for it. An input
+ *       thread blocked in a write could deadlock two nodes. TLS streams do not write from
+ *       the input thread.</li>
  *   <li><b>Input</b>: reads through a {@value #READ_BUFFER}-byte buffer, so many small
  *       packets arrive per system call; checks each declared length against the maximum
  *       before allocating anything; gathers each packet of up to {@link #BORROW_LIMIT}
@@ -246,6 +254,7 @@ public class StreamConnection implements CarrierConnection {
                 // the next ones, and must not write them before these
                 writeLock.lock();
                 try {
+                    flushLeftover();
                     wrote = writeBatch(ch, batch, OUTPUT_LIMIT);
                 } finally {
                     writeLock.unlock();
@@ -286,6 +295,14 @@ public class StreamConnection implements CarrierConnection {
 
     /** Used by senders writing directly, under the write lock. */
     private final Batch directBatch = new Batch();
+
+    /**
+     * Bytes the input thread's non-blocking write left unwritten, copied; whoever takes the
+     * write lock next writes them first. Under the write lock.
+     */
+    private ByteBuffer[] leftover;
+    /** The write in progress must not block (the input thread writes); under the write lock. */
+    private boolean noWait;
 
     /**
      * Writes what the channel has queued, up to {@value #MAX_BATCH} packets and about
@@ -415,6 +432,23 @@ public class StreamConnection implements CarrierConnection {
 
     @Override
     public boolean writeQueued() {
+        return writeDirect(false);
+    }
+
+    /** Bytes the input thread writes directly at most, taken in one batch. */
+    static final long NO_WAIT_LIMIT = STAGING;
+
+    @Override
+    public boolean writeQueuedNoWait() {
+        return stream.canWriteNoWait() && writeDirect(true);
+    }
+
+    /**
+     * A direct write by a sender ({@code fromInput} false: may block) or by the input thread
+     * (true: never blocks; declines while unwritten bytes wait in {@link #leftover}); see
+     * {@link #writeQueued()} and {@link #writeQueuedNoWait()}.
+     */
+    private boolean writeDirect(boolean fromInput) {
         DistChannel ch = channel;
         if (ch == null || failure.get() != null) {
             return false;
@@ -429,7 +463,24 @@ public class StreamConnection implements CarrierConnection {
         }
         lastDirect = now;
         try {
-            return writeBatch(ch, directBatch, DIRECT_LIMIT) <= 0;
+            if (!fromInput) {
+                flushLeftover();
+                return writeBatch(ch, directBatch, DIRECT_LIMIT) <= 0;
+            }
+            if (leftover != null) {
+                return false;
+            }
+            int result;
+            noWait = true;
+            try {
+                result = writeBatch(ch, directBatch, NO_WAIT_LIMIT);
+            } finally {
+                noWait = false;
+            }
+            if (leftover != null) {
+                startFlusher();
+            }
+            return result <= 0;
         } catch (IOException e) {
             fail("write failed: " + e.getMessage(), e);
             return true;
@@ -439,6 +490,33 @@ public class StreamConnection implements CarrierConnection {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Writes {@link #leftover} (blocking) if there is any; caller holds the write lock and may block. */
+    private void flushLeftover() throws IOException {
+        ByteBuffer[] rest = leftover;
+        if (rest != null) {
+            leftover = null;
+            writeFully(rest);
+        }
+    }
+
+    /** A virtual thread that writes {@link #leftover} unless another party does first. */
+    private void startFlusher() {
+        Thread.ofVirtual().name("jarl-flush-" + peerAddress).start(() -> {
+            writeLock.lock();
+            try {
+                if (failure.get() == null) {
+                    flushLeftover();
+                }
+            } catch (IOException e) {
+                fail("write failed: " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                fail("output failed: " + e, e);
+            } finally {
+                writeLock.unlock();
+            }
+        });
     }
 
     /** Adds {@code packet} to {@code into} as pieces of at most {@link #SLICE} bytes. */
@@ -467,6 +545,7 @@ public class StreamConnection implements CarrierConnection {
                 writeLock.lock();
                 try {
                     if (!draining && failure.get() == null) {
+                        flushLeftover();
                         pendingBytes.addAndGet(4);
                         writeFully(new ByteBuffer[] {tick.clear()});
                         packetsOut.incrementAndGet();
@@ -592,6 +671,10 @@ public class StreamConnection implements CarrierConnection {
 
     /** Writes every byte of {@code buffers}, counting down the pending bytes. */
     private void writeFully(ByteBuffer[] buffers) throws IOException {
+        if (noWait) {
+            writeOrKeep(buffers);
+            return;
+        }
         int first = 0;
         while (first < buffers.length) {
             long n = stream.write(buffers, first, Math.min(buffers.length - first, 1024));
@@ -601,6 +684,43 @@ public class StreamConnection implements CarrierConnection {
                 first++;
             }
         }
+    }
+
+    /**
+     * Writes what the stream takes of {@code buffers} without blocking and copies the rest
+     * to {@link #leftover} (everything, once something is left: bytes stay in order);
+     * caller holds the write lock.
+     */
+    private void writeOrKeep(ByteBuffer[] buffers) throws IOException {
+        int first = 0;
+        if (leftover == null) {
+            while (first < buffers.length) {
+                long n = stream.writeNoWait(buffers, first, Math.min(buffers.length - first, 1024));
+                writeCalls.incrementAndGet();
+                pendingBytes.addAndGet(-n);
+                while (first < buffers.length && !buffers[first].hasRemaining()) {
+                    first++;
+                }
+                if (n == 0) {
+                    break;
+                }
+            }
+            if (first == buffers.length) {
+                return;
+            }
+        }
+        // the buffers are the staging buffer and queued packets, reused after this returns
+        long rest = 0;
+        for (int i = first; i < buffers.length; i++) {
+            rest += buffers[i].remaining();
+        }
+        ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(rest));
+        for (int i = first; i < buffers.length; i++) {
+            copy.put(buffers[i]);
+        }
+        ByteBuffer[] kept = leftover == null ? new ByteBuffer[1] : Arrays.copyOf(leftover, leftover.length + 1);
+        kept[kept.length - 1] = copy.flip();
+        leftover = kept;
     }
 
     @Override

@@ -1,0 +1,227 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.jarl.carrier.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carrier.DistChannel;
+import dev.jarl.testing.Await;
+
+/**
+ * The input thread's direct write ({@link StreamConnection#writeQueuedNoWait()}): it never
+ * makes a blocking write; what the transport does not take at once is written later, by a
+ * flusher or the output thread, before anything queued after it, so the bytes on the wire
+ * are exactly the packets in queue order.
+ */
+@Timeout(30)
+class NoWaitWriteTest {
+
+    /** A stream whose non-blocking writes take at most {@code budget} bytes in all; blocking writes take everything. */
+    private static class ThrottledStream implements ByteStream {
+        final ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        final List<String> blockingWriters = new CopyOnWriteArrayList<>();
+        final CountDownLatch closed = new CountDownLatch(1);
+        long budget;
+
+        ThrottledStream(long budget) {
+            this.budget = budget;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
+
+        @Override
+        public int read(byte[] into, int off, int len, long timeoutMillis) {
+            return -1;
+        }
+
+        @Override
+        public synchronized long write(ByteBuffer[] srcs, int offset, int length) {
+            blockingWriters.add(Thread.currentThread().getName());
+            return take(srcs, offset, length, Long.MAX_VALUE);
+        }
+
+        @Override
+        public boolean canWriteNoWait() {
+            return true;
+        }
+
+        @Override
+        public synchronized long writeNoWait(ByteBuffer[] srcs, int offset, int length) {
+            long n = take(srcs, offset, length, budget);
+            budget -= n;
+            return n;
+        }
+
+        private long take(ByteBuffer[] srcs, int offset, int length, long max) {
+            long n = 0;
+            for (int i = offset; i < offset + length && n < max; i++) {
+                while (srcs[i].hasRemaining() && n < max) {
+                    wire.write(srcs[i].get());
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        synchronized byte[] bytes() {
+            return wire.toByteArray();
+        }
+
+        @Override
+        public String peerAddress() {
+            return "test:0";
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+    }
+
+    /** A channel whose output queue the test fills. */
+    private static final class Queue implements DistChannel {
+        final LinkedBlockingDeque<ByteBuffer> packets = new LinkedBlockingDeque<>();
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition data = lock.newCondition();
+        volatile String downReason;
+
+        void add(ByteBuffer packet) {
+            lock.lock();
+            try {
+                packets.add(packet);
+                data.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public ByteBuffer getData() {
+            return packets.poll();
+        }
+
+        @Override
+        public boolean awaitData() throws InterruptedException {
+            lock.lock();
+            try {
+                while (packets.isEmpty()) {
+                    data.await();
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void inputHandler(Thread handler) {
+        }
+
+        @Override
+        public void putData(ByteBuffer packet) {
+        }
+
+        @Override
+        public void closed(ConnectionFate fate) {
+            downReason = fate.detail();
+        }
+    }
+
+    private static ByteBuffer packet(int size, int fill) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (fill + i);
+        }
+        return ByteBuffer.wrap(b);
+    }
+
+    private static byte[] framed(ByteBuffer... packets) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (ByteBuffer p : packets) {
+            int n = p.remaining();
+            out.write(n >>> 24);
+            out.write(n >>> 16);
+            out.write(n >>> 8);
+            out.write(n);
+            out.write(p.array(), p.arrayOffset() + p.position(), n);
+        }
+        return out.toByteArray();
+    }
+
+    private static StreamConnection connected(ThrottledStream stream, Queue queue) throws IOException {
+        StreamConnection c = new StreamConnection(stream, "test", 2, 1 << 20);
+        c.preNodeup();
+        c.handshakeComplete(queue);
+        return c;
+    }
+
+    @Test
+    void aPartialWriteIsFinishedOffTheCallingThreadBeforeLaterPackets() throws Exception {
+        for (long budget : new long[] {0, 3, 4, 57, 10_000}) {
+            ThrottledStream stream = new ThrottledStream(budget);
+            Queue queue = new Queue();
+            StreamConnection c = connected(stream, queue);
+            ByteBuffer first = packet(300, 1);
+            ByteBuffer second = packet(20, 2);
+            ByteBuffer third = packet(9000, 3);
+            byte[] expected = framed(first.duplicate(), second.duplicate(), third.duplicate());
+            queue.packets.add(first);
+            assertTrue(c.writeQueuedNoWait(), "the queued packet was taken (budget " + budget + ")");
+            String self = Thread.currentThread().getName();
+            assertFalse(stream.blockingWriters.contains(self), "a blocking write on the calling thread");
+            queue.add(second);
+            queue.add(third);
+            Await.until(java.time.Duration.ofSeconds(10), () -> stream.bytes().length == expected.length,
+                    () -> stream.bytes().length + " of " + expected.length + " bytes (budget " + budget + ")");
+            assertArrayEquals(expected, stream.bytes(), "bytes in queue order (budget " + budget + ")");
+            assertFalse(stream.blockingWriters.contains(self));
+            assertEquals(null, queue.downReason);
+            c.close();
+        }
+    }
+
+    @Test
+    void aStreamWithoutNonBlockingWritesDeclines() throws Exception {
+        ThrottledStream stream = new ThrottledStream(0) {
+            @Override
+            public boolean canWriteNoWait() {
+                return false;
+            }
+        };
+        Queue queue = new Queue();
+        StreamConnection c = connected(stream, queue);
+        queue.packets.add(packet(10, 1));
+        assertFalse(c.writeQueuedNoWait());
+        assertEquals(0, stream.bytes().length);
+        c.close();
+        stream.closed.await(5, TimeUnit.SECONDS);
+    }
+}
