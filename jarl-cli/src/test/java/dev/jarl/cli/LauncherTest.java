@@ -35,6 +35,7 @@ class LauncherTest {
         Files.createFile(root.resolve("jarl-cli/target/jarl-cli.jar")); // newer than any source: no build
         ProcessBuilder pb = new ProcessBuilder(root.resolve("jarl").toString()).redirectErrorStream(true);
         pb.environment().put("JARL_JAVA_OPTS", "-XX:+PrintFlagsFinal -version");
+        pb.environment().put("JARL_AOT", "off"); // the AOT cache has its own test (LauncherAotTest)
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
