@@ -148,7 +148,7 @@ class LauncherAotTest {
         assertEquals(0, serve.trainings(), "trained again: " + serve.jvms());
         assertEquals("", serve.output());
         assertTrue(serve.last().contains("-XX:AOTCache=" + cache("25.0.9+1-test", "serve")), serve.last());
-        assertTrue(serve.last().contains("-Xms512m -Xmn256m -XX:+AlwaysPreTouch"), serve.last());
+        assertTrue(serve.last().contains("-Xms1g -Xmn512m -XX:+AlwaysPreTouch"), serve.last());
 
         Run bench = jarl(Map.of(), "bench", "t@localhost");
         assertEquals(0, bench.trainings());

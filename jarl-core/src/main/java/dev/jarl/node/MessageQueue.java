@@ -81,7 +81,10 @@ final class MessageQueue {
     /** Wakes every waiting receiver; under the lock. */
     private void wakeAll() {
         if (waiter != null) {
+            // once: a waiter being woken is no longer one, so the messages that arrive before
+            // it runs again cost no further unpark
             LockSupport.unpark(waiter);
+            waiter = null;
         }
         if (others != null) {
             others.signalAll();
@@ -296,7 +299,9 @@ final class MessageQueue {
             }
         } finally {
             lock.lock();
-            waiter = null;
+            if (waiter == self) {
+                waiter = null;
+            }
         }
         if (Thread.interrupted()) {
             throw new InterruptedException();
