@@ -149,6 +149,47 @@ class MessageQueueTest {
         assertEquals(Set.of(Int.of(0), Int.of(1), Int.of(2)), Set.copyOf(got));
     }
 
+    /**
+     * A receiver being woken is no longer the remembered waiter, so another may take its place
+     * meanwhile; the woken one must not then clear the other's place, or the other would sleep
+     * through what arrives for it. Four receivers that park and wake all the time, each leaving
+     * at the first stop message: a lost wake-up leaves one parked beside its stop.
+     */
+    @Test
+    void receiversThatKeepParkingAndWakingLoseNoWakeUp() throws Exception {
+        MessageQueue q = new MessageQueue();
+        int receivers = 4;
+        int messages = 200_000;
+        Term stop = Int.of(-1);
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] ts = new Thread[receivers];
+        for (int r = 0; r < receivers; r++) {
+            ts[r] = Thread.ofPlatform().start(() -> {
+                try {
+                    while (!stop.equals(q.take(null, -1))) {
+                        taken.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        for (int i = 0; i < messages; i++) {
+            q.put(Int.of(i));
+            if (i % 64 == 0) {
+                Thread.yield(); // let the receivers drain and park again
+            }
+        }
+        for (int r = 0; r < receivers; r++) {
+            q.put(stop);
+        }
+        for (Thread t : ts) {
+            t.join(15_000);
+            assertTrue(!t.isAlive(), "a receiver still waits beside its stop message: a lost wake-up");
+        }
+        assertEquals(messages, taken.get());
+    }
+
     @Test
     void concurrentSendersKeepTheirOwnOrder() throws Exception {
         MessageQueue q = new MessageQueue();
