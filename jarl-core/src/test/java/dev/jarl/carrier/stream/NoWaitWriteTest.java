@@ -112,6 +112,8 @@ class NoWaitWriteTest {
         final ReentrantLock lock = new ReentrantLock();
         final Condition data = lock.newCondition();
         volatile String downReason;
+        /** The output party waits in {@link #awaitData()} (so a packet added without a signal stays for the caller). */
+        volatile boolean waiting;
 
         void add(ByteBuffer packet) {
             lock.lock();
@@ -133,7 +135,9 @@ class NoWaitWriteTest {
             lock.lock();
             try {
                 while (packets.isEmpty()) {
+                    waiting = true;
                     data.await();
+                    waiting = false;
                 }
                 return true;
             } finally {
@@ -193,6 +197,8 @@ class NoWaitWriteTest {
             ByteBuffer second = packet(20, 2);
             ByteBuffer third = packet(9000, 3);
             byte[] expected = framed(first.duplicate(), second.duplicate(), third.duplicate());
+            // the output party must be waiting first, or under load it may take the packet itself
+            Await.until(java.time.Duration.ofSeconds(10), () -> queue.waiting, () -> "the output party never waited");
             queue.packets.add(first);
             assertTrue(c.writeQueuedNoWait(), "the queued packet was taken (budget " + budget + ")");
             String self = Thread.currentThread().getName();
