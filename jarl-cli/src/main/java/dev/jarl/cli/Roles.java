@@ -10,6 +10,7 @@ import dev.jarl.node.ErlangException;
 import dev.jarl.node.Functions;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
+import dev.jarl.pg.Scope;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.Pid;
@@ -28,6 +29,8 @@ final class Roles {
     private static final Atom FLOOD = Atom.of("flood");
     private static final Atom MSG = Atom.of("msg");
     private static final Atom FLOOD_DONE = Atom.of("flood_done");
+    /** The pg group of the echo role, in the default scope. */
+    static final Atom JARL_ECHO = Atom.of("jarl_echo");
 
     private Roles() {
     }
@@ -35,7 +38,12 @@ final class Roles {
     static void start(Node node) {
         registerJarlModule(node);
         // on the input thread of the connection a request comes on: the reply leaves at once
-        node.createMailbox("echo", Roles::echo);
+        Mailbox echo = node.createMailbox("echo", Roles::echo);
+        // CONFORMANCE.md: echo is a member of jarl_echo in the default pg scope; the scope
+        // discovers every node that connects, so an erl that meets a hidden serve node sees it
+        Scope pg = node.pg().scope();
+        pg.discoverAll(true);
+        pg.join(JARL_ECHO, echo);
         serve(node.createMailbox("sink"), Roles::sink);
         serve(node.createMailbox("flood"), Roles::flood);
         Puppets.start(node);

@@ -84,6 +84,34 @@ class CommandsInteropTest {
     }
 
     /**
+     * {@code jarl serve}'s echo is a member of {@code jarl_echo} in the default pg scope
+     * (CONFORMANCE.md), found by an erl node that connects to the hidden serve node, and
+     * {@code jarl pg} lists the group from either node; a scope that is not running is an error.
+     */
+    @Test
+    void serveEchoIsInJarlEchoAndJarlPgListsIt() {
+        erl.eval("case whereis(pg) of undefined -> {ok, _} = pg:start(pg), ok; _ -> ok end");
+        String name = Otp.uniqueName("pgsrv") + "@" + host();
+        String node = "'" + name + "'";
+        try (JarlProcess serve = JarlProcess.start(env, "serve", "--name", name, "--cookie", COOKIE)) {
+            assertEquals("ready " + name, serve.awaitLine("ready", LIMIT));
+            assertEquals("pong", erl.eval("net_adm:ping(" + node + ")"));
+            assertEquals("{via_pg,1}", erl.eval("P = (fun W(0) -> none; W(N) -> case [M || M <- pg:get_members(jarl_echo),"
+                    + " node(M) =:= " + node + "] of [M] -> M; _ -> timer:sleep(20), W(N - 1) end end)(500),"
+                    + " P ! {self(), {via_pg, 1}}, receive {via_pg, _} = X -> X after 5000 -> timeout end"));
+            for (String target : List.of(name, erl.name())) {
+                JarlProcess pg = JarlProcess.run(env, LIMIT, "pg", "--cookie", COOKIE, target);
+                assertEquals(0, pg.exitCode(), pg.stderr());
+                assertTrue(pg.stdout().contains("jarl_echo (1 member)"), pg.stdout());
+                assertTrue(pg.stdout().contains("<" + name + "."), pg.stdout());
+            }
+            JarlProcess none = JarlProcess.run(env, LIMIT, "pg", "--cookie", COOKIE, name, "no_such_scope");
+            assertEquals(1, none.exitCode(), none.stdout());
+            assertTrue(none.stderr().contains("scope no_such_scope is not running on " + name), none.stderr());
+        }
+    }
+
+    /**
      * Terms at the BEAM's limits through {@code jarl serve} (review finding 3, probes P6 and
      * P6b): a 100 000-deep left-nested iolist and a 1 000 000-deep list from a real {@code erl}
      * echo back equal, and the connection stays up (before the fix, depth 1 100 brought it down).

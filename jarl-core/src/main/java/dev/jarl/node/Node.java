@@ -37,6 +37,7 @@ import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.CookieFile;
 import dev.jarl.handshake.HandshakeConfig;
+import dev.jarl.pg.ProcessGroups;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
@@ -268,6 +269,21 @@ public final class Node implements AutoCloseable {
         Objects.requireNonNull(timeout, "timeout");
         checkOpen();
         return rpc.call(peer, Atom.of(module), Atom.of(function), TermList.of(args), timeout);
+    }
+
+    // ------------------------------------------------------------------ process groups
+
+    /**
+     * This node's {@code pg} scopes (OTP's process groups): join Java processes to groups
+     * Erlang's {@code pg:get_members/2} sees, and see Erlang's members; see
+     * {@link ProcessGroups} and {@link dev.jarl.pg.Scope}.
+     *
+     * <pre>{@code
+     * node.pg().scope().join(Atom.of("workers"), box.self());   // erl> pg:get_members(workers)
+     * }</pre>
+     */
+    public ProcessGroups pg() {
+        return ProcessGroups.of(this);
     }
 
     // ------------------------------------------------------------------ mailboxes
