@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
@@ -84,6 +85,7 @@ final class BenchCommand implements Callable<Integer> {
     String target;
 
     @Override
+    @SuppressWarnings("try") // epmd is held open, and closed after the node, not used in the block
     public Integer call() throws Exception {
         if (small <= 0 || rtt <= 0 || big <= 0) {
             throw new CliException("--small, --rtt and --big must be positive: " + small + ", " + rtt + ", " + big);
@@ -96,7 +98,9 @@ final class BenchCommand implements Callable<Integer> {
         NodeConfig.Builder config = NodeConfig.builder(self).cookie(node.cookie())
                 .receiveSpin(java.time.Duration.ofNanos(receiveSpinMicros * 1000));
         carrier.apply(config, self);
-        try (Node n = Cli.startNode(config.build()); Mailbox mb = n.createMailbox();
+        NodeConfig built = config.build();
+        try (EpmdServer epmd = carrier.startEpmd(built); Node n = Cli.startNode(built);
+             Mailbox mb = n.createMailbox();
              Progress progress = Progress.onTerminal()) {
             NodeName t = targetName; // parsed once: a String node would be parsed on every send
             Cli.reach(n, targetName);

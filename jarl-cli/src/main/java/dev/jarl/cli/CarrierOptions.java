@@ -4,6 +4,9 @@
  */
 package dev.jarl.cli;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -12,6 +15,7 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.TlsOptions;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.carriers.UdsOptions;
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Option;
@@ -27,6 +31,13 @@ final class CarrierOptions {
                             + "its alive part in the current directory.",
                     "udp: Jarl's reliable UDP carrier (docs/udp-carrier.md), through EPMD."})
     String carrier;
+
+    @Option(names = "--listen", paramLabel = "ADDRESS",
+            description = {"tcp, tls, udp: the address this node listens on, and the EPMD it starts when none answers "
+                    + "on this host (default: every address, as erl). 127.0.0.1 or ::1 keeps both on loopback; "
+                    + "a peer then reaches the node only through a host name that resolves to that address "
+                    + "(NAME@localhost)."})
+    String listen;
 
     @Option(names = "--udp-datagram-size", paramLabel = "BYTES",
             description = "Largest UDP datagram to send (default: 65000 on loopback hosts, else 1400).")
@@ -59,9 +70,15 @@ final class CarrierOptions {
     String tlsVerify;
 
     void apply(NodeConfig.Builder config, NodeName self) {
+        InetAddress bind = listenAddress();
         switch (carrier) {
-            case "tcp" -> config.carrier(Carriers.tcp(TcpOptions.defaults()));
-            case "uds" -> config.carrier(Carriers.uds(UdsOptions.defaults())).useEpmd(false);
+            case "tcp" -> config.carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(bind)));
+            case "uds" -> {
+                if (bind != null) {
+                    throw new CliException("--listen: not for --carrier uds (its node listens on a socket file)", 2);
+                }
+                config.carrier(Carriers.uds(UdsOptions.defaults())).useEpmd(false);
+            }
             case "tls" -> {
                 try {
                     config.carrier(Carriers.tls(tlsOptions()));
@@ -74,12 +91,44 @@ final class CarrierOptions {
                 int size = udpDatagramSize != null ? udpDatagramSize
                         : isLoopbackHost(self) ? UdpOptions.LOOPBACK_DATAGRAM_SIZE : UdpOptions.DEFAULT_DATAGRAM_SIZE;
                 try {
-                    config.carrier(Carriers.udp(UdpOptions.defaults().withDatagrams(size, UdpOptions.DEFAULT_WINDOW_BYTES)));
+                    config.carrier(Carriers.udp(UdpOptions.defaults().withBindAddress(bind)
+                            .withDatagrams(size, UdpOptions.DEFAULT_WINDOW_BYTES)));
                 } catch (IllegalArgumentException e) {
                     throw new CliException("--udp-datagram-size: " + e.getMessage(), 2);
                 }
             }
             default -> throw new CliException("--carrier " + carrier + ": unknown (expected: tcp, tls, uds or udp)", 2);
+        }
+    }
+
+    /** The {@code --listen} address, or null for every address. */
+    InetAddress listenAddress() {
+        if (listen == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(listen);
+        } catch (UnknownHostException e) {
+            throw new CliException("--listen " + listen + ": unknown address", 2);
+        }
+    }
+
+    /**
+     * With {@code --listen}, the EPMD that a node of {@code config} would start when none
+     * answers on this host, started here bound to the same address (the node then finds it
+     * and starts none of its own, which would listen on every address); the caller closes it
+     * after the node. Null without {@code --listen}, without EPMD, or when an EPMD answers.
+     */
+    EpmdServer startEpmd(NodeConfig config) {
+        InetAddress bind = listenAddress();
+        if (bind == null || !config.useEpmd()) {
+            return null;
+        }
+        try {
+            return EpmdServer.startIfAbsent(bind, config.epmdPort()).orElse(null);
+        } catch (IOException e) {
+            throw new CliException("cannot start EPMD on " + listen + " port " + config.epmdPort() + ": "
+                    + e.getMessage());
         }
     }
 
@@ -95,7 +144,7 @@ final class CarrierOptions {
             }
         }
         try {
-            TlsOptions options = TlsOptions.of(TcpOptions.defaults(), tlsCert, tlsKey, tlsCacerts).withVerify(verify)
+            TlsOptions options = TlsOptions.of(TcpOptions.defaults().withBindAddress(listenAddress()), tlsCert, tlsKey, tlsCacerts).withVerify(verify)
                     .withSystemTrustStore(tlsSystemCas);
             return tlsKeyPasswordFile == null ? options : options.withKeyPassword(keyPassword(tlsKeyPasswordFile));
         } catch (IllegalArgumentException e) {

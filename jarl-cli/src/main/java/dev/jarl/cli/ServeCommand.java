@@ -7,6 +7,7 @@ package dev.jarl.cli;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve",
         description = {"Starts a Jarl node that Erlang code can drive: registered processes echo, sink and flood, and the jarl RPC module.",
                 "Prints 'ready NODE' once it accepts connections; runs until SIGTERM or Ctrl-C."},
-        footer = {"", "Example:", "  jarl serve --name jarl@localhost --cookie secret"},
+        footer = {"", "Examples:", "  jarl serve --name jarl@localhost --cookie secret",
+                "  jarl serve --name jarl@localhost --cookie secret --listen 127.0.0.1   (loopback only)"},
         mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
 
@@ -40,10 +42,23 @@ final class ServeCommand implements Callable<Integer> {
         NodeName name = node.nodeName(null);
         NodeConfig.Builder config = NodeConfig.builder(name).cookie(node.cookie()).hidden(!visible);
         carrier.apply(config, name);
-        Node n = Cli.startNode(config.build());
+        NodeConfig built = config.build();
+        EpmdServer epmd = carrier.startEpmd(built);
+        Node n;
+        try {
+            n = Cli.startNode(built);
+        } catch (RuntimeException e) {
+            if (epmd != null) {
+                epmd.close();
+            }
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             n.close();
+            if (epmd != null) {
+                epmd.close();
+            }
             stopped.countDown();
         }, "jarl-serve-shutdown"));
         Roles.start(n);

@@ -140,6 +140,11 @@ class LauncherAotTest {
         assertEquals(0, first.exit(), first.output());
         assertTrue(first.output().contains("jarl: training the AOT cache for serve and bench"), first.output());
         assertEquals(2, first.trainings(), first.jvms().toString());
+        // the training's target and driver listen on loopback only, under names on localhost
+        for (String training : first.jvms().stream().filter(j -> j.contains("-XX:AOTCacheOutput=")).toList()) {
+            assertTrue(training.matches(".* --listen 127\\.0\\.0\\.1( .*)?"), training);
+            assertTrue(training.matches(".* --name jarl_aot_(target|driver)_\\d+@localhost .*"), training);
+        }
         assertTrue(Files.exists(cache("25.0.9+1-test", "serve")));
         assertTrue(Files.exists(cache("25.0.9+1-test", "bench")));
         assertFalse(first.last().contains("-XX:AOTCache="), "--help runs without the cache: " + first.last());

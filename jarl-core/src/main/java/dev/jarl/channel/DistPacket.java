@@ -416,9 +416,12 @@ public final class DistPacket {
             data = packet.array();
             off = packet.arrayOffset() + packet.position();
         } else {
+            // a packet lent from a carrier's direct buffer: this copy is the decoder's own,
+            // so the binaries share it rather than being copied again
             data = new byte[len];
             packet.duplicate().get(data);
             off = 0;
+            copyBinaries = false;
         }
         if (len == 0) {
             throw new DistProtocolException("distribution packet: empty (expected: a tick is not decoded)");

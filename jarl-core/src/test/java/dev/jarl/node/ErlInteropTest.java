@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +38,8 @@ import dev.jarl.testing.RealEpmd;
 
 /**
  * A Jarl node and a real OTP node over TCP with a real EPMD: set-up both ways, ping both ways,
- * sends to pids and names both ways, 100 000 messages in order, a 64 MB binary, wrong cookies.
+ * sends to pids and names both ways, 100 000 messages in order, a 64 MB binary, 1 MB and 64 MB
+ * binaries among small messages, wrong cookies.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -194,6 +197,75 @@ class ErlInteropTest {
             assertEquals(expected, seen[0], "rex's features_request was not answered");
             Await.holdsFor(Duration.ofMillis(500), () -> jarl.nodes().contains(erlName), () -> "connection lost");
             assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
+        }
+    }
+
+    /** 1 MB binaries each way in the large-message tests. */
+    private static final int COUNT = 24;
+    /** The size of the large-message tests' 64 MB binary. */
+    private static final int BIG = 64 * 1_000_037 + 11;
+
+    private static String md5(Binary b) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("MD5");
+        md.update(b.asByteBuffer());
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The large-message data path (issue 22): fragments lent from the stream carrier's read
+     * buffer and copied once into their message, binaries sharing the message's buffer.
+     * Many 1 MB binaries of random bytes, interleaved with small messages, and a 64 MB one
+     * whose length is no round number; every binary is checked only after all arrived, so
+     * one that were a view on a reused buffer would show it.
+     */
+    @Test
+    @Timeout(180)
+    void megabyteBinariesInterleavedWithSmallMessagesFromErlang() throws Exception {
+        try (Node jarl = jarl("jarltest"); Mailbox box = jarl.createMailbox("jbox")) {
+            // 1 MiB plus a few bytes each, so fragment edges fall anywhere in the binary
+            erl.evalResult("[begin B = rand:bytes(1048576 + I * 7), {jbox, '" + jarl.name() + "'} ! {big, I, "
+                    + "erlang:md5(B), B}, {jbox, '" + jarl.name() + "'} ! {small, I} end || I <- lists:seq(1, "
+                    + COUNT + ")], Big = binary:copy(rand:bytes(1000037), 64), {jbox, '" + jarl.name()
+                    + "'} ! {big, 0, erlang:md5(<<Big/binary, 0:88>>), <<Big/binary, 0:88>>}, ok", Duration.ofSeconds(90));
+            List<Tuple> bigs = new ArrayList<>();
+            for (int i = 1; i <= COUNT; i++) {
+                bigs.add((Tuple) box.receive(Duration.ofSeconds(60)).orElseThrow());
+                assertEquals(Tuple.of(Atom.of("small"), Int.of(i)), box.receive(Duration.ofSeconds(60)).orElseThrow());
+            }
+            bigs.add((Tuple) box.receive(Duration.ofSeconds(90)).orElseThrow());
+            for (int i = 0; i <= COUNT; i++) {
+                Tuple t = bigs.get(i);
+                int n = i < COUNT ? i + 1 : 0;
+                assertEquals(Int.of(n), t.get(1));
+                Binary bin = (Binary) t.get(3);
+                assertEquals(n == 0 ? BIG : 1048576 + n * 7, bin.size());
+                assertEquals(HexFormat.of().formatHex(((Binary) t.get(2)).bytes()), md5(bin), "binary " + n);
+            }
+        }
+    }
+
+    /** As the one from Erlang, the other way: binaries sent by reference in gathering writes. */
+    @Test
+    @Timeout(180)
+    void megabyteBinariesInterleavedWithSmallMessagesToErlang() throws Exception {
+        try (Node jarl = jarl("jarltest"); Mailbox box = jarl.createMailbox("jbox")) {
+            Random random = new Random(22);
+            for (int i = 1; i <= COUNT + 1; i++) {
+                byte[] data = new byte[i <= COUNT ? 1048576 + i * 7 : BIG];
+                random.nextBytes(data);
+                Binary bin = Binary.of(data);
+                Binary sum = Binary.of(MessageDigest.getInstance("MD5").digest(data));
+                box.send("ebox", erlName, Tuple.of(Atom.of("big"), Int.of(i), sum, bin));
+                box.send("ebox", erlName, Tuple.of(Atom.of("small"), Int.of(i)));
+            }
+            // Erlang takes them in order, keeps every binary, then checks each one's size and MD5
+            String got = erl.evalResult("F = fun F(I, Acc) when I > " + (COUNT + 1) + " -> lists:reverse(Acc); "
+                    + "F(I, Acc) -> receive {big, I, S, B} -> receive {small, I} -> F(I + 1, [{I, S, B} | Acc]) "
+                    + "after 60000 -> {no_small, I} end after 60000 -> {no_big, I} end end, "
+                    + "case F(1, []) of L when is_list(L) -> [{I, byte_size(B)} || {I, S, B} <- L, "
+                    + "erlang:md5(B) =/= S orelse byte_size(B) =/= (if I =< " + COUNT + " -> 1048576 + I * 7; "
+                    + "true -> " + BIG + " end)]; Other -> Other end", Duration.ofSeconds(120)).text();
+            assertEquals("[]", got, "binaries Erlang got wrong, by number and size");
         }
     }
 }

@@ -79,8 +79,7 @@ public interface ByteStream {
      * @throws UnsupportedOperationException when the transport has no such option
      */
     default <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        throw new UnsupportedOperationException("option " + option.name() + ": not supported (expected: one of "
-                + supportedOptions() + ")");
+        throw unsupported(option, supportedOptions());
     }
 
     /**
@@ -89,8 +88,26 @@ public interface ByteStream {
      * @throws UnsupportedOperationException when the transport has no such option
      */
     default <T> T getOption(SocketOption<T> option) throws IOException {
-        throw new UnsupportedOperationException("option " + option.name() + ": not supported (expected: one of "
-                + supportedOptions() + ")");
+        throw unsupported(option, supportedOptions());
+    }
+
+    /**
+     * {@code option} if the socket under a stream has it ({@code supported}), for the option
+     * methods of the streams over one socket (TCP, Unix sockets, TLS's plain socket):
+     * {@code socket.setOption(ByteStream.supported(option, socket.supportedOptions()), value)}.
+     *
+     * @throws UnsupportedOperationException naming the options there are, when it has not
+     */
+    static <T> SocketOption<T> supported(SocketOption<T> option, Set<SocketOption<?>> supported) {
+        if (!supported.contains(option)) {
+            throw unsupported(option, supported);
+        }
+        return option;
+    }
+
+    private static UnsupportedOperationException unsupported(SocketOption<?> option, Set<SocketOption<?>> supported) {
+        return new UnsupportedOperationException("option " + option.name() + ": not supported (expected: one of "
+                + supported + ")");
     }
 
     /** The peer's address for logs and errors, e.g. {@code 127.0.0.1:51234} or a socket path. */

@@ -63,18 +63,12 @@ public final class SocketChannelStream implements ByteStream {
 
     @Override
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        if (!channel.supportedOptions().contains(option)) {
-            ByteStream.super.setOption(option, value);
-        }
-        channel.setOption(option, value);
+        channel.setOption(ByteStream.supported(option, channel.supportedOptions()), value);
     }
 
     @Override
     public <T> T getOption(SocketOption<T> option) throws IOException {
-        if (!channel.supportedOptions().contains(option)) {
-            return ByteStream.super.getOption(option);
-        }
-        return channel.getOption(option);
+        return channel.getOption(ByteStream.supported(option, channel.supportedOptions()));
     }
 
     private static String localName(SocketChannel channel) throws IOException {

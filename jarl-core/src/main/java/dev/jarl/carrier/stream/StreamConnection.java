@@ -64,9 +64,14 @@ import dev.jarl.carrier.DistChannel;
  *       packets arrive per system call; checks each declared length against the maximum
  *       before allocating anything; gathers each packet of up to {@link #BORROW_LIMIT}
  *       bytes in one reused buffer and lends it with
- *       {@link DistChannel#putBorrowed(ByteBuffer)} (no buffer per packet, and a fragment is
- *       copied once, into its message); hands larger packets over in their own buffer
- *       with {@link DistChannel#putData(ByteBuffer)}.</li>
+ *       {@link DistChannel#putBorrowed(ByteBuffer)} (no buffer per packet). A packet of
+ *       {@link #LEND_MIN} to {@link #LEND_MAX} bytes (a fragment of a large message) is read
+ *       whole into the read buffer (grown to {@link #LARGE_READ_BUFFER} for the first one)
+ *       and lent from there, so its bytes are copied once, into the message they belong to.
+ *       Larger packets are read straight into a buffer of their own, allocated from the
+ *       header within the connection's receive allowance ({@link DistChannel#reserveAhead}),
+ *       beyond it into chunks assembled once, and handed over with
+ *       {@link DistChannel#putData(ByteBuffer)}; the channel's binaries share that buffer.</li>
  *   <li><b>Tick writer</b>: {@link #tick()} only signals it; it writes an empty packet under
  *       the write lock, so a tick never lands inside a packet, and only when the output party
  *       is not busy anyway. The caller of {@code tick()} never blocks on the stream.</li>
@@ -95,10 +100,25 @@ public class StreamConnection implements CarrierConnection {
     /** The reused packet buffer's first size; it grows to the largest packet seen, up to {@link #BORROW_LIMIT}. */
     static final int SCRATCH = 4 * 1024;
     /**
-     * The first size of a packet buffer grown as its bytes come, for a packet longer than
-     * what is left of the connection's receive allowance ({@link DistChannel#reserveAhead}).
+     * The first chunk's size for a packet longer than what is left of the connection's
+     * receive allowance ({@link DistChannel#reserveAhead}); each next chunk is as large as
+     * what came before it, up to {@link #MAX_CHUNK}.
      */
     static final int GROW_FROM = 64 * 1024;
+    /** The largest chunk of a packet received beyond the allowance. */
+    static final int MAX_CHUNK = 16 << 20;
+    /**
+     * Packets longer than this and at most {@link #LEND_MAX} (fragments: 64 KiB and a
+     * header) are read whole into the connection's read buffer, grown to
+     * {@link #LARGE_READ_BUFFER} for them, and lent from there with
+     * {@link DistChannel#putBorrowed(ByteBuffer)}: their bytes are copied once on the way
+     * to the message they belong to, not into a packet buffer first.
+     */
+    static final int LEND_MIN = 32 * 1024;
+    /** The largest packet lent from the read buffer; half of it, so a move to its start copies less than the packet. */
+    static final int LEND_MAX = 128 * 1024;
+    /** The read buffer of a connection once a packet over {@link #LEND_MIN} bytes arrived. */
+    static final int LARGE_READ_BUFFER = 2 * LEND_MAX;
     /** The largest handshake message accepted or sent, whatever the length prefix. */
     public static final int MAX_HANDSHAKE = 0xFFFF;
 
@@ -581,6 +601,23 @@ public class StreamConnection implements CarrierConnection {
                     fail(reason, new ProtocolException(reason));
                     return;
                 }
+                if (length > LEND_MIN && length <= LEND_MAX) {
+                    // a fragment: read whole into the read buffer and lent from there, so the
+                    // channel copies its bytes once, into the message they belong to
+                    if (buffer.capacity() < LARGE_READ_BUFFER) {
+                        buffer = stream.readBuffer(LARGE_READ_BUFFER).put(buffer).flip();
+                    }
+                    if (!fillWhole(buffer, length)) {
+                        fail("connection closed by peer inside a packet (" + buffer.remaining() + " of " + length
+                                + " bytes)", null);
+                        return;
+                    }
+                    int at = buffer.position();
+                    packetsIn.incrementAndGet();
+                    ch.putBorrowed(buffer.slice(at, length));
+                    buffer.position(at + length);
+                    continue;
+                }
                 if (length <= BORROW_LIMIT) {
                     if (scratch.length < length) {
                         scratch = new byte[Math.min(BORROW_LIMIT, Math.max(Math.max(length, SCRATCH), 2 * scratch.length))];
@@ -594,35 +631,12 @@ public class StreamConnection implements CarrierConnection {
                     ch.putBorrowed(ByteBuffer.wrap(scratch, 0, length));
                     continue;
                 }
-                // allocated whole from the header within the connection's allowance; beyond
-                // it grown as the bytes come, so a length claimed and not sent costs little
-                boolean inPlace = ch.reserveAhead(length);
-                int buffered = Math.min(length, buffer.remaining());
-                ByteBuffer packet = ByteBuffer.allocate(inPlace ? length : Math.max(buffered, Math.min(length, GROW_FROM)));
-                try {
-                    packet.put(buffer.slice(buffer.position(), buffered));
-                    buffer.position(buffer.position() + buffered);
-                    while (packet.position() < length) {
-                        if (!packet.hasRemaining()) {
-                            packet = ByteBuffer.allocate((int) Math.min(length, 2L * packet.capacity())).put(packet.flip());
-                        }
-                        int limit = packet.limit();
-                        packet.limit(Math.min(limit, packet.position() + SLICE));
-                        int n = stream.read(packet);
-                        packet.limit(limit);
-                        if (n < 0) {
-                            fail("connection closed by peer inside a packet (" + packet.position() + " of "
-                                    + length + " bytes)", null);
-                            return;
-                        }
-                    }
-                } finally {
-                    if (inPlace) {
-                        ch.releaseAhead(length);
-                    }
+                ByteBuffer packet = large(ch, buffer, length);
+                if (packet == null) {
+                    return;
                 }
                 packetsIn.incrementAndGet();
-                ch.putData(packet.flip());
+                ch.putData(packet);
             }
         } catch (IOException e) {
             fail("read failed: " + e.getMessage(), e);
@@ -630,6 +644,90 @@ public class StreamConnection implements CarrierConnection {
             fail("input failed: " + e, e);
             throw e;
         }
+    }
+
+    /**
+     * A packet over {@link #BORROW_LIMIT} bytes, in a buffer of its own (in read mode), or
+     * null when the stream ended inside it (the connection has failed). Within the
+     * connection's receive allowance the buffer is allocated whole from the header and the
+     * bytes are read straight into it. Beyond it the bytes are read into chunks, each at most
+     * as large as what already came (so a length claimed and not sent costs at most what was
+     * sent), and assembled once at the end.
+     */
+    private ByteBuffer large(DistChannel ch, ByteBuffer buffer, int length) throws IOException {
+        if (ch.reserveAhead(length)) {
+            try {
+                ByteBuffer packet = ByteBuffer.allocate(length);
+                return readInto(buffer, packet, 0, length) ? packet.flip() : null;
+            } finally {
+                ch.releaseAhead(length);
+            }
+        }
+        List<ByteBuffer> chunks = new ArrayList<>();
+        int got = 0;
+        while (got < length) {
+            ByteBuffer chunk = ByteBuffer.allocate(Math.min(length - got, Math.max(GROW_FROM, Math.min(got, MAX_CHUNK))));
+            if (!readInto(buffer, chunk, got, length)) {
+                return null;
+            }
+            got += chunk.flip().remaining();
+            chunks.add(chunk);
+        }
+        if (chunks.size() == 1) {
+            return chunks.get(0);
+        }
+        ByteBuffer packet = ByteBuffer.allocate(length);
+        for (ByteBuffer c : chunks) {
+            packet.put(c);
+        }
+        return packet.flip();
+    }
+
+    /**
+     * Fills {@code into} with the packet's next bytes: those {@code buffer} (in read mode)
+     * holds, then reads straight into it; false (and the connection failed) when the stream
+     * ends first. {@code before} bytes of the packet's {@code length} came earlier.
+     */
+    private boolean readInto(ByteBuffer buffer, ByteBuffer into, int before, int length) throws IOException {
+        int buffered = Math.min(into.remaining(), buffer.remaining());
+        into.put(buffer.slice(buffer.position(), buffered));
+        buffer.position(buffer.position() + buffered);
+        while (into.hasRemaining()) {
+            int limit = into.limit();
+            into.limit(Math.min(limit, into.position() + SLICE));
+            int n = stream.read(into);
+            into.limit(limit);
+            if (n < 0) {
+                fail("connection closed by peer inside a packet (" + (before + into.position()) + " of " + length
+                        + " bytes)", null);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads until {@code buffer} (in read mode) holds the next {@code n} bytes in one piece,
+     * moving what it holds to its start at most once; false at end of stream. {@code n} is
+     * at most half the buffer, so a move copies less than the packet.
+     */
+    private boolean fillWhole(ByteBuffer buffer, int n) throws IOException {
+        if (buffer.remaining() >= n) {
+            return true;
+        }
+        if (buffer.capacity() - buffer.position() < n) {
+            buffer.compact().flip();
+        }
+        while (buffer.remaining() < n) {
+            int position = buffer.position();
+            buffer.position(buffer.limit()).limit(buffer.capacity());
+            int read = stream.read(buffer);
+            buffer.limit(buffer.position()).position(position);
+            if (read < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -73,18 +73,12 @@ final class TlsStream implements ByteStream {
 
     @Override
     public <T> void setOption(SocketOption<T> option, T value) throws IOException {
-        if (!plain.supportedOptions().contains(option)) {
-            ByteStream.super.setOption(option, value);
-        }
-        plain.setOption(option, value);
+        plain.setOption(ByteStream.supported(option, plain.supportedOptions()), value);
     }
 
     @Override
     public <T> T getOption(SocketOption<T> option) throws IOException {
-        if (!plain.supportedOptions().contains(option)) {
-            return ByteStream.super.getOption(option);
-        }
-        return plain.getOption(option);
+        return plain.getOption(ByteStream.supported(option, plain.supportedOptions()));
     }
 
     /** Runs the TLS handshake unless it ran already, waiting at most {@code timeoutMillis}. */

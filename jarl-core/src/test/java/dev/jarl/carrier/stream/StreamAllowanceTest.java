@@ -28,7 +28,7 @@ import dev.jarl.testing.NotReleaseSpecific;
 class StreamAllowanceTest {
 
     /** A stream fed by the test, one chunk per read. */
-    static final class FedStream implements ByteStream {
+    static class FedStream implements ByteStream {
         final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
         /** Each time a read finds no bytes left to give: how many it had handed out by then. */
         final BlockingQueue<Long> hungry = new LinkedBlockingQueue<>();
