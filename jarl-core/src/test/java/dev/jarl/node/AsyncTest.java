@@ -32,6 +32,7 @@ import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 import dev.jarl.testing.Await;
+import dev.jarl.testing.NotReleaseSpecific;
 import dev.jarl.testing.Otp;
 
 /**
@@ -41,6 +42,7 @@ import dev.jarl.testing.Otp;
  * Against real Erlang: {@link AsyncInteropTest}.
  */
 @Timeout(60)
+@NotReleaseSpecific // no erl: runs in the machine's own pass only
 class AsyncTest {
 
     private static final Duration T = Duration.ofSeconds(10);
