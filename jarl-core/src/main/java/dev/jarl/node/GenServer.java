@@ -7,6 +7,7 @@ package dev.jarl.node;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
@@ -34,12 +35,12 @@ import dev.jarl.term.Tuple;
  * {@code {[alias | Ref], Reply}} or the DOWN message. A server that is not there, or dies,
  * or whose node is lost, fails the call at once with the reason {@code gen:call} exits with
  * (see {@link CallException}); a late reply after a timeout is dropped, because the alias is
- * gone.
+ * gone. {@link #callAsync} is the same call without a waiting thread; {@link #call} waits
+ * for it.
  */
 public final class GenServer {
 
     private static final Atom ALIAS = Atom.of("alias");
-    private static final Atom DOWN = Atom.of("DOWN");
 
     private GenServer() {
     }
@@ -153,7 +154,8 @@ public final class GenServer {
     }
 
     /**
-     * {@code gen_server:call(Server, Request, Timeout)} from {@code box}'s process.
+     * {@code gen_server:call(Server, Request, Timeout)} from {@code box}'s process: a thin
+     * wait on {@link #callAsync}.
      *
      * @param server  a pid, a registered name (atom, on this node) or {@code {Name, Node}}
      * @param timeout how long to wait for the reply; null for {@code infinity}
@@ -161,76 +163,104 @@ public final class GenServer {
      * @throws CallException        when the call fails: {@link CallException.NoProc},
      *                              {@link CallException.NodeDown}, {@link CallException.Timeout},
      *                              or {@link CallException.Exited} when the server died
-     * @throws InterruptedException when interrupted while waiting (the call is abandoned)
+     * @throws InterruptedException when interrupted while waiting (the call is abandoned: its
+     *                              monitor and alias are removed)
      */
     public static Term call(Mailbox box, Term server, Term request, Duration timeout)
             throws CallException, InterruptedException {
+        return AsyncCalls.await(call(box, server, request, timeout, true), CallException.class);
+    }
+
+    /**
+     * {@code gen_server:call(Server, Request, Timeout)} from {@code box}'s process, without
+     * blocking: the returned future completes with the reply, or fails with the
+     * {@link CallException} the blocking {@link #call} throws (wrapped as
+     * {@link CompletableFuture} wraps failures: a {@link java.util.concurrent.CompletionException}
+     * in {@code join}, an {@link java.util.concurrent.ExecutionException} in {@code get}).
+     * No thread waits meanwhile: the call is a monitor whose reference is also an alias, a
+     * send, and an entry in the process's table of waiters that the reply or the DOWN
+     * message settles where it arrives.
+     *
+     * <p>The future completes on a new virtual thread (the node's completion executor), so
+     * dependent stages may block; the {@code *Async} methods without an executor use it too.
+     * Cancelling it, or the timeout, ends the call as a timed-out {@code gen_server:call}
+     * does: the monitor is removed on both nodes and the alias deactivated, so a reply that
+     * comes later is dropped. Replies and DOWN messages of the call never reach
+     * {@code box}'s {@link Mailbox#receive()}.
+     *
+     * @param server  a pid, a registered name (atom, on this node) or {@code {Name, Node}}
+     * @param timeout how long to wait for the reply; null for {@code infinity}
+     * @throws IllegalArgumentException when {@code server} is none of those
+     */
+    public static CompletableFuture<Term> callAsync(Mailbox box, Term server, Term request, Duration timeout) {
+        return call(box, server, request, timeout, false);
+    }
+
+    /** The one implementation of both forms; {@code direct}: a blocking wait (see {@link Pending}). */
+    static Pending<Term> call(Mailbox box, Term server, Term request, Duration timeout, boolean direct) {
+        Objects.requireNonNull(box, "box");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(request, "request");
         long millis = timeout == null ? -1 : timeout.toMillis();
         Node node = box.node();
-        Ref mref;
+        Pending<Term> result = new Pending<>(direct);
+        Atom local;
         NodeName target;
         switch (server) {
             case Pid p -> {
-                mref = box.monitor(p);
+                local = null;
                 target = node.processes().nodeName(p.node());
             }
             case Atom a -> {
-                if (node.whereis(a.name()).isEmpty()) {
-                    throw CallException.of(Atom.NOPROC, server, request, millis);
-                }
-                mref = box.monitor(a.name());
+                local = a;
                 target = node.name();
             }
             case Tuple t when t.arity() == 2 && t.get(0) instanceof Atom n && t.get(1) instanceof Atom at -> {
+                local = n;
                 target = node.processes().nodeName(at);
-                if (target.equals(node.name()) && node.whereis(n.name()).isEmpty()) {
-                    throw CallException.of(Atom.NOPROC, server, request, millis);
-                }
-                mref = box.monitor(n.name(), target);
             }
             default -> throw new IllegalArgumentException("server: " + server
                     + " (expected: a pid, a name or {Name, Node})");
         }
-        LocalProcess self = box.process();
-        node.processes().alias(self, mref);
-        Term tag = TermList.improper(java.util.List.of(ALIAS), mref);
-        try {
-            box.send(server, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), tag), request));
-        } catch (IllegalArgumentException gone) {
-            // the local name went away after the monitor: the DOWN message says noproc
+        if (target.equals(node.name()) && local != null && node.whereis(local.name()).isEmpty()) {
+            result.fail(CallException.of(Atom.NOPROC, server, request, millis));
+            return result;
         }
-        java.util.function.Predicate<Term> match = m -> m instanceof Tuple t
-                && (t.arity() == 2 && tag.equals(t.get(0))
-                || t.arity() == 5 && DOWN.equals(t.get(0)) && mref.equals(t.get(1)));
-        try {
-            Optional<Term> got = timeout == null ? Optional.of(box.receive(match)) : box.receive(match, timeout);
-            if (got.isEmpty()) {
-                box.demonitor(mref, true);
-                node.processes().unalias(self, mref);
-                Optional<Term> late = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && tag.equals(t.get(0)),
-                        Duration.ZERO);
-                if (late.isPresent()) {
-                    return ((Tuple) late.get()).get(1);
-                }
-                throw CallException.of(Atom.of("timeout"), server, request, millis);
-            }
-            Tuple t = (Tuple) got.get();
+        LocalProcess self = box.process();
+        Ref mref = node.makeRef();
+        Term tag = TermList.improper(java.util.List.of(ALIAS), mref);
+        MessageQueue.Waiter waiter = new MessageQueue.Waiter(mref, null, false, m -> {
+            Tuple t = (Tuple) m;
             if (t.arity() == 2) {
-                box.demonitor(mref, true);
-                return t.get(1);
+                if (tag.equals(t.get(0))) {
+                    result.settle(t.get(1));
+                }
+                return;
             }
             Term reason = t.get(4);
             if (Atom.NOCONNECTION.equals(reason)) {
                 reason = Tuple.of(Atom.of("nodedown"), Atom.of(target.toString()));
             }
-            throw CallException.of(reason, server, request, millis);
-        } catch (InterruptedException e) {
+            result.fail(CallException.of(reason, server, request, millis));
+        }, reason -> result.fail(new ExitException(reason)));
+        result.onSettle(() -> {
+            self.queue().cancel(waiter);
             box.demonitor(mref, true);
-            throw e;
-        } finally {
             node.processes().unalias(self, mref);
+        });
+        self.queue().await(waiter);
+        node.processes().alias(self, mref);
+        switch (server) {
+            case Pid p -> node.processes().monitor(self, p, mref);
+            default -> node.processes().monitor(self, local, target, mref);
         }
+        try {
+            box.send(server, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), tag), request));
+        } catch (IllegalArgumentException gone) {
+            // the local name went away after the monitor: the DOWN message says noproc
+        }
+        node.async().timeout(result, timeout,
+                () -> result.fail(CallException.of(Atom.of("timeout"), server, request, millis)));
+        return result;
     }
 }

@@ -436,6 +436,26 @@ final class LocalProcess {
         }
     }
 
+    /** Processes monitoring this one now (for tests). */
+    int watcherCount() {
+        lock.lock();
+        try {
+            return watchers == null ? 0 : watchers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Monitors this process holds and aliases it has active now (for tests: what a call leaves behind). */
+    int[] monitorsAndAliases() {
+        lock.lock();
+        try {
+            return new int[] {monitors == null ? 0 : monitors.size(), aliases == null ? 0 : aliases.size()};
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ ending
 
     /**

@@ -7,6 +7,7 @@ package dev.jarl.node;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import dev.jarl.term.Atom;
@@ -44,6 +45,8 @@ import dev.jarl.term.Tuple;
  * that matches and leave the others in order, like Erlang's selective receive. The variants
  * with a {@link Duration} return {@link Optional#empty()} when the time runs out.
  * Interrupting a waiting thread cancels the receive with {@link InterruptedException}.
+ * {@link #receiveAsync(Predicate, Duration)} and its variants receive without a thread:
+ * a {@link java.util.concurrent.CompletableFuture} that the arriving message completes.
  *
  * <p><b>A process.</b> A mailbox is a Jarl process without a thread of its own (a spawned
  * one, {@link Node#spawn}, has one): it links ({@link #link}), monitors ({@link #monitor}),
@@ -133,6 +136,66 @@ public final class Mailbox implements AutoCloseable {
      */
     public Optional<Term> receive(Predicate<? super Term> match, Duration timeout) throws InterruptedException {
         return Optional.ofNullable(process.queue().take(Objects.requireNonNull(match, "match"), nanos(timeout)));
+    }
+
+    /**
+     * Takes the oldest message, without blocking: the future completes with it when it
+     * arrives. See {@link #receiveAsync(Predicate, Duration)}.
+     */
+    public CompletableFuture<Term> receiveAsync() {
+        return awaitMessage(null, null, false).thenApply(Optional::get);
+    }
+
+    /**
+     * Takes the oldest message {@code match} accepts, without blocking. See
+     * {@link #receiveAsync(Predicate, Duration)}.
+     */
+    public CompletableFuture<Term> receiveAsync(Predicate<? super Term> match) {
+        return awaitMessage(Objects.requireNonNull(match, "match"), null, false).thenApply(Optional::get);
+    }
+
+    /**
+     * Takes the oldest message within {@code timeout}, without blocking; empty when the time
+     * runs out. See {@link #receiveAsync(Predicate, Duration)}.
+     */
+    public CompletableFuture<Optional<Term>> receiveAsync(Duration timeout) {
+        return awaitMessage(null, Objects.requireNonNull(timeout, "timeout"), false);
+    }
+
+    /**
+     * Takes the oldest message {@code match} accepts within {@code timeout}, without
+     * blocking a thread: the future completes with it (a message already queued is taken at
+     * once), or with {@link Optional#empty()} when the time runs out; it fails with an
+     * {@link ExitException} when the process ends first. The other messages stay in order.
+     *
+     * <p>No thread waits meanwhile: the receive is an entry in the process's table of waiters
+     * that an arriving message settles where it arrives (waiters take a matching message
+     * before a blocked {@link #receive()} sees it, in the order they were made). The future
+     * completes on a new virtual thread (the node's completion executor), so dependent stages
+     * may block. Cancelling it removes the waiter; once a message was taken for it,
+     * {@code cancel} returns false and the message is still delivered, so none is lost.
+     * Each pending receive with a predicate tests every arriving message until it matches:
+     * keep such receives few (calls through {@link #callAsync} wait by reference, at no cost
+     * per message).
+     */
+    public CompletableFuture<Optional<Term>> receiveAsync(Predicate<? super Term> match, Duration timeout) {
+        return awaitMessage(Objects.requireNonNull(match, "match"), Objects.requireNonNull(timeout, "timeout"), false);
+    }
+
+    /** The one implementation of the asynchronous receives (null match: any message; null timeout: none). */
+    Pending<Optional<Term>> awaitMessage(Predicate<? super Term> match, Duration timeout, boolean direct) {
+        Pending<Optional<Term>> result = new Pending<>(direct);
+        MessageQueue q = process.queue();
+        MessageQueue.Waiter waiter = new MessageQueue.Waiter(null, match == null ? m -> true : match, true,
+                m -> {
+                    if (!result.settle(Optional.of(m))) {
+                        q.put(m); // the timer or the caller settled it meanwhile: the message is not lost
+                    }
+                }, reason -> result.fail(new ExitException(reason)));
+        result.onSettle(() -> q.cancel(waiter));
+        q.await(waiter);
+        process.node().async().timeout(result, timeout, () -> result.settle(Optional.empty()));
+        return result;
     }
 
     /** The number of messages waiting. */
@@ -354,6 +417,14 @@ public final class Mailbox implements AutoCloseable {
         return GenServer.call(this, server, request, timeout);
     }
 
+    /**
+     * {@code gen_server:call(Server, Request, Timeout)} from this process without blocking;
+     * see {@link GenServer#callAsync}.
+     */
+    public CompletableFuture<Term> callAsync(Term server, Term request, Duration timeout) {
+        return GenServer.callAsync(this, server, request, timeout);
+    }
+
     /** {@code gen_server:cast(Server, Request)} from this process; see {@link GenServer#cast}. */
     public void cast(Term server, Term request) {
         GenServer.cast(this, server, request);
@@ -364,15 +435,7 @@ public final class Mailbox implements AutoCloseable {
     }
 
     private static long nanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            return 0;
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
+        return AsyncCalls.nanos(Objects.requireNonNull(timeout, "timeout"));
     }
 
     @Override

@@ -6,6 +6,11 @@ package dev.jarl.node;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,7 +18,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.jarl.term.Atom;
+import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
+import dev.jarl.term.Tuple;
 
 /**
  * The message queue of one process: append at the tail, take the first message a predicate
@@ -35,8 +43,38 @@ import dev.jarl.term.Term;
  * A message that arrives while the handler runs elsewhere only waits in the list, so its
  * sender is never held up; when the running handler returns and finds more, a virtual
  * thread drains them (the appending thread runs one message, never the others' backlog).
+ *
+ * <p><b>Waiters without a thread</b> ({@link #await(Waiter)}): the receives of the
+ * asynchronous API. A keyed waiter takes the messages that carry its reference where a
+ * reply, a DOWN or a spawn reply carries it (see {@link #keyOf}), found by one hash lookup,
+ * so a hundred thousand pending calls cost nothing per message; a matching waiter takes the
+ * first message its predicate accepts (a scan of the waiters, in the order they came). A
+ * message a waiter takes never enters the list. Waiters are tried before receivers and
+ * before the handler, and their callbacks run on the appending thread after the lock is
+ * released, or on a virtual thread when that thread still holds the process's lock (a
+ * signal applied under it): a callback must not block.
  */
 final class MessageQueue {
+
+    /**
+     * A receive that holds no thread: {@code key} (a reference) or {@code match} (a
+     * predicate) says which messages it takes; {@code onMessage} gets each one, and
+     * {@code onClose} the exit reason if the process ends first. A keyed waiter that is not
+     * {@code once} stays until {@link #cancel} (a spawn request's reply, then its DOWN).
+     */
+    record Waiter(Ref key, Predicate<? super Term> match, boolean once, Consumer<Term> onMessage,
+            Consumer<Term> onClose) {
+        /** Each waiter is itself alone (the tables remove this one, not an equal one). */
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
 
     private static final class Entry {
         final Term message;
@@ -67,6 +105,10 @@ final class MessageQueue {
     private boolean handling;
     /** How long a receiver spins before it parks; set before the process is visible. */
     private long spinNanos;
+    /** Keyed waiters by reference, or null; under the lock. */
+    private Map<Ref, Waiter> keyed;
+    /** Matching waiters in the order they came, or null; under the lock. */
+    private LinkedHashSet<Waiter> matching;
 
     /** A queue with a lock of its own. */
     MessageQueue() {
@@ -117,10 +159,15 @@ final class MessageQueue {
     boolean put(Term message) {
         Entry e = new Entry(message);
         boolean runHere;
+        Waiter taker = null;
         lock.lock();
         try {
             if (closedReason != null) {
                 return false;
+            }
+            taker = waiterFor(message);
+            if (taker != null) {
+                return true;
             }
             tail.next = e;
             tail = e;
@@ -139,6 +186,9 @@ final class MessageQueue {
             runHere = lock.getHoldCount() == 1;
         } finally {
             lock.unlock();
+            if (taker != null) {
+                call(taker.onMessage(), message);
+            }
         }
         if (runHere) {
             runHandler(false);
@@ -315,6 +365,149 @@ final class MessageQueue {
         }
     }
 
+    // ------------------------------------------------------------------ waiters without a thread
+
+    /**
+     * The reference a message is keyed by for keyed waiters: {@code Ref} in {@code {Ref, X}},
+     * {@code {[alias | Ref], X}}, {@code {'DOWN', Ref, process, Item, Reason}} and
+     * {@code {spawn_reply, Ref, Result, X}}; null for any other message.
+     */
+    static Ref keyOf(Term message) {
+        if (!(message instanceof Tuple t)) {
+            return null;
+        }
+        int n = t.arity();
+        if (n == 2) {
+            Term tag = t.get(0);
+            if (tag instanceof Ref r) {
+                return r;
+            }
+            return tag instanceof TermList l && l.size() == 1 && l.tail() instanceof Ref r ? r : null;
+        }
+        if ((n == 5 || n == 4) && t.get(1) instanceof Ref r && t.get(0) instanceof Atom a
+                && (n == 5 ? a.name().equals("DOWN") : a.name().equals("spawn_reply"))) {
+            return r;
+        }
+        return null;
+    }
+
+    /** The waiter that takes {@code message} (removed when once), or null; under the lock. */
+    private Waiter waiterFor(Term message) {
+        if (keyed != null && !keyed.isEmpty()) {
+            Ref key = keyOf(message);
+            Waiter w = key == null ? null : keyed.get(key);
+            if (w != null) {
+                if (w.once()) {
+                    keyed.remove(key);
+                }
+                return w;
+            }
+        }
+        if (matching != null && !matching.isEmpty()) {
+            for (var it = matching.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.match().test(message)) {
+                    it.remove();
+                    return w;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code w} takes {@code message}. */
+    private static boolean takes(Waiter w, Term message) {
+        return w.key() != null ? w.key().equals(keyOf(message)) : w.match().test(message);
+    }
+
+    /**
+     * Adds a waiter. Messages already queued that it takes are taken now, oldest first (one
+     * for a once waiter, all for a lasting one); a closed queue calls {@code onClose} at once.
+     */
+    void await(Waiter w) {
+        List<Term> now = new ArrayList<>(1);
+        Term closed;
+        lock.lock();
+        try {
+            closed = closedReason;
+            if (closed == null) {
+                boolean wanted = true;
+                Entry prev = head;
+                for (Entry e = head.next; e != null && wanted; e = e.next) {
+                    if (takes(w, e.message)) {
+                        prev.next = e.next;
+                        if (tail == e) {
+                            tail = prev;
+                        }
+                        e.removed = true;
+                        SIZE.setOpaque(this, size - 1);
+                        now.add(e.message);
+                        wanted = !w.once() && w.key() != null;
+                    } else {
+                        prev = e;
+                    }
+                }
+                if (wanted) {
+                    if (w.key() != null) {
+                        if (keyed == null) {
+                            keyed = new HashMap<>();
+                        }
+                        keyed.put(w.key(), w);
+                    } else {
+                        if (matching == null) {
+                            matching = new LinkedHashSet<>();
+                        }
+                        matching.add(w);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (closed != null) {
+            call(w.onClose(), closed);
+            return;
+        }
+        for (Term m : now) {
+            call(w.onMessage(), m);
+        }
+    }
+
+    /** Removes a waiter; true when it was still waiting. */
+    boolean cancel(Waiter w) {
+        lock.lock();
+        try {
+            if (w.key() != null) {
+                return keyed != null && keyed.remove(w.key(), w);
+            }
+            return matching != null && matching.remove(w);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waiters waiting now (for tests and statistics). */
+    int waiters() {
+        lock.lock();
+        try {
+            return (keyed == null ? 0 : keyed.size()) + (matching == null ? 0 : matching.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs a waiter's callback: here, unless this thread still holds the process's lock
+     * (then another process's lock must not be taken), in which case on a virtual thread.
+     */
+    private void call(Consumer<Term> callback, Term value) {
+        if (lock.isHeldByCurrentThread()) {
+            Thread.ofVirtual().name("jarl-waiter").start(() -> callback.accept(value));
+        } else {
+            callback.accept(value);
+        }
+    }
+
     /**
      * Removes every message {@code match} accepts, without waiting.
      *
@@ -384,6 +577,7 @@ final class MessageQueue {
 
     /** Closes the queue with an exit reason; see {@link #close(String)}. */
     void close(Term reason) {
+        List<Waiter> told = new ArrayList<>();
         lock.lock();
         try {
             if (closedReason == null) {
@@ -392,9 +586,20 @@ final class MessageQueue {
                 tail = head;
                 SIZE.setOpaque(this, 0);
                 wakeAll();
+                if (keyed != null) {
+                    told.addAll(keyed.values());
+                    keyed = null;
+                }
+                if (matching != null) {
+                    told.addAll(matching);
+                    matching = null;
+                }
             }
         } finally {
             lock.unlock();
+        }
+        for (Waiter w : told) {
+            call(w.onClose(), reason);
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -99,6 +100,7 @@ public final class Node implements AutoCloseable {
     private final ConnectionTable table;
     private final Functions functions = new Functions();
     private final Rpc rpc = new Rpc(this);
+    private final AsyncCalls async = new AsyncCalls(this);
     private final Processes processes;
     private final Dispatch dispatch;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
@@ -226,6 +228,11 @@ public final class Node implements AutoCloseable {
         return processes.makeRef();
     }
 
+    /** What the asynchronous operations share (timer, caller process, node-down watch). */
+    AsyncCalls async() {
+        return async;
+    }
+
     /** The process runtime (for the runtime's own types: mailboxes, RPC, gen_server calls). */
     Processes processes() {
         return processes;
@@ -265,10 +272,72 @@ public final class Node implements AutoCloseable {
      */
     public Term rpc(NodeName peer, String module, String function, List<? extends Term> args, Duration timeout)
             throws RpcException, InterruptedException {
+        return AsyncCalls.await(rpc(peer, module, function, args, timeout, true), RpcException.class);
+    }
+
+    /**
+     * {@link #rpc} without blocking: the future completes with the value, or fails with the
+     * {@link RpcException} the blocking form throws (wrapped as {@link CompletableFuture}
+     * wraps failures). No thread waits meanwhile, not even while the connection is set up:
+     * the call is a spawn request from the node's caller process, whose spawn reply and DOWN
+     * message settle it where they arrive.
+     *
+     * <p>The future completes on a new virtual thread (the node's completion executor), so
+     * dependent stages may block. Cancelling it, or the timeout, abandons the call as
+     * {@code erpc} does on a timeout: the monitor of the process running it is removed on
+     * both nodes, and if that process has not been spawned yet it is ended when it is; a
+     * result that comes later is dropped.
+     *
+     * <pre>{@code
+     * CompletableFuture<Term> len = node.rpcAsync(peer, "erlang", "length", List.of(list), Duration.ofSeconds(5));
+     * len.thenAccept(n -> System.out.println("length: " + n));
+     * }</pre>
+     *
+     * @param timeout how long the call may take; null for no limit
+     */
+    public CompletableFuture<Term> rpcAsync(NodeName peer, String module, String function, List<? extends Term> args,
+            Duration timeout) {
+        return rpc(peer, module, function, args, timeout, false);
+    }
+
+    private Pending<Term> rpc(NodeName peer, String module, String function, List<? extends Term> args,
+            Duration timeout, boolean direct) {
         Objects.requireNonNull(peer, "peer");
-        Objects.requireNonNull(timeout, "timeout");
+        if (direct) {
+            Objects.requireNonNull(timeout, "timeout");
+        }
         checkOpen();
-        return rpc.call(peer, Atom.of(module), Atom.of(function), TermList.of(args), timeout);
+        return rpc.call(peer, Atom.of(module), Atom.of(function), TermList.of(args), timeout, direct);
+    }
+
+    // ------------------------------------------------------------------ gen_server calls
+
+    /**
+     * {@code gen_server:call(Server, Request, Timeout)} from the node's own caller process,
+     * without blocking and without a mailbox of your own; see {@link GenServer#callAsync}
+     * for how it waits, completes and is cancelled.
+     *
+     * <pre>{@code
+     * CompletableFuture<Term> a = node.callAsync(Term.tuple("db", "erl@host"), Term.atom("stats"), Duration.ofSeconds(5));
+     * CompletableFuture<Term> b = node.callAsync(Term.tuple("cache", "erl@host"), Term.atom("stats"), Duration.ofSeconds(5));
+     * a.thenCombine(b, (x, y) -> Term.tuple(x, y)).thenAccept(System.out::println);
+     * }</pre>
+     *
+     * @param server  a pid, a registered name (atom, on this node) or {@code {Name, Node}}
+     * @param timeout how long to wait for the reply; null for {@code infinity}
+     */
+    public CompletableFuture<Term> callAsync(Term server, Term request, Duration timeout) {
+        checkOpen();
+        return GenServer.callAsync(async.caller(), server, request, timeout);
+    }
+
+    /**
+     * {@code gen_server:call(Server, Request, Timeout)} from the node's caller process,
+     * blocking: a thin wait on {@link #callAsync}; see {@link GenServer#call}.
+     */
+    public Term call(Term server, Term request, Duration timeout) throws CallException, InterruptedException {
+        checkOpen();
+        return AsyncCalls.await(GenServer.call(async.caller(), server, request, timeout, true), CallException.class);
     }
 
     // ------------------------------------------------------------------ process groups
@@ -450,30 +519,50 @@ public final class Node implements AutoCloseable {
      * closed as {@code net_adm} closes it).
      */
     public boolean ping(NodeName peer, Duration timeout) throws InterruptedException {
+        return AsyncCalls.await(ping(peer, timeout, true), RuntimeException.class);
+    }
+
+    /**
+     * {@link #ping(NodeName, Duration)} without blocking: the future completes with true for
+     * {@code pong}, false for {@code pang} (after {@code timeout} with no answer the
+     * connection is closed, as {@code net_adm} closes it). No thread waits meanwhile, not
+     * even while the connection is set up; the future completes on a new virtual thread (the
+     * node's completion executor). Cancelling it drops the answer.
+     */
+    public CompletableFuture<Boolean> pingAsync(NodeName peer, Duration timeout) {
+        return ping(peer, timeout, false);
+    }
+
+    private Pending<Boolean> ping(NodeName peer, Duration timeout, boolean direct) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(timeout, "timeout");
         checkOpen();
+        Pending<Boolean> result = new Pending<>(direct);
         if (peer.equals(name)) {
-            return true;
+            result.settle(true);
+            return result;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            table.connect(peer, timeout);
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "ping {0}: pang ({1})", peer, e.getMessage());
-            return false;
-        }
-        try (Mailbox box = createMailbox()) {
-            Ref ref = makeRef();
-            box.send("net_kernel", peer, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), ref), Tuple.of(NetKernel.IS_AUTH, nameAtom)));
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            Optional<Term> reply = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && t.get(0).equals(ref), left);
-            if (reply.isPresent() && ((Tuple) reply.get()).get(1).equals(NetKernel.YES)) {
-                return true;
+        Mailbox caller = async.caller();
+        Ref ref = makeRef();
+        MessageQueue.Waiter waiter = new MessageQueue.Waiter(ref, null, true,
+                m -> result.settle(((Tuple) m).get(1).equals(NetKernel.YES)), reason -> result.settle(false));
+        Runnable down = async.watch(peer, () -> {
+            if (result.settle(false)) {
+                LOG.log(Level.DEBUG, "ping {0}: pang (no connection)", peer);
             }
-            if (reply.isEmpty()) {
+        });
+        result.onSettle(() -> {
+            caller.process().queue().cancel(waiter);
+            async.unwatch(peer, down);
+        });
+        caller.process().queue().await(waiter);
+        async.timeout(result, timeout, () -> {
+            if (result.settle(false)) {
                 table.disconnect(peer);
             }
-            return false;
-        }
+        });
+        caller.send("net_kernel", peer, Tuple.of(Atom.GEN_CALL, Tuple.of(caller.self(), ref), Tuple.of(NetKernel.IS_AUTH, nameAtom)));
+        return result;
     }
 
     /** Pings {@code peer} with twice the setup time as the bound. */
@@ -600,6 +689,7 @@ public final class Node implements AutoCloseable {
         // exit on close: every process dies with shutdown while the table still sends, so the
         // exit signals and DOWN messages are queued; table.close() lets them leave
         processes.terminateAll(SHUTDOWN);
+        async.close();
         table.stopping();
         EpmdRegistration r = registration;
         if (r != null) {

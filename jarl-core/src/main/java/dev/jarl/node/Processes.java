@@ -439,8 +439,12 @@ final class Processes {
 
     /** {@code monitor(process, Pid)} from {@code p}. */
     Ref monitor(LocalProcess p, Pid target) {
+        return monitor(p, target, makeRef());
+    }
+
+    /** As {@link #monitor(LocalProcess, Pid)} with a reference made beforehand (a waiter keyed by it waits already). */
+    Ref monitor(LocalProcess p, Pid target, Ref ref) {
         Objects.requireNonNull(target, "pid");
-        Ref ref = makeRef();
         if (isLocal(target)) {
             LocalProcess.Monitor m = new LocalProcess.Monitor(ref, p.pid(), target, target, null, target);
             if (p.addMonitor(m)) {
@@ -460,9 +464,13 @@ final class Processes {
 
     /** {@code monitor(process, {Name, Node})} from {@code p}; the name resolves now. */
     Ref monitor(LocalProcess p, Atom registeredName, NodeName at) {
+        return monitor(p, registeredName, at, makeRef());
+    }
+
+    /** As {@link #monitor(LocalProcess, Atom, NodeName)} with a reference made beforehand. */
+    Ref monitor(LocalProcess p, Atom registeredName, NodeName at, Ref ref) {
         Objects.requireNonNull(registeredName, "name");
         Objects.requireNonNull(at, "node");
-        Ref ref = makeRef();
         Tuple item = Tuple.of(registeredName, Atom.of(at.toString()));
         if (at.equals(name)) {
             LocalProcess q = registry.get(registeredName);

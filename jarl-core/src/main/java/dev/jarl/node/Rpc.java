@@ -4,11 +4,10 @@
  */
 package dev.jarl.node;
 
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.jarl.carrier.DistFlags;
@@ -63,6 +62,7 @@ final class Rpc {
     private static final Atom USER = Atom.of("user");
     private static final Atom NODEDOWN = Atom.of("nodedown");
     private static final Atom NOTSUP = Atom.of("notsup");
+    private static final Atom ABANDONED = Atom.of("abandoned");
 
     private final Node node;
     /** Calls of registered functions answered, and those that raised or found none. */
@@ -275,70 +275,137 @@ final class Rpc {
 
     // ------------------------------------------------------------------ out to Erlang
 
-    Term call(NodeName peer, Atom module, Atom function, TermList args, Duration timeout)
-            throws RpcException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * {@code erpc:call} from the node's caller process ({@link AsyncCalls#caller()}), with no
+     * thread waiting: the spawn request's reference keys a waiter that the spawn reply and
+     * then the DOWN message settle; the loss of the peer settles it through the caller's
+     * node monitor. Timeout or cancellation abandons the request as {@code erpc} does
+     * ({@code spawn_request_abandon/1}, else {@code demonitor(ReqId)}): the monitor goes on
+     * both nodes, and a process whose spawn reply comes later is ended. A peer that did not
+     * offer SPAWN is called through its {@code rex}; one not connected yet is connected
+     * first, without a thread waiting either.
+     */
+    Pending<Term> call(NodeName peer, Atom module, Atom function, TermList args, Duration timeout, boolean direct) {
+        Pending<Term> result = new Pending<>(direct);
         if (peer.equals(node.name())) {
-            return result(invoke(module, function, args));
+            Thread.ofVirtual().name("jarl-rpc-local").start(() -> {
+                try {
+                    result.settle(result(invoke(module, function, args)));
+                } catch (RpcException | InterruptedException e) {
+                    result.fail(e);
+                }
+            });
+            node.async().timeout(result, timeout, () -> result.fail(new RpcException.Timeout()));
+            return result;
         }
-        try {
-            node.table().connect(peer, timeout);
-        } catch (IOException e) {
-            throw new RpcException.NoConnection(peer);
-        }
+        AsyncCalls async = node.async();
+        Mailbox caller = async.caller();
+        Runnable down = async.watch(peer, () -> result.fail(new RpcException.NoConnection(peer)));
+        result.onSettle(() -> async.unwatch(peer, down));
+        node.async().timeout(result, timeout, () -> result.fail(new RpcException.Timeout()));
         DistConnection c = node.table().connection(peer);
-        if (c == null) {
-            throw new RpcException.NoConnection(peer);
+        if (c != null) {
+            send(c, caller, peer, module, function, args, result);
+            return result;
         }
-        Atom peerAtom = Atom.of(peer.toString());
-        try (Mailbox box = node.createMailbox()) {
-            LocalProcess p = box.process();
-            node.processes().monitorNode(p, peer, true);
-            if (c.agreed(DistFlags.SPAWN)) {
-                Ref reqId = node.makeRef();
-                Ref res = node.makeRef();
-                node.table().send(peer, new Signal.SpawnRequest(reqId, box.self(), box.self(), ERPC,
-                        EXECUTE_CALL, 4, TermList.of(MONITOR), TermList.of(res, module, function, args)));
-                Optional<Term> got = box.receive(msg -> msg instanceof Tuple t
-                                && ((t.arity() == 4 && SPAWN_REPLY.equals(t.get(0)) && reqId.equals(t.get(1))
-                                        && Atom.ERROR.equals(t.get(2)))
-                                || (t.arity() == 5 && Atom.of("DOWN").equals(t.get(0)) && reqId.equals(t.get(1)))
-                                || (t.isTagged(NODEDOWN, 2) && peerAtom.equals(t.get(1)))),
-                        left(deadline));
-                if (got.isEmpty()) {
-                    throw new RpcException.Timeout();
+        AtomicBoolean sent = new AtomicBoolean();
+        NodeListener up = new NodeListener() {
+            @Override
+            public void nodeUp(NodeName n) {
+                if (n.equals(peer)) {
+                    connected(peer, caller, module, function, args, result, sent);
                 }
-                Tuple t = (Tuple) got.get();
-                if (NODEDOWN.equals(t.get(0))) {
-                    throw new RpcException.NoConnection(peer);
-                }
-                if (SPAWN_REPLY.equals(t.get(0))) {
-                    throw new RpcException.Failed(NOTSUP.equals(t.get(3)) ? NOTSUP : Tuple.of(Atom.EXIT, t.get(3)));
-                }
-                return down(peer, res, t.get(4));
             }
-            node.processes().sendName(box.self(), REX, peer, Tuple.of(box.self(), Tuple.of(CALL, module, function, args, USER)));
-            Optional<Term> got = box.receive(msg -> msg instanceof Tuple t
-                    && (t.isTagged(REX, 2) || (t.isTagged(NODEDOWN, 2) && peerAtom.equals(t.get(1)))), left(deadline));
-            if (got.isEmpty()) {
-                throw new RpcException.Timeout();
-            }
-            Tuple t = (Tuple) got.get();
-            if (NODEDOWN.equals(t.get(0))) {
-                throw new RpcException.NoConnection(peer);
-            }
-            if (t.get(1) instanceof Tuple b && b.isTagged(BADRPC, 2)) {
-                if (NODEDOWN.equals(b.get(1))) {
-                    throw new RpcException.NoConnection(peer);
-                }
-                throw new RpcException.Failed(b.get(1));
-            }
-            return t.get(1);
+        };
+        node.addNodeListener(up);
+        result.onSettle(() -> node.removeNodeListener(up));
+        node.table().touch(peer); // starts an attempt; if it fails, the caller's node monitor says nodedown
+        connected(peer, caller, module, function, args, result, sent);
+        return result;
+    }
+
+    /** Sends the call once {@code peer} is connected: from the listener, or after adding it (once). */
+    private void connected(NodeName peer, Mailbox caller, Atom module, Atom function, TermList args,
+            Pending<Term> result, AtomicBoolean sent) {
+        DistConnection c = node.table().connection(peer);
+        if (c == null || result.settled() || !sent.compareAndSet(false, true)) {
+            return;
+        }
+        send(c, caller, peer, module, function, args, result);
+    }
+
+    private void send(DistConnection c, Mailbox caller, NodeName peer, Atom module, Atom function, TermList args,
+            Pending<Term> result) {
+        if (c.agreed(DistFlags.SPAWN)) {
+            spawnCall(caller, peer, module, function, args, result);
+        } else {
+            rexCall(peer, module, function, args, result);
         }
     }
 
-    private static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    private void spawnCall(Mailbox caller, NodeName peer, Atom module, Atom function, TermList args,
+            Pending<Term> result) {
+        LocalProcess self = caller.process();
+        Ref reqId = node.makeRef();
+        Ref res = node.makeRef();
+        AtomicBoolean replied = new AtomicBoolean();
+        MessageQueue.Waiter waiter = new MessageQueue.Waiter(reqId, null, false, m -> {
+            Tuple t = (Tuple) m;
+            if (SPAWN_REPLY.equals(t.get(0))) {
+                if (Atom.ERROR.equals(t.get(2))) {
+                    result.fail(new RpcException.Failed(NOTSUP.equals(t.get(3)) ? NOTSUP : Tuple.of(Atom.EXIT, t.get(3))));
+                } else {
+                    replied.set(true);
+                    if (result.settled()) {
+                        caller.demonitor(reqId, true); // settled before the spawn reply: abandoned
+                        if (t.get(3) instanceof Pid child) {
+                            caller.exit(child, ABANDONED);
+                        }
+                    }
+                }
+                return;
+            }
+            try {
+                result.settle(down(peer, res, t.get(4)));
+            } catch (RpcException e) {
+                result.fail(e);
+            }
+        }, reason -> result.fail(new ExitException(reason)));
+        result.onSettle(() -> {
+            self.queue().cancel(waiter);
+            if (replied.get()) {
+                caller.demonitor(reqId, true);
+            } // else a spawn reply that still comes is the caller process's to abandon (AsyncCalls)
+        });
+        self.queue().await(waiter);
+        node.table().send(peer, new Signal.SpawnRequest(reqId, caller.self(), caller.self(), ERPC,
+                EXECUTE_CALL, 4, TermList.of(MONITOR), TermList.of(res, module, function, args)));
+    }
+
+    /** The legacy path: {@code {From, {call, M, F, A, user}}} to {@code rex}, from a process of its own. */
+    private void rexCall(NodeName peer, Atom module, Atom function, TermList args, Pending<Term> result) {
+        Mailbox box = node.createMailbox();
+        Atom peerAtom = Atom.of(peer.toString());
+        result.onSettle(() -> box.close());
+        node.processes().monitorNode(box.process(), peer, true);
+        box.awaitMessage(msg -> msg instanceof Tuple t
+                && (t.isTagged(REX, 2) || (t.isTagged(NODEDOWN, 2) && peerAtom.equals(t.get(1)))), null, true)
+                .whenComplete((got, e) -> {
+                    if (e != null) {
+                        result.fail(e);
+                        return;
+                    }
+                    Tuple t = (Tuple) got.get();
+                    if (NODEDOWN.equals(t.get(0))) {
+                        result.fail(new RpcException.NoConnection(peer));
+                    } else if (t.get(1) instanceof Tuple b && b.isTagged(BADRPC, 2)) {
+                        result.fail(NODEDOWN.equals(b.get(1)) ? new RpcException.NoConnection(peer)
+                                : new RpcException.Failed(b.get(1)));
+                    } else {
+                        result.settle(t.get(1));
+                    }
+                });
+        node.processes().sendName(box.self(), REX, peer, Tuple.of(box.self(), Tuple.of(CALL, module, function, args, USER)));
     }
 
     /** The DOWN reason of {@code erpc:execute_call/4}, read as {@code erpc:result/4} reads it. */

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,17 +100,9 @@ class FaultsInteropTest {
     @BeforeAll
     void compileTheErlangSide() throws IOException {
         Otp.requireErl();
-        moduleDir = Files.createTempDirectory(Path.of("/tmp"), "jarl-faults");
-        moduleDir.toFile().deleteOnExit(); // registered first, so deleted last, once empty
-        Path src = moduleDir.resolve("jarl_faults.erl");
         try (InputStream in = getClass().getResourceAsStream("jarl_faults.erl")) {
-            Files.write(src, in.readAllBytes());
+            moduleDir = Path.of(ErlNode.compile("jarl_faults", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         }
-        List<String> erlc = Otp.command("erlc");
-        erlc.addAll(List.of("-o", ErlNode.inside(moduleDir), ErlNode.inside(src)));
-        Otp.run(erlc, 60);
-        src.toFile().deleteOnExit();
-        moduleDir.resolve("jarl_faults.beam").toFile().deleteOnExit();
     }
 
     @AfterEach

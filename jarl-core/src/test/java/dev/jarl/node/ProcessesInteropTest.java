@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,18 +89,8 @@ class ProcessesInteropTest {
                 .args("-pa", beamDir).start();
     }
 
-    private static String compileServer() throws IOException {
-        // under /tmp, which erl of a newer release in its chroot shares (see Otp.command)
-        Path d = Files.createTempDirectory(Path.of("/tmp"), "jarl-srv");
-        Path src = d.resolve("jarl_test_srv.erl");
-        Files.writeString(src, SERVER);
-        List<String> erlc = Otp.command("erlc");
-        erlc.addAll(List.of("-o", ErlNode.inside(d), ErlNode.inside(src)));
-        Otp.run(erlc, 60);
-        d.resolve("jarl_test_srv.beam").toFile().deleteOnExit();
-        src.toFile().deleteOnExit();
-        d.toFile().deleteOnExit();
-        return ErlNode.inside(d);
+    private static String compileServer() {
+        return ErlNode.compile("jarl_test_srv", SERVER);
     }
 
     @AfterAll

@@ -197,25 +197,34 @@ public final class ErlNode implements AutoCloseable {
         if (dir == null) {
             synchronized (ErlNode.class) {
                 if (ctlDir == null) {
-                    try {
-                        Path d = Files.createTempDirectory(Path.of("/tmp"), "jarl-test-ctl");
-                        d.toFile().deleteOnExit();
-                        Path src = d.resolve("jarl_test_ctl.erl");
-                        Files.writeString(src, CONTROL_MODULE);
-                        List<String> erlc = Otp.command("erlc");
-                        erlc.addAll(List.of("-o", inside(d), inside(src)));
-                        Otp.run(erlc, 60);
-                        d.resolve("jarl_test_ctl.beam").toFile().deleteOnExit();
-                        src.toFile().deleteOnExit();
-                        ctlDir = d;
-                    } catch (IOException e) {
-                        throw new AssertionError("could not compile the erl control module", e);
-                    }
+                    ctlDir = Path.of(compile("jarl_test_ctl", CONTROL_MODULE));
                 }
                 dir = ctlDir;
             }
         }
         return inside(dir);
+    }
+
+    /**
+     * Compiles Erlang {@code source} of {@code module} with erlc of the release under test
+     * into a new folder under {@code /tmp} (deleted when the JVM exits) and returns that
+     * folder as erl sees it, for {@code -pa}.
+     */
+    public static String compile(String module, String source) {
+        try {
+            Path d = Files.createTempDirectory(Path.of("/tmp"), "jarl-" + module);
+            d.toFile().deleteOnExit(); // registered first, so deleted last, once empty
+            Path src = d.resolve(module + ".erl");
+            Files.writeString(src, source);
+            src.toFile().deleteOnExit();
+            d.resolve(module + ".beam").toFile().deleteOnExit();
+            List<String> erlc = Otp.command("erlc");
+            erlc.addAll(List.of("-o", inside(d), inside(src)));
+            Otp.run(erlc, 60);
+            return inside(d);
+        } catch (IOException e) {
+            throw new AssertionError("could not compile " + module + ".erl", e);
+        }
     }
 
     /**
