@@ -22,4 +22,5 @@ module dev.jarl {
     exports dev.jarl.carriers;
 
     exports dev.jarl.node;
+    exports dev.jarl.global;
 }
