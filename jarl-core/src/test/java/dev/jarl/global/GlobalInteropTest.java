@@ -213,6 +213,41 @@ class GlobalInteropTest {
     }
 
     @Test
+    void anErlangNodeDecidingAClashCallsResolveItOnTheJarlNode() throws Exception {
+        // {m_erl, z_jarl} holds clash for a Jarl process; {n_erl} for its own. m_erl and n_erl
+        // join: m_erl decides with its entry's method, where that process lives: by
+        // rpc:call(z_jarl, global, resolve_it, ...); n_erl's process sorts first and wins
+        ErlNode e1 = erl("m_erl");
+        ErlNode e2 = erl("n_erl");
+        Node jarl = jarl("z_jarl");
+        assertEquals("pong", e1.eval("net_adm:ping(" + q(jarl.name()) + ")"));
+        syncs(e1);
+        Mailbox box = jarl.createMailbox();
+        assertTrue(jarl.global().register(Atom.of("clash"), box.self()));
+        spawnOn(e2, "p");
+        assertEquals("yes", e2.eval("global:register_name(clash, get(p))"));
+        assertEquals("pong", e1.eval("net_adm:ping(" + q(e2.name()) + ")"));
+        syncs(e1);
+        syncs(e2);
+        assertEquals("true", e2.eval("global:whereis_name(clash) =:= get(p)"));
+        awaitEval(e1, "node(global:whereis_name(clash))", e2.name());
+        assertTrue(Await.within(SYNC, () -> jarl.global().whereis(Atom.of("clash"))
+                .map(p -> p.node().name().equals(e2.name())).orElse(false)));
+        assertTrue(Await.within(SYNC, box::isExited));
+        assertEquals(Optional.of(Atom.of("killed")), box.exitReason());
+    }
+
+    @Test
+    void aJavaResolverDecidesWhereJarlDecides() throws Exception {
+        // a_jarl decides with the Java resolver of its registration: it keeps the other process
+        Clash k = clash(true, "fun global:random_exit_name/3", (name, theirs, ours) -> theirs);
+        assertEquals("true", k.c().e2().eval("global:whereis_name(clash) =:= get(p)"));
+        assertEquals(k.c().e2().name(), k.c().jarl().global().whereis(Atom.of("clash")).get().node().name());
+        assertFalse(k.jarlBox().isExited(), "a Java resolver kills nobody");
+        assertEquals("true", k.c().e2().eval("is_process_alive(get(p))"));
+    }
+
+    @Test
     void randomNotifyNameTellsTheLoser() throws Exception {
         Clash k = clash(true, "fun global:random_notify_name/3", Resolver.randomNotify());
         assertEquals(Optional.of(k.jarlBox().self()), k.c().jarl().global().whereis(Atom.of("clash")));
