@@ -58,7 +58,9 @@ class GlobalInteropTest {
         for (int i = closing.size() - 1; i >= 0; i--) {
             closing.get(i).close();
         }
-        epmd.close();
+        if (epmd != null) {
+            epmd.close();
+        }
     }
 
     private ErlNode erl(String prefix) {
