@@ -23,4 +23,5 @@ module dev.jarl {
 
     exports dev.jarl.node;
     exports dev.jarl.pg;
+    exports dev.jarl.global;
 }

@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
         description = "A JVM node for Erlang distribution.",
         footer = {"", "Shell completion (bash, zsh): source <(jarl generate-completion)"},
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, BenchCommand.class, PingCommand.class,
-                SendCommand.class, CallCommand.class, PgCommand.class, NamesCommand.class, StatsCommand.class, TopCommand.class,
-                EpmdCommand.class, DemoCommand.class,
+                SendCommand.class, CallCommand.class, PgCommand.class, GlobalCommand.class, NamesCommand.class,
+                StatsCommand.class, TopCommand.class, EpmdCommand.class, DemoCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 

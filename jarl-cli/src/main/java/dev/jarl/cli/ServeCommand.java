@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
+import dev.jarl.term.Atom;
+import dev.jarl.term.Tuple;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +32,8 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     CarrierOptions carrier;
 
-    @Option(names = "--visible", description = "Make the node visible (default: hidden; a visible node that does not "
-            + "take part in global makes global:sync() wait).")
+    @Option(names = "--visible", description = "Make the node visible (default: hidden); a visible node takes part in "
+            + "global and registers echo globally as {jarl_echo, Node}.")
     boolean visible;
 
     @Override
@@ -62,6 +64,10 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "jarl-serve-shutdown"));
         Roles.start(n);
+        if (visible) {
+            // ../shared/CONFORMANCE.md: a visible serve node's echo is {jarl_echo, Node} in global
+            n.global().register(Tuple.of(Atom.of("jarl_echo"), n.nameAtom()), n.whereis("echo").orElseThrow());
+        }
         System.out.println("ready " + n.name());
         System.out.flush();
         stopped.await();

@@ -265,6 +265,26 @@ class CommandsInteropTest {
     }
 
     @Test
+    void visibleServeRegistersEchoGloballyAndJarlGlobalListsIt() {
+        String name = Otp.uniqueName("gsrv") + "@" + host();
+        try (JarlProcess serve = JarlProcess.start(env, "serve", "--name", name, "--cookie", COOKIE, "--visible")) {
+            assertEquals("ready " + name, serve.awaitLine("ready", LIMIT));
+            assertEquals("pong", erl.eval("net_adm:ping('" + name + "')"));
+            assertEquals("ok", erl.evalResult("global:sync()", LIMIT).text());
+            String echo = "{jarl_echo,'" + name + "'}";
+            assertEquals("{hello,2}", erl.eval("global:send(" + echo + ", {self(), {hello, 2}}), "
+                    + "receive {hello, _} = X -> X after 5000 -> timeout end"));
+            JarlProcess listed = JarlProcess.run(env, LIMIT, "global", "--cookie", COOKIE, erl.name());
+            assertEquals(0, listed.exitCode(), listed.stderr());
+            String printed = "{jarl_echo," + name + "} <" + name + ".";   // as Jarl prints terms
+            assertTrue(listed.stdout().lines().anyMatch(l -> l.startsWith(printed)), listed.stdout());
+            serve.terminate();
+            serve.awaitExit(Duration.ofSeconds(20));
+            assertEquals("undefined", erl.eval("global:sync(), global:whereis_name(" + echo + ")"));
+        }
+    }
+
+    @Test
     void callPrintsTheResultInErlangSyntax() {
         JarlProcess p = JarlProcess.run(env, LIMIT, "call", "--cookie", COOKIE, erl.name(), "lists", "reverse", "[[1,2,3]]");
         assertEquals(0, p.exitCode(), p.stderr());

@@ -35,6 +35,7 @@ import dev.jarl.channel.Signal;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
+import dev.jarl.global.Global;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.CookieFile;
 import dev.jarl.handshake.HandshakeConfig;
@@ -71,14 +72,16 @@ import dev.jarl.term.Tuple;
  * visible node ({@link NodeConfig.Builder#hidden(boolean) hidden(false)}) appears in
  * {@code nodes()} on the Erlang side, and a visible BEAM node then sends it two messages on
  * nodeup: {@code rex}'s {@code {Pid, features_request}}, which Jarl answers with
- * {@code {features_reply, Node, [erpc]}}, and {@code global}'s {@code init_connect} cast, which Jarl ignores because it
- * does not take part in {@code global}: on the Erlang side {@code global:sync()} then waits for
- * the Jarl node. Prefer hidden unless you need to be visible.
+ * {@code {features_reply, Node, [erpc]}}, and {@code global}'s {@code init_connect} cast, with
+ * which the two nodes' {@code global_name_server}s exchange their names ({@link #global()}):
+ * {@code global:sync()} on the Erlang side completes with the Jarl node connected. What a
+ * visible Jarl node promises and what it does not: {@code docs/global.md}.
  *
  * <p><b>Built-in processes.</b> {@code net_kernel} answers {@code is_auth} with {@code yes},
  * so {@code net_adm:ping/1} from Erlang returns {@code pong}; {@code rex} as above, and it
  * also serves the legacy {@code {From, {call, M, F, A, GL}}} with the registered
- * {@link #functions() functions}; {@code global_name_server} as above.
+ * {@link #functions() functions}; {@code global_name_server} as above (also
+ * {@code global:resolve_it/4} in {@link #functions()}).
  *
  * <p><b>RPC.</b> {@link #functions()} lists the Java functions Erlang may call with
  * {@code erpc}/{@code rpc}/{@code spawn/4}; {@link #rpc} calls Erlang from Java.
@@ -110,6 +113,7 @@ public final class Node implements AutoCloseable {
     private volatile Listener listener;
     private volatile EpmdRegistration registration;
     private volatile EpmdServer embeddedEpmd;
+    private volatile Global global;
     private final Ticker ticker;
     private final Instant started = Instant.now();
 
@@ -182,6 +186,7 @@ public final class Node implements AutoCloseable {
         ticker.start();
         SystemProcesses system = new SystemProcesses(this);
         system.start(system.standard(rpc));
+        global = Global.start(this);
         LOG.log(Level.INFO, "node {0} started ({1}, {2}, creation {3})", name, l.address(),
                 config.hidden() ? "hidden" : "visible", Integer.toUnsignedString(c));
     }
@@ -216,6 +221,14 @@ public final class Node implements AutoCloseable {
 
     ConnectionTable table() {
         return table;
+    }
+
+    /**
+     * Global names ({@code global}): register, whereis, send, sync; see {@link Global}. On a
+     * visible node it takes part in {@code global} with every visible peer.
+     */
+    public Global global() {
+        return global;
     }
 
     /** The nodes this node has a connection to now. */

@@ -33,10 +33,11 @@ final class SystemProcesses {
 
     /**
      * The processes every Jarl node runs: {@code net_kernel} (answers {@code is_auth}),
-     * {@code rex} (features and the legacy call) and the {@code global_name_server} stub.
+     * {@code rex} (features and the legacy call); {@code global_name_server} is
+     * {@code dev.jarl.global}'s, started by the node.
      */
     List<SystemProcess> standard(Rpc rpc) {
-        return List.of(new NetKernel(this), new Rex(node, rpc, this), new GlobalStub(this));
+        return List.of(new NetKernel(this), new Rex(node, rpc, this));
     }
 
     /** Registers each process under its name and starts serving it. */
