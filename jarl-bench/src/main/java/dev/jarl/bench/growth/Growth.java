@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * chart) into the output directory and prints the table.
  *
  * <pre>
- * java -cp jarl-bench/target/benchmarks.jar dev.jarl.bench.growth.Growth [--quick] [--out DIR] [--no-beam]
+ * java -cp jarl-bench/target/benchmarks.jar dev.jarl.bench.growth.Growth [--quick] [--only SWEEP[,SWEEP...]] [--out DIR] [--no-beam]
  * </pre>
  *
  * <p>Jarl's nodes (the target, the driver, the peers) share this JVM; the BEAM's are
@@ -55,6 +55,7 @@ public final class Growth {
         Plan plan = Plan.full();
         Path out = Path.of("growth");
         boolean beam = true;
+        java.util.EnumSet<Sweep> only = java.util.EnumSet.allOf(Sweep.class);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> plan = Plan.quick();
@@ -65,6 +66,19 @@ public final class Growth {
                     out = Path.of(args[++i]);
                 }
                 case "--no-beam" -> beam = false;
+                case "--only" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--only needs sweeps: size, peers, procs (comma-separated)");
+                    }
+                    only = java.util.EnumSet.noneOf(Sweep.class);
+                    try {
+                        for (String key : args[++i].split(",")) {
+                            only.add(Sweep.of(key.trim()));
+                        }
+                    } catch (IllegalArgumentException e) {
+                        usage(e.getMessage());
+                    }
+                }
                 case "-h", "--help" -> {
                     usage(null);
                     return;
@@ -72,13 +86,16 @@ public final class Growth {
                 default -> usage("unknown argument: " + args[i]);
             }
         }
+        if (only.size() < Sweep.values().length) {
+            plan = plan.only(only);
+        }
         Result r = run(plan, out, beam, line -> System.err.println("growth: " + line));
         System.out.print(Files.readString(r.markdown()));
         System.err.println("growth: wrote " + r.markdown() + " and " + r.svg());
     }
 
     private static void usage(String error) {
-        String text = "usage: Growth [--quick] [--out DIR] [--no-beam]";
+        String text = "usage: Growth [--quick] [--only SWEEP[,SWEEP...]] [--out DIR] [--no-beam]";
         if (error != null) {
             System.err.println("growth: " + error);
             System.err.println(text);
@@ -129,7 +146,8 @@ public final class Growth {
         }
         List<String> notes = new ArrayList<>();
         notes.add("command: java -cp jarl-bench/target/benchmarks.jar " + Growth.class.getName()
-                + (plan.name().equals("quick") ? " --quick" : "") + (withBeam ? "" : " --no-beam"));
+                + (plan.name().startsWith("quick") ? " --quick" : "") + onlyArgument(plan.name())
+                + (withBeam ? "" : " --no-beam"));
         notes.add("plan: " + plan.name() + "; " + Runtime.getRuntime().availableProcessors() + " CPUs; load average "
                 + loadAverage() + " at the end; Java " + Runtime.version() + ", max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
@@ -143,6 +161,12 @@ public final class Growth {
         Files.writeString(md, Report.markdown(title, notes, jarl, beam), StandardCharsets.UTF_8);
         Files.writeString(svg, Report.svg(title, jarl, beam), StandardCharsets.UTF_8);
         return new Result(md, svg, jarl, beam, skipped);
+    }
+
+    /** " --only KEYS" for a plan {@link Plan#only} named, else "". */
+    private static String onlyArgument(String planName) {
+        int k = planName.indexOf("(only ");
+        return k < 0 ? "" : " --only " + planName.substring(k + "(only ".length(), planName.length() - 1);
     }
 
     private static String loadAverage() {

@@ -37,7 +37,7 @@ final class JarlSide implements AutoCloseable {
 
     private static final Atom MSG = Atom.of("msg");
     private static final Atom SYNC = Atom.of("sync");
-    private static final Atom DONE = Atom.of("done");
+    private static final Atom EXPECT = Atom.of("expect");
     private static final Duration WAIT = Duration.ofMinutes(5);
 
     private final int epmdPort;
@@ -64,7 +64,7 @@ final class JarlSide implements AutoCloseable {
 
     List<Point> run(Plan plan, Consumer<String> log) throws Exception {
         try (Mailbox mb = driver.createMailbox()) {
-            check(toSink(mb, target.name(), plan.warmMessages(), Binary.EMPTY, true), plan.warmMessages());
+            check(toSink(mb, target.name(), plan.warmMessages(), Binary.EMPTY), plan.warmMessages());
             roundTrips(mb, target.name(), plan.warmRoundTrips(), Binary.EMPTY);
         }
         List<Point> points = new ArrayList<>();
@@ -91,7 +91,7 @@ final class JarlSide implements AutoCloseable {
         long nanos;
         try (Mailbox mb = driver.createMailbox()) {
             long t0 = System.nanoTime();
-            long count = toSink(mb, target.name(), s.messages(), bin, true);
+            long count = toSink(mb, target.name(), s.messages(), bin);
             nanos = System.nanoTime() - t0;
             check(count, s.messages());
             samples = roundTrips(mb, target.name(), s.roundTrips(), bin);
@@ -130,7 +130,10 @@ final class JarlSide implements AutoCloseable {
 
     /**
      * One process per entry of {@code on} (spawned there), as growth.erl's worker: ready,
-     * then its share of the messages and a done the sink answers, then its round trips.
+     * then its share of the messages, then its round trips. The throughput is timed from the
+     * start signal until the sink has counted every worker's messages (it answers an
+     * {@code expect} for the total once it has); that the sink counted exactly the total is
+     * checked after that window, and the round trips after it say each worker finished.
      * With {@code memory} = MIN_VALUE, measures the heap per idle worker itself.
      */
     private Point workers(Sweep sweep, Plan.Step s, List<Node> on, long memory) throws Exception {
@@ -139,7 +142,6 @@ final class JarlSide implements AutoCloseable {
         int rt = Plan.share(s.roundTrips(), n);
         CountDownLatch ready = new CountDownLatch(n);
         CountDownLatch goSend = new CountDownLatch(1);
-        CountDownLatch sent = new CountDownLatch(n);
         CountDownLatch goRtt = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(n);
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
@@ -151,13 +153,13 @@ final class JarlSide implements AutoCloseable {
                 try {
                     ready.countDown();
                     goSend.await();
-                    toSink(self, t, each, Binary.EMPTY, false);
-                    sent.countDown();
+                    for (int i = each; i > 0; i--) {
+                        self.send("sink", t, Tuple.of(MSG, Int.of(i), Binary.EMPTY));
+                    }
                     goRtt.await();
                     samples.add(roundTrips(self, t, rt, Binary.EMPTY));
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
-                    sent.countDown();
                 } finally {
                     finished.countDown();
                 }
@@ -167,17 +169,38 @@ final class JarlSide implements AutoCloseable {
         if (memory == Long.MIN_VALUE) {
             memory = (usedMemoryAfterGc() - before) / n;
         }
-        long t0 = System.nanoTime();
-        goSend.countDown();
-        await(sent, "workers to send", failure);
-        long nanos = System.nanoTime() - t0;
+        long total = (long) each * n;
+        long nanos;
         try (Mailbox mb = driver.createMailbox()) {
-            check(sync(mb, t, SYNC), (long) each * n);
+            Ref ref = driver.makeRef();
+            long t0 = System.nanoTime();
+            mb.send("sink", t, Tuple.of(EXPECT, mb.self(), ref, Int.of(total)));
+            goSend.countDown();
+            Term counted = counted(mb, ref, total, failure);
+            nanos = System.nanoTime() - t0;
+            check(((Int) ((Tuple) counted).get(1)).longValue(), total);
+            check(sync(mb, t, SYNC), total);
         }
         goRtt.countDown();
         await(finished, "round trips", failure);
         long[] all = samples.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         return point(sweep, s.x(), (double) each * n / (nanos / 1e9), 0, all, memory);
+    }
+
+    /** The sink's answer to {@code expect} (ref); fails at once when a worker has failed. */
+    private static Term counted(Mailbox mb, Ref ref, long total, AtomicReference<Throwable> failure) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<Term> reply = mb.receive(m -> m instanceof Tuple r && r.arity() == 2 && r.get(0).equals(ref),
+                    Duration.ofMillis(200));
+            if (reply.isPresent()) {
+                return reply.get();
+            }
+            if (failure.get() != null) {
+                throw new IllegalStateException("jarl: a worker failed", failure.get());
+            }
+        }
+        throw new IllegalStateException("jarl: the sink did not count " + total + " messages within " + WAIT);
     }
 
     private static void await(CountDownLatch latch, String what, AtomicReference<Throwable> failure) throws Exception {
@@ -194,12 +217,12 @@ final class JarlSide implements AutoCloseable {
                 memory);
     }
 
-    /** Sends {@code n} messages to the sink, then sync (reset) or done (no reset); returns the sink's count. */
-    private static long toSink(Mailbox mb, NodeName target, int n, Binary bin, boolean reset) throws InterruptedException {
+    /** Sends {@code n} messages to the sink, then sync; returns the sink's count (which sync resets). */
+    private static long toSink(Mailbox mb, NodeName target, int n, Binary bin) throws InterruptedException {
         for (int i = n; i > 0; i--) {
             mb.send("sink", target, Tuple.of(MSG, Int.of(i), bin));
         }
-        return sync(mb, target, reset ? SYNC : DONE);
+        return sync(mb, target, SYNC);
     }
 
     private static long sync(Mailbox mb, NodeName target, Atom kind) throws InterruptedException {
@@ -265,18 +288,36 @@ final class JarlSide implements AutoCloseable {
         });
     }
 
+    /**
+     * As growth.erl's sink: counts messages; {@code {sync, From, Ref}} answers the count and
+     * resets it; {@code {expect, From, Ref, Total}} answers the count once it reaches Total
+     * (at once if it has), without resetting it.
+     */
     private static void sink(Mailbox mb) throws InterruptedException {
         long count = 0;
+        dev.jarl.term.Pid waiter = null;
+        Term waiterRef = null;
+        long expected = Long.MAX_VALUE;
         while (!mb.node().isClosed()) {
             Term m = mb.receive();
-            if (m instanceof Tuple t && t.arity() == 3 && t.get(1) instanceof dev.jarl.term.Pid from
-                    && (SYNC.equals(t.get(0)) || DONE.equals(t.get(0)))) {
+            if (m instanceof Tuple t && t.arity() == 3 && SYNC.equals(t.get(0)) && t.get(1) instanceof dev.jarl.term.Pid from) {
                 mb.send(from, Tuple.of(t.get(2), Int.of(count)));
-                if (SYNC.equals(t.get(0))) {
-                    count = 0;
-                }
+                count = 0;
+                continue;
+            }
+            if (m instanceof Tuple t && t.arity() == 4 && EXPECT.equals(t.get(0)) && t.get(1) instanceof dev.jarl.term.Pid from
+                    && t.get(3) instanceof Int total) {
+                waiter = from;
+                waiterRef = t.get(2);
+                expected = total.longValue();
             } else {
                 count++;
+            }
+            if (count >= expected) {
+                mb.send(waiter, Tuple.of(waiterRef, Int.of(count)));
+                waiter = null;
+                waiterRef = null;
+                expected = Long.MAX_VALUE;
             }
         }
     }

@@ -48,6 +48,21 @@ public record Plan(String name, int warmMessages, int warmRoundTrips, List<Step>
                 fixed(new long[] {1, 100, 10_000}, 20_000, 400));
     }
 
+    /**
+     * This plan with only the sweeps in {@code keep} (the others empty), named for what it
+     * keeps: for measuring or profiling one sweep alone. The warm-up stays.
+     */
+    public Plan only(java.util.Set<Sweep> keep) {
+        if (keep.isEmpty()) {
+            throw new IllegalArgumentException("--only needs at least one sweep");
+        }
+        String kept = keep.stream().sorted().map(Sweep::key).collect(Collectors.joining(","));
+        return new Plan(name + " (only " + kept + ")", warmMessages, warmRoundTrips,
+                keep.contains(Sweep.SIZE) ? sizes : List.of(),
+                keep.contains(Sweep.PEERS) ? peers : List.of(),
+                keep.contains(Sweep.PROCS) ? procs : List.of());
+    }
+
     /** Messages per size: {@code budget / size} between 3 and {@code max}; round trips likewise. */
     private static List<Step> sizes(long[] sizes, long budget, int max, long rttBudget, int maxRtt) {
         List<Step> steps = new ArrayList<>();

@@ -10,18 +10,22 @@
 -export([start_target/0, main/2, worker/4]).
 
 start_target() ->
-    register(sink, spawn(fun() -> sink(0) end)),
+    register(sink, spawn(fun() -> sink(0, none) end)),
     register(echo, spawn(fun echo/0)),
     io:format("ready~n").
 
-%% sink: counts messages; {sync, From, Ref} answers the count and resets it; {done, From,
-%% Ref} answers the count without resetting (a sender's messages precede its done).
-sink(Count) ->
+%% sink: counts messages; {sync, From, Ref} answers the count and resets it; {expect, From,
+%% Ref, Total} answers the count once it reaches Total (at once if it has), without
+%% resetting it.
+sink(Count, Expect) ->
     receive
-        {sync, From, Ref} -> From ! {Ref, Count}, sink(0);
-        {done, From, Ref} -> From ! {Ref, Count}, sink(Count);
-        _ -> sink(Count + 1)
+        {sync, From, Ref} -> From ! {Ref, Count}, sink(0, Expect);
+        {expect, From, Ref, Total} -> counted(Count, {From, Ref, Total});
+        _ -> counted(Count + 1, Expect)
     end.
+
+counted(Count, {From, Ref, Total}) when Count >= Total -> From ! {Ref, Count}, sink(Count, none);
+counted(Count, Expect) -> sink(Count, Expect).
 
 echo() ->
     receive {From, Msg} -> From ! Msg end,
@@ -81,13 +85,6 @@ round_trip(Target, Payload) ->
     after 300000 -> exit(echo_timeout)
     end.
 
-%% sends N small messages to the sink then done; answers when the sink has counted them
-send_then_done(Target, N) ->
-    send_loop({sink, Target}, N, <<>>),
-    Ref = make_ref(),
-    {sink, Target} ! {done, self(), Ref},
-    receive {Ref, _} -> ok after 300000 -> exit(done_timeout) end.
-
 reset_sink(Target) ->
     Ref = make_ref(),
     {sink, Target} ! {sync, self(), Ref},
@@ -121,7 +118,7 @@ peer_points(Target, [{P, M, R} | Rest], Peers, Connected) ->
     Rt = max(1, R div P),
     Self = self(),
     Workers = [spawn_link(Node, growth, worker, [Self, Target, Each, Rt]) || Node <- Mine],
-    [receive {ready, W} -> ok end || W <- Workers],
+    gather(ready, length(Workers)),
     {Micros, Count, Samples} = run_workers(Target, Workers, Each),
     point(peers, P, Count, Micros, 0, Samples, PerConnection),
     peer_points(Target, Rest, Peers, P).
@@ -137,32 +134,44 @@ procs_point(Target, P, M, R) ->
     erlang:garbage_collect(),
     Before = erlang:memory(processes),
     Workers = [spawn(fun() -> worker(Self, Target, Each, Rt) end) || _ <- lists:seq(1, P)],
-    [receive {ready, W} -> ok end || W <- Workers],
+    gather(ready, P),
     After = erlang:memory(processes),
     PerProcess = (After - Before) div P,
     {Micros, Count, Samples} = run_workers(Target, Workers, Each),
     point(procs, P, Count, Micros, 0, Samples, PerProcess).
 
-%% starts the workers' sends and times them until every worker's done was answered; checks
-%% the sink's count; then runs their round trips and gathers the samples
+%% starts the workers' sends and times them until the sink has counted every message (it
+%% answers expect for the total once it has); then checks that the sink counted exactly the
+%% total; then runs the workers' round trips and gathers the samples (which says each
+%% worker finished). Nothing but the sink's answer reaches this process inside the window.
 run_workers(Target, Workers, Each) ->
-    {Micros, _} = timer:tc(fun() ->
-                                   [W ! go_send || W <- Workers],
-                                   [receive {sent, W} -> ok end || W <- Workers]
-                           end),
+    Total = Each * length(Workers),
+    Ref = make_ref(),
+    {Micros, Total} = timer:tc(fun() ->
+                                       {sink, Target} ! {expect, self(), Ref, Total},
+                                       [W ! go_send || W <- Workers],
+                                       receive {Ref, Counted} -> Counted after 300000 -> exit(expect_timeout) end
+                               end),
     Count = reset_sink(Target),
-    Count = Each * length(Workers),
+    Count = Total,
     [W ! go_rtt || W <- Workers],
-    Samples = lists:append([receive {samples, W, S} -> S end || W <- Workers]),
+    Samples = lists:append(gather_samples(length(Workers), [])),
     {Micros, Count, Samples}.
 
-%% one sender of the peers and procs sweeps: ready, then on go_send its messages and done,
-%% then on go_rtt its round trips, whose microseconds it reports
+%% N {Tag, Worker} messages, in whatever order the workers sent them
+gather(_, 0) -> ok;
+gather(Tag, N) -> receive {Tag, _} -> gather(Tag, N - 1) after 300000 -> exit({Tag, timeout}) end.
+
+gather_samples(0, Acc) -> Acc;
+gather_samples(N, Acc) ->
+    receive {samples, _, S} -> gather_samples(N - 1, [S | Acc]) after 300000 -> exit(samples_timeout) end.
+
+%% one sender of the peers and procs sweeps: ready, then on go_send its messages, then on
+%% go_rtt its round trips, whose microseconds it reports
 worker(Coordinator, Target, Each, Rt) ->
     Coordinator ! {ready, self()},
     receive go_send -> ok end,
-    send_then_done(Target, Each),
-    Coordinator ! {sent, self()},
+    send_loop({sink, Target}, Each, <<>>),
     receive go_rtt -> ok end,
     Samples = [round_trip(Target, <<>>) || _ <- lists:seq(1, Rt)],
     Coordinator ! {samples, self(), Samples}.

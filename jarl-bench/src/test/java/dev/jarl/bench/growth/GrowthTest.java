@@ -139,6 +139,19 @@ class GrowthTest {
     }
 
     @Test
+    void onlyKeepsTheNamedSweeps() {
+        Plan procs = Plan.full().only(java.util.EnumSet.of(Sweep.PROCS));
+        assertEquals("full (only procs)", procs.name());
+        assertTrue(procs.sizes().isEmpty() && procs.peers().isEmpty());
+        assertEquals(Plan.full().procs(), procs.procs());
+        assertEquals(Plan.full().warmMessages(), procs.warmMessages());
+        Plan two = Plan.quick().only(java.util.EnumSet.of(Sweep.PEERS, Sweep.SIZE));
+        assertEquals("quick (only size,peers)", two.name());
+        assertTrue(two.procs().isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> Plan.full().only(java.util.EnumSet.noneOf(Sweep.class)));
+    }
+
+    @Test
     void planCoversTheIssuesRanges() {
         Plan full = Plan.full();
         assertEquals(16, full.sizes().get(0).x());
