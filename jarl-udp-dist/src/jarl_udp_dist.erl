@@ -112,10 +112,7 @@ address() ->
 listen(Name, _Host) -> listen(Name).
 
 listen(Name) ->
-    Opts = case application:get_env(kernel, inet_dist_use_interface) of
-               {ok, Ip} -> [{ip, Ip}];
-               _ -> []
-           end,
+    Opts = interface(),
     {First, Last} = port_range(),
     case open_in_range(First, Last, [binary, {active, false}, {recbuf, 4 * 1024 * 1024},
                                      {sndbuf, 4 * 1024 * 1024} | Opts]) of
@@ -130,6 +127,13 @@ listen(Name) ->
             end;
         Error ->
             Error
+    end.
+
+%% kernel's inet_dist_use_interface binds the listening and the initiators' sockets.
+interface() ->
+    case application:get_env(kernel, inet_dist_use_interface) of
+        {ok, Ip} -> [{ip, Ip}];
+        _ -> []
     end.
 
 port_range() ->
@@ -493,7 +497,7 @@ controller_init(#{role := Role, ip := Ip, port := Port, opts := Opts} = Args) ->
                       peer_id = maps:get(peer_id, Args)});
         initiator ->
             {ok, S} = gen_udp:open(0, [binary, {active, 200}, {recbuf, 4 * 1024 * 1024},
-                                       {sndbuf, 4 * 1024 * 1024}]),
+                                       {sndbuf, 4 * 1024 * 1024} | interface()]),
             loop(C0#c{socket = S, my_id = fresh_id(#{}), phase = connecting})
     end.
 
@@ -540,7 +544,17 @@ handle(tick, C) -> C;
 handle({jarl_udp_call, From, Ref, Req}, C) -> request(Req, From, Ref, C);
 handle({'EXIT', Pid, Reason}, #c{supervisor = Pid} = C) ->
     start_close(io_lib:format("~p", [Reason]), C);
-handle({'EXIT', _, _}, C) -> C;
+handle({'EXIT', _, Reason}, C) ->
+    %% net_kernel (erlang:disconnect_node/1) kills the controller and waits for it to
+    %% exit: CLOSE goes out (twice, as the retransmissions cannot wait) and it exits now.
+    case C#c.phase of
+        connecting -> ok;
+        _ ->
+            R = io_lib:format("~p", [Reason]),
+            send_close_once(R, C),
+            send_close_once(R, C)
+    end,
+    exit(Reason);
 handle(_, C) -> C.
 
 reply(From, Ref, Reply) -> From ! {Ref, Reply}.
