@@ -28,6 +28,8 @@
 -export([acceptor_init/2, do_accept/6, do_setup/6, controller_init/1]).
 %% Encoding and decoding, exported for tests.
 -export([encode_ack/5, decode/1, options/0]).
+%% Counters of one connection (tests, diagnostics).
+-export([info/1]).
 
 -include_lib("kernel/include/net_address.hrl").
 -include_lib("kernel/include/dist.hrl").
@@ -472,7 +474,7 @@ collapse([S | T], Acc) -> collapse(T, [{S, S} | Acc]).
           %% keepalive, idle, close
           last_sent, last_recv, close_tries = 0, close_reason = <<>>,
           timer, timer_due,
-          recv_cnt = 0, sent_cnt = 0,
+          recv_cnt = 0, sent_cnt = 0, retransmitted = 0, duplicates = 0, timeouts = 0,
           held                             % fault injection: a datagram held back
          }).
 
@@ -574,6 +576,15 @@ request({recv}, From, Ref, #c{hs_msgs = Q} = C) ->
         {{value, M}, Q1} -> reply(From, Ref, {ok, binary_to_list(M)}), C#c{hs_msgs = Q1};
         {empty, _} -> C#c{hs_waiter = {From, Ref}}
     end;
+request(info, From, Ref, C) ->
+    reply(From, Ref, #{phase => C#c.phase, sent_segments => C#c.snd_tx,
+                       retransmitted => C#c.retransmitted, timeouts => C#c.timeouts,
+                       duplicates_received => C#c.duplicates, received_segments => C#c.rcv_nxt,
+                       srtt_us => C#c.srtt, rto_us => C#c.rto, cwnd => C#c.cwnd,
+                       faults => #{dropped => fault_count(dropped),
+                                   duplicated => fault_count(duplicated),
+                                   reordered => fault_count(reordered)}}),
+    C;
 request(peer, From, Ref, #c{ip = Ip, port = Port} = C) ->
     reply(From, Ref, {ok, {Ip, Port}}),
     C;
@@ -628,7 +639,7 @@ datagram(_, C) -> C.
 
 on_data(Now, Seq, Ts, Payload, #c{rcv_nxt = Nxt, reorder = Ro, rwin = W} = C) ->
     if
-        Seq < Nxt -> send_ack(Now, C);
+        Seq < Nxt -> send_ack(Now, C#c{duplicates = C#c.duplicates + 1});
         Seq >= Nxt + W -> send_ack(Now, C);
         Seq =:= Nxt ->
             C1 = deliver(Payload, C#c{rcv_nxt = Nxt + 1, last_ts = Ts, last_ts_at = Now}),
@@ -641,7 +652,7 @@ on_data(Now, Seq, Ts, Payload, #c{rcv_nxt = Nxt, reorder = Ro, rwin = W} = C) ->
             end;
         true ->
             case maps:is_key(Seq, Ro) of
-                true -> send_ack(Now, C);
+                true -> send_ack(Now, C#c{duplicates = C#c.duplicates + 1});
                 false ->
                     send_ack(Now, C#c{reorder = Ro#{Seq => Payload}, last_ts = Ts,
                                       last_ts_at = Now})
@@ -859,7 +870,8 @@ rto_fired(Now, #c{segs = Segs, snd_una = Una, snd_tx = Tx} = C) ->
     {Segs1, Lost} = all_lost(Una, Tx, Segs, []),
     C1 = C#c{segs = Segs1, retxq = Lost, inflight = 0,
              ssthresh = max(C#c.cwnd / 2, 2.0), cwnd = 1.0, recover = Tx,
-             rto = min(?MAX_RTO_US, C#c.rto * 2), rto_due = undefined},
+             rto = min(?MAX_RTO_US, C#c.rto * 2), rto_due = undefined,
+             timeouts = C#c.timeouts + 1},
     try_send(Now, C1).
 
 all_lost(S, Tx, Segs, Lost) when S < Tx ->
@@ -924,7 +936,9 @@ try_send(Now, #c{inflight = In, cwnd = Cwnd} = C) when In < Cwnd ->
     case C#c.retxq of
         [S | T] ->
             case C#c.segs of
-                #{S := {P, _, lost}} -> try_send(Now, send_segment(Now, S, P, C#c{retxq = T}));
+                #{S := {P, _, lost}} ->
+                    try_send(Now, send_segment(Now, S, P, C#c{retxq = T,
+                                                              retransmitted = C#c.retransmitted + 1}));
                 _ -> try_send(Now, C#c{retxq = T})
             end;
         [] when C#c.snd_tx < C#c.snd_nxt, C#c.snd_tx < C#c.edge ->
@@ -991,14 +1005,33 @@ send_faulty(Data, #c{opts = #{loss := L, duplicate := D, reorder := R}} = C) ->
     Held = get(jarl_udp_held),
     put(jarl_udp_held, undefined),
     case rand:uniform(100) of
-        X when X =< L -> ok;
-        X when X =< L + R, Held =:= undefined -> put(jarl_udp_held, Data);
-        X when X =< L + R + D -> send_raw(Data, C), send_raw(Data, C);
+        X when X =< L -> fault(dropped);
+        X when X =< L + R, Held =:= undefined -> fault(reordered), put(jarl_udp_held, Data);
+        X when X =< L + R + D -> fault(duplicated), send_raw(Data, C), send_raw(Data, C);
         _ -> send_raw(Data, C)
     end,
     case Held of
         undefined -> ok;
         _ -> send_raw(Held, C)
+    end.
+
+fault(What) -> put({jarl_udp_fault, What}, fault_count(What) + 1).
+
+fault_count(What) ->
+    case get({jarl_udp_fault, What}) of
+        undefined -> 0;
+        N -> N
+    end.
+
+%% The counters of the connection to Node (a map), or undefined when there is none.
+info(Node) ->
+    case lists:keyfind(Node, 1, erlang:system_info(dist_ctrl)) of
+        {Node, Ctrl} when is_pid(Ctrl) ->
+            case call(Ctrl, info, 5000) of
+                #{} = Info -> Info;
+                _ -> undefined
+            end;
+        _ -> undefined
     end.
 
 now_us() -> erlang:monotonic_time(microsecond).
