@@ -35,11 +35,9 @@ import dev.jarl.channel.Signal;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
-import dev.jarl.global.Global;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.CookieFile;
 import dev.jarl.handshake.HandshakeConfig;
-import dev.jarl.pg.ProcessGroups;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
@@ -358,7 +356,7 @@ public final class Node implements AutoCloseable {
     /**
      * This node's {@code pg} scopes (OTP's process groups): join Java processes to groups
      * Erlang's {@code pg:get_members/2} sees, and see Erlang's members; see
-     * {@link ProcessGroups} and {@link dev.jarl.pg.Scope}.
+     * {@link ProcessGroups} and {@link Scope}.
      *
      * <pre>{@code
      * node.pg().scope().join(Atom.of("workers"), box.self());   // erl> pg:get_members(workers)
