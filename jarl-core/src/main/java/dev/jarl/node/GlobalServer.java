@@ -90,13 +90,10 @@ final class GlobalServer {
     private static final Atom PREPARE_SHUTDOWN = Atom.of("prepare_shutdown");
     private static final Atom ASYNC_DEL_NAME = Atom.of("async_del_name");
     private static final Atom ASYNC_DEL_LOCK = Atom.of("async_del_lock");
-    private static final Atom INSERT = Atom.of("insert");
-    private static final Atom DELETE = Atom.of("delete");
     private static final Atom NONE = Atom.of("none");
     private static final Atom BADRPC = Atom.of("badrpc");
     private static final Atom YES = Atom.of("yes");
     private static final Atom VSN_KEY = Atom.of("vsn");
-    private static final Atom LOCK_KEY = Atom.of("lock");
     private static final Atom UNUSED = Atom.of("unused");
     private static final Atom RESOLVE_IT = Atom.of("resolve_it");
 
@@ -135,6 +132,7 @@ final class GlobalServer {
     private final Atom self;
     private final GlobalTables tables;
     private final GlobalLocker locker;
+    private final GlobalRegistry registry;
     private final AtomicLong uniques = new AtomicLong();
     private final Term creationExtension;
     private final boolean active;
@@ -145,10 +143,7 @@ final class GlobalServer {
     private final Set<Atom> removing = new HashSet<>();
     private final Map<Atom, Resolving> resolvers = new HashMap<>();
     private final Map<Atom, Session> sessions = new HashMap<>();
-    private final Map<Ref, Term> nameMonitors = new HashMap<>();
-    private final Map<Ref, Term> lockMonitors = new HashMap<>();
     private final Map<Tuple, LostInfo> lostConnections = new HashMap<>();
-    private boolean globalLockDown;
     private boolean preventOverlap = true;
 
     GlobalServer(Node node, Global global, Mailbox box, GlobalTables tables, GlobalLocker locker) {
@@ -158,6 +153,7 @@ final class GlobalServer {
         this.self = node.nameAtom();
         this.tables = tables;
         this.locker = locker;
+        this.registry = new GlobalRegistry(box, tables);
         this.active = !node.config().hidden();
         // global.erl: a random extension above the 32 creation bits, so that a restarted node's
         // lost_connection reports are told apart from its previous incarnation's
@@ -206,15 +202,15 @@ final class GlobalServer {
         Pid caller = (Pid) ((Tuple) from).get(0);
         if (req instanceof Tuple t && (t.isTagged(REGISTER, 4) || t.isTagged(REGISTER_EXT, 5)) && t.get(2) instanceof Pid pid) {
             // names registered for C nodes (register_ext) are kept as ordinary names here
-            insName(t.get(1), pid, t.get(3), caller, null);
+            registry.insName(t.get(1), pid, t.get(3), caller, null);
             GenServer.reply(box, from, YES);
         } else if (req instanceof Tuple t && t.isTagged(UNREGISTER, 2)) {
-            deleteName(t.get(1));
+            registry.deleteName(t.get(1));
             GenServer.reply(box, from, Atom.OK);
         } else if (req instanceof Tuple t && t.isTagged(GlobalLocking.SET_LOCK, 2) && t.get(1) instanceof Tuple id && id.arity() == 2) {
-            GenServer.reply(box, from, setLock(id, caller) ? Atom.TRUE : Atom.FALSE);
+            GenServer.reply(box, from, registry.setLock(id, caller) ? Atom.TRUE : Atom.FALSE);
         } else if (req instanceof Tuple t && t.isTagged(GlobalLocking.DEL_LOCK, 2) && t.get(1) instanceof Tuple id && id.arity() == 2) {
-            delLock(id, caller);
+            registry.delLock(id, caller);
             GenServer.reply(box, from, Atom.TRUE);
         } else if (GET_KNOWN.equals(req)) {
             GenServer.reply(box, from, knownList(0));
@@ -356,17 +352,7 @@ final class GlobalServer {
             }
             case "DOWN" -> {
                 if (t.arity() == 5 && t.get(1) instanceof Ref ref) {
-                    Term resource = lockMonitors.remove(ref);
-                    if (resource != null) {
-                        removeLockHolder(resource, ref, true);
-                    }
-                    Term name = nameMonitors.remove(ref);
-                    if (name != null) {
-                        GlobalTables.Name n = tables.names.get(name);
-                        if (n != null && n.monitor().equals(ref)) {
-                            tables.names.remove(name);
-                        }
-                    }
+                    registry.down(ref);
                     return;
                 }
             }
@@ -497,7 +483,7 @@ final class GlobalServer {
 
     private void lockIsSet(Atom peer, Term lockId) {
         Session s = session(peer);
-        cast(peer, Tuple.of(EXCHANGE, self, namesList(), TermList.NIL, s.tagHis));
+        cast(peer, Tuple.of(EXCHANGE, self, registry.namesList(), TermList.NIL, s.tagHis));
         s.lockId = lockId;
         if (s.waitLock instanceof TermList names) {
             s.waitLock = LOCK_IS_SET_MARK;
@@ -562,8 +548,8 @@ final class GlobalServer {
         }
         syncOthers(hisKnownNodes);
         TermList extraInfo = TermList.of(Tuple.of(VSN_KEY, s.protVsn == null ? Atom.UNDEFINED : Int.of(s.protVsn)),
-                Tuple.of(LOCK_KEY, s.lockId == null ? Atom.UNDEFINED : s.lockId));
-        doOps(ops, self, extraInfo);
+                Tuple.of(GlobalRegistry.LOCK_KEY, s.lockId == null ? Atom.UNDEFINED : s.lockId));
+        registry.doOps(ops, self, extraInfo);
         synced.add(peer); // before the node is known: global:sync() callers wait for this
         for (Atom n : hisKnownNodes) {
             cancelResolvedLocker(n, null);
@@ -595,7 +581,7 @@ final class GlobalServer {
     private void newNodes(TermList ops, Atom from, TermList nodes, Term extraInfo) {
         List<Atom> added = addToKnown(nodes.elements());
         syncOthers(added);
-        doOps(ops.elements(), from, extraInfo);
+        registry.doOps(ops.elements(), from, extraInfo);
         locker.post(new GlobalLocker.AddToKnown(added));
     }
 
@@ -781,14 +767,6 @@ final class GlobalServer {
 
     // ------------------------------------------------------------------ names and locks
 
-    private TermList namesList() {
-        List<Term> out = new ArrayList<>();
-        for (GlobalTables.Name n : tables.names.values()) {
-            out.add(Tuple.of(n.name(), n.pid(), n.method()));
-        }
-        return TermList.of(out);
-    }
-
     /**
      * The resolver of global.erl, on a thread of its own: compares the peer's names with
      * ours; on a clash, the side whose node name sorts first decides, calling the method of
@@ -805,7 +783,7 @@ final class GlobalServer {
             Term method = t.get(2);
             GlobalTables.Name mine = tables.names.get(name);
             if (mine == null) {
-                ops.add(0, Tuple.of(INSERT, Tuple.of(name, pid, method)));
+                ops.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid, method)));
             } else if (mine.pid().equals(pid) || self.compareTo(peer) >= 0) {
                 continue; // the same, or the other side decides
             } else {
@@ -815,20 +793,20 @@ final class GlobalServer {
                     return; // cancelled
                 }
                 if (outcome.equals(pid)) {
-                    ops.add(0, Tuple.of(INSERT, Tuple.of(name, pid, method)));
+                    ops.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid, method)));
                 } else if (outcome.equals(pid2)) {
-                    res.add(0, Tuple.of(INSERT, Tuple.of(name, pid2, mine.method())));
+                    res.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid2, mine.method())));
                 } else if (outcome.equals(NONE)) {
-                    Tuple del = Tuple.of(DELETE, name);
+                    Tuple del = Tuple.of(GlobalRegistry.DELETE, name);
                     ops.add(0, del);
                     res.add(0, del);
                 } else if (outcome instanceof Tuple b && b.isTagged(BADRPC, 2)) {
                     LOG.log(Level.INFO, "global: badrpc {0} received when conflicting name {1} was found", b.get(1), name);
-                    ops.add(0, Tuple.of(INSERT, Tuple.of(name, pid, method)));
+                    ops.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid, method)));
                 } else {
                     LOG.log(Level.INFO, "global: Resolve method {0} for conflicting name {1} returned {2}",
                             method, name, outcome);
-                    Tuple del = Tuple.of(DELETE, name);
+                    Tuple del = Tuple.of(GlobalRegistry.DELETE, name);
                     ops.add(0, del);
                     res.add(0, del);
                 }
@@ -857,110 +835,6 @@ final class GlobalServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return NONE;
-        }
-    }
-
-    private void doOps(List<Term> ops, Term from, Term extraInfo) {
-        for (Term op : ops) {
-            if (op instanceof Tuple t && t.isTagged(INSERT, 2) && t.get(1) instanceof Tuple n && n.arity() == 3
-                    && n.get(1) instanceof Pid pid) {
-                insName(n.get(0), pid, n.get(2), from, extraInfo);
-            }
-        }
-        for (Term op : ops) {
-            if (op instanceof Tuple t && t.isTagged(DELETE, 2)) {
-                deleteName(t.get(1));
-            }
-        }
-    }
-
-    /** {@code ins_name/6}: registers, unless the lock it was registered under is gone. */
-    private void insName(Term name, Pid pid, Term method, Term from, Term extraInfo) {
-        GlobalTables.Name old = tables.names.get(name);
-        if (old != null) {
-            nameMonitors.remove(old.monitor());
-            box.demonitor(old.monitor(), true);
-        }
-        Ref ref = box.monitor(pid);
-        nameMonitors.put(ref, name);
-        tables.names.put(name, new GlobalTables.Name(name, pid, method, ref));
-        if (!lockStillSet(from, extraInfo)) {
-            deleteName(name);
-        }
-    }
-
-    private boolean lockStillSet(Term from, Term extraInfo) {
-        GlobalTables.Lock l = tables.locks.get(GlobalLocking.GLOBAL);
-        if (l == null) {
-            return !globalLockDown;
-        }
-        if (from instanceof Pid p) {
-            return l.holders().stream().anyMatch(h -> h.pid().equals(p));
-        }
-        if (extraInfo instanceof TermList info) {
-            for (Term e : info.elements()) {
-                if (e instanceof Tuple kv && kv.isTagged(LOCK_KEY, 2) && kv.get(1) instanceof Tuple id && id.arity() == 2) {
-                    return l.requester().equals(id.get(1));
-                }
-            }
-        }
-        return false;
-    }
-
-    private void deleteName(Term name) {
-        GlobalTables.Name n = tables.names.remove(name);
-        if (n != null) {
-            nameMonitors.remove(n.monitor());
-            box.demonitor(n.monitor(), true);
-        }
-    }
-
-    private boolean setLock(Tuple id, Pid pid) {
-        Term resource = id.get(0);
-        List<GlobalTables.Holder> holders = tables.canSetLock(resource, id.get(1));
-        if (holders == null) {
-            return false;
-        }
-        if (holders.stream().noneMatch(h -> h.pid().equals(pid))) {
-            Ref ref = box.monitor(pid);
-            lockMonitors.put(ref, resource);
-            List<GlobalTables.Holder> more = new ArrayList<>();
-            more.add(new GlobalTables.Holder(pid, ref));
-            more.addAll(holders);
-            tables.locks.put(resource, new GlobalTables.Lock(resource, id.get(1), List.copyOf(more)));
-        }
-        return true;
-    }
-
-    private void delLock(Tuple id, Pid pid) {
-        GlobalTables.Lock l = tables.locks.get(id.get(0));
-        if (l == null || !l.requester().equals(id.get(1))) {
-            return;
-        }
-        for (GlobalTables.Holder h : l.holders()) {
-            if (h.pid().equals(pid)) {
-                lockMonitors.remove(h.monitor());
-                box.demonitor(h.monitor(), true);
-                removeLockHolder(id.get(0), h.monitor(), false);
-                return;
-            }
-        }
-    }
-
-    private void removeLockHolder(Term resource, Ref ref, boolean down) {
-        GlobalTables.Lock l = tables.locks.get(resource);
-        if (l == null) {
-            return;
-        }
-        List<GlobalTables.Holder> rest = new ArrayList<>(l.holders());
-        rest.removeIf(h -> h.monitor().equals(ref));
-        if (rest.isEmpty()) {
-            tables.locks.remove(resource);
-            if (resource.equals(GlobalLocking.GLOBAL)) {
-                globalLockDown = down;
-            }
-        } else {
-            tables.locks.put(resource, new GlobalTables.Lock(resource, l.requester(), List.copyOf(rest)));
         }
     }
 
