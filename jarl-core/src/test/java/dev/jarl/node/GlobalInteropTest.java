@@ -310,7 +310,8 @@ class GlobalInteropTest {
         // prevent_overlapping_partitions: the cluster settles into partitions in which every
         // node sees the same nodes and exactly the names of its partition's processes
         assertTrue(Await.within(SYNC, () -> consistent(c)), () -> views(c));
-        Thread.sleep(1000); // settled, not passing through
+        // real time: the partitions stay settled, not merely passing through a consistent state
+        Thread.sleep(1000);
         assertTrue(consistent(c), () -> views(c));
 
         // and joins again into one cluster with every name

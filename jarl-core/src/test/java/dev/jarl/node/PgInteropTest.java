@@ -101,22 +101,15 @@ class PgInteropTest {
     private void agree(String scope, Term group, String groupText, List<Pid> expected, ErlNode... erls)
             throws InterruptedException {
         Map<Pid, Integer> want = MemberBag.of(expected);
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            Map<String, List<Pid>> views = new HashMap<>();
+        Map<String, List<Pid>> views = new HashMap<>();
+        Await.until(() -> {
+            views.clear();
             views.put(jarl.name().toString(), jarl.pg().scope(scope).members(group));
             for (ErlNode e : erls) {
                 views.put(e.name(), erlMembers(e, scope, groupText));
             }
-            if (views.values().stream().allMatch(v -> MemberBag.of(v).equals(want))) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("group " + groupText + " of scope " + scope + ": expected " + expected
-                        + " on every node, got " + views);
-            }
-            Thread.sleep(50);
-        }
+            return views.values().stream().allMatch(v -> MemberBag.of(v).equals(want));
+        }, () -> "group " + groupText + " of scope " + scope + ": expected " + expected + " on every node, got " + views);
     }
 
     private static Pid erlMember(ErlNode e, String scope, String group, String regName) {
@@ -227,20 +220,14 @@ class PgInteropTest {
     /** Waits until the Erlang nodes alone agree (the Jarl node is down). */
     private static void awaitErl(String scope, String group, List<Pid> expected, ErlNode... erls)
             throws InterruptedException {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            Map<String, List<Pid>> views = new HashMap<>();
+        Map<String, List<Pid>> views = new HashMap<>();
+        Await.until(() -> {
+            views.clear();
             for (ErlNode e : erls) {
                 views.put(e.name(), erlMembers(e, scope, group));
             }
-            if (views.values().stream().allMatch(v -> MemberBag.of(v).equals(MemberBag.of(expected)))) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(group + " in " + scope + ": expected " + expected + ", got " + views);
-            }
-            Thread.sleep(50);
-        }
+            return views.values().stream().allMatch(v -> MemberBag.of(v).equals(MemberBag.of(expected)));
+        }, () -> group + " in " + scope + ": expected " + expected + ", got " + views);
     }
 
     @Test
