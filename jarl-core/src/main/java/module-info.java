@@ -22,6 +22,4 @@ module dev.jarl {
     exports dev.jarl.carriers;
 
     exports dev.jarl.node;
-    exports dev.jarl.pg;
-    exports dev.jarl.global;
 }

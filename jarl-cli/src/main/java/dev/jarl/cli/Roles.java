@@ -10,7 +10,7 @@ import dev.jarl.node.ErlangException;
 import dev.jarl.node.Functions;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
-import dev.jarl.pg.Scope;
+import dev.jarl.node.Scope;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.Pid;

@@ -17,6 +17,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.jarl.testing.Await;
+
 /**
  * The {@code jarl} command run as a user runs it: a separate JVM with real arguments, its
  * output read line by line, its exit code checked. It uses the test class path, so it runs
@@ -86,18 +88,15 @@ final class JarlProcess implements AutoCloseable {
 
     /** Waits until standard output contains {@code text}; fails the test if it does not within {@code timeout}. */
     void awaitOutput(String text, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (stdout.indexOf(text) < 0) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError("no '" + text + "' in the output within " + timeout + "\nstdout:\n" + stdout
-                        + "\nstderr:\n" + stderr);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
+        try {
+            Await.within(timeout, () -> stdout.indexOf(text) >= 0 || !process.isAlive());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        if (stdout.indexOf(text) < 0) {
+            throw new AssertionError("no '" + text + "' in the output within " + timeout + "\nstdout:\n" + stdout
+                    + "\nstderr:\n" + stderr);
         }
     }
 

@@ -4,7 +4,10 @@
  */
 package dev.jarl.node;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +41,8 @@ import dev.jarl.term.Tuple;
  * as {@code erlang:spawn_request_abandon/1} has the runtime do.
  */
 final class AsyncCalls {
+
+    private static final Logger LOG = System.getLogger(Node.class.getName());
 
     /**
      * Where asynchronous operations complete: a new virtual thread for each completion.
@@ -193,6 +198,44 @@ final class AsyncCalls {
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * {@code net_adm:ping/1} for {@link Node#ping(NodeName, Duration)} and
+     * {@link Node#pingAsync}: {@code is_auth} to the peer's {@code net_kernel}, settled true by
+     * the answer, false by a lost connection or the timeout (which closes the connection).
+     */
+    Pending<Boolean> ping(NodeName peer, Duration timeout, boolean direct) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(timeout, "timeout");
+        node.checkOpen();
+        Pending<Boolean> result = new Pending<>(direct);
+        if (peer.equals(node.name())) {
+            result.settle(true);
+            return result;
+        }
+        Mailbox caller = caller();
+        Ref ref = node.makeRef();
+        MessageQueue.Waiter waiter = new MessageQueue.Waiter(ref, null, true,
+                m -> result.settle(((Tuple) m).get(1).equals(NetKernel.YES)), reason -> result.settle(false));
+        Runnable down = watch(peer, () -> {
+            if (result.settle(false)) {
+                LOG.log(Level.DEBUG, "ping {0}: pang (no connection)", peer);
+            }
+        });
+        result.onSettle(() -> {
+            caller.process().queue().cancel(waiter);
+            unwatch(peer, down);
+        });
+        caller.process().queue().await(waiter);
+        timeout(result, timeout, () -> {
+            if (result.settle(false)) {
+                node.disconnect(peer);
+            }
+        });
+        caller.send("net_kernel", peer,
+                Tuple.of(Atom.GEN_CALL, Tuple.of(caller.self(), ref), Tuple.of(NetKernel.IS_AUTH, node.nameAtom())));
+        return result;
     }
 
     /**

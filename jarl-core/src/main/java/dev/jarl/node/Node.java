@@ -19,34 +19,28 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.CarrierConnection;
-import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.Listener;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.channel.DistConnection;
-import dev.jarl.channel.Signal;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
-import dev.jarl.global.Global;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.CookieFile;
 import dev.jarl.handshake.HandshakeConfig;
-import dev.jarl.pg.ProcessGroups;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
 import dev.jarl.term.TermList;
-import dev.jarl.term.Tuple;
 
 /**
  * A running Jarl node: a member of an Erlang cluster inside this JVM.
@@ -106,7 +100,7 @@ public final class Node implements AutoCloseable {
     private final AsyncCalls async = new AsyncCalls(this);
     private final Processes processes;
     private final Dispatch dispatch;
-    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final NodeEvents events = new NodeEvents(this);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String stopReason;
     private volatile int creation;
@@ -122,7 +116,7 @@ public final class Node implements AutoCloseable {
         this.name = config.name();
         this.nameAtom = Atom.of(name.toString());
         this.carrier = carrier;
-        this.table = new ConnectionTable(config, carrier, new TableHost());
+        this.table = new ConnectionTable(config, carrier, events);
         this.ticker = new Ticker(config, table);
         this.processes = new Processes(this, table);
         this.dispatch = new Dispatch(processes, rpc);
@@ -251,6 +245,10 @@ public final class Node implements AutoCloseable {
         return processes;
     }
 
+    Dispatch dispatch() {
+        return dispatch;
+    }
+
     // ------------------------------------------------------------------ RPC
 
     /**
@@ -358,7 +356,7 @@ public final class Node implements AutoCloseable {
     /**
      * This node's {@code pg} scopes (OTP's process groups): join Java processes to groups
      * Erlang's {@code pg:get_members/2} sees, and see Erlang's members; see
-     * {@link ProcessGroups} and {@link dev.jarl.pg.Scope}.
+     * {@link ProcessGroups} and {@link Scope}.
      *
      * <pre>{@code
      * node.pg().scope().join(Atom.of("workers"), box.self());   // erl> pg:get_members(workers)
@@ -532,7 +530,7 @@ public final class Node implements AutoCloseable {
      * closed as {@code net_adm} closes it).
      */
     public boolean ping(NodeName peer, Duration timeout) throws InterruptedException {
-        return AsyncCalls.await(ping(peer, timeout, true), RuntimeException.class);
+        return AsyncCalls.await(async.ping(peer, timeout, true), RuntimeException.class);
     }
 
     /**
@@ -543,39 +541,7 @@ public final class Node implements AutoCloseable {
      * node's completion executor). Cancelling it drops the answer.
      */
     public CompletableFuture<Boolean> pingAsync(NodeName peer, Duration timeout) {
-        return ping(peer, timeout, false);
-    }
-
-    private Pending<Boolean> ping(NodeName peer, Duration timeout, boolean direct) {
-        Objects.requireNonNull(peer, "peer");
-        Objects.requireNonNull(timeout, "timeout");
-        checkOpen();
-        Pending<Boolean> result = new Pending<>(direct);
-        if (peer.equals(name)) {
-            result.settle(true);
-            return result;
-        }
-        Mailbox caller = async.caller();
-        Ref ref = makeRef();
-        MessageQueue.Waiter waiter = new MessageQueue.Waiter(ref, null, true,
-                m -> result.settle(((Tuple) m).get(1).equals(NetKernel.YES)), reason -> result.settle(false));
-        Runnable down = async.watch(peer, () -> {
-            if (result.settle(false)) {
-                LOG.log(Level.DEBUG, "ping {0}: pang (no connection)", peer);
-            }
-        });
-        result.onSettle(() -> {
-            caller.process().queue().cancel(waiter);
-            async.unwatch(peer, down);
-        });
-        caller.process().queue().await(waiter);
-        async.timeout(result, timeout, () -> {
-            if (result.settle(false)) {
-                table.disconnect(peer);
-            }
-        });
-        caller.send("net_kernel", peer, Tuple.of(Atom.GEN_CALL, Tuple.of(caller.self(), ref), Tuple.of(NetKernel.IS_AUTH, nameAtom)));
-        return result;
+        return async.ping(peer, timeout, false);
     }
 
     /** Pings {@code peer} with twice the setup time as the bound. */
@@ -590,54 +556,12 @@ public final class Node implements AutoCloseable {
 
     /** Adds a listener for nodeup and nodedown. */
     public void addNodeListener(NodeListener l) {
-        listeners.add(Objects.requireNonNull(l, "listener"));
+        events.add(l);
     }
 
     /** Removes a listener. */
     public void removeNodeListener(NodeListener l) {
-        listeners.remove(l);
-    }
-
-    private final class TableHost implements ConnectionTable.Host {
-        @Override
-        public void received(DistConnection connection, Signal signal) {
-            dispatch.received(connection, signal);
-        }
-
-        @Override
-        public void nodeUp(NodeName peer, DistConnection connection) {
-            processes.notifyNodeWatchers(peer, true, connection, null);
-            for (NodeListener l : listeners) {
-                try {
-                    l.nodeUp(peer);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "node listener failed on nodeup " + peer, e);
-                }
-            }
-        }
-
-        @Override
-        public void connectFailed(NodeName peer, ConnectionFate fate) {
-            processes.connectionLost(peer);
-        }
-
-        @Override
-        public void stop(String reason, Throwable cause) {
-            stopFor(reason, cause);
-        }
-
-        @Override
-        public void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate) {
-            processes.connectionLost(peer);
-            processes.notifyNodeWatchers(peer, false, connection, fate);
-            for (NodeListener l : listeners) {
-                try {
-                    l.nodeDown(peer, fate);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "node listener failed on nodedown " + peer, e);
-                }
-            }
-        }
+        events.remove(l);
     }
 
     // ------------------------------------------------------------------ statistics
@@ -724,13 +648,7 @@ public final class Node implements AutoCloseable {
         ticker.stop();
         String reason = stopReason;
         LOG.log(Level.INFO, "node {0} stopped: {1}", name, reason);
-        for (NodeListener nl : listeners) {
-            try {
-                nl.stopped(reason);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "node listener failed on stop of " + name, e);
-            }
-        }
+        events.stopped(reason);
     }
 
     /**

@@ -34,7 +34,7 @@ final class SystemProcesses {
     /**
      * The processes every Jarl node runs: {@code net_kernel} (answers {@code is_auth}),
      * {@code rex} (features and the legacy call); {@code global_name_server} is
-     * {@code dev.jarl.global}'s, started by the node.
+     * {@link Global}'s, started by the node.
      */
     List<SystemProcess> standard(Rpc rpc) {
         return List.of(new NetKernel(this), new Rex(node, rpc, this));

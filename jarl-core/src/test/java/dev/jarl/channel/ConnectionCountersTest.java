@@ -95,7 +95,7 @@ class ConnectionCountersTest {
             Thread t = Thread.ofVirtual().start(() -> c.send(new Signal.Send(Q, P, big)));
             Await.until(Duration.ofSeconds(10), () -> t.getState() == Thread.State.WAITING,
                     () -> "the second sender waiting at the busy limit");
-            Thread.sleep(20); // the wait being measured: at least this long
+            Thread.sleep(20); // real time: the wait being measured, at least this long
             drain(c);
             t.join();
             drain(c);

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -204,8 +205,9 @@ class AsyncTest {
             a.functions().register("m", "boom", 0, args -> {
                 throw new ErlangException.Error(Atom.of("boom"), TermList.NIL);
             });
+            CountDownLatch slowRelease = new CountDownLatch(1);
             a.functions().register("m", "slow", 0, args -> {
-                Thread.sleep(2_000);
+                slowRelease.await(10, TimeUnit.SECONDS); // held until the caller has timed out
                 return Atom.of("slow");
             });
             // not connected yet: the call connects first
@@ -222,6 +224,7 @@ class AsyncTest {
             assertEquals(Atom.of("boom"), r.exception().reason());
             assertInstanceOf(RpcException.Timeout.class,
                     cause(b.rpcAsync(a.name(), "m", "slow", List.of(), Duration.ofMillis(100))));
+            slowRelease.countDown();
             assertThrows(RpcException.Raised.class, () -> b.rpc(a.name(), "m", "boom", List.of(), T));
             assertInstanceOf(RpcException.Raised.class, cause(b.rpcAsync(b.name(), "m2", "x", List.of(), T)));
             assertTrue(b.pingAsync(a.name(), T).get(10, TimeUnit.SECONDS));

@@ -197,7 +197,7 @@ class ErlInteropTest {
             assertEquals(expected, seen[0], "rex's features_request was not answered");
             Await.holdsFor(Duration.ofMillis(500), () -> jarl.nodes().contains(erlName), () -> "connection lost");
             assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
-            // global:sync() no longer waits for a visible Jarl node (dev.jarl.global.GlobalInteropTest has the rest)
+            // global:sync() no longer waits for a visible Jarl node (GlobalInteropTest has the rest)
             ErlNode.Result sync = erl.evalResult("global:sync()", Duration.ofSeconds(20));
             assertEquals("ok", sync.text());
         }

@@ -160,7 +160,7 @@ class MessageHandlerTest {
                 mc.send("echo", a.name(), Tuple.of(mc.self(), Int.of(i)));
                 assertEquals(Int.of(i), mc.receive(Duration.ofSeconds(5)).orElseThrow(), "round trip " + i);
             }
-            // hold b's input thread past the tick timeout
+            // real time: b's input thread is held past the tick timeout, which runs on the clock
             Thread.sleep(3 * ticktime.toMillis());
             assertEquals(List.of(Atom.of("block")), slowGot, "handled while the handler was busy");
             release.countDown();

@@ -26,7 +26,7 @@ public final class Await {
             if (System.nanoTime() - deadline >= 0) {
                 return condition.getAsBoolean();
             }
-            // polling: these conditions (a table row gone, a node list empty) have no event to wait on
+            // real time: polling, since these conditions (a row gone, a list empty) have no event to wait on
             Thread.sleep(2);
         }
         return true;

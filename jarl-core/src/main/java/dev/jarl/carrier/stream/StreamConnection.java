@@ -587,10 +587,11 @@ public class StreamConnection implements CarrierConnection {
         DistChannel ch = channel;
         ch.inputHandler(Thread.currentThread());
         ByteBuffer buffer = stream.readBuffer(READ_BUFFER).flip();
+        PacketReader reader = new PacketReader(stream, this::fail);
         byte[] scratch = new byte[0]; // allocated with the first packet, so an idle connection has none
         try {
             while (true) {
-                if (!fill(buffer, 4)) {
+                if (!reader.fill(buffer, 4)) {
                     fail("connection closed by peer", null);
                     return;
                 }
@@ -607,7 +608,7 @@ public class StreamConnection implements CarrierConnection {
                     if (buffer.capacity() < LARGE_READ_BUFFER) {
                         buffer = stream.readBuffer(LARGE_READ_BUFFER).put(buffer).flip();
                     }
-                    if (!fillWhole(buffer, length)) {
+                    if (!reader.fillWhole(buffer, length)) {
                         fail("connection closed by peer inside a packet (" + buffer.remaining() + " of " + length
                                 + " bytes)", null);
                         return;
@@ -622,7 +623,7 @@ public class StreamConnection implements CarrierConnection {
                     if (scratch.length < length) {
                         scratch = new byte[Math.min(BORROW_LIMIT, Math.max(Math.max(length, SCRATCH), 2 * scratch.length))];
                     }
-                    int got = gather(buffer, scratch, length);
+                    int got = reader.gather(buffer, scratch, length);
                     if (got < length) {
                         fail("connection closed by peer inside a packet (" + got + " of " + length + " bytes)", null);
                         return;
@@ -631,7 +632,7 @@ public class StreamConnection implements CarrierConnection {
                     ch.putBorrowed(ByteBuffer.wrap(scratch, 0, length));
                     continue;
                 }
-                ByteBuffer packet = large(ch, buffer, length);
+                ByteBuffer packet = reader.large(ch, buffer, length);
                 if (packet == null) {
                     return;
                 }
@@ -644,127 +645,6 @@ public class StreamConnection implements CarrierConnection {
             fail("input failed: " + e, e);
             throw e;
         }
-    }
-
-    /**
-     * A packet over {@link #BORROW_LIMIT} bytes, in a buffer of its own (in read mode), or
-     * null when the stream ended inside it (the connection has failed). Within the
-     * connection's receive allowance the buffer is allocated whole from the header and the
-     * bytes are read straight into it. Beyond it the bytes are read into chunks, each at most
-     * as large as what already came (so a length claimed and not sent costs at most what was
-     * sent), and assembled once at the end.
-     */
-    private ByteBuffer large(DistChannel ch, ByteBuffer buffer, int length) throws IOException {
-        if (ch.reserveAhead(length)) {
-            try {
-                ByteBuffer packet = ByteBuffer.allocate(length);
-                return readInto(buffer, packet, 0, length) ? packet.flip() : null;
-            } finally {
-                ch.releaseAhead(length);
-            }
-        }
-        List<ByteBuffer> chunks = new ArrayList<>();
-        int got = 0;
-        while (got < length) {
-            ByteBuffer chunk = ByteBuffer.allocate(Math.min(length - got, Math.max(GROW_FROM, Math.min(got, MAX_CHUNK))));
-            if (!readInto(buffer, chunk, got, length)) {
-                return null;
-            }
-            got += chunk.flip().remaining();
-            chunks.add(chunk);
-        }
-        if (chunks.size() == 1) {
-            return chunks.get(0);
-        }
-        ByteBuffer packet = ByteBuffer.allocate(length);
-        for (ByteBuffer c : chunks) {
-            packet.put(c);
-        }
-        return packet.flip();
-    }
-
-    /**
-     * Fills {@code into} with the packet's next bytes: those {@code buffer} (in read mode)
-     * holds, then reads straight into it; false (and the connection failed) when the stream
-     * ends first. {@code before} bytes of the packet's {@code length} came earlier.
-     */
-    private boolean readInto(ByteBuffer buffer, ByteBuffer into, int before, int length) throws IOException {
-        int buffered = Math.min(into.remaining(), buffer.remaining());
-        into.put(buffer.slice(buffer.position(), buffered));
-        buffer.position(buffer.position() + buffered);
-        while (into.hasRemaining()) {
-            int limit = into.limit();
-            into.limit(Math.min(limit, into.position() + SLICE));
-            int n = stream.read(into);
-            into.limit(limit);
-            if (n < 0) {
-                fail("connection closed by peer inside a packet (" + (before + into.position()) + " of " + length
-                        + " bytes)", null);
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Reads until {@code buffer} (in read mode) holds the next {@code n} bytes in one piece,
-     * moving what it holds to its start at most once; false at end of stream. {@code n} is
-     * at most half the buffer, so a move copies less than the packet.
-     */
-    private boolean fillWhole(ByteBuffer buffer, int n) throws IOException {
-        if (buffer.remaining() >= n) {
-            return true;
-        }
-        if (buffer.capacity() - buffer.position() < n) {
-            buffer.compact().flip();
-        }
-        while (buffer.remaining() < n) {
-            int position = buffer.position();
-            buffer.position(buffer.limit()).limit(buffer.capacity());
-            int read = stream.read(buffer);
-            buffer.limit(buffer.position()).position(position);
-            if (read < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Copies the next {@code n} bytes into {@code into}: what {@code buffer} (in read mode)
-     * holds, then further reads through it, each taking as much as the stream has, so the
-     * next packets' bytes come with this one's tail. Returns {@code n}, or fewer at the end
-     * of the stream.
-     */
-    private int gather(ByteBuffer buffer, byte[] into, int n) throws IOException {
-        int at = 0;
-        while (true) {
-            int take = Math.min(n - at, buffer.remaining());
-            buffer.get(into, at, take);
-            at += take;
-            if (at == n) {
-                return n;
-            }
-            buffer.clear();
-            int read = stream.read(buffer);
-            buffer.flip();
-            if (read < 0) {
-                return at;
-            }
-        }
-    }
-
-    /** Reads until {@code buffer} (in read mode) has {@code n} bytes; false at end of stream. */
-    private boolean fill(ByteBuffer buffer, int n) throws IOException {
-        while (buffer.remaining() < n) {
-            buffer.compact();
-            int read = stream.read(buffer);
-            buffer.flip();
-            if (read < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Writes every byte of {@code buffers}, counting down the pending bytes. */

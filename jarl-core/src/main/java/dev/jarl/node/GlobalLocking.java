@@ -2,14 +2,13 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.jarl.node.Mailbox;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Term;
 import dev.jarl.term.Tuple;
@@ -20,16 +19,16 @@ import dev.jarl.term.Tuple;
  * {@code {set_lock, Id}} call to each node's {@code global_name_server}; if any refuses,
  * the lock is dropped again where it was granted.
  */
-final class Locking {
+final class GlobalLocking {
 
     static final Atom GLOBAL = Atom.of("global");
     static final Atom SET_LOCK = Atom.of("set_lock");
     static final Atom DEL_LOCK = Atom.of("del_lock");
 
     private final Atom self;
-    private final Tables tables;
+    private final GlobalTables tables;
 
-    Locking(Atom self, Tables tables) {
+    GlobalLocking(Atom self, GlobalTables tables) {
         this.self = self;
         this.tables = tables;
     }
@@ -43,7 +42,7 @@ final class Locking {
         if (nodes.size() > 1 && nodes.contains(self) && tables.canSetLock(id.get(0), id.get(1)) == null) {
             return false;
         }
-        Map<Atom, Term> replies = Calls.multiCall(box, nodes, Tuple.of(SET_LOCK, id));
+        Map<Atom, Term> replies = GlobalCalls.multiCall(box, nodes, Tuple.of(SET_LOCK, id));
         List<Atom> granted = new ArrayList<>();
         boolean refused = false;
         for (var e : replies.entrySet()) {
@@ -57,7 +56,7 @@ final class Locking {
             return true;
         }
         if (replies.size() > 1 && !granted.isEmpty()) {
-            Calls.multiCall(box, granted, Tuple.of(DEL_LOCK, id));
+            GlobalCalls.multiCall(box, granted, Tuple.of(DEL_LOCK, id));
         }
         return false;
     }
@@ -65,7 +64,7 @@ final class Locking {
     /** {@code del_lock/2}. */
     void delLock(Mailbox box, Tuple id, List<Atom> nodes) throws InterruptedException {
         if (!nodes.isEmpty()) {
-            Calls.multiCall(box, nodes, Tuple.of(DEL_LOCK, id));
+            GlobalCalls.multiCall(box, nodes, Tuple.of(DEL_LOCK, id));
         }
     }
 
@@ -74,8 +73,8 @@ final class Locking {
         if (nodes.isEmpty()) {
             return;
         }
-        Atom boss = Calls.boss(nodes);
-        delLock(box, id, Calls.minus(nodes, List.of(boss)));
+        Atom boss = GlobalCalls.boss(nodes);
+        delLock(box, id, GlobalCalls.minus(nodes, List.of(boss)));
         delLock(box, id, List.of(boss));
     }
 

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.pg;
+package dev.jarl.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.node.Mailbox;
-import dev.jarl.node.Node;
-import dev.jarl.node.NodeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
@@ -210,14 +207,14 @@ class PubSubElixirTest {
             List<Term> lists = ((TermList) ((Tuple) reports).get(1)).elements();
             Term fromElixir1 = Tuple.of(Atom.of("from_elixir"), Int.of(1));
             Term fromElixir2 = Tuple.of(Atom.of("from_elixir"), Int.of(2));
-            Map<Term, Integer> lobby = Bag.of(List.of(fromJava1, fromJava2, direct, fromElixir1));
-            assertEquals(lobby, Bag.of(((TermList) lists.get(0)).elements()), "Elixir lobby subscriber 1");
-            assertEquals(lobby, Bag.of(((TermList) lists.get(1)).elements()), "Elixir lobby subscriber 2");
+            Map<Term, Integer> lobby = MemberBag.of(List.of(fromJava1, fromJava2, direct, fromElixir1));
+            assertEquals(lobby, MemberBag.of(((TermList) lists.get(0)).elements()), "Elixir lobby subscriber 1");
+            assertEquals(lobby, MemberBag.of(((TermList) lists.get(1)).elements()), "Elixir lobby subscriber 2");
             assertEquals(List.of(fromElixir2), ((TermList) lists.get(2)).elements(), "Elixir room:other subscriber");
 
-            Map<Term, Integer> javaLobby = Bag.of(List.of(fromJava1, fromJava2, fromElixir1));
-            assertEquals(javaLobby, Bag.of(drain(j1)), "Java lobby subscriber 1");
-            assertEquals(javaLobby, Bag.of(drain(j2)), "Java lobby subscriber 2");
+            Map<Term, Integer> javaLobby = MemberBag.of(List.of(fromJava1, fromJava2, fromElixir1));
+            assertEquals(javaLobby, MemberBag.of(drain(j1)), "Java lobby subscriber 1");
+            assertEquals(javaLobby, MemberBag.of(drain(j2)), "Java lobby subscriber 2");
             assertEquals(List.of(fromElixir2), drain(j3), "Java room:other subscriber");
 
             ctl.send(main, Atom.of("bye"));

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.pg;
+package dev.jarl.node;
 
 import java.util.Collection;
 import java.util.List;
@@ -12,10 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.jarl.node.ErlangException;
-import dev.jarl.node.Functions;
-import dev.jarl.node.Node;
-import dev.jarl.node.NodeListener;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Term;
@@ -61,7 +57,7 @@ public final class ProcessGroups {
      *
      * @throws IllegalStateException when the node is closed
      */
-    public static ProcessGroups of(Node node) {
+    static ProcessGroups of(Node node) {
         Objects.requireNonNull(node, "node");
         ProcessGroups pg = BY_NODE.get(node);
         if (pg != null) {

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -19,10 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.jarl.node.ErlangException;
-import dev.jarl.node.Mailbox;
-import dev.jarl.node.Node;
-import dev.jarl.node.NodeListener;
 import dev.jarl.term.Atom;
 import dev.jarl.term.ExportFun;
 import dev.jarl.term.NodeName;
@@ -53,7 +49,7 @@ import dev.jarl.term.Tuple;
  * default): when it loses a peer it tells the others, and it drops a connection when told
  * to. A hidden node takes part in nothing, as a hidden BEAM node: its names are its own.
  *
- * <p>Name clashes when partitions join are decided by a {@link Resolver}, OTP's three or
+ * <p>Name clashes when partitions join are decided by a {@link GlobalResolver}, OTP's three or
  * one written in Java. What a Jarl node cannot do: run a resolve fun written in Erlang (a
  * clash whose decision falls to such a fun on this node is answered with
  * {@code {badrpc, ...}}, and the other partition's registration is kept, as OTP does for a
@@ -77,11 +73,11 @@ public final class Global {
 
     private final Node node;
     private final Atom self;
-    private final Tables tables = new Tables();
-    private final Locking locking;
+    private final GlobalTables tables = new GlobalTables();
+    private final GlobalLocking locking;
     private final Mailbox serverBox;
     private final Mailbox sender;
-    private final Locker locker;
+    private final GlobalLocker locker;
     private final Thread lockerThread;
     private final ReentrantLock registrar = new ReentrantLock();
     private final ReentrantLock views = new ReentrantLock();
@@ -89,25 +85,25 @@ public final class Global {
     private final Set<Atom> visible = new HashSet<>();
     private List<Atom> knownView = List.of();
     private Set<Atom> syncedView = Set.of();
-    private final ConcurrentHashMap<Resolver, ExportFun> methods = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ExportFun, Resolver> resolvers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<GlobalResolver, ExportFun> methods = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ExportFun, GlobalResolver> resolvers = new ConcurrentHashMap<>();
     private final AtomicLong resolverIds = new AtomicLong();
     private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
 
     private Global(Node node) {
         this.node = node;
         this.self = node.nameAtom();
-        this.locking = new Locking(self, tables);
-        this.serverBox = node.createMailbox(Calls.SERVER.name());
+        this.locking = new GlobalLocking(self, tables);
+        this.serverBox = node.createMailbox(GlobalCalls.SERVER.name());
         this.sender = node.createMailbox();
         Mailbox lockerBox = node.createMailbox();
-        this.locker = new Locker(lockerBox, self, serverBox.self(), tables);
-        for (Builtin b : Builtin.values()) {
+        this.locker = new GlobalLocker(lockerBox, self, serverBox.self(), tables);
+        for (GlobalBuiltins b : GlobalBuiltins.values()) {
             methods.put(b, b.method);
         }
         GlobalServer server = new GlobalServer(node, this, serverBox, tables, locker);
         serverBox.monitorNodes(true, true);
-        node.functions().register(Builtin.GLOBAL.name(), "resolve_it", 4,
+        node.functions().register(GlobalBuiltins.GLOBAL.name(), "resolve_it", 4,
                 args -> resolveIt(args.get(0), args.get(1), (Pid) args.get(2), (Pid) args.get(3)));
         Thread.ofVirtual().name("jarl-global_name_server-" + self.name()).start(server::run);
         this.lockerThread = Thread.ofVirtual().name("jarl-global-locker-" + self.name()).start(locker::run);
@@ -131,9 +127,9 @@ public final class Global {
      *
      * @throws IllegalArgumentException when the node already runs one
      */
-    public static Global start(Node node) {
+    static Global start(Node node) {
         Objects.requireNonNull(node, "node");
-        if (node.whereis(Calls.SERVER.name()).isPresent()) {
+        if (node.whereis(GlobalCalls.SERVER.name()).isPresent()) {
             throw new IllegalArgumentException(node.name() + " already runs a global_name_server");
         }
         return new Global(node);
@@ -143,25 +139,25 @@ public final class Global {
 
     /**
      * Registers {@code name} for {@code pid} on every node of the cluster
-     * ({@code global:register_name/2}); clashes are decided by {@link Resolver#randomExit()}.
+     * ({@code global:register_name/2}); clashes are decided by {@link GlobalResolver#randomExit()}.
      *
      * @return true ({@code yes}), or false ({@code no}) when the name is taken or
      *         {@code pid} already has a global name
      * @throws InterruptedException when interrupted while taking the lock (nothing registered)
      */
     public boolean register(Term name, Pid pid) throws InterruptedException {
-        return register(name, pid, Resolver.randomExit());
+        return register(name, pid, GlobalResolver.randomExit());
     }
 
     /** {@code global:register_name/3}: as {@link #register(Term, Pid)} with {@code resolver} for clashes. */
-    public boolean register(Term name, Pid pid, Resolver resolver) throws InterruptedException {
+    public boolean register(Term name, Pid pid, GlobalResolver resolver) throws InterruptedException {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(pid, "pid");
         Term method = methodOf(Objects.requireNonNull(resolver, "resolver"));
         boolean[] done = {false};
         transAllKnown((box, nodes) -> {
             if (whereis(name).isEmpty() && !tables.hasName(pid)) {
-                Calls.multiCall(box, nodes, Tuple.of(REGISTER, name, pid, method));
+                GlobalCalls.multiCall(box, nodes, Tuple.of(REGISTER, name, pid, method));
                 done[0] = true;
             } else if (tables.hasName(pid)) {
                 LOG.log(Level.ERROR, "global: {0} registered under several names: {1}", pid, name);
@@ -176,12 +172,12 @@ public final class Global {
         if (whereis(name).isEmpty()) {
             return;
         }
-        transAllKnown((box, nodes) -> Calls.multiCall(box, nodes, Tuple.of(UNREGISTER, name)));
+        transAllKnown((box, nodes) -> GlobalCalls.multiCall(box, nodes, Tuple.of(UNREGISTER, name)));
     }
 
     /** The process registered as {@code name} ({@code global:whereis_name/1}), read from this node's table. */
     public Optional<Pid> whereis(Term name) {
-        Tables.Name n = tables.names.get(Objects.requireNonNull(name, "name"));
+        GlobalTables.Name n = tables.names.get(Objects.requireNonNull(name, "name"));
         return n == null ? Optional.empty() : Optional.of(n.pid());
     }
 
@@ -252,7 +248,7 @@ public final class Global {
     private void transAllKnown(LockedWork work) throws InterruptedException {
         registrar.lockInterruptibly();
         try (Mailbox box = node.createMailbox()) {
-            Tuple id = Tuple.of(Locking.GLOBAL, box.self());
+            Tuple id = Tuple.of(GlobalLocking.GLOBAL, box.self());
             List<Atom> nodes = setLockKnown(box, id);
             try {
                 work.run(box, nodes);
@@ -270,14 +266,14 @@ public final class Global {
             List<Atom> nodes = new ArrayList<>();
             nodes.add(self);
             nodes.addAll(known);
-            List<Atom> boss = List.of(Calls.boss(nodes));
+            List<Atom> boss = List.of(GlobalCalls.boss(nodes));
             if (locking.setLockOnNodes(box, id, boss)) {
-                if (locking.setLockOnNodes(box, id, nodes) && Calls.minus(known(), known).isEmpty()) {
+                if (locking.setLockOnNodes(box, id, nodes) && GlobalCalls.minus(known(), known).isEmpty()) {
                     return nodes;
                 }
                 locking.delLock(box, id, boss);
             }
-            Locking.randomSleep(times);
+            GlobalLocking.randomSleep(times);
         }
     }
 
@@ -290,7 +286,7 @@ public final class Global {
         }
     }
 
-    private Term methodOf(Resolver r) {
+    private Term methodOf(GlobalResolver r) {
         return methods.computeIfAbsent(r, k -> {
             ExportFun f = new ExportFun(JARL_GLOBAL, Atom.of("resolver_" + resolverIds.incrementAndGet()), 3);
             resolvers.put(f, k);
@@ -305,10 +301,10 @@ public final class Global {
      * @throws ErlangException.Error {@code undef} for a method only Erlang can run
      */
     Term resolveIt(Term method, Term name, Pid pid1, Pid pid2) {
-        Builtin b = Builtin.of(method);
+        GlobalBuiltins b = GlobalBuiltins.of(method);
         if (b != null) {
-            Pid min = Builtin.min(pid1, pid2);
-            Pid max = Builtin.max(pid1, pid2);
+            Pid min = GlobalBuiltins.min(pid1, pid2);
+            Pid max = GlobalBuiltins.max(pid1, pid2);
             switch (b) {
                 case RANDOM_EXIT -> {
                     LOG.log(Level.INFO, "global: Name conflict terminating {0}", Tuple.of(name, max));
@@ -326,7 +322,7 @@ public final class Global {
                 }
             }
         }
-        Resolver r = method instanceof ExportFun f ? resolvers.get(f) : null;
+        GlobalResolver r = method instanceof ExportFun f ? resolvers.get(f) : null;
         if (r == null) {
             // a node without the fun's code: rpc:call gives the caller {badrpc, {'EXIT', {undef, ...}}}
             throw new ErlangException.Error(Atom.of("undef"), TermList.of(Tuple.of(method, TermList.of(name, pid1, pid2))));

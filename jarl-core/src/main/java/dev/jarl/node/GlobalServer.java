@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -21,10 +21,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import dev.jarl.node.GenServer;
-import dev.jarl.node.Mailbox;
-import dev.jarl.node.Node;
-import dev.jarl.node.RpcException;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -47,7 +43,7 @@ import dev.jarl.term.Tuple;
  * peer's known nodes are told of us through {@code new_nodes} (sent by the locker before it
  * lets go), and nodes learnt of are connected and told {@code in_sync}.
  *
- * <p>State is confined to the server's thread ({@link #run}); the tables in {@link Tables}
+ * <p>State is confined to the server's thread ({@link #run}); the tables in {@link GlobalTables}
  * are written only here.
  */
 final class GlobalServer {
@@ -94,13 +90,10 @@ final class GlobalServer {
     private static final Atom PREPARE_SHUTDOWN = Atom.of("prepare_shutdown");
     private static final Atom ASYNC_DEL_NAME = Atom.of("async_del_name");
     private static final Atom ASYNC_DEL_LOCK = Atom.of("async_del_lock");
-    private static final Atom INSERT = Atom.of("insert");
-    private static final Atom DELETE = Atom.of("delete");
     private static final Atom NONE = Atom.of("none");
     private static final Atom BADRPC = Atom.of("badrpc");
     private static final Atom YES = Atom.of("yes");
     private static final Atom VSN_KEY = Atom.of("vsn");
-    private static final Atom LOCK_KEY = Atom.of("lock");
     private static final Atom UNUSED = Atom.of("unused");
     private static final Atom RESOLVE_IT = Atom.of("resolve_it");
 
@@ -137,8 +130,9 @@ final class GlobalServer {
     private final Global global;
     private final Mailbox box;
     private final Atom self;
-    private final Tables tables;
-    private final Locker locker;
+    private final GlobalTables tables;
+    private final GlobalLocker locker;
+    private final GlobalRegistry registry;
     private final AtomicLong uniques = new AtomicLong();
     private final Term creationExtension;
     private final boolean active;
@@ -149,19 +143,17 @@ final class GlobalServer {
     private final Set<Atom> removing = new HashSet<>();
     private final Map<Atom, Resolving> resolvers = new HashMap<>();
     private final Map<Atom, Session> sessions = new HashMap<>();
-    private final Map<Ref, Term> nameMonitors = new HashMap<>();
-    private final Map<Ref, Term> lockMonitors = new HashMap<>();
     private final Map<Tuple, LostInfo> lostConnections = new HashMap<>();
-    private boolean globalLockDown;
     private boolean preventOverlap = true;
 
-    GlobalServer(Node node, Global global, Mailbox box, Tables tables, Locker locker) {
+    GlobalServer(Node node, Global global, Mailbox box, GlobalTables tables, GlobalLocker locker) {
         this.node = node;
         this.global = global;
         this.box = box;
         this.self = node.nameAtom();
         this.tables = tables;
         this.locker = locker;
+        this.registry = new GlobalRegistry(box, tables);
         this.active = !node.config().hidden();
         // global.erl: a random extension above the 32 creation bits, so that a restarted node's
         // lost_connection reports are told apart from its previous incarnation's
@@ -210,15 +202,15 @@ final class GlobalServer {
         Pid caller = (Pid) ((Tuple) from).get(0);
         if (req instanceof Tuple t && (t.isTagged(REGISTER, 4) || t.isTagged(REGISTER_EXT, 5)) && t.get(2) instanceof Pid pid) {
             // names registered for C nodes (register_ext) are kept as ordinary names here
-            insName(t.get(1), pid, t.get(3), caller, null);
+            registry.insName(t.get(1), pid, t.get(3), caller, null);
             GenServer.reply(box, from, YES);
         } else if (req instanceof Tuple t && t.isTagged(UNREGISTER, 2)) {
-            deleteName(t.get(1));
+            registry.deleteName(t.get(1));
             GenServer.reply(box, from, Atom.OK);
-        } else if (req instanceof Tuple t && t.isTagged(Locking.SET_LOCK, 2) && t.get(1) instanceof Tuple id && id.arity() == 2) {
-            GenServer.reply(box, from, setLock(id, caller) ? Atom.TRUE : Atom.FALSE);
-        } else if (req instanceof Tuple t && t.isTagged(Locking.DEL_LOCK, 2) && t.get(1) instanceof Tuple id && id.arity() == 2) {
-            delLock(id, caller);
+        } else if (req instanceof Tuple t && t.isTagged(GlobalLocking.SET_LOCK, 2) && t.get(1) instanceof Tuple id && id.arity() == 2) {
+            GenServer.reply(box, from, registry.setLock(id, caller) ? Atom.TRUE : Atom.FALSE);
+        } else if (req instanceof Tuple t && t.isTagged(GlobalLocking.DEL_LOCK, 2) && t.get(1) instanceof Tuple id && id.arity() == 2) {
+            registry.delLock(id, caller);
             GenServer.reply(box, from, Atom.TRUE);
         } else if (GET_KNOWN.equals(req)) {
             GenServer.reply(box, from, knownList(0));
@@ -311,7 +303,7 @@ final class GlobalServer {
             case "lock_set" -> {
                 if ((t.arity() == 5 || t.arity() == 4) && t.get(1) instanceof Pid pid && t.get(2) instanceof Atom set) {
                     if (t.arity() == 4 || t.get(4).equals(tagMy(pid.node()))) {
-                        locker.post(new Locker.LockSet(pid, Atom.TRUE.equals(set), t.arity() == 5 ? t.get(4) : null));
+                        locker.post(new GlobalLocker.LockSet(pid, Atom.TRUE.equals(set), t.arity() == 5 ? t.get(4) : null));
                     }
                     return;
                 }
@@ -360,23 +352,13 @@ final class GlobalServer {
             }
             case "DOWN" -> {
                 if (t.arity() == 5 && t.get(1) instanceof Ref ref) {
-                    Term resource = lockMonitors.remove(ref);
-                    if (resource != null) {
-                        removeLockHolder(resource, ref, true);
-                    }
-                    Term name = nameMonitors.remove(ref);
-                    if (name != null) {
-                        Tables.Name n = tables.names.get(name);
-                        if (n != null && n.monitor().equals(ref)) {
-                            tables.names.remove(name);
-                        }
-                    }
+                    registry.down(ref);
                     return;
                 }
             }
             case "whereis" -> {
                 if (t.arity() == 3) {
-                    Tables.Name n = tables.names.get(t.get(1));
+                    GlobalTables.Name n = tables.names.get(t.get(1));
                     GenServer.reply(box, t.get(2), n == null ? Atom.UNDEFINED : n.pid());
                     return;
                 }
@@ -479,7 +461,7 @@ final class GlobalServer {
         Resolving r = resolvers.get(peer);
         if (r != null) {
             if (initMsg instanceof Tuple lm && lm.isTagged(LOCKER, 4) && lm.get(3) instanceof Pid hisLocker) {
-                locker.post(new Locker.HisTheLocker(hisLocker, vsn, hisTag, r.tag()));
+                locker.post(new GlobalLocker.HisTheLocker(hisLocker, vsn, hisTag, r.tag()));
             }
             if (hisVsn >= VSN) {
                 volatileSend(peer, Tuple.of(INIT_CONNECT_ACK, self, hisTag, r.tag()));
@@ -501,7 +483,7 @@ final class GlobalServer {
 
     private void lockIsSet(Atom peer, Term lockId) {
         Session s = session(peer);
-        cast(peer, Tuple.of(EXCHANGE, self, namesList(), TermList.NIL, s.tagHis));
+        cast(peer, Tuple.of(EXCHANGE, self, registry.namesList(), TermList.NIL, s.tagHis));
         s.lockId = lockId;
         if (s.waitLock instanceof TermList names) {
             s.waitLock = LOCK_IS_SET_MARK;
@@ -566,8 +548,8 @@ final class GlobalServer {
         }
         syncOthers(hisKnownNodes);
         TermList extraInfo = TermList.of(Tuple.of(VSN_KEY, s.protVsn == null ? Atom.UNDEFINED : Int.of(s.protVsn)),
-                Tuple.of(LOCK_KEY, s.lockId == null ? Atom.UNDEFINED : s.lockId));
-        doOps(ops, self, extraInfo);
+                Tuple.of(GlobalRegistry.LOCK_KEY, s.lockId == null ? Atom.UNDEFINED : s.lockId));
+        registry.doOps(ops, self, extraInfo);
         synced.add(peer); // before the node is known: global:sync() callers wait for this
         for (Atom n : hisKnownNodes) {
             cancelResolvedLocker(n, null);
@@ -582,11 +564,11 @@ final class GlobalServer {
         Tuple oldMsg = Tuple.of(NEW_NODES, self, opsList, TermList.NIL, TermList.of(plainNodes), extraInfo);
         // the locker that holds the lock sends new_nodes before it lets go, so that del_lock
         // reaches each node after new_nodes
-        Consumer<Mailbox> tellKnown = lockerBox -> knownBefore.forEach((n, v) -> lockerBox.send(Calls.SERVER.name(),
+        Consumer<Mailbox> tellKnown = lockerBox -> knownBefore.forEach((n, v) -> lockerBox.send(GlobalCalls.SERVER.name(),
                 NodeName.parse(n.name()), Tuple.of(Atom.GEN_CAST, v >= PGPV_VSN ? msg : oldMsg)));
         cancelResolvedLocker(peer, tellKnown);
         List<Atom> added = addToKnown(newNodes);
-        locker.post(new Locker.AddToKnown(added));
+        locker.post(new GlobalLocker.AddToKnown(added));
     }
 
     private void cancelResolvedLocker(Atom peer, Consumer<Mailbox> fun) {
@@ -599,8 +581,8 @@ final class GlobalServer {
     private void newNodes(TermList ops, Atom from, TermList nodes, Term extraInfo) {
         List<Atom> added = addToKnown(nodes.elements());
         syncOthers(added);
-        doOps(ops.elements(), from, extraInfo);
-        locker.post(new Locker.AddToKnown(added));
+        registry.doOps(ops.elements(), from, extraInfo);
+        locker.post(new GlobalLocker.AddToKnown(added));
     }
 
     private List<Atom> addToKnown(List<Term> nodes) {
@@ -640,7 +622,7 @@ final class GlobalServer {
                 try {
                     NodeName nn = NodeName.parse(n.name());
                     node.connect(nn);
-                    global.sender().send(Calls.SERVER.name(), nn, Tuple.of(Atom.GEN_CAST, Tuple.of(IN_SYNC, self, Atom.TRUE)));
+                    global.sender().send(GlobalCalls.SERVER.name(), nn, Tuple.of(Atom.GEN_CAST, Tuple.of(IN_SYNC, self, Atom.TRUE)));
                 } catch (java.io.IOException e) {
                     LOG.log(Level.WARNING, "''global'' at {0} failed to connect to {1}: {2}", self, n, e.getMessage());
                     if (!node.isClosed()) {
@@ -657,7 +639,7 @@ final class GlobalServer {
 
     private void handleNodedown(Atom peer, Down what) {
         cancelLocker(peer, tagMy(peer), null);
-        locker.post(new Locker.RemoveFromKnown(peer));
+        locker.post(new GlobalLocker.RemoveFromKnown(peer));
         sessions.remove(peer);
         switch (what) {
             case REMOVE_CONNECTION -> removing.add(peer);
@@ -733,7 +715,7 @@ final class GlobalServer {
     // ------------------------------------------------------------------ the locker and sessions
 
     private void cancelLocker(Atom peer, Term tag, Consumer<Mailbox> fun) {
-        locker.post(new Locker.Cancel(peer, tag, fun));
+        locker.post(new GlobalLocker.Cancel(peer, tag, fun));
         sendCancelConnect(peer, tag);
         Resolving r = resolvers.get(peer);
         if (r != null && r.tag().equals(tag)) {
@@ -785,14 +767,6 @@ final class GlobalServer {
 
     // ------------------------------------------------------------------ names and locks
 
-    private TermList namesList() {
-        List<Term> out = new ArrayList<>();
-        for (Tables.Name n : tables.names.values()) {
-            out.add(Tuple.of(n.name(), n.pid(), n.method()));
-        }
-        return TermList.of(out);
-    }
-
     /**
      * The resolver of global.erl, on a thread of its own: compares the peer's names with
      * ours; on a clash, the side whose node name sorts first decides, calling the method of
@@ -807,9 +781,9 @@ final class GlobalServer {
             }
             Term name = t.get(0);
             Term method = t.get(2);
-            Tables.Name mine = tables.names.get(name);
+            GlobalTables.Name mine = tables.names.get(name);
             if (mine == null) {
-                ops.add(0, Tuple.of(INSERT, Tuple.of(name, pid, method)));
+                ops.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid, method)));
             } else if (mine.pid().equals(pid) || self.compareTo(peer) >= 0) {
                 continue; // the same, or the other side decides
             } else {
@@ -819,20 +793,20 @@ final class GlobalServer {
                     return; // cancelled
                 }
                 if (outcome.equals(pid)) {
-                    ops.add(0, Tuple.of(INSERT, Tuple.of(name, pid, method)));
+                    ops.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid, method)));
                 } else if (outcome.equals(pid2)) {
-                    res.add(0, Tuple.of(INSERT, Tuple.of(name, pid2, mine.method())));
+                    res.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid2, mine.method())));
                 } else if (outcome.equals(NONE)) {
-                    Tuple del = Tuple.of(DELETE, name);
+                    Tuple del = Tuple.of(GlobalRegistry.DELETE, name);
                     ops.add(0, del);
                     res.add(0, del);
                 } else if (outcome instanceof Tuple b && b.isTagged(BADRPC, 2)) {
                     LOG.log(Level.INFO, "global: badrpc {0} received when conflicting name {1} was found", b.get(1), name);
-                    ops.add(0, Tuple.of(INSERT, Tuple.of(name, pid, method)));
+                    ops.add(0, Tuple.of(GlobalRegistry.INSERT, Tuple.of(name, pid, method)));
                 } else {
                     LOG.log(Level.INFO, "global: Resolve method {0} for conflicting name {1} returned {2}",
                             method, name, outcome);
-                    Tuple del = Tuple.of(DELETE, name);
+                    Tuple del = Tuple.of(GlobalRegistry.DELETE, name);
                     ops.add(0, del);
                     res.add(0, del);
                 }
@@ -854,7 +828,7 @@ final class GlobalServer {
             }
         }
         try {
-            return node.rpc(NodeName.parse(pid2.node().name()), Builtin.GLOBAL.name(), RESOLVE_IT.name(),
+            return node.rpc(NodeName.parse(pid2.node().name()), GlobalBuiltins.GLOBAL.name(), RESOLVE_IT.name(),
                     List.of(method, name, pid, pid2), RESOLVE_RPC_TIMEOUT);
         } catch (RpcException e) {
             return Tuple.of(BADRPC, Atom.of(e.getClass().getSimpleName()));
@@ -864,121 +838,17 @@ final class GlobalServer {
         }
     }
 
-    private void doOps(List<Term> ops, Term from, Term extraInfo) {
-        for (Term op : ops) {
-            if (op instanceof Tuple t && t.isTagged(INSERT, 2) && t.get(1) instanceof Tuple n && n.arity() == 3
-                    && n.get(1) instanceof Pid pid) {
-                insName(n.get(0), pid, n.get(2), from, extraInfo);
-            }
-        }
-        for (Term op : ops) {
-            if (op instanceof Tuple t && t.isTagged(DELETE, 2)) {
-                deleteName(t.get(1));
-            }
-        }
-    }
-
-    /** {@code ins_name/6}: registers, unless the lock it was registered under is gone. */
-    private void insName(Term name, Pid pid, Term method, Term from, Term extraInfo) {
-        Tables.Name old = tables.names.get(name);
-        if (old != null) {
-            nameMonitors.remove(old.monitor());
-            box.demonitor(old.monitor(), true);
-        }
-        Ref ref = box.monitor(pid);
-        nameMonitors.put(ref, name);
-        tables.names.put(name, new Tables.Name(name, pid, method, ref));
-        if (!lockStillSet(from, extraInfo)) {
-            deleteName(name);
-        }
-    }
-
-    private boolean lockStillSet(Term from, Term extraInfo) {
-        Tables.Lock l = tables.locks.get(Locking.GLOBAL);
-        if (l == null) {
-            return !globalLockDown;
-        }
-        if (from instanceof Pid p) {
-            return l.holders().stream().anyMatch(h -> h.pid().equals(p));
-        }
-        if (extraInfo instanceof TermList info) {
-            for (Term e : info.elements()) {
-                if (e instanceof Tuple kv && kv.isTagged(LOCK_KEY, 2) && kv.get(1) instanceof Tuple id && id.arity() == 2) {
-                    return l.requester().equals(id.get(1));
-                }
-            }
-        }
-        return false;
-    }
-
-    private void deleteName(Term name) {
-        Tables.Name n = tables.names.remove(name);
-        if (n != null) {
-            nameMonitors.remove(n.monitor());
-            box.demonitor(n.monitor(), true);
-        }
-    }
-
-    private boolean setLock(Tuple id, Pid pid) {
-        Term resource = id.get(0);
-        List<Tables.Holder> holders = tables.canSetLock(resource, id.get(1));
-        if (holders == null) {
-            return false;
-        }
-        if (holders.stream().noneMatch(h -> h.pid().equals(pid))) {
-            Ref ref = box.monitor(pid);
-            lockMonitors.put(ref, resource);
-            List<Tables.Holder> more = new ArrayList<>();
-            more.add(new Tables.Holder(pid, ref));
-            more.addAll(holders);
-            tables.locks.put(resource, new Tables.Lock(resource, id.get(1), List.copyOf(more)));
-        }
-        return true;
-    }
-
-    private void delLock(Tuple id, Pid pid) {
-        Tables.Lock l = tables.locks.get(id.get(0));
-        if (l == null || !l.requester().equals(id.get(1))) {
-            return;
-        }
-        for (Tables.Holder h : l.holders()) {
-            if (h.pid().equals(pid)) {
-                lockMonitors.remove(h.monitor());
-                box.demonitor(h.monitor(), true);
-                removeLockHolder(id.get(0), h.monitor(), false);
-                return;
-            }
-        }
-    }
-
-    private void removeLockHolder(Term resource, Ref ref, boolean down) {
-        Tables.Lock l = tables.locks.get(resource);
-        if (l == null) {
-            return;
-        }
-        List<Tables.Holder> rest = new ArrayList<>(l.holders());
-        rest.removeIf(h -> h.monitor().equals(ref));
-        if (rest.isEmpty()) {
-            tables.locks.remove(resource);
-            if (resource.equals(Locking.GLOBAL)) {
-                globalLockDown = down;
-            }
-        } else {
-            tables.locks.put(resource, new Tables.Lock(resource, l.requester(), List.copyOf(rest)));
-        }
-    }
-
     // ------------------------------------------------------------------ sending
 
     private void cast(Atom peer, Tuple request) {
-        box.send(Calls.SERVER.name(), NodeName.parse(peer.name()), Tuple.of(Atom.GEN_CAST, request));
+        box.send(GlobalCalls.SERVER.name(), NodeName.parse(peer.name()), Tuple.of(Atom.GEN_CAST, request));
     }
 
     /** {@code gns_volatile_send/2}: only over a connection that is up; never sets one up. */
     private void volatileSend(Atom peer, Term msg) {
         NodeName nn = NodeName.parse(peer.name());
         if (node.nodes().contains(nn)) {
-            box.send(Calls.SERVER.name(), nn, msg);
+            box.send(GlobalCalls.SERVER.name(), nn, msg);
         }
     }
 

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-import dev.jarl.node.Mailbox;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -38,9 +37,9 @@ import dev.jarl.term.Tuple;
  * for the messages of one session while keeping the others for later, as the Erlang
  * process's selective receive does. Its pid (a mailbox of its own) holds the locks.
  */
-final class Locker {
+final class GlobalLocker {
 
-    private static final Logger LOG = System.getLogger(Locker.class.getName());
+    private static final Logger LOG = System.getLogger(GlobalLocker.class.getName());
     private static final Atom LOCK_SET = Atom.of("lock_set");
     private static final Atom LOCK_IS_SET = Atom.of("lock_is_set");
 
@@ -73,18 +72,18 @@ final class Locker {
     private final Mailbox box;
     private final Atom self;
     private final Pid server;
-    private final Tables tables;
-    private final Locking locking;
+    private final GlobalTables tables;
+    private final GlobalLocking locking;
     private final List<Atom> known = new ArrayList<>();
     private final List<Him> hims = new ArrayList<>();
     private boolean justSynced;
 
-    Locker(Mailbox box, Atom self, Pid server, Tables tables) {
+    GlobalLocker(Mailbox box, Atom self, Pid server, GlobalTables tables) {
         this.box = box;
         this.self = self;
         this.server = server;
         this.tables = tables;
-        this.locking = new Locking(self, tables);
+        this.locking = new GlobalLocking(self, tables);
     }
 
     Pid pid() {
@@ -126,7 +125,7 @@ final class Locker {
         m = take(x -> true, timeout);
         if (m != null) {
             handle(m);
-        } else if (!tables.locks.containsKey(Locking.GLOBAL)) {
+        } else if (!tables.locks.containsKey(GlobalLocking.GLOBAL)) {
             selectNode();
         }
     }
@@ -236,7 +235,7 @@ final class Locker {
     private boolean lockNodesSafely(Tuple lockId, List<Atom> extra) throws InterruptedException {
         List<Atom> all = new ArrayList<>(known);
         all.add(self);
-        List<Atom> first = List.of(Calls.boss(all));
+        List<Atom> first = List.of(GlobalCalls.boss(all));
         if (!first.equals(List.of(self)) && tables.canSetLock(lockId.get(0), lockId.get(1)) == null) {
             return false;
         }
@@ -247,12 +246,12 @@ final class Locker {
         List<Atom> us = new ArrayList<>();
         us.add(self);
         us.addAll(extra);
-        List<Atom> second = Calls.minus(us, first);
+        List<Atom> second = GlobalCalls.minus(us, first);
         if (!locking.setLockOnNodes(box, lockId, second)) {
             locking.delLock(box, lockId, first);
             return false;
         }
-        if (!locking.setLockOnNodes(box, lockId, Calls.minus(known, first))) {
+        if (!locking.setLockOnNodes(box, lockId, GlobalCalls.minus(known, first))) {
             List<Atom> soFar = new ArrayList<>(first);
             soFar.addAll(second);
             locking.delLock(box, lockId, soFar);
@@ -283,7 +282,7 @@ final class Locker {
         Atom isSet = set ? Atom.TRUE : Atom.FALSE;
         Tuple msg = vsn < GlobalServer.VSN ? Tuple.of(LOCK_SET, box.self(), isSet, knownList)
                 : Tuple.of(LOCK_SET, box.self(), isSet, knownList, hisTag);
-        box.send(Calls.SERVER.name(), NodeName.parse(hisLocker.node().name()), Tuple.of(Atom.GEN_CAST, msg));
+        box.send(GlobalCalls.SERVER.name(), NodeName.parse(hisLocker.node().name()), Tuple.of(Atom.GEN_CAST, msg));
     }
 
     private void castServer(Tuple request) {
@@ -293,7 +292,7 @@ final class Locker {
     private Tuple lockId(Pid his) {
         Pid me = box.self();
         TermList pair = me.compareTo(his) <= 0 ? TermList.of(me, his) : TermList.of(his, me);
-        return Tuple.of(Locking.GLOBAL, pair);
+        return Tuple.of(GlobalLocking.GLOBAL, pair);
     }
 
     private Him find(Atom node) {

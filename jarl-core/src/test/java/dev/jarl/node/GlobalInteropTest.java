@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,9 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.node.Mailbox;
-import dev.jarl.node.Node;
-import dev.jarl.node.NodeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
@@ -182,7 +179,7 @@ class GlobalInteropTest {
     private record Clash(Cluster c, String erlPid, Mailbox jarlBox) {
     }
 
-    private Clash clash(boolean jarlFirst, String erlMethod, Resolver jarlResolver) throws Exception {
+    private Clash clash(boolean jarlFirst, String erlMethod, GlobalResolver jarlResolver) throws Exception {
         Cluster c = cluster(jarlFirst);
         String erlPid = spawnOn(c.e2(), "p");
         assertEquals("yes", c.e2().eval("global:register_name(clash, get(p), " + erlMethod + ")"));
@@ -197,7 +194,7 @@ class GlobalInteropTest {
     @Test
     void aClashIsResolvedAsOtpResolvesItRandomExitName() throws Exception {
         // z_jarl vs a_erl: the Erlang node decides and its process (a... sorts first) wins
-        Clash k = clash(false, "fun global:random_exit_name/3", Resolver.randomExit());
+        Clash k = clash(false, "fun global:random_exit_name/3", GlobalResolver.randomExit());
         assertEquals("true", k.c().e2().eval("global:whereis_name(clash) =:= get(p)"));
         assertEquals(k.c().e2().name(), k.c().jarl().global().whereis(Atom.of("clash")).get().node().name());
         assertTrue(Await.within(SYNC, () -> k.jarlBox().isExited()));
@@ -207,7 +204,7 @@ class GlobalInteropTest {
     @Test
     void aClashDecidedByJarlKillsTheErlangProcessUnderRandomExitName() throws Exception {
         // a_jarl vs n_erl: the Jarl node decides, with its own registration's method; Jarl wins
-        Clash k = clash(true, "fun global:random_exit_name/3", Resolver.randomExit());
+        Clash k = clash(true, "fun global:random_exit_name/3", GlobalResolver.randomExit());
         assertEquals(Optional.of(k.jarlBox().self()), k.c().jarl().global().whereis(Atom.of("clash")));
         assertEquals("true", k.c().e2().eval("node(global:whereis_name(clash)) =:= " + q(k.c().jarl().name())));
         assertEquals("false", k.c().e2().eval("is_process_alive(get(p))"));
@@ -251,7 +248,7 @@ class GlobalInteropTest {
 
     @Test
     void randomNotifyNameTellsTheLoser() throws Exception {
-        Clash k = clash(true, "fun global:random_notify_name/3", Resolver.randomNotify());
+        Clash k = clash(true, "fun global:random_notify_name/3", GlobalResolver.randomNotify());
         assertEquals(Optional.of(k.jarlBox().self()), k.c().jarl().global().whereis(Atom.of("clash")));
         assertEquals("true", k.c().e2().eval("node(global:whereis_name(clash)) =:= " + q(k.c().jarl().name())));
         awaitEval(k.c().e2(), "element(2, process_info(get(p), messages))", "[{global_name_conflict,clash}]");
@@ -259,7 +256,7 @@ class GlobalInteropTest {
 
     @Test
     void notifyAllNameTellsBothAndUnregisters() throws Exception {
-        Clash k = clash(false, "fun global:notify_all_name/3", Resolver.notifyAllNames());
+        Clash k = clash(false, "fun global:notify_all_name/3", GlobalResolver.notifyAllNames());
         assertEquals("undefined", k.c().e2().eval("global:whereis_name(clash)"));
         assertEquals(Optional.empty(), k.c().jarl().global().whereis(Atom.of("clash")));
         Optional<Term> m = k.jarlBox().receive(Duration.ofSeconds(10));
@@ -313,7 +310,8 @@ class GlobalInteropTest {
         // prevent_overlapping_partitions: the cluster settles into partitions in which every
         // node sees the same nodes and exactly the names of its partition's processes
         assertTrue(Await.within(SYNC, () -> consistent(c)), () -> views(c));
-        Thread.sleep(1000); // settled, not passing through
+        // real time: the partitions stay settled, not merely passing through a consistent state
+        Thread.sleep(1000);
         assertTrue(consistent(c), () -> views(c));
 
         // and joins again into one cluster with every name

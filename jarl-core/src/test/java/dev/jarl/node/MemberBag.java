@@ -2,16 +2,16 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.pg;
+package dev.jarl.node;
 
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Multisets for the pg tests: group members may repeat (a process joined twice), order does not matter. */
-final class Bag {
+final class MemberBag {
 
-    private Bag() {
+    private MemberBag() {
     }
 
     /** Each element with how many times it occurs. */

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.pg;
+package dev.jarl.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,9 +24,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.node.Mailbox;
-import dev.jarl.node.Node;
-import dev.jarl.node.NodeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Etf;
@@ -103,23 +100,16 @@ class PgInteropTest {
     /** Waits until every node's view of {@code group} in {@code scope} is {@code expected} (as a multiset). */
     private void agree(String scope, Term group, String groupText, List<Pid> expected, ErlNode... erls)
             throws InterruptedException {
-        Map<Pid, Integer> want = Bag.of(expected);
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            Map<String, List<Pid>> views = new HashMap<>();
+        Map<Pid, Integer> want = MemberBag.of(expected);
+        Map<String, List<Pid>> views = new HashMap<>();
+        Await.until(() -> {
+            views.clear();
             views.put(jarl.name().toString(), jarl.pg().scope(scope).members(group));
             for (ErlNode e : erls) {
                 views.put(e.name(), erlMembers(e, scope, groupText));
             }
-            if (views.values().stream().allMatch(v -> Bag.of(v).equals(want))) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("group " + groupText + " of scope " + scope + ": expected " + expected
-                        + " on every node, got " + views);
-            }
-            Thread.sleep(50);
-        }
+            return views.values().stream().allMatch(v -> MemberBag.of(v).equals(want));
+        }, () -> "group " + groupText + " of scope " + scope + ": expected " + expected + " on every node, got " + views);
     }
 
     private static Pid erlMember(ErlNode e, String scope, String group, String regName) {
@@ -230,20 +220,14 @@ class PgInteropTest {
     /** Waits until the Erlang nodes alone agree (the Jarl node is down). */
     private static void awaitErl(String scope, String group, List<Pid> expected, ErlNode... erls)
             throws InterruptedException {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (true) {
-            Map<String, List<Pid>> views = new HashMap<>();
+        Map<String, List<Pid>> views = new HashMap<>();
+        Await.until(() -> {
+            views.clear();
             for (ErlNode e : erls) {
                 views.put(e.name(), erlMembers(e, scope, group));
             }
-            if (views.values().stream().allMatch(v -> Bag.of(v).equals(Bag.of(expected)))) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(group + " in " + scope + ": expected " + expected + ", got " + views);
-            }
-            Thread.sleep(50);
-        }
+            return views.values().stream().allMatch(v -> MemberBag.of(v).equals(MemberBag.of(expected)));
+        }, () -> group + " in " + scope + ": expected " + expected + ", got " + views);
     }
 
     @Test
@@ -262,7 +246,7 @@ class PgInteropTest {
         // a sees Java's member; Jarl sees what a sees of itself only (pg is not transitive)
         awaitErl("pg", "g1", List.of(m.self(), pa, pb), a);
         Await.members(pg, G1, List.of(m.self(), pa));
-        assertEquals(Bag.of(List.of(pa, pb)), Bag.of(erlMembers(b, "pg", "g1")), "b never met the hidden node");
+        assertEquals(MemberBag.of(List.of(pa, pb)), MemberBag.of(erlMembers(b, "pg", "g1")), "b never met the hidden node");
 
         // a lost connection takes Java's members away on a; a new one brings them back
         assertTrue(jarl.disconnect(aNode));
@@ -323,7 +307,7 @@ class PgInteropTest {
         }
 
         static void members(Scope s, Term group, List<Pid> expected) throws InterruptedException {
-            until(() -> Bag.of(s.members(group)).equals(Bag.of(expected)),
+            until(() -> MemberBag.of(s.members(group)).equals(MemberBag.of(expected)),
                     () -> group + " on " + s + ": expected " + expected + ", got " + s.members(group));
         }
 

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
@@ -24,7 +24,7 @@ import dev.jarl.term.Term;
  * partition's registration).
  */
 @FunctionalInterface
-public interface Resolver {
+public interface GlobalResolver {
 
     /**
      * Chooses which process keeps {@code name}.
@@ -35,20 +35,20 @@ public interface Resolver {
     Pid resolve(Term name, Pid pid1, Pid pid2);
 
     /** {@code global:random_exit_name/3}: the loser is killed, the winner keeps the name. */
-    static Resolver randomExit() {
-        return Builtin.RANDOM_EXIT;
+    static GlobalResolver randomExit() {
+        return GlobalBuiltins.RANDOM_EXIT;
     }
 
     /** {@code global:random_notify_name/3}: the loser gets {@code {global_name_conflict, Name}}. */
-    static Resolver randomNotify() {
-        return Builtin.RANDOM_NOTIFY;
+    static GlobalResolver randomNotify() {
+        return GlobalBuiltins.RANDOM_NOTIFY;
     }
 
     /**
      * {@code global:notify_all_name/3}: both get {@code {global_name_conflict, Name, Other}}
      * and the name is unregistered.
      */
-    static Resolver notifyAllNames() {
-        return Builtin.NOTIFY_ALL;
+    static GlobalResolver notifyAllNames() {
+        return GlobalBuiltins.NOTIFY_ALL;
     }
 }

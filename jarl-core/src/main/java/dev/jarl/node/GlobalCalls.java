@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.jarl.node.Mailbox;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Ref;
@@ -26,13 +25,13 @@ import dev.jarl.term.Tuple;
  * {@link #LIMIT} so that a peer that never answers cannot hold a thread for ever (it then
  * counts as a node that did not reply, as a node that went down does).
  */
-final class Calls {
+final class GlobalCalls {
 
     static final Atom SERVER = Atom.of("global_name_server");
     static final Duration LIMIT = Duration.ofSeconds(60);
     private static final Atom DOWN = Atom.of("DOWN");
 
-    private Calls() {
+    private GlobalCalls() {
     }
 
     /** The replies of the nodes that answered, in the order of {@code nodes}. */

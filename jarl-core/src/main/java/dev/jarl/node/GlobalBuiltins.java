@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import dev.jarl.term.Atom;
 import dev.jarl.term.ExportFun;
@@ -14,7 +14,7 @@ import dev.jarl.term.Term;
  * global:random_exit_name/3}, ...). {@link #resolve} only says who wins; {@link Global}
  * carries out the kill or the notifications when it resolves a clash.
  */
-enum Builtin implements Resolver {
+enum GlobalBuiltins implements GlobalResolver {
     RANDOM_EXIT("random_exit_name"),
     RANDOM_NOTIFY("random_notify_name"),
     NOTIFY_ALL("notify_all_name");
@@ -23,13 +23,13 @@ enum Builtin implements Resolver {
 
     final ExportFun method;
 
-    Builtin(String function) {
+    GlobalBuiltins(String function) {
         this.method = new ExportFun(Atom.of("global"), Atom.of(function), 3);
     }
 
     /** The built-in method {@code fun} names, if it is one. */
-    static Builtin of(Term fun) {
-        for (Builtin b : values()) {
+    static GlobalBuiltins of(Term fun) {
+        for (GlobalBuiltins b : values()) {
             if (b.method.equals(fun)) {
                 return b;
             }

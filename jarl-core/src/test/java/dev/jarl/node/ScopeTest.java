@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.pg;
+package dev.jarl.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,9 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.jarl.carriers.MemNetwork;
-import dev.jarl.node.Mailbox;
-import dev.jarl.node.Node;
-import dev.jarl.node.NodeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
@@ -61,7 +58,7 @@ class ScopeTest {
     }
 
     private static void members(Scope s, Term group, List<Pid> expected) throws InterruptedException {
-        Await.until(T, () -> Bag.of(s.members(group)).equals(Bag.of(expected)),
+        Await.until(T, () -> MemberBag.of(s.members(group)).equals(MemberBag.of(expected)),
                 () -> s + " " + group + ": expected " + expected + ", got " + s.members(group));
     }
 
@@ -191,7 +188,7 @@ class ScopeTest {
         assertEquals(Atom.of("m2"), sa.receive(T).orElseThrow());
         List<Term> atB = List.of(sb.receive(T).orElseThrow(), sb.receive(T).orElseThrow(),
                 sb.receive(T).orElseThrow(), sb.receive(T).orElseThrow());
-        assertEquals(Map.of(Atom.of("m1"), 2, Atom.of("m2"), 2), Bag.of(atB));
+        assertEquals(Map.of(Atom.of("m1"), 2, Atom.of("m2"), 2), MemberBag.of(atB));
         assertTrue(sb.receive(Duration.ofMillis(200)).isEmpty());
         pb.unsubscribe(sb, "t");
         pa.directBroadcast(b.name(), Binary.of("t"), Atom.of("m3"));

@@ -2,7 +2,7 @@
  * Copyright 2026 the Jarl authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package dev.jarl.global;
+package dev.jarl.node;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +15,7 @@ import dev.jarl.term.Term;
  * The name and lock tables ({@code global_names}, {@code global_locks} of global.erl):
  * written by the server thread only, read by anyone.
  */
-final class Tables {
+final class GlobalTables {
 
     /** A registered name: the process, its resolve method (a fun term) and the monitor. */
     record Name(Term name, Pid pid, Term method, Ref monitor) {
