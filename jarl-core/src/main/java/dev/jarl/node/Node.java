@@ -32,8 +32,6 @@ import dev.jarl.channel.DistConnection;
 import dev.jarl.epmd.EpmdClient;
 import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
-import dev.jarl.node.Cookie;
-import dev.jarl.node.CookieFile;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
@@ -108,6 +106,8 @@ public final class Node implements AutoCloseable {
     private volatile EpmdRegistration registration;
     private volatile EpmdServer embeddedEpmd;
     private volatile Global global;
+    /** Made on first use of {@link #pg()}. */
+    private volatile ProcessGroups pg;
     private final Ticker ticker;
     private final Instant started = Instant.now();
 
@@ -363,7 +363,20 @@ public final class Node implements AutoCloseable {
      * }</pre>
      */
     public ProcessGroups pg() {
-        return ProcessGroups.of(this);
+        if (isClosed()) {
+            throw new IllegalStateException("node " + name() + " is closed");
+        }
+        ProcessGroups groups = pg;
+        if (groups == null) {
+            synchronized (this) {
+                groups = pg;
+                if (groups == null) {
+                    groups = ProcessGroups.create(this);
+                    pg = groups;
+                }
+            }
+        }
+        return groups;
     }
 
     // ------------------------------------------------------------------ mailboxes

@@ -41,8 +41,6 @@ public final class ProcessGroups {
     /** The default scope's name, {@code pg}. */
     public static final String DEFAULT_SCOPE = "pg";
 
-    private static final ConcurrentHashMap<Node, ProcessGroups> BY_NODE = new ConcurrentHashMap<>();
-
     private final Node node;
     private final ConcurrentHashMap<Atom, Scope> scopes = new ConcurrentHashMap<>();
     private final ReentrantLock starting = new ReentrantLock();
@@ -51,32 +49,11 @@ public final class ProcessGroups {
         this.node = node;
     }
 
-    /**
-     * The process groups of {@code node}: one per node, made on first use (the same as
-     * {@link Node#pg()}).
-     *
-     * @throws IllegalStateException when the node is closed
-     */
-    static ProcessGroups of(Node node) {
-        Objects.requireNonNull(node, "node");
-        ProcessGroups pg = BY_NODE.get(node);
-        if (pg != null) {
-            return pg;
-        }
-        if (node.isClosed()) {
-            throw new IllegalStateException("node " + node.name() + " is closed");
-        }
-        return BY_NODE.computeIfAbsent(node, n -> {
-            ProcessGroups created = new ProcessGroups(n);
-            created.registerFunctions();
-            n.addNodeListener(new NodeListener() {
-                @Override
-                public void stopped(String reason) {
-                    BY_NODE.remove(n);
-                }
-            });
-            return created;
-        });
+    /** The process groups of {@code node}, made by {@link Node#pg()} on first use; answers pg's reading functions. */
+    static ProcessGroups create(Node node) {
+        ProcessGroups created = new ProcessGroups(node);
+        created.registerFunctions();
+        return created;
     }
 
     /** The default scope {@code pg}, started if it is not running. */
