@@ -38,6 +38,7 @@ IncomingArbiter(ConnectionTable table, Attempt attempt) {
 
     @Override
     public Status markPending(NodeName name, long peerFlags, int peerCreation) {
+        attempt.introduced = true;
         if (table.closing()) {
             return Status.NOT_ALLOWED;
         }

@@ -70,7 +70,7 @@ import dev.jarl.term.NodeName;
  * @param maxFragmentSequences fragmented messages one connection may have incomplete at
  *                       once (65 536); one more closes the connection
  * @param maxPendingHandshakes incoming connections held at once before their peer proved the
- *                       cookie (128); when one more arrives, the oldest is closed to make room
+ *                       cookie (128); when one more arrives, the oldest silent one (else the oldest) is closed
  * @param pendingHandshakeTime the longest an incoming connection may take from its arrival to
  *                       proving the cookie, all steps together (by default the setup time)
  * @param handlerWarning how long one call of a {@link MessageHandler} may run before it is
@@ -337,8 +337,8 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
 
         /**
          * The bound on incoming connections whose peer has not proved the cookie yet: at
-         * most {@code max} at once (default 128; the oldest is closed when one more
-         * arrives), each for at most {@code time} from its arrival (default: the setup time).
+         * most {@code max} at once (default 128; the oldest that has not sent its name,
+         * else the oldest, is closed when one more arrives), each for at most {@code time} from its arrival (default: the setup time).
          */
         public Builder pendingHandshakes(int max, Duration time) {
             this.maxPendingHandshakes = max;

@@ -43,6 +43,12 @@ final class Peer {
         volatile String closedBecause;
         /** Incoming: when it must have authenticated ({@link System#nanoTime()}). */
         long deadline;
+        /**
+         * Incoming: the peer sent a complete, valid first message (its name), so the
+         * handshake is under way; {@link PendingHandshakes} closes such attempts for a newer
+         * one only when no silent one is left to close.
+         */
+        volatile boolean introduced;
 
         Attempt(boolean outgoing, Peer peer) {
             this.outgoing = outgoing;

@@ -16,10 +16,20 @@ import dev.jarl.node.Peer.Attempt;
 
 /**
  * The bound on incoming connections whose peer has not yet proved the cookie: at most
- * {@link NodeConfig#maxPendingHandshakes()} are held (a new one closes the oldest), and
- * each is closed when {@link NodeConfig#pendingHandshakeTime()} has passed since it arrived.
- * A peer that opens connections and never completes a handshake can therefore neither
- * exhaust the node nor lock out peers that complete theirs in time.
+ * {@link NodeConfig#maxPendingHandshakes()} are held, and each is closed when
+ * {@link NodeConfig#pendingHandshakeTime()} has passed since it arrived. A peer that opens
+ * connections and never completes a handshake can therefore neither exhaust the node nor
+ * lock out peers that complete theirs in time.
+ *
+ * <p>When one more arrives at a full bound, one held attempt is closed to make room, in this
+ * order: first the oldest that has not yet sent a complete, valid first message (its name:
+ * {@link Attempt#introduced}), and only when every held attempt has, the oldest of all. An
+ * honest initiator sends its name as soon as it is connected, so a flood of connections that
+ * send nothing (the cheapest attack) only ever closes its own, however slowly a real peer
+ * goes through the rest of its handshake on a busy machine. The BEAM holds no such bound:
+ * {@code net_kernel} spawns a handshake process per accepted connection, bounded only by
+ * {@code net_setuptime}; the bound here keeps a flood from costing the node memory and
+ * threads without limit.
  *
  * <p>Threading: {@link #admit} runs on the acceptor, {@link #settle} on the handshake
  * threads, {@link #expireLoop} on a virtual thread of its own (the handshake timer); all
@@ -43,19 +53,21 @@ final class PendingHandshakes {
     }
 
     /**
-     * Counts {@code a} among the unauthenticated attempts; when the bound is full, the oldest
-     * is closed to make room (a peer that holds connections open without a handshake cannot
-     * lock out the ones that complete theirs in time).
+     * Counts {@code a} among the unauthenticated attempts; when the bound is full, one is
+     * closed to make room ({@link #victim()}): a peer that holds connections open without a
+     * handshake cannot lock out the ones that complete theirs in time.
      */
     void admit(Attempt a) {
         List<Attempt> evicted = new ArrayList<>(1);
         pendingLock.lock();
         try {
             while (unauthenticated.size() >= config.maxPendingHandshakes()) {
-                Attempt oldest = unauthenticated.removeFirst();
-                oldest.closedBecause = "closed to admit a newer connection: " + config.maxPendingHandshakes()
-                        + " unauthenticated connections held (expected: at most " + config.maxPendingHandshakes() + ")";
-                evicted.add(oldest);
+                Attempt victim = victim();
+                unauthenticated.remove(victim);
+                victim.closedBecause = "closed to admit a newer connection: " + config.maxPendingHandshakes()
+                        + " unauthenticated connections held (expected: at most " + config.maxPendingHandshakes() + ")"
+                        + (victim.introduced ? "" : " and this one had not sent its name");
+                evicted.add(victim);
             }
             a.deadline = System.nanoTime() + config.pendingHandshakeTime().toNanos();
             unauthenticated.addLast(a);
@@ -67,11 +79,27 @@ final class PendingHandshakes {
             old.cancel();
             long suppressed = evictions.allow();
             if (suppressed >= 0) {
-                LOG.log(Level.WARNING, "{0}: closed the oldest unauthenticated connection ({1}) to admit one from {2}: "
-                        + "at most {3} are held{4}", config.name(), old.transport.peerAddress(), a.transport.peerAddress(),
-                        config.maxPendingHandshakes(), LogLimit.more(suppressed));
+                LOG.log(Level.WARNING, "{0}: closed the oldest unauthenticated connection {1}({2}) to admit one from {3}: "
+                        + "at most {4} are held{5}", config.name(), old.introduced ? "" : "that had not sent its name ",
+                        old.transport.peerAddress(), a.transport.peerAddress(), config.maxPendingHandshakes(),
+                        LogLimit.more(suppressed));
             }
         }
+    }
+
+    /**
+     * The attempt to close for a newer one: the oldest that has not sent its name, else the
+     * oldest of all. Under {@link #pendingLock}, the set not empty; a linear scan of at most
+     * {@link NodeConfig#maxPendingHandshakes()}, which a flood of silent connections ends at
+     * its first element (they are all silent and the oldest comes first).
+     */
+    private Attempt victim() {
+        for (Attempt held : unauthenticated) {
+            if (!held.introduced) {
+                return held;
+            }
+        }
+        return unauthenticated.getFirst();
     }
 
     /** {@code a} authenticated, failed or succeeded: it no longer counts against the bound. */

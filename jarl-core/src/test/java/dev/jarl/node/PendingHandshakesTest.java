@@ -41,7 +41,8 @@ import dev.jarl.testing.RealEpmd;
 /**
  * Review findings 1 and 4: what an unauthenticated peer can hold is bounded. Incoming
  * connections that have not proved the cookie are at most {@link NodeConfig#maxPendingHandshakes()}
- * at once (the oldest is closed to admit a new one) and each lasts at most
+ * at once (to admit a new one, the oldest that has not sent its name is closed, else the
+ * oldest) and each lasts at most
  * {@link NodeConfig#pendingHandshakeTime()}; a failed handshake leaves no row in the
  * connection table; and a real {@code erl} still connects while the bound is flooded.
  */
@@ -120,6 +121,56 @@ class PendingHandshakesTest {
             assertTrue(awaitClosedByNode(sockets.get(6), Duration.ofSeconds(5)), "the oldest was not closed for the peer");
         } finally {
             Closeables.closeAll(sockets.toArray(AutoCloseable[]::new));
+        }
+    }
+
+    /** Opens a connection that sends its name and reads the status, then goes no further. */
+    private static Socket introduced(int port, String name) throws IOException {
+        Socket s = new Socket(LOOPBACK, port);
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(frame(sendName(name)));
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        byte[] status = in.readNBytes(in.readUnsignedShort());
+        assertEquals("sok", new String(status, StandardCharsets.ISO_8859_1), "status for " + name);
+        s.setSoTimeout(50);
+        return s;
+    }
+
+    @Test
+    void silentConnectionsMakeRoomBeforeOnesWhoseHandshakeIsUnderWay() throws Exception {
+        int port = Otp.freePort();
+        List<Socket> silent = new ArrayList<>();
+        List<Socket> named = new ArrayList<>();
+        try (Node a = tcpNode("tiers", port, 4, Duration.ofSeconds(30))) {
+            named.add(introduced(port, "slow0@localhost"));
+            for (int i = 0; i < 10; i++) {
+                silent.add(idle(port));
+                int held = Math.min(i + 2, 4);
+                Await.until(Duration.ofSeconds(5), () -> a.table().pending().count() == held, () -> "pending "
+                        + a.table().pending().count());
+            }
+            for (int i = 0; i < 7; i++) {
+                assertTrue(awaitClosedByNode(silent.get(i), Duration.ofSeconds(5)), "silent socket " + i + " still open");
+            }
+            assertTrue(!closedByNode(named.get(0)), "a flood of silent connections closed one that had sent its name");
+            // each newcomer is silent when admitted, so it closes a silent one, then sends its name
+            for (int i = 1; i < 4; i++) {
+                named.add(introduced(port, "slow" + i + "@localhost"));
+                assertTrue(awaitClosedByNode(silent.get(6 + i), Duration.ofSeconds(5)), "silent socket " + (6 + i));
+            }
+            for (Socket s : named) {
+                assertTrue(!closedByNode(s), "closed one that had sent its name while a silent one was held");
+            }
+            // all held have sent their names: the oldest of them makes room
+            silent.add(idle(port));
+            assertTrue(awaitClosedByNode(named.get(0), Duration.ofSeconds(5)), "the oldest was not closed");
+            for (int i = 1; i < 4; i++) {
+                assertTrue(!closedByNode(named.get(i)), "named socket " + i + " closed though not the oldest");
+            }
+            assertEquals(4, a.table().pending().count());
+        } finally {
+            Closeables.closeAll(silent.toArray(AutoCloseable[]::new));
+            Closeables.closeAll(named.toArray(AutoCloseable[]::new));
         }
     }
 
