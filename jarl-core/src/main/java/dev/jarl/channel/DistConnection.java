@@ -95,7 +95,9 @@ public final class DistConnection implements DistChannel {
      * @param peer         the peer's name
      * @param peerCreation the peer's creation
      * @param agreedFlags  the flags both sides agreed (this node's offer AND the peer's)
-     * @param hidden       true for a hidden connection
+     * @param hidden       true for a hidden connection: the agreed flags lack PUBLISHED, which they
+     *                     do when either end is hidden (a hidden node does not offer it), as
+     *                     OTP's connection type; node monitors' {@code node_type} and ticking follow it
      */
     public record Params(NodeName self, int creation, NodeName peer, int peerCreation, long agreedFlags,
                          boolean hidden) {

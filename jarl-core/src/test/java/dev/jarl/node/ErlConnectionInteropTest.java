@@ -27,6 +27,8 @@ import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
+import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
@@ -198,6 +200,45 @@ class ErlConnectionInteropTest {
                 assertEquals("fresh", erl2.eval("receive M -> M after 5000 -> timeout end"));
                 assertEquals("none", erl2.eval("receive M -> M after 300 -> none end"));
             }
+        }
+    }
+
+    /**
+     * OTP's connection type is the agreed publish flag: a connection is hidden when either end
+     * is, and both ends' node monitors say so ({@code monitor_nodes} info lists).
+     */
+    @Test
+    void nodeMonitorsOnBothEndsCallAConnectionHiddenWhenEitherEndIs() throws Exception {
+        nodeTypesSeen(true, false, "hidden");
+        nodeTypesSeen(false, true, "hidden");
+        nodeTypesSeen(false, false, "visible");
+    }
+
+    private void nodeTypesSeen(boolean jarlHidden, boolean erlHidden, String expected) throws Exception {
+        String[] args = erlHidden ? new String[] {"-hidden"} : new String[0];
+        String ends = "jarl " + (jarlHidden ? "hidden" : "visible") + ", erl " + (erlHidden ? "hidden" : "visible");
+        try (ErlNode erl = ErlNode.start(Otp.uniqueName("type"), "jarltest", epmd.port(), args);
+             Node jarl = Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie("jarltest")
+                     .epmdPort(epmd.port()).hidden(jarlHidden).build());
+             Mailbox box = jarl.createMailbox()) {
+            NodeName erlName = NodeName.parse(erl.name());
+            Atom erlAtom = Atom.of(erl.name());
+            box.monitorNodes(true, true);
+            erl.eval("register(ebox, self()), net_kernel:monitor_nodes(true, [{node_type, all}, nodedown_reason]), ok");
+            assertTrue(jarl.ping(erlName, Duration.ofSeconds(10)), ends);
+            Term type = Tuple.of(Atom.of("node_type"), Atom.of(expected));
+            assertEquals(Tuple.of(Atom.of("nodeup"), erlAtom, TermList.of(type)),
+                    box.receive(Duration.ofSeconds(10)).orElseThrow(), "Jarl's nodeup, " + ends);
+            assertEquals(expected, erl.eval("receive {nodeup, " + q(jarl) + ", I} -> proplists:get_value(node_type, I) "
+                    + "after 5000 -> timeout end"), "erl's nodeup, " + ends);
+            assertEquals(jarlHidden || erlHidden ? "false" : "true",
+                    erl.eval("lists:member(" + q(jarl) + ", nodes())"), "erl's nodes(), " + ends);
+            assertEquals("true", erl.eval("erlang:disconnect_node(" + q(jarl) + ")"));
+            assertEquals(Tuple.of(Atom.of("nodedown"), erlAtom,
+                    TermList.of(type, Tuple.of(Atom.of("nodedown_reason"), Atom.of("connection_closed")))),
+                    box.receive(Duration.ofSeconds(10)).orElseThrow(), "Jarl's nodedown, " + ends);
+            assertEquals(expected, erl.eval("receive {nodedown, " + q(jarl) + ", I} -> proplists:get_value(node_type, I) "
+                    + "after 5000 -> timeout end"), "erl's nodedown, " + ends);
         }
     }
 }
