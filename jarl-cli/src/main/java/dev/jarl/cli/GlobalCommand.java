@@ -21,13 +21,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jarl global NODE}: the names registered in {@code global} as NODE sees them, one
- * per line with the process, sorted by name (in Erlang's term order).
+ * per line with the process as NODE's shell prints it ({@link PidsOnTarget}), sorted by name
+ * (in Erlang's term order).
  */
 @Command(name = "global",
         description = {"Lists the names registered in global (global:registered_names()) as NODE sees them,",
-                "one 'Name Pid' line each, sorted by name. Connects as a hidden node, so it takes no part in global itself."},
+                "one 'Name Pid' line each, sorted by name, the pid as NODE's own shell prints it.",
+                "Connects as a hidden node, so it takes no part in global itself."},
         footer = {"", "Exits 1 with one line on stderr when NODE cannot be reached.", "",
-                "Examples:", "  jarl global --cookie secret app@localhost", "  prints {jarl_echo,'serve@localhost'} <12345.42.0>"},
+                "Examples:", "  jarl global --cookie secret app@localhost", "  prints {jarl_echo,serve@localhost} <12345.42.0>"},
         mixinStandardHelpOptions = true)
 final class GlobalCommand implements Callable<Integer> {
 
@@ -61,6 +63,7 @@ final class GlobalCommand implements Callable<Integer> {
             }
             List<Term> sorted = new ArrayList<>(list.elements());
             sorted.sort(null);
+            PidsOnTarget pids = new PidsOnTarget(n, t, timeout);
             for (Term name : sorted) {
                 Term pid;
                 try {
@@ -68,7 +71,7 @@ final class GlobalCommand implements Callable<Integer> {
                 } catch (RpcException e) {
                     pid = e.rpcCallResult();
                 }
-                System.out.println(name + " " + pid);
+                System.out.println(name + " " + pids.text(pid));
             }
             System.out.flush();
             return 0;

@@ -24,11 +24,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code jarl pg NODE [SCOPE]}: the process groups of a {@code pg} scope as NODE sees them,
  * read with {@code pg:which_groups/1} and {@code pg:get_members/2} over RPC (an Erlang node,
- * or a Jarl node that uses process groups).
+ * or a Jarl node that uses process groups); members printed as NODE's shell prints them
+ * ({@link PidsOnTarget}).
  */
 @Command(name = "pg",
         description = {"Lists the groups of a pg scope and their members, as NODE sees them (pg:which_groups/1, "
-                + "pg:get_members/2 over RPC).", "SCOPE is the scope's name (default: pg)."},
+                + "pg:get_members/2 over RPC),", "each member as NODE's own shell prints it. SCOPE is the scope's name (default: pg)."},
         footer = {"", "Example:", "  jarl pg --cookie secret app@localhost", "  jarl pg app@localhost 'Elixir.Phoenix.PubSub'"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed (perhaps no groups)", "1:NODE unreachable, or the scope is not running there"},
@@ -69,6 +70,7 @@ final class PgCommand implements Callable<Integer> {
             }
             List<Term> sorted = new ArrayList<>(list.elements());
             sorted.sort(Comparator.comparing(Term::toString));
+            PidsOnTarget printed = new PidsOnTarget(n, t, timeout);
             System.out.println("scope " + s + " on " + t + ": " + sorted.size() + (sorted.size() == 1 ? " group" : " groups"));
             for (Term g : sorted) {
                 Term members = n.rpc(t, "pg", "get_members", List.of(s, g), timeout);
@@ -76,7 +78,7 @@ final class PgCommand implements Callable<Integer> {
                 pids.sort(Comparator.comparing(Term::toString));
                 System.out.println(g + " (" + pids.size() + (pids.size() == 1 ? " member)" : " members)"));
                 for (Term p : pids) {
-                    System.out.println("  " + p);
+                    System.out.println("  " + printed.text(p));
                 }
             }
             return 0;
