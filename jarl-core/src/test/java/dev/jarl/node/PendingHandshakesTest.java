@@ -273,7 +273,9 @@ class PendingHandshakesTest {
                         assertEquals("pong", erl.eval("net_adm:ping('" + name + "')"), "ping " + i);
                         assertEquals("true", erl.eval("erlang:disconnect_node('" + name + "')"));
                     }
-                    assertEquals(8, jarl.table().pending().count(), "the bound was not full during the pings");
+                    // erl's own attempt left the bound when it authenticated; the flood fills it again
+                    Await.until(Duration.ofSeconds(10), () -> jarl.table().pending().count() == 8,
+                            () -> "the bound was not full during the pings: " + jarl.table().pending().count());
                 } finally {
                     stop.set(true);
                     flooder.join();
