@@ -97,6 +97,15 @@ class GlobalInteropTest {
     private record Cluster(ErlNode e1, ErlNode e2, Node jarl) {
     }
 
+    /** e1 connects to e2 and the Jarl node, and global syncs on all three. */
+    private static void connectAndSync(Cluster c) throws InterruptedException {
+        assertEquals("pong", c.e1().eval("net_adm:ping(" + q(c.e2().name()) + ")"));
+        assertEquals("pong", c.e1().eval("net_adm:ping(" + q(c.jarl().name()) + ")"));
+        syncs(c.e1());
+        syncs(c.e2());
+        assertTrue(c.jarl().global().sync(SYNC));
+    }
+
     private Cluster cluster(boolean jarlFirst) throws Exception {
         ErlNode e1 = erl("m_erl");
         ErlNode e2 = erl(jarlFirst ? "n_erl" : "a_erl");
@@ -107,11 +116,7 @@ class GlobalInteropTest {
     @Test
     void syncCompletesAndNamesResolveFromEveryNode() throws Exception {
         Cluster c = cluster(false);
-        assertEquals("pong", c.e1().eval("net_adm:ping(" + q(c.e2().name()) + ")"));
-        assertEquals("pong", c.e1().eval("net_adm:ping(" + q(c.jarl().name()) + ")"));
-        syncs(c.e1());
-        syncs(c.e2());
-        assertTrue(c.jarl().global().sync(SYNC));
+        connectAndSync(c);
         // global connects everyone to everyone
         awaitEval(c.e2(), "lists:member(" + q(c.jarl().name()) + ", nodes())", "true");
         assertTrue(Await.within(SYNC, () -> c.jarl().nodes().contains(NodeName.parse(c.e2().name()))));
@@ -294,11 +299,7 @@ class GlobalInteropTest {
     @Test
     void cuttingOneLinkLeavesEveryNodeWithTheSameView() throws Exception {
         Cluster c = cluster(false);
-        assertEquals("pong", c.e1().eval("net_adm:ping(" + q(c.e2().name()) + ")"));
-        assertEquals("pong", c.e1().eval("net_adm:ping(" + q(c.jarl().name()) + ")"));
-        syncs(c.e1());
-        syncs(c.e2());
-        assertTrue(c.jarl().global().sync(SYNC));
+        connectAndSync(c);
         spawnOn(c.e1(), "p1");
         assertEquals("yes", c.e1().eval("global:register_name(n1, get(p1))"));
         spawnOn(c.e2(), "p2");
