@@ -94,7 +94,7 @@ start_epmd() {
   local port p
   for _ in $(seq 1 20); do
     port=$(( 20000 + RANDOM % 40000 ))
-    epmd -port "$port" >"$work/epmd.log" 2>&1 &
+    ERL_EPMD_ADDRESS=127.0.0.1 epmd -port "$port" >"$work/epmd.log" 2>&1 &
     p=$!
     for _ in $(seq 1 20); do
       sleep 0.1
@@ -117,9 +117,10 @@ start_target() { # kind name: starts it, waits for "ready", sets target_pid
   local kind=$1 name=$2 log="$work/$2.log"
   case $kind in
     erlang) erl -sname "$name" -setcookie "$cookie" -start_epmd false -noshell -pa "$work" \
+              -kernel inet_dist_use_interface '{127,0,0,1}' \
               -eval 'compare_driver:start_targets(), io:format("ready~n").' >"$log" 2>&1 & ;;
     jinterface) "$jdk/bin/java" -cp "$jar:$work" CompareTarget "$name" "$cookie" >"$log" 2>&1 & ;;
-    jarl) "$JARL" serve --name "$name@$host" --cookie "$cookie" >"$log" 2>&1 & ;;
+    jarl) "$JARL" serve --name "$name@$host" --cookie "$cookie" --listen 127.0.0.1 >"$log" 2>&1 & ;;
   esac
   target_pid=$!
   pids+=("$target_pid")
@@ -138,10 +139,11 @@ driver_command() { # kind name targetNode: sets cmd
   [ $WARM = 1 ] && { warm=(--warm); erl_warm=true; }
   case $kind in
     erlang) cmd=(timeout 900 erl -sname "$name" -setcookie "$cookie" -start_epmd false -noshell -pa "$work"
+              -kernel inet_dist_use_interface '{127,0,0,1}'
               -eval "compare_driver:run('$target', [{small,$SMALL},{rtt,$RTT},{big,$BIG},{warm,$erl_warm},{phase_sync,true}]), init:stop().") ;;
     jinterface) cmd=(timeout 900 "$jdk/bin/java" -cp "$jar:$work" CompareDriver "$name" "$cookie" "$target"
               "$SMALL" "$RTT" "$BIG" "${warm[@]}" --phase-sync) ;;
-    jarl) cmd=(timeout 900 "$JARL" bench --name "$name@$host" --cookie "$cookie" --small "$SMALL" --rtt "$RTT"
+    jarl) cmd=(timeout 900 "$JARL" bench --name "$name@$host" --cookie "$cookie" --listen 127.0.0.1 --small "$SMALL" --rtt "$RTT"
               --big "$BIG" "${warm[@]}" --phase-sync "$target") ;;
   esac
 }

@@ -44,12 +44,24 @@ final class JarlProcess implements AutoCloseable {
         return start(env, workDir, command(args));
     }
 
-    /** The command line that runs {@code jarl ARGS...} on the test class path. */
+    /**
+     * The command line that runs {@code jarl ARGS...} on the test class path. A {@code serve}
+     * or {@code bench} node listens on loopback only ({@code --listen 127.0.0.1}, the house rule
+     * for network tests) unless the test gives {@code --listen} itself or a carrier without
+     * addresses ({@code uds}).
+     */
     static List<String> command(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "dev.jarl.cli.Main"));
-        cmd.addAll(List.of(args));
+        List<String> given = List.of(args);
+        cmd.addAll(given);
+        boolean listens = !given.isEmpty() && (given.get(0).equals("serve") || given.get(0).equals("bench"));
+        boolean addressed = given.stream().anyMatch(a -> a.equals("--listen") || a.startsWith("--listen=")
+                || a.equals("uds") || a.equals("--carrier=uds") || a.equals("--help") || a.equals("-h"));
+        if (listens && !addressed) {
+            cmd.addAll(cmd.size() - given.size() + 1, List.of("--listen", "127.0.0.1"));
+        }
         return cmd;
     }
 

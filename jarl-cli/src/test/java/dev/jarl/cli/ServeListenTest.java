@@ -5,17 +5,11 @@
 package dev.jarl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +21,7 @@ import dev.jarl.epmd.EpmdClient;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
+import dev.jarl.testing.ListeningSockets;
 import dev.jarl.testing.Otp;
 import dev.jarl.testing.ReleaseMatrix;
 
@@ -38,9 +33,6 @@ import dev.jarl.testing.ReleaseMatrix;
 class ServeListenTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(30);
-    /** 127.0.0.1 as /proc/net/tcp prints it, and as /proc/net/tcp6 prints its IPv4-mapped form. */
-    private static final List<String> LOOPBACK = List.of("0100007F", "0000000000000000FFFF00000100007F");
-
     @Test
     void theListenerAndTheEmbeddedEpmdBindOnlyTheAddressGiven() throws Exception {
         ReleaseMatrix.notReleaseSpecific(); // no Erlang involved
@@ -51,8 +43,8 @@ class ServeListenTest {
             assertEquals("ready " + name, serve.awaitLine("ready", LIMIT));
             int nodePort = new EpmdClient(InetAddress.getLoopbackAddress(), epmdPort, Duration.ofSeconds(5))
                     .portPlease(NodeName.parse(name).alive()).orElseThrow().port();
-            assertEquals(List.of("127.0.0.1"), listening(epmdPort), "EPMD");
-            assertEquals(List.of("127.0.0.1"), listening(nodePort), "the node's listener");
+            assertEquals(List.of("127.0.0.1"), ListeningSockets.on(epmdPort), "EPMD");
+            assertEquals(List.of("127.0.0.1"), ListeningSockets.on(nodePort), "the node's listener");
             try (Node peer = Node.start(NodeConfig.builder(Otp.uniqueName("peer") + "@localhost").cookie("c")
                     .epmdPort(epmdPort).carrier(Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmdPort))
                             .withBindAddress(InetAddress.getLoopbackAddress()))).build())) {
@@ -76,31 +68,5 @@ class ServeListenTest {
                 uds.stderr().strip());
         JarlProcess help = JarlProcess.run(env, LIMIT, "serve", "--help");
         assertTrue(help.stdout().contains("--listen=ADDRESS"), help.stdout());
-    }
-
-    /**
-     * The local addresses of the listening TCP sockets on {@code port}, from
-     * {@code /proc/net/tcp} and {@code /proc/net/tcp6}: {@code 127.0.0.1} for loopback, else
-     * the kernel's hex form.
-     */
-    private static List<String> listening(int port) throws IOException {
-        List<String> found = new ArrayList<>();
-        String hexPort = String.format(Locale.ROOT, "%04X", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path p = Path.of(table);
-            if (!Files.isReadable(p)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(p)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 4 || !f[1].endsWith(":" + hexPort) || !f[3].equals("0A")) { // 0A: LISTEN
-                    continue;
-                }
-                String address = f[1].substring(0, f[1].indexOf(':'));
-                found.add(LOOPBACK.contains(address) ? "127.0.0.1" : address);
-            }
-        }
-        assertFalse(found.isEmpty(), "no socket listens on port " + port);
-        return found;
     }
 }

@@ -103,7 +103,7 @@ class AsyncInteropTest {
         erlName = NodeName.parse(erl.name());
         erl.eval("{ok, _} = gen_server:start({local, jasrv}, jarl_async_srv, [], []), ok");
         jarl = Node.start(NodeConfig.builder(Otp.uniqueName("ajarl") + "@" + Otp.shortHost()).cookie(COOKIE)
-                .epmdPort(epmd.port()).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).build());
         assertTrue(jarl.pingAsync(erlName, T).join());
         srv = Tuple.of(Atom.of("jasrv"), Atom.of(erlName.toString()));
     }

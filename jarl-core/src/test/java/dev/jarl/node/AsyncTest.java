@@ -52,7 +52,7 @@ class AsyncTest {
 
     private static Node start(int epmdPort) throws Exception {
         return Node.start(NodeConfig.builder(Otp.uniqueName("async") + "@" + Otp.shortHost()).cookie("c")
-                .epmdPort(epmdPort).build());
+                .epmdPort(epmdPort).carrier(Otp.loopbackTcp(epmdPort)).build());
     }
 
     private static Throwable cause(CompletableFuture<?> f) {

@@ -22,10 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.DistFlags;
 import dev.jarl.carrier.FlagRules;
-import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.MemNetwork;
-import dev.jarl.carriers.TcpOptions;
 import dev.jarl.testing.Await;
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -159,7 +157,7 @@ class CarrierOptionsTest {
     private static Node erlPeer(RealEpmd epmd, FlagRules rules) throws IOException {
         return Node.start(NodeConfig.builder(Otp.uniqueName("jflags") + "@" + Otp.shortHost()).cookie("flags")
                 .epmdPort(epmd.port())
-                .carrier(Carriers.withFlags(Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmd.port()))), rules))
+                .carrier(Carriers.withFlags(Otp.loopbackTcp(epmd.port()), rules))
                 .build());
     }
 

@@ -275,7 +275,9 @@ class CookieFileTest {
      */
     private static String erlCookieDigest(Path home, Path xdgConfigHome, int epmdPort) throws Exception {
         List<String> cmd = Otp.command("erl");
-        cmd.addAll(List.of("-noshell", "-noinput", "-start_epmd", "false", "-eval",
+        cmd.addAll(List.of("-noshell", "-noinput", "-start_epmd", "false"));
+        cmd.addAll(Otp.ERL_LOOPBACK_ONLY);
+        cmd.addAll(List.of("-eval",
                 "R = case net_kernel:start([" + Otp.uniqueName("ck") + ", shortnames]) of "
                         + "{ok, _} -> binary:encode_hex(erlang:md5([atom_to_list(erlang:get_cookie()), \"42\"])); "
                         + "_ -> <<\"refused\">> end, io:format(\"#~s#~n\", [R]), erlang:halt(0)."));

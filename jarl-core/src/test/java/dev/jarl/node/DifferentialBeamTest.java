@@ -73,7 +73,7 @@ class DifferentialBeamTest {
         erl = ErlNode.start(Otp.uniqueName("diff"), "jarltest", epmd.port());
         erl.eval("register(dbox, self()), ok");
         jarl = Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie("jarltest")
-                .epmdPort(epmd.port()).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).build());
         Mailbox box = jarl.createMailbox("echo");
         echo = Thread.ofVirtual().name("diff-echo").start(() -> {
             try {

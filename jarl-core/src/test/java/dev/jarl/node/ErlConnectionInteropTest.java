@@ -61,7 +61,7 @@ class ErlConnectionInteropTest {
 
     private Node jarl(Duration ticktime) throws IOException {
         return Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie("jarltest")
-                .epmdPort(epmd.port()).netTicktime(ticktime).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).netTicktime(ticktime).build());
     }
 
     private static String q(Node n) {
@@ -219,7 +219,7 @@ class ErlConnectionInteropTest {
         String ends = "jarl " + (jarlHidden ? "hidden" : "visible") + ", erl " + (erlHidden ? "hidden" : "visible");
         try (ErlNode erl = ErlNode.start(Otp.uniqueName("type"), "jarltest", epmd.port(), args);
              Node jarl = Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie("jarltest")
-                     .epmdPort(epmd.port()).hidden(jarlHidden).build());
+                     .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).hidden(jarlHidden).build());
              Mailbox box = jarl.createMailbox()) {
             NodeName erlName = NodeName.parse(erl.name());
             Atom erlAtom = Atom.of(erl.name());

@@ -65,7 +65,7 @@ class ErlInteropTest {
 
     private Node jarl(String cookie) throws IOException {
         return Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie(cookie)
-                .epmdPort(epmd.port()).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).build());
     }
 
     private static String q(Node n) {
@@ -187,7 +187,7 @@ class ErlInteropTest {
     @Test
     void visibleJarlNodeAnswersRexAndTakesPartInGlobal() throws Exception {
         try (Node jarl = Node.start(NodeConfig.builder(Otp.uniqueName("vis") + "@" + Otp.shortHost()).cookie("jarltest")
-                .epmdPort(epmd.port()).hidden(false).build())) {
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).hidden(false).build())) {
             assertEquals("pong", erl.eval("net_adm:ping(" + q(jarl) + ")"));
             assertEquals("true", erl.eval("lists:member(" + q(jarl) + ", nodes())"));
             String expected = "[{" + jarl.name() + ",true}]";   // true: Jarl serves erpc

@@ -61,7 +61,7 @@ class FragmentsInteropTest {
         epmd = RealEpmd.start();
         erl = ErlNode.start(Otp.uniqueName("frag"), "jarltest", epmd.port());
         jarl = Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie("jarltest")
-                .epmdPort(epmd.port()).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).build());
         erlName = NodeName.parse(erl.name());
         assertTrue(jarl.ping(erlName, Duration.ofSeconds(10)));
         j = "'" + jarl.name() + "'";

@@ -68,7 +68,7 @@ class GlobalInteropTest {
 
     private Node jarl(String prefix) throws Exception {
         Node n = Node.start(NodeConfig.builder(Otp.uniqueName(prefix) + "@" + Otp.shortHost()).cookie(COOKIE)
-                .epmdPort(epmd.port()).hidden(false).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).hidden(false).build());
         closing.add(n);
         return n;
     }

@@ -50,7 +50,7 @@ class JInterfaceInteropTest {
 
     private Node jarl() throws Exception {
         return Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie("jarltest")
-                .epmdPort(epmd.port()).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).build());
     }
 
     @Test

@@ -46,7 +46,7 @@ class MessageHandlerTest {
     private static final Atom DONE = Atom.of("done");
 
     private static Node start(int epmdPort, NodeConfig.Builder extra) throws Exception {
-        return Node.start(extra.cookie("c").epmdPort(epmdPort).build());
+        return Node.start(extra.cookie("c").epmdPort(epmdPort).carrier(Otp.loopbackTcp(epmdPort)).build());
     }
 
     private static NodeConfig.Builder config() {

@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.jarl.carrier.DistFlags;
-import dev.jarl.carriers.AddressResolver;
-import dev.jarl.carriers.Carriers;
-import dev.jarl.carriers.TcpOptions;
 import dev.jarl.term.Atom;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Term;
@@ -58,7 +55,7 @@ class NewerReleaseFlagsTest {
     private static NodeConfig config() {
         return NodeConfig.builder(new NodeName(Otp.uniqueName("jnewer"), Otp.shortHost()))
                 .cookie("newer")
-                .carrier(Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmd.port()))))
+                .carrier(Otp.loopbackTcp(epmd.port()))
                 .epmdPort(epmd.port())
                 .build();
     }

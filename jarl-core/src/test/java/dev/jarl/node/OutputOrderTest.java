@@ -34,7 +34,7 @@ class OutputOrderTest {
 
     private static Node start(String prefix, int epmdPort) throws Exception {
         return Node.start(NodeConfig.builder(Otp.uniqueName(prefix) + "@" + Otp.shortHost()).cookie("order")
-                .epmdPort(epmdPort).build());
+                .epmdPort(epmdPort).carrier(Otp.loopbackTcp(epmdPort)).build());
     }
 
     @Test

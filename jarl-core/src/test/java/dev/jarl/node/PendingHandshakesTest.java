@@ -251,7 +251,7 @@ class PendingHandshakesTest {
             NodeName name = NodeName.parse(Otp.uniqueName("flooded") + "@" + Otp.shortHost());
             int port = Otp.freePort();
             try (Node jarl = Node.start(NodeConfig.builder(name).cookie("pending").epmdPort(epmd.port())
-                    .carrier(Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmd.port())).withPort(port)))
+                    .carrier(Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmd.port())).withBindAddress(LOOPBACK).withPort(port)))
                     .pendingHandshakes(8, Duration.ofSeconds(30)).build());
                  ErlNode erl = ErlNode.start(Otp.uniqueName("legit"), "pending", epmd.port())) {
                 AtomicBoolean stop = new AtomicBoolean();

@@ -80,7 +80,7 @@ class PgInteropTest {
     }
 
     private Node jarl(String name, boolean hidden) throws IOException {
-        return Node.start(NodeConfig.builder(name).cookie(COOKIE).epmdPort(epmd.port()).hidden(hidden).build());
+        return Node.start(NodeConfig.builder(name).cookie(COOKIE).epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).hidden(hidden).build());
     }
 
     private static String atom(Object name) {

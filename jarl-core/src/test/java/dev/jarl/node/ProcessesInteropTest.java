@@ -80,7 +80,7 @@ class ProcessesInteropTest {
         erlName = NodeName.parse(erl.name());
         erl.eval("register(jarl_ctl_proc, self()), ok");
         jarl = Node.start(NodeConfig.builder(Otp.uniqueName("pjarl") + "@" + Otp.shortHost()).cookie(COOKIE)
-                .epmdPort(epmd.port()).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).build());
         assertTrue(jarl.ping(erlName, T));
     }
 

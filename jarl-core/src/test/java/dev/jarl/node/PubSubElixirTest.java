@@ -168,7 +168,7 @@ class PubSubElixirTest {
         Path out = dir.resolve("out.txt");
         try {
             jarl = Node.start(NodeConfig.builder(Otp.uniqueName("psj") + "@" + Otp.shortHost()).cookie(COOKIE)
-                    .epmdPort(epmd.port()).hidden(false).build());
+                    .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).hidden(false).build());
             PubSub pubsub = PubSub.start(jarl, "Jt.PubSub", 2);
             assertEquals(List.of(Atom.of("Elixir.Jt.PubSub.Adapter"), Atom.of("Elixir.Jt.PubSub.Adapter_2")), pubsub.groups());
             Mailbox ctl = jarl.createMailbox("ctl");
@@ -181,7 +181,7 @@ class PubSubElixirTest {
 
             Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
             ProcessBuilder pb = new ProcessBuilder("elixir", "--sname", Otp.uniqueName("psex"), "--cookie", COOKIE,
-                    "--erl", "-start_epmd false", script.toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+                    "--erl", "-start_epmd false " + String.join(" ", Otp.ERL_LOOPBACK_ONLY), script.toString()).redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().put("ERL_EPMD_PORT", Integer.toString(epmd.port()));
             pb.environment().put("JARL_NODE", jarl.name().toString());
             elixir = pb.start();

@@ -68,7 +68,7 @@ class RpcInteropTest {
 
     private Node jarl(long flags) throws IOException {
         return Node.start(NodeConfig.builder(Otp.uniqueName("jarl") + "@" + Otp.shortHost()).cookie("jarltest")
-                .epmdPort(epmd.port()).offeredFlags(flags).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).offeredFlags(flags).build());
     }
 
     private void register(Node n) {

@@ -32,7 +32,7 @@ class TcpNodeTest {
 
     private static Node start(int epmdPort) throws Exception {
         return Node.start(NodeConfig.builder(Otp.uniqueName("tcp") + "@" + Otp.shortHost()).cookie("c")
-                .epmdPort(epmdPort).build());
+                .epmdPort(epmdPort).carrier(Otp.loopbackTcp(epmdPort)).build());
     }
 
     @Test

@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * dictionary persists.
  *
  * <p>Distributed nodes start with {@code -start_epmd false} and {@code ERL_EPMD_PORT} set to
- * the EPMD the test chose, so no stray daemon changes what a test sees.
+ * the EPMD the test chose, so no stray daemon changes what a test sees, and listen on loopback
+ * only ({@link Otp#ERL_LOOPBACK_ONLY}) unless the test's arguments name another
+ * {@code inet_dist_use_interface}.
  */
 public final class ErlNode implements AutoCloseable {
 
@@ -163,6 +165,9 @@ public final class ErlNode implements AutoCloseable {
             cmd.addAll(List.of("-setcookie", b.cookie, "-start_epmd", "false"));
             if (b.noEpmd) {
                 cmd.add("-no_epmd");
+            }
+            if (!b.args.contains("inet_dist_use_interface")) {
+                cmd.addAll(Otp.ERL_LOOPBACK_ONLY);
             }
         }
         cmd.addAll(b.args);

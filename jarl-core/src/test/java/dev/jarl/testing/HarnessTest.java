@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** Checks the interop harness itself against real OTP, so a broken harness fails loudly. */
@@ -38,6 +40,19 @@ class HarnessTest {
             assertTrue(r.text().contains("badmatch"), r.text());
             a.eval("self() ! hello");
             assertEquals("hello", a.eval("receive X -> X after 1000 -> timeout end"));
+        }
+    }
+
+    /** The house rule: the EPMD and the erl nodes the harness starts listen on loopback only. */
+    @Test
+    void epmdAndErlListenOnLoopbackOnly() throws Exception {
+        try (RealEpmd epmd = RealEpmd.start();
+             ErlNode a = ErlNode.start(Otp.uniqueName("hl"), "c1", epmd.port())) {
+            List<String> epmdAddresses = ListeningSockets.on(epmd.port());
+            assertTrue(ListeningSockets.loopbackOnly(epmdAddresses), "epmd listens on " + epmdAddresses);
+            int distPort = Integer.parseInt(a.eval("{ok, [{_, P}]} = net_adm:names(), P"));
+            List<String> erlAddresses = ListeningSockets.on(distPort);
+            assertTrue(ListeningSockets.loopbackOnly(erlAddresses), "erl's distribution listens on " + erlAddresses);
         }
     }
 }

@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
 
+import dev.jarl.carrier.Carrier;
+import dev.jarl.carriers.AddressResolver;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+
 /**
  * Access to the real Erlang/OTP installation for interop tests.
  *
@@ -219,6 +224,25 @@ public final class Otp {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted running " + cmd, e);
         }
+    }
+
+    /**
+     * The {@code erl} arguments that keep its distribution listener on loopback (kernel's
+     * {@code inet_dist_use_interface}): the house rule for network tests. Every {@code erl}
+     * or {@code elixir} a test starts as a node passes them ({@link ErlNode} does).
+     */
+    public static final List<String> ERL_LOOPBACK_ONLY = List.of("-kernel", "inet_dist_use_interface", "{127,0,0,1}");
+
+    /** The address a test's {@code epmd} listens on ({@code ERL_EPMD_ADDRESS}): loopback only. */
+    public static final String EPMD_LOOPBACK_ONLY = "127.0.0.1";
+
+    /**
+     * The TCP carrier of a Jarl node in a test: listening on loopback only (the house rule for
+     * network tests; the default carrier listens on every address, as {@code erl} does), peers
+     * found through the EPMD on {@code epmdPort}.
+     */
+    public static Carrier loopbackTcp(int epmdPort) {
+        return Carriers.tcp(TcpOptions.of(AddressResolver.epmd(epmdPort)).withBindAddress(InetAddress.getLoopbackAddress()));
     }
 
     /** The short host name that {@code erl -sname} uses on this machine. */

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,19 +27,21 @@ public final class RealEpmd implements AutoCloseable {
     }
 
     /**
-     * Starts {@code epmd -port P} on a free port and waits until it accepts connections. A
-     * port another process takes between the choice and epmd's bind is given up for a new one.
+     * Starts {@code epmd -port P} on a free port, listening on loopback only, and waits until
+     * it accepts connections. A port another process takes between the choice and epmd's bind
+     * is given up for a new one.
      */
     public static RealEpmd start() {
-        return start(null);
+        return start(Otp.EPMD_LOOPBACK_ONLY);
     }
 
     /**
      * As {@link #start()}, listening only on loopback and {@code addresses} (comma-separated,
-     * epmd's {@code ERL_EPMD_ADDRESS}; epmd adds loopback itself), or on every interface when
-     * null.
+     * epmd's {@code ERL_EPMD_ADDRESS}; epmd adds loopback itself). Tests pass loopback
+     * addresses or ones of a network namespace they made.
      */
     public static RealEpmd start(String addresses) {
+        Objects.requireNonNull(addresses, "addresses (expected: loopback or a test namespace's addresses)");
         Path epmd = Otp.requireEpmd();
         AssertionError last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -47,9 +50,7 @@ public final class RealEpmd implements AutoCloseable {
                 ProcessBuilder pb = new ProcessBuilder(epmd.toString(), "-port", Integer.toString(port))
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                if (addresses != null) {
-                    pb.environment().put("ERL_EPMD_ADDRESS", addresses);
-                }
+                pb.environment().put("ERL_EPMD_ADDRESS", addresses);
                 Process p = pb.start();
                 RealEpmd e = new RealEpmd(p, port);
                 e.awaitListening();

@@ -67,7 +67,7 @@ class GenTcpDistInteropTest {
 
     private Node jarl() throws IOException {
         return Node.start(NodeConfig.builder(Otp.uniqueName("jarlg") + "@" + Otp.shortHost()).cookie("jarltest")
-                .epmdPort(epmd.port()).build());
+                .epmdPort(epmd.port()).carrier(Otp.loopbackTcp(epmd.port())).build());
     }
 
     /** gen_tcp_dist's controller is an Erlang process; inet_tcp_dist's would be a port. */
