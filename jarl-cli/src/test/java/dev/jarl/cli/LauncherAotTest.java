@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.jarl.testing.Await;
 
 /**
  * The {@code jarl} launcher's AOT cache and heap settings for {@code serve} and {@code bench}
@@ -250,5 +253,46 @@ class LauncherAotTest {
         assertEquals(3, runs.size(), jvms.toString());
         runs.forEach(r -> assertTrue(r.contains("-XX:AOTCache=" + cache("25.0.9+1-test", "serve")), r));
         assertEquals("cache\n", Files.readString(cache("25.0.9+1-test", "serve")));
+    }
+
+    /**
+     * A launcher interrupted while it trains (SIGTERM from a supervisor, SIGINT from Ctrl-C)
+     * ends the training JVMs it started and leaves neither a cache nor a failure mark; the
+     * next launch trains again.
+     */
+    @Test
+    void anInterruptedTrainingEndsItsJvmsAndLeavesNoCache() throws Exception {
+        Path aot = cache("25.0.9+1-test", "serve").getParent();
+        for (String signal : List.of("TERM", "INT")) {
+            Process p = start(Map.of(), "--help");
+            try {
+                Await.until(Duration.ofSeconds(20), () -> !trainingJvms().isEmpty(), () -> "no training JVM started");
+                Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+                assertEquals(0, kill.waitFor(), "kill -" + signal);
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the launcher did not end on SIG" + signal);
+                assertTrue(p.exitValue() != 0, "exit " + p.exitValue() + " after SIG" + signal);
+                assertEquals(List.of(), trainingJvms().stream().map(ProcessHandle::pid).toList(),
+                        "training JVMs left running after SIG" + signal);
+                try (var left = Files.list(aot)) {
+                    assertEquals(List.of(), left.map(f -> f.getFileName().toString()).toList(),
+                            "left in " + aot + " after SIG" + signal);
+                }
+            } finally {
+                p.destroyForcibly();
+                trainingJvms().forEach(ProcessHandle::destroyForcibly);
+            }
+            readAndClearLog();
+        }
+        Run again = jarl(Map.of(), "--help");
+        assertEquals(0, again.exit(), again.output());
+        assertEquals(2, again.trainings(), again.jvms().toString());
+        assertEquals("cache\n", Files.readString(cache("25.0.9+1-test", "serve")));
+    }
+
+    /** The stand-in JVMs of this test's launcher that record a cache, alive now. */
+    private List<ProcessHandle> trainingJvms() {
+        String java = jdk.resolve("bin/java").toString();
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
+                .filter(c -> c.contains(java) && c.contains("-XX:AOTCacheOutput=")).isPresent()).toList();
     }
 }
