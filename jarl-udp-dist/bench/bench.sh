@@ -55,4 +55,10 @@ erl -noshell -start_epmd false -sname "bsrc$$" -setcookie bench "${args[@]}" -ev
   io:format("~s~s: small messages ~w/s, 1 MB messages ~w MB/s~n",
             ["'"$proto"'", case "'"$proto"'" of "jarl_udp" -> " (datagram '"$dgram"' B)"; _ -> "" end,
              round('"$small"' / Small * 1.0e6), round('"$big"' * 1.048576 / Big * 1.0e6)]),
+  case "'"$proto"'" of
+    "jarl_udp" ->
+      #{retransmitted := R, timeouts := T, sent_segments := S, cwnd := W} = jarl_udp_dist:info(element(2, Dst)),
+      io:format("  sender: ~w segments sent, ~w retransmitted, ~w timeouts, cwnd ~.1f~n", [S, R, T, float(W)]);
+    _ -> ok
+  end,
   halt().'

@@ -508,6 +508,10 @@ loop(C) ->
     end.
 
 %% The one timer: the earliest of RTO, ack delay, keepalive, idle timeout, INITIAL resend.
+%% A timer already running that fires no later than the earliest deadline is kept: when it
+%% fires, timers/2 does what is due and the timer is set again for what remains. So the
+%% deadlines that move later with every datagram (RTO, keepalive, idle) cost no
+%% cancel_timer/start_timer pair each.
 arm(#c{} = C) ->
     Dues = [D || D <- [C#c.rto_due, C#c.ack_due, C#c.initial_due,
                        keepalive_due(C), idle_due(C)], D =/= undefined],
@@ -515,6 +519,7 @@ arm(#c{} = C) ->
     case C#c.timer_due of
         Due -> C;
         _ when Due =:= undefined -> C;
+        Armed when Armed =/= undefined, Armed =< Due -> C;
         _ ->
             case C#c.timer of
                 undefined -> ok;

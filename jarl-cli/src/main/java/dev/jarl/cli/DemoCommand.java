@@ -200,8 +200,7 @@ final class DemoCommand implements Callable<Integer> {
             return which + " (with a real Erlang node) were left out: --no-erlang.";
         }
         return which + " (with a real Erlang node) need erl, which " + ErlangPeer.unavailable().orElse("is missing")
-                + ": install Erlang/OTP 25 or newer (Debian, Ubuntu: apt-get install erlang-nox; macOS: brew install erlang)"
-                + " and run jarl demo again.";
+                + ": " + ErlCommand.INSTALL_HINT + " and run jarl demo again.";
     }
 
     private static NodeConfig tcp(NodeName name, Cookie cookie) {

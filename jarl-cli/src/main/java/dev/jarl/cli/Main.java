@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Shell completion (bash, zsh): source <(jarl generate-completion)"},
         subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, BenchCommand.class, PingCommand.class,
                 SendCommand.class, CallCommand.class, PgCommand.class, GlobalCommand.class, NamesCommand.class,
-                StatsCommand.class, TopCommand.class, EpmdCommand.class, DemoCommand.class,
+                StatsCommand.class, TopCommand.class, EpmdCommand.class, DemoCommand.class, ErlCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
@@ -34,6 +34,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::onError);
+        // jarl erl: erl's arguments ("-sname a") are its own, with or without "--" before them
+        cl.getSubcommands().get("erl").setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionStrategy(Main::execute);
         Cli.configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
         return cl.execute(args);
