@@ -224,6 +224,8 @@ class NoWaitWriteTest {
         };
         Queue queue = new Queue();
         StreamConnection c = connected(stream, queue);
+        // the output party must be waiting first, or under load it may take the packet itself
+        Await.until(java.time.Duration.ofSeconds(10), () -> queue.waiting, () -> "the output party never waited");
         queue.packets.add(packet(10, 1));
         assertFalse(c.writeQueuedNoWait());
         assertEquals(0, stream.bytes().length);
