@@ -48,7 +48,9 @@ final class JarlProcess implements AutoCloseable {
      * The command line that runs {@code jarl ARGS...} on the test class path. A {@code serve}
      * or {@code bench} node listens on loopback only ({@code --listen 127.0.0.1}, the house rule
      * for network tests) unless the test gives {@code --listen} itself or a carrier without
-     * addresses ({@code uds}).
+     * addresses ({@code uds}). The client commands ({@code ping}, {@code call}, {@code stats},
+     * ...) need nothing added: their node listens on loopback only unless given {@code --listen}
+     * (ClientListenTest proves it).
      */
     static List<String> command(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
