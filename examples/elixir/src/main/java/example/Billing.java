@@ -4,8 +4,11 @@
  */
 package example;
 
+import java.net.InetAddress;
 import java.time.Duration;
 
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.ErlangException;
 import dev.jarl.node.ExitException;
@@ -35,7 +38,7 @@ import dev.jarl.term.Tuple;
  * </ul>
  *
  * <pre>
- * java -jar target/elixir-billing.jar [--cookie COOKIE] billing@HOST
+ * java -jar target/elixir-billing.jar [--cookie COOKIE] [--listen ADDRESS] billing@HOST
  * </pre>
  *
  * The cookie comes from {@code --cookie}, else from {@code RELEASE_COOKIE} (as an Elixir
@@ -51,16 +54,19 @@ public final class Billing {
 
     public static void main(String[] args) throws Exception {
         String cookie = null;
+        String listen = null;
         String name = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--cookie")) {
                 cookie = args[++i];
+            } else if (args[i].equals("--listen")) {
+                listen = args[++i];
             } else {
                 name = args[i];
             }
         }
         if (name == null) {
-            System.err.println("usage: java -jar elixir-billing.jar [--cookie COOKIE] billing@HOST");
+            System.err.println("usage: java -jar elixir-billing.jar [--cookie COOKIE] [--listen ADDRESS] billing@HOST");
             System.exit(2);
         }
         NodeConfig.Builder config = NodeConfig.builder(NodeName.parse(name));
@@ -68,6 +74,9 @@ public final class Billing {
             config.cookie(Cookie.of(cookie, "--cookie"));
         } else if (System.getenv("RELEASE_COOKIE") != null) {
             config.cookieFromEnvironment("RELEASE_COOKIE");
+        }
+        if (listen != null) { // only this address, e.g. 127.0.0.1 (default: every address, as erl)
+            config.carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(InetAddress.getByName(listen))));
         }
         try (Node node = Node.start(config.build()); Mailbox inbox = node.createMailbox("billing")) {
             node.functions().register(BILLING.name(), "charge", 2, a -> Tuple.of(Atom.OK, charge(a.get(0), a.get(1))));

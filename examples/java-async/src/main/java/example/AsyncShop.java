@@ -4,12 +4,15 @@
  */
 package example;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import dev.jarl.node.CallException;
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
@@ -37,7 +40,7 @@ import dev.jarl.term.Tuple;
  * </ol>
  *
  * <pre>
- * java -jar target/java-async.jar [--cookie COOKIE] shop@HOST
+ * java -jar target/java-async.jar [--cookie COOKIE] [--listen ADDRESS] shop@HOST
  * </pre>
  *
  * It prints what each step gave and exits 0 when all came back as expected.
@@ -52,21 +55,26 @@ public final class AsyncShop {
 
     public static void main(String[] args) throws Exception {
         String cookie = null;
+        String listen = null;
         String shop = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cookie" -> cookie = args[++i];
+                case "--listen" -> listen = args[++i];
                 default -> shop = args[i];
             }
         }
         if (shop == null) {
-            System.err.println("usage: java -jar java-async.jar [--cookie COOKIE] shop@HOST");
+            System.err.println("usage: java -jar java-async.jar [--cookie COOKIE] [--listen ADDRESS] shop@HOST");
             System.exit(2);
         }
         NodeName erlang = NodeName.parse(shop);
         NodeConfig.Builder config = NodeConfig.builder(new NodeName("java_async", erlang.host()));
         if (cookie != null) {
             config.cookie(Cookie.of(cookie, "--cookie"));
+        }
+        if (listen != null) { // only this address, e.g. 127.0.0.1 (default: every address, as erl)
+            config.carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(InetAddress.getByName(listen))));
         }
         try (Node node = Node.start(config.build())) {
             boolean ok = run(node, erlang).join();

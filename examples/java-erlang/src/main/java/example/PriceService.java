@@ -4,10 +4,13 @@
  */
 package example;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.ErlangException;
 import dev.jarl.node.GenServer;
@@ -35,7 +38,7 @@ import dev.jarl.term.Tuple;
  * </ul>
  *
  * <pre>
- * java -jar target/java-erlang.jar [--cookie COOKIE] [--stay] shop@HOST
+ * java -jar target/java-erlang.jar [--cookie COOKIE] [--listen ADDRESS] [--stay] shop@HOST
  * </pre>
  *
  * Without {@code --cookie} the node takes the cookie {@code erl} would take
@@ -54,23 +57,28 @@ public final class PriceService {
 
     public static void main(String[] args) throws Exception {
         String cookie = null;
+        String listen = null;
         boolean stay = false;
         String shop = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cookie" -> cookie = args[++i];
+                case "--listen" -> listen = args[++i];
                 case "--stay" -> stay = true;
                 default -> shop = args[i];
             }
         }
         if (shop == null) {
-            System.err.println("usage: java -jar java-erlang.jar [--cookie COOKIE] [--stay] shop@HOST");
+            System.err.println("usage: java -jar java-erlang.jar [--cookie COOKIE] [--listen ADDRESS] [--stay] shop@HOST");
             System.exit(2);
         }
         NodeName erlang = NodeName.parse(shop);
         NodeConfig.Builder config = NodeConfig.builder(new NodeName("java", erlang.host()));
         if (cookie != null) {
             config.cookie(Cookie.of(cookie, "--cookie"));
+        }
+        if (listen != null) { // only this address, e.g. 127.0.0.1 (default: every address, as erl)
+            config.carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(InetAddress.getByName(listen))));
         }
         try (Node node = Node.start(config.build()); Mailbox me = node.createMailbox()) {
             System.out.println(node.name() + " is up, talking to " + erlang);

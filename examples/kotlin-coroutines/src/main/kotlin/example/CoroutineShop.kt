@@ -4,6 +4,8 @@
  */
 package example
 
+import dev.jarl.carriers.Carriers
+import dev.jarl.carriers.TcpOptions
 import dev.jarl.node.CallException
 import dev.jarl.node.Cookie
 import dev.jarl.node.Node
@@ -14,6 +16,7 @@ import dev.jarl.term.NodeName
 import dev.jarl.term.Term
 import dev.jarl.term.TermList
 import dev.jarl.term.Tuple
+import java.net.InetAddress
 import java.time.Duration
 import kotlin.system.exitProcess
 import kotlinx.coroutines.async
@@ -26,7 +29,7 @@ import kotlinx.coroutines.withTimeoutOrNull
  * Kotlin coroutines on Jarl's futures, against an Erlang shop node running
  * ../java-erlang/erlang/inventory.erl:
  *
- *   java -jar target/kotlin-coroutines.jar [--cookie COOKIE] shop@HOST
+ *   java -jar target/kotlin-coroutines.jar [--cookie COOKIE] [--listen ADDRESS] shop@HOST
  *
  * Each Jarl call returns a CompletableFuture that holds no thread while it waits;
  * kotlinx.coroutines' await() suspends on it, so the calls below read as plain sequential
@@ -45,23 +48,28 @@ suspend fun Node.rpc(peer: NodeName, module: String, function: String, vararg ar
 
 fun main(args: Array<String>) {
     var cookie: String? = null
+    var listen: String? = null
     var shop: String? = null
     var i = 0
     while (i < args.size) {
         when (args[i]) {
             "--cookie" -> cookie = args[++i]
+            "--listen" -> listen = args[++i]
             else -> shop = args[i]
         }
         i++
     }
     if (shop == null) {
-        System.err.println("usage: java -jar kotlin-coroutines.jar [--cookie COOKIE] shop@HOST")
+        System.err.println("usage: java -jar kotlin-coroutines.jar [--cookie COOKIE] [--listen ADDRESS] shop@HOST")
         exitProcess(2)
     }
     val erlang = NodeName.parse(shop)
     val config = NodeConfig.builder(NodeName("kotlin", erlang.host()))
     if (cookie != null) {
         config.cookie(Cookie.of(cookie, "--cookie"))
+    }
+    if (listen != null) { // only this address, e.g. 127.0.0.1 (default: every address, as erl)
+        config.carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(InetAddress.getByName(listen))))
     }
     val ok = Node.start(config.build()).use { node -> runBlocking { shop(node, erlang) } }
     println(if (ok) "all calls answered as expected" else "SOME CALLS WENT WRONG")

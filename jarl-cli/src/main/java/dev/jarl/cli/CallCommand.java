@@ -37,6 +37,9 @@ final class CallCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
+    @Mixin
+    ClientListenOption listen;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long to wait for the result (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -72,7 +75,8 @@ final class CallCommand implements Callable<Integer> {
         if (!(argList instanceof TermList list) || !list.isProper()) {
             throw new CliException("ARGS: expected a proper list such as [1, 2], got " + argList, 2);
         }
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t))) {
+        try (ClientListenOption.ClientNode client = listen.start(node, t)) {
+            Node n = client.node();
             Cli.reach(n, t);
             // erpc's spawn request when the node offers SPAWN, else rex's {call, M, F, A, user}
             Term result;

@@ -4,9 +4,7 @@
  */
 package dev.jarl.cli;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -103,33 +101,17 @@ final class CarrierOptions {
 
     /** The {@code --listen} address, or null for every address. */
     InetAddress listenAddress() {
-        if (listen == null) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(listen);
-        } catch (UnknownHostException e) {
-            throw new CliException("--listen " + listen + ": unknown address", 2);
-        }
+        return listen == null ? null : Cli.address("--listen", listen);
     }
 
     /**
      * With {@code --listen}, the EPMD that a node of {@code config} would start when none
-     * answers on this host, started here bound to the same address (the node then finds it
-     * and starts none of its own, which would listen on every address); the caller closes it
-     * after the node. Null without {@code --listen}, without EPMD, or when an EPMD answers.
+     * answers on this host, bound to the same address (see {@link Cli#startEpmd}); the caller
+     * closes it after the node. Null without {@code --listen}, without EPMD, or when an EPMD answers.
      */
     EpmdServer startEpmd(NodeConfig config) {
         InetAddress bind = listenAddress();
-        if (bind == null || !config.useEpmd()) {
-            return null;
-        }
-        try {
-            return EpmdServer.startIfAbsent(bind, config.epmdPort()).orElse(null);
-        } catch (IOException e) {
-            throw new CliException("cannot start EPMD on " + listen + " port " + config.epmdPort() + ": "
-                    + e.getMessage());
-        }
+        return bind == null ? null : Cli.startEpmd(listen, bind, config);
     }
 
     private TlsOptions tlsOptions() {

@@ -5,9 +5,10 @@
 package dev.jarl.cli;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
-import dev.jarl.carriers.Carriers;
-import dev.jarl.carriers.TcpOptions;
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
@@ -27,10 +28,31 @@ final class Cli {
         }
     }
 
-    /** The configuration of a short-lived hidden client node talking to {@code target} over TCP. */
-    static NodeConfig clientConfig(NodeOptions options, NodeName target) {
-        return NodeConfig.builder(options.nodeName(target)).cookie(options.cookie())
-                .carrier(Carriers.tcp(TcpOptions.defaults())).build();
+    /** The address {@code text} given to {@code option}, or a one-line error naming both. */
+    static InetAddress address(String option, String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new CliException(option + " " + text + ": unknown address", 2);
+        }
+    }
+
+    /**
+     * The EPMD that a node of {@code config} listening on {@code bind} ({@code shown} as given)
+     * would start when none answers on this host, started here bound to the same address (the
+     * node then finds it and starts none of its own, which would listen on every address); the
+     * caller closes it after the node. Null without EPMD or when an EPMD answers.
+     */
+    static EpmdServer startEpmd(String shown, InetAddress bind, NodeConfig config) {
+        if (!config.useEpmd()) {
+            return null;
+        }
+        try {
+            return EpmdServer.startIfAbsent(bind, config.epmdPort()).orElse(null);
+        } catch (IOException e) {
+            throw new CliException("cannot start EPMD on " + shown + " port " + config.epmdPort() + ": "
+                    + e.getMessage());
+        }
     }
 
     /** Parses a node name given on the command line, with a message naming the argument. */

@@ -5,6 +5,7 @@
 package dev.jarl.cli;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,6 +23,7 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.carriers.UdsOptions;
 import dev.jarl.epmd.Epmd;
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
@@ -62,6 +64,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Print stack traces and debug logs.")
     boolean verbose;
+
+    @Option(names = "--listen", paramLabel = "ADDRESS",
+            description = {"Have the demo's Jarl nodes (tcp, udp), its erl node and the EPMD it starts when none "
+                    + "answers listen on ADDRESS only, e.g. 127.0.0.1 (default: every address, as erl). The nodes "
+                    + "reach each other through this host's name, which must then resolve to ADDRESS."})
+    String listen;
+
+    /** The {@code --listen} address, or null for every address. */
+    private InetAddress bind;
 
     private final List<String> failures = new ArrayList<>();
     private final List<Integer> skipped = new ArrayList<>();
@@ -112,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
         String tag = randomTag();
         String cookieText = "demo" + tag + tag;
         Cookie cookie = Cookie.of(cookieText);
+        bind = listen == null ? null : Cli.address("--listen", listen);
         String host = NodeOptions.localHost(null);
         System.out.println("Jarl demo: Java nodes in an Erlang cluster. EPMD port " + Epmd.portFromEnvironment()
                 + (System.getenv(Epmd.PORT_VARIABLE) != null ? " (from " + Epmd.PORT_VARIABLE + ")" : "") + ".");
@@ -121,6 +133,8 @@ final class DemoCommand implements Callable<Integer> {
         NodeName bName = new NodeName("demo_b_" + tag, host);
         Node[] nodes = new Node[2];
         ErlangPeer erl = null;
+        // with --listen, the EPMD the first node would start, bound to that address
+        EpmdServer epmd = bind == null ? null : Cli.startEpmd(listen, bind, tcp(aName, cookie));
         try {
             boolean up = step("start Jarl node " + aName, () -> {
                 nodes[0] = Node.start(tcp(aName, cookie));
@@ -149,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("A real Erlang node, started with erl, driven from Java:");
                 ErlangPeer[] peer = new ErlangPeer[1];
                 if (step("start erl -sname " + erlName.alive(), () -> {
-                    peer[0] = ErlangPeer.start(erlName, cookieText, a);
+                    peer[0] = ErlangPeer.start(erlName, cookieText, a, bind);
                     return "OTP " + peer[0].eval("erlang:system_info(otp_release)").toString().replace("\"", "");
                 })) {
                     erl = peer[0];
@@ -169,6 +183,9 @@ final class DemoCommand implements Callable<Integer> {
                 if (nodes[i] != null) {
                     nodes[i].close();
                 }
+            }
+            if (epmd != null) {
+                epmd.close();
             }
         }
         return summary();
@@ -203,8 +220,9 @@ final class DemoCommand implements Callable<Integer> {
                 + ": " + ErlCommand.INSTALL_HINT + " and run jarl demo again.";
     }
 
-    private static NodeConfig tcp(NodeName name, Cookie cookie) {
-        return NodeConfig.builder(name).cookie(cookie).carrier(Carriers.tcp(TcpOptions.defaults())).build();
+    private NodeConfig tcp(NodeName name, Cookie cookie) {
+        return NodeConfig.builder(name).cookie(cookie).carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(bind)))
+                .build();
     }
 
     private void jarlToJarl(Node a, Node b) {
@@ -355,9 +373,9 @@ final class DemoCommand implements Callable<Integer> {
             record Choice(String name, Carrier carrier, boolean epmd) {
             }
             List<Choice> choices = List.of(
-                    new Choice("tcp", Carriers.tcp(TcpOptions.defaults()), true),
+                    new Choice("tcp", Carriers.tcp(TcpOptions.defaults().withBindAddress(bind)), true),
                     new Choice("uds", Carriers.uds(UdsOptions.of(udsDir)), false),
-                    new Choice("udp", Carriers.udp(UdpOptions.defaults()
+                    new Choice("udp", Carriers.udp(UdpOptions.defaults().withBindAddress(bind)
                             .withDatagrams(UdpOptions.LOOPBACK_DATAGRAM_SIZE, UdpOptions.DEFAULT_WINDOW_BYTES)), true),
                     new Choice("mem", mem.carrier(), false));
             for (Choice c : choices) {

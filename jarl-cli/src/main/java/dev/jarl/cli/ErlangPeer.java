@@ -6,10 +6,15 @@ package dev.jarl.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
 import dev.jarl.epmd.Epmd;
@@ -105,14 +110,38 @@ final class ErlangPeer implements AutoCloseable {
         }
     }
 
+    /** {@code address} as an Erlang tuple, as kernel's {@code inet_dist_use_interface} takes it. */
+    static String erlangAddress(InetAddress address) {
+        byte[] b = address.getAddress();
+        StringJoiner t = new StringJoiner(",", "{", "}");
+        if (b.length == 4) {
+            for (byte x : b) {
+                t.add(Integer.toString(x & 0xff));
+            }
+        } else {
+            for (int i = 0; i < b.length; i += 2) {
+                t.add(Integer.toString((b[i] & 0xff) << 8 | (b[i + 1] & 0xff)));
+            }
+        }
+        return t.toString();
+    }
+
     /**
      * Starts {@code erl -sname NAME} with {@code cookie}, registering with the same EPMD as
      * {@code via} (so it uses Jarl's embedded one when that is what runs), and waits until
-     * its evaluator answers.
+     * its evaluator answers; with {@code bind}, its distribution listens on that address only.
      */
-    static ErlangPeer start(NodeName name, String cookie, Node via) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("erl", "-sname", name.alive(), "-setcookie", cookie,
-                "-start_epmd", "false", "-noshell", "-noinput", "-hidden", "-eval", CONTROL)
+    static ErlangPeer start(NodeName name, String cookie, Node via, InetAddress bind)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("erl", "-sname", name.alive(), "-setcookie", cookie,
+                "-start_epmd", "false", "-noshell", "-noinput", "-hidden", "-eval", CONTROL));
+        if (bind != null) {
+            cmd.addAll(List.of("-kernel", "inet_dist_use_interface", erlangAddress(bind)));
+            if (bind instanceof Inet6Address) {
+                cmd.addAll(List.of("-proto_dist", "inet6_tcp"));
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put(Epmd.PORT_VARIABLE, Integer.toString(via.config().epmdPort()));

@@ -36,6 +36,9 @@ final class GlobalCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
+    @Mixin
+    ClientListenOption listen;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "How long to wait for NODE's answers (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -50,7 +53,8 @@ final class GlobalCommand implements Callable<Integer> {
             throw new CliException("--timeout: " + timeoutSeconds + " (expected: at least 1)", 2);
         }
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t))) {
+        try (ClientListenOption.ClientNode client = listen.start(node, t)) {
+            Node n = client.node();
             Cli.reach(n, t);
             Term names;
             try {

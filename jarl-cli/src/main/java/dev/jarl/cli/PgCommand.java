@@ -39,6 +39,9 @@ final class PgCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
+    @Mixin
+    ClientListenOption listen;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
             description = "How long to wait for each answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -54,7 +57,8 @@ final class PgCommand implements Callable<Integer> {
         NodeName t = Cli.parseNode(target);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         Atom s = Atom.of(scope);
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t))) {
+        try (ClientListenOption.ClientNode client = listen.start(node, t)) {
+            Node n = client.node();
             Cli.reach(n, t);
             Term groups;
             try {

@@ -24,13 +24,17 @@ final class PingCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
+    @Mixin
+    ClientListenOption listen;
+
     @Parameters(paramLabel = "NODE", description = "The node to ping, e.g. rabbit@localhost.")
     String target;
 
     @Override
     public Integer call() throws Exception {
         NodeName t = Cli.parseNode(target);
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t))) {
+        try (ClientListenOption.ClientNode client = listen.start(node, t)) {
+            Node n = client.node();
             try {
                 Cli.reach(n, t);
             } catch (CliException e) {

@@ -26,6 +26,9 @@ final class SendCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
+    @Mixin
+    ClientListenOption listen;
+
     @Parameters(index = "0", paramLabel = "NODE", description = "The target node.")
     String target;
 
@@ -44,8 +47,9 @@ final class SendCommand implements Callable<Integer> {
         } catch (TermSyntaxException e) {
             throw new CliException("TERM: " + e.getMessage(), 2);
         }
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t));
-             Mailbox mb = n.createMailbox()) {
+        try (ClientListenOption.ClientNode client = listen.start(node, t);
+             Mailbox mb = client.node().createMailbox()) {
+            Node n = client.node();
             Cli.reach(n, t);
             mb.send(name, t.toString(), message);
             // the peer handles one connection's packets in order: once this second ping is

@@ -34,6 +34,9 @@ final class StatsCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
+    @Mixin
+    ClientListenOption listen;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
@@ -50,7 +53,8 @@ final class StatsCommand implements Callable<Integer> {
         if (timeoutSeconds <= 0) {
             throw new CliException("--timeout " + timeoutSeconds + ": expected at least 1", 2);
         }
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t))) {
+        try (ClientListenOption.ClientNode client = listen.start(node, t)) {
+            Node n = client.node();
             Cli.reach(n, t);
             TermMap s = new StatsSource(n, t, Duration.ofSeconds(timeoutSeconds)).fetch();
             if (json) {

@@ -47,6 +47,9 @@ final class TopCommand implements Callable<Integer> {
     @Mixin
     NodeOptions node;
 
+    @Mixin
+    ClientListenOption listen;
+
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
             description = "Time between snapshots (default: ${DEFAULT-VALUE}); fractions allowed.")
     double intervalSeconds;
@@ -76,7 +79,8 @@ final class TopCommand implements Callable<Integer> {
                     : "--timeout " + timeoutSeconds + ": expected at least 1", 2);
         }
         boolean screen = !plain && Terminal.isInteractive();
-        try (Node n = Cli.startNode(Cli.clientConfig(node, t))) {
+        try (ClientListenOption.ClientNode client = listen.start(node, t)) {
+            Node n = client.node();
             Cli.reach(n, t);
             StatsSource source = new StatsSource(n, t, Duration.ofSeconds(timeoutSeconds));
             CountDownLatch quit = new CountDownLatch(1);

@@ -15,13 +15,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.jarl.testing.ListeningSockets;
 import dev.jarl.testing.Otp;
 
 /**
@@ -32,12 +36,30 @@ import dev.jarl.testing.Otp;
 class DemoCommandTest {
 
     @Test
-    void everyStepWorksAndNothingIsLeftRunning() {
+    void everyStepWorksAndNothingIsLeftRunning() throws Exception {
         Otp.requireErl();
         int port = Otp.freePort();
-        JarlProcess demo = JarlProcess.run(Map.of("ERL_EPMD_PORT", Integer.toString(port)), Duration.ofSeconds(120), "demo");
+        // JarlProcess gives it --listen 127.0.0.1: what the demo and its erl listen on, sampled while it runs
+        JarlProcess demo = JarlProcess.start(Map.of("ERL_EPMD_PORT", Integer.toString(port)), "demo");
+        Set<String> listened = new TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (demo.isAlive() && System.nanoTime() < deadline) {
+            List<Long> pids = new ArrayList<>(List.of(demo.pid()));
+            ProcessHandle.of(demo.pid()).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            for (long pid : pids) {
+                try {
+                    listened.addAll(ListeningSockets.ofProcess(pid));
+                } catch (IOException ended) {
+                    // it exited between listing and reading: nothing of it listens any more
+                }
+            }
+            Thread.sleep(20); // real time: the demo listens only while it runs, so it is sampled
+        }
+        demo.awaitExit(Duration.ofSeconds(5));
         String out = demo.stdout();
         assertEquals(0, demo.exitCode(), out + demo.stderr());
+        assertFalse(listened.isEmpty(), "no listener of the demo seen");
+        assertTrue(ListeningSockets.loopbackOnly(List.copyOf(listened)), "the demo listened on " + listened);
         assertTrue(out.contains("steps worked"), out);
         assertFalse(out.contains("FAIL"), out);
         assertTrue(out.contains("start erl -sname"), "the Erlang steps ran:\n" + out);

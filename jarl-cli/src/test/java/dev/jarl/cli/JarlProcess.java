@@ -46,9 +46,11 @@ final class JarlProcess implements AutoCloseable {
 
     /**
      * The command line that runs {@code jarl ARGS...} on the test class path. A {@code serve}
-     * or {@code bench} node listens on loopback only ({@code --listen 127.0.0.1}, the house rule
-     * for network tests) unless the test gives {@code --listen} itself or a carrier without
-     * addresses ({@code uds}).
+     * or {@code bench} node, and what {@code demo} starts, listen on loopback only
+     * ({@code --listen 127.0.0.1}, the house rule for network tests) unless the test gives
+     * {@code --listen} itself or a carrier without addresses ({@code uds}). The client
+     * commands ({@code ping}, {@code call}, {@code stats}, ...) need nothing added: their node
+     * listens on loopback only unless given {@code --listen} (ClientListenTest proves it).
      */
     static List<String> command(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -56,7 +58,7 @@ final class JarlProcess implements AutoCloseable {
                 "dev.jarl.cli.Main"));
         List<String> given = List.of(args);
         cmd.addAll(given);
-        boolean listens = !given.isEmpty() && (given.get(0).equals("serve") || given.get(0).equals("bench"));
+        boolean listens = !given.isEmpty() && List.of("serve", "bench", "demo").contains(given.get(0));
         boolean addressed = given.stream().anyMatch(a -> a.equals("--listen") || a.startsWith("--listen=")
                 || a.equals("uds") || a.equals("--carrier=uds") || a.equals("--help") || a.equals("-h"));
         if (listens && !addressed) {
@@ -203,6 +205,10 @@ final class JarlProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Sends SIGTERM (as a user's Ctrl-C or a service manager would). */

@@ -223,11 +223,8 @@ final class AsyncCalls {
                 LOG.log(Level.DEBUG, "ping {0}: pang (no connection)", peer);
             }
         });
-        result.onSettle(() -> {
-            caller.process().queue().cancel(waiter);
-            unwatch(peer, down);
-        });
-        caller.process().queue().await(waiter);
+        result.onSettle(() -> unwatch(peer, down));
+        result.await(caller.process().queue(), waiter);
         timeout(result, timeout, () -> {
             if (result.settle(false)) {
                 node.disconnect(peer);

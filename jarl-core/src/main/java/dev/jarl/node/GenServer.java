@@ -243,17 +243,17 @@ public final class GenServer {
             }
             result.fail(CallException.of(reason, server, request, millis));
         }, reason -> result.fail(new ExitException(reason)));
-        result.onSettle(() -> {
-            self.queue().cancel(waiter);
-            box.demonitor(mref, true);
-            node.processes().unalias(self, mref);
-        });
-        self.queue().await(waiter);
+        result.await(self.queue(), waiter);
         node.processes().alias(self, mref);
         switch (server) {
             case Pid p -> node.processes().monitor(self, p, mref);
             default -> node.processes().monitor(self, local, target, mref);
         }
+        // after the alias and monitor exist, as Pending.await: settled already, it runs at once
+        result.onSettle(() -> {
+            box.demonitor(mref, true);
+            node.processes().unalias(self, mref);
+        });
         try {
             box.send(server, Tuple.of(Atom.GEN_CALL, Tuple.of(box.self(), tag), request));
         } catch (IllegalArgumentException gone) {

@@ -192,8 +192,7 @@ public final class Mailbox implements AutoCloseable {
                         q.put(m); // the timer or the caller settled it meanwhile: the message is not lost
                     }
                 }, reason -> result.fail(new ExitException(reason)));
-        result.onSettle(() -> q.cancel(waiter));
-        q.await(waiter);
+        result.await(q, waiter);
         process.node().async().timeout(result, timeout, () -> result.settle(Optional.empty()));
         return result;
     }

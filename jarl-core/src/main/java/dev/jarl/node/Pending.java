@@ -72,6 +72,17 @@ final class Pending<T> extends CompletableFuture<T> {
         }
     }
 
+    /**
+     * Registers {@code waiter} on {@code queue} until this settles, however it settles. The
+     * waiter is registered before the release that removes it is added: added the other way
+     * round, an operation settled in between (its timeout, a nodedown) ran the release before
+     * the waiter existed and left it registered for good.
+     */
+    void await(MessageQueue queue, MessageQueue.Waiter waiter) {
+        queue.await(waiter);
+        onSettle(() -> queue.cancel(waiter));
+    }
+
     /** True once settled (by an outcome, the timer or the caller). */
     boolean settled() {
         return settled.get();

@@ -372,12 +372,14 @@ final class Rpc {
             }
         }, reason -> result.fail(new ExitException(reason)));
         result.onSettle(() -> {
-            self.queue().cancel(waiter);
             if (replied.get()) {
                 caller.demonitor(reqId, true);
             } // else a spawn reply that still comes is the caller process's to abandon (AsyncCalls)
         });
-        self.queue().await(waiter);
+        result.await(self.queue(), waiter);
+        if (result.settled()) {
+            return; // timed out or lost the peer already: no request to abandon
+        }
         node.table().send(peer, new Signal.SpawnRequest(reqId, caller.self(), caller.self(), ERPC,
                 EXECUTE_CALL, 4, TermList.of(MONITOR), TermList.of(res, module, function, args)));
     }

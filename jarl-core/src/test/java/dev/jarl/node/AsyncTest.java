@@ -237,4 +237,34 @@ class AsyncTest {
             assertEquals(0, ma[0] + ma[1], "monitors and aliases of the caller process");
         }
     }
+
+    /**
+     * An operation settled before its waiter was registered (here: an RPC whose timeout fires
+     * before the spawn request is built; likewise a ping's nodedown before its is_auth) must
+     * not leave the waiter behind: it used to stay registered for good, on a loaded machine
+     * in rpcAndPingWithoutAThread's 100 ms call.
+     */
+    @Test
+    void operationsSettledBeforeTheirWaiterIsRegisteredLeaveNone() throws Exception {
+        int port = Otp.freePort();
+        try (Node a = start(port); Node b = start(port)) {
+            a.functions().register("m", "twice", 1, args -> Int.of(2 * ((Int) args.get(0)).longValue()));
+            assertEquals(Int.of(2), b.rpcAsync(a.name(), "m", "twice", List.of(Int.of(1)), T).get(10, TimeUnit.SECONDS));
+            NodeName nobody = NodeName.parse(Otp.uniqueName("nobody") + "@" + Otp.shortHost());
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                all.add(b.rpcAsync(a.name(), "m", "twice", List.of(Int.of(i)), Duration.ZERO));
+                all.add(b.pingAsync(nobody, T));
+            }
+            for (CompletableFuture<?> f : all) {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertInstanceOf(RpcException.Timeout.class, e.getCause());
+                }
+            }
+            Await.until(T, () -> b.async().waiting() == 0 && b.async().timers() == 0,
+                    () -> b.async().waiting() + " waiters and " + b.async().timers() + " timers left");
+        }
+    }
 }

@@ -7,11 +7,15 @@ package dev.jarl.testing;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The addresses TCP sockets listen on, read back from the kernel's tables
@@ -34,28 +38,56 @@ public final class ListeningSockets {
      * {@code 00000000} for every IPv4 address). Fails when none listens there.
      */
     public static List<String> on(int port) throws IOException {
-        List<String> found = new ArrayList<>();
         String hexPort = String.format(Locale.ROOT, "%04X", port);
+        List<String> found = listening(row -> row[1].endsWith(":" + hexPort));
+        assertFalse(found.isEmpty(), "no socket listens on port " + port);
+        return found;
+    }
+
+    /**
+     * The local addresses of the TCP sockets that process {@code pid} (Linux) holds open in
+     * the listening state, named as {@link #on} names them; for a process whose ports a test
+     * cannot know. Empty when it listens on none.
+     */
+    public static List<String> ofProcess(long pid) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                if (target.startsWith("socket:[")) {
+                    inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                }
+            }
+        }
+        return listening(row -> row.length > 9 && inodes.contains(row[9])); // 9: the inode
+    }
+
+    /** True when every socket listening on {@code port} is on a loopback address. */
+    public static boolean loopbackOnly(List<String> addresses) {
+        return addresses.stream().allMatch(a -> a.equals("127.0.0.1") || a.equals("::1"));
+    }
+
+    /** The named local addresses of the rows of the kernel's TCP tables in LISTEN that {@code which} accepts. */
+    private static List<String> listening(Predicate<String[]> which) throws IOException {
+        List<String> found = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             Path p = Path.of(table);
             if (!Files.isReadable(p)) {
                 continue;
             }
             for (String line : Files.readAllLines(p)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 4 || !f[1].endsWith(":" + hexPort) || !f[3].equals("0A")) { // 0A: LISTEN
-                    continue;
+                String[] row = line.trim().split("\\s+");
+                if (row.length >= 4 && row[3].equals("0A") && which.test(row)) { // 0A: LISTEN
+                    found.add(named(row[1].substring(0, row[1].indexOf(':'))));
                 }
-                found.add(named(f[1].substring(0, f[1].indexOf(':'))));
             }
         }
-        assertFalse(found.isEmpty(), "no socket listens on port " + port);
         return found;
-    }
-
-    /** True when every socket listening on {@code port} is on a loopback address. */
-    public static boolean loopbackOnly(List<String> addresses) {
-        return addresses.stream().allMatch(a -> a.equals("127.0.0.1") || a.equals("::1"));
     }
 
     private static String named(String hex) {

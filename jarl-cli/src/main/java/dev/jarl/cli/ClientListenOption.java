@@ -1,0 +1,77 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.jarl.cli;
+
+import java.net.InetAddress;
+
+import dev.jarl.carriers.Carriers;
+import dev.jarl.carriers.TcpOptions;
+import dev.jarl.epmd.EpmdServer;
+import dev.jarl.node.NodeConfig;
+import dev.jarl.term.NodeName;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --listen} of the commands whose node only dials NODE ({@code ping}, {@code call},
+ * {@code send}, {@code global}, {@code pg}, {@code stats}, {@code top}). Mixed into them with
+ * {@link NodeOptions}.
+ *
+ * <p>Such a node is hidden and makes the one connection it uses itself; connections are
+ * bidirectional, so NODE's answers, RPC replies and monitors all come back over it. Nothing
+ * needs to reach the node from the network, so by default it listens on loopback only and
+ * does not register with EPMD (nor start one), as OTP's non-listening nodes
+ * ({@code erl -dist_listen false}, implied by a dynamic node name) do not. {@code --listen}
+ * is for when NODE must be able to dial back (after the connection dropped, or when NODE
+ * itself calls this node by name): the node then listens there and registers, as
+ * {@code jarl serve --listen} does.
+ */
+final class ClientListenOption {
+
+    @Option(names = "--listen", paramLabel = "ADDRESS",
+            description = {"Listen on ADDRESS and register with EPMD (starting one bound to ADDRESS when none "
+                    + "answers on this host), so that NODE can connect back by name.",
+                    "Default: loopback only (127.0.0.1), not registered: this node dials NODE, and everything "
+                            + "comes back over that connection."})
+    String listen;
+
+    /** The configuration of this short-lived hidden client node talking to {@code target} over TCP. */
+    NodeConfig config(NodeOptions options, NodeName target) {
+        InetAddress bind = listen == null ? InetAddress.getLoopbackAddress() : Cli.address("--listen", listen);
+        return NodeConfig.builder(options.nodeName(target)).cookie(options.cookie())
+                .carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(bind))).useEpmd(listen != null).build();
+    }
+
+    /**
+     * Starts the client node for {@code target}; with {@code --listen}, first the EPMD it
+     * registers with when none answers on this host, bound to the same address (see
+     * {@link Cli#startEpmd}). Closing the result closes both, the node first.
+     */
+    ClientNode start(NodeOptions options, NodeName target) {
+        NodeConfig config = config(options, target);
+        EpmdServer epmd = listen == null ? null : Cli.startEpmd(listen, Cli.address("--listen", listen), config);
+        try {
+            return new ClientNode(Cli.startNode(config), epmd);
+        } catch (RuntimeException e) {
+            if (epmd != null) {
+                epmd.close();
+            }
+            throw e;
+        }
+    }
+
+    /** A started client node and the EPMD started for it (null when none was). */
+    record ClientNode(dev.jarl.node.Node node, EpmdServer epmd) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                node.close();
+            } finally {
+                if (epmd != null) {
+                    epmd.close();
+                }
+            }
+        }
+    }
+}
