@@ -153,7 +153,7 @@ final class ErlangPeer implements AutoCloseable {
             }
             if (registered(name, via) && via.ping(name, Duration.ofSeconds(2))) {
                 try {
-                    peer.eval("ok");
+                    peer.eval("ok", Duration.ofMillis(500));
                     return peer;
                 } catch (IOException notYet) {
                     // the node is up but its evaluator not yet registered
@@ -181,10 +181,18 @@ final class ErlangPeer implements AutoCloseable {
 
     /** Evaluates Erlang expressions on the node and returns the value. */
     Term eval(String expressions) throws IOException, InterruptedException {
+        return eval(expressions, Duration.ofSeconds(10));
+    }
+
+    /**
+     * {@link #eval(String)}, waiting at most {@code timeout} for the answer (start-up polls with a
+     * short one: a request sent before the evaluator registered its name is dropped by erl).
+     */
+    private Term eval(String expressions, Duration timeout) throws IOException, InterruptedException {
         try (Mailbox box = via.createMailbox()) {
             Ref ref = via.makeRef();
             box.send("demo_ctl", name, Tuple.of(Atom.of("eval"), box.self(), ref, Binary.of(expressions + ".")));
-            Term reply = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && ref.equals(t.get(0)), Duration.ofSeconds(10))
+            Term reply = box.receive(m -> m instanceof Tuple t && t.arity() == 2 && ref.equals(t.get(0)), timeout)
                     .orElseThrow(() -> new IOException("erl did not answer: " + expressions));
             Tuple result = (Tuple) ((Tuple) reply).get(1);
             if (result.get(0).equals(Atom.of("ok"))) {
