@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.epmd.EpmdServer;
+import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Option;
@@ -57,7 +58,7 @@ final class ClientListenOption {
     }
 
     /** A started client node and the EPMD started for it (null when none was). */
-    record ClientNode(dev.jarl.node.Node node, EpmdServer epmd) implements AutoCloseable {
+    record ClientNode(Node node, EpmdServer epmd) implements AutoCloseable {
         @Override
         public void close() {
             try {
