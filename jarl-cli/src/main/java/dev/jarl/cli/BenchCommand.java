@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         NodeName targetName = Cli.parseNode(target);
         NodeName self = node.nodeName(targetName);
         NodeConfig.Builder config = NodeConfig.builder(self).cookie(node.cookie())
-                .receiveSpin(java.time.Duration.ofNanos(receiveSpinMicros * 1000));
+                .receiveSpin(Duration.ofNanos(receiveSpinMicros * 1000));
         carrier.apply(config, self);
         NodeConfig built = config.build();
         try (EpmdServer epmd = carrier.startEpmd(built); Node n = Cli.startNode(built);

@@ -4,9 +4,15 @@
  */
 package dev.jarl.cli;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
@@ -142,13 +148,13 @@ final class CarrierOptions {
             while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
                 end++;
             }
-            java.nio.CharBuffer chars = java.nio.charset.StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
+            CharBuffer chars = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes, 0, end));
             char[] password = new char[chars.remaining()];
             chars.get(password);
-            java.util.Arrays.fill(bytes, (byte) 0);
-            java.util.Arrays.fill(chars.array(), '\0');
+            Arrays.fill(bytes, (byte) 0);
+            Arrays.fill(chars.array(), '\0');
             return password;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new CliException("--tls-key-password-file " + file + ": cannot read (" + e.getMessage() + ")", 2);
         }
     }
@@ -160,8 +166,8 @@ final class CarrierOptions {
             return true;
         }
         try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }

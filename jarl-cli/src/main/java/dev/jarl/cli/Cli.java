@@ -5,8 +5,16 @@
 package dev.jarl.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Node;
@@ -76,7 +84,7 @@ final class Cli {
     static void connect(Node node, NodeName target) throws InterruptedException {
         try {
             node.connect(target);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new CliException(m.contains(target.toString()) ? m : "cannot connect to " + target + ": " + m);
         }
@@ -91,7 +99,7 @@ final class Cli {
     }
 
     /** Jarl's own loggers; held so that the level set on it stays (JUL keeps loggers weakly). */
-    private static final java.util.logging.Logger JARL_LOGGER = java.util.logging.Logger.getLogger("dev.jarl");
+    private static final Logger JARL_LOGGER = Logger.getLogger("dev.jarl");
 
     /**
      * Sets up logging for a command-line run: warnings and errors only, one line each, on
@@ -100,44 +108,44 @@ final class Cli {
      * debug chatter (such as {@code Runtime.exit} logging) stays out.
      */
     static void configureLogging(boolean verbose) {
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        for (java.util.logging.Handler h : root.getHandlers()) {
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
-        java.util.logging.Handler handler = new java.util.logging.StreamHandler(System.err, new java.util.logging.Formatter() {
+        Handler handler = new StreamHandler(System.err, new Formatter() {
             @Override
-            public String format(java.util.logging.LogRecord r) {
+            public String format(LogRecord r) {
                 String line = "jarl: " + levelName(r.getLevel()) + ": " + formatMessage(r) + System.lineSeparator();
                 if (verbose && r.getThrown() != null) {
-                    java.io.StringWriter w = new java.io.StringWriter();
-                    r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                    StringWriter w = new StringWriter();
+                    r.getThrown().printStackTrace(new PrintWriter(w));
                     line += w;
                 }
                 return line;
             }
         }) {
             @Override
-            public synchronized void publish(java.util.logging.LogRecord r) {
+            public synchronized void publish(LogRecord r) {
                 super.publish(r);
                 flush();
             }
         };
-        handler.setLevel(java.util.logging.Level.ALL);
-        root.setLevel(java.util.logging.Level.WARNING);
+        handler.setLevel(Level.ALL);
+        root.setLevel(Level.WARNING);
         root.addHandler(handler);
-        JARL_LOGGER.setLevel(verbose ? java.util.logging.Level.FINE : null);
+        JARL_LOGGER.setLevel(verbose ? Level.FINE : null);
     }
 
     /** System.Logger's names for the JUL levels it maps to: debug, info, warning, error. */
-    private static String levelName(java.util.logging.Level level) {
+    private static String levelName(Level level) {
         int v = level.intValue();
-        if (v >= java.util.logging.Level.SEVERE.intValue()) {
+        if (v >= Level.SEVERE.intValue()) {
             return "error";
         }
-        if (v >= java.util.logging.Level.WARNING.intValue()) {
+        if (v >= Level.WARNING.intValue()) {
             return "warning";
         }
-        if (v >= java.util.logging.Level.INFO.intValue()) {
+        if (v >= Level.INFO.intValue()) {
             return "info";
         }
         return "debug";

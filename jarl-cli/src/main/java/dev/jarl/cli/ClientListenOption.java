@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.epmd.EpmdServer;
+import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Option;
@@ -36,21 +37,16 @@ final class ClientListenOption {
                             + "comes back over that connection."})
     String listen;
 
-    /** The configuration of this short-lived hidden client node talking to {@code target} over TCP. */
-    NodeConfig config(NodeOptions options, NodeName target) {
-        InetAddress bind = listen == null ? InetAddress.getLoopbackAddress() : Cli.address("--listen", listen);
-        return NodeConfig.builder(options.nodeName(target)).cookie(options.cookie())
-                .carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(bind))).useEpmd(listen != null).build();
-    }
-
     /**
      * Starts the client node for {@code target}; with {@code --listen}, first the EPMD it
      * registers with when none answers on this host, bound to the same address (see
      * {@link Cli#startEpmd}). Closing the result closes both, the node first.
      */
     ClientNode start(NodeOptions options, NodeName target) {
-        NodeConfig config = config(options, target);
-        EpmdServer epmd = listen == null ? null : Cli.startEpmd(listen, Cli.address("--listen", listen), config);
+        InetAddress bind = listen == null ? InetAddress.getLoopbackAddress() : Cli.address("--listen", listen);
+        NodeConfig config = NodeConfig.builder(options.nodeName(target)).cookie(options.cookie())
+                .carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(bind))).useEpmd(listen != null).build();
+        EpmdServer epmd = listen == null ? null : Cli.startEpmd(listen, bind, config);
         try {
             return new ClientNode(Cli.startNode(config), epmd);
         } catch (RuntimeException e) {
@@ -62,7 +58,7 @@ final class ClientListenOption {
     }
 
     /** A started client node and the EPMD started for it (null when none was). */
-    record ClientNode(dev.jarl.node.Node node, EpmdServer epmd) implements AutoCloseable {
+    record ClientNode(Node node, EpmdServer epmd) implements AutoCloseable {
         @Override
         public void close() {
             try {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import dev.jarl.carrier.Carrier;
 import dev.jarl.carriers.Carriers;
@@ -25,14 +26,18 @@ import dev.jarl.carriers.UdsOptions;
 import dev.jarl.epmd.Epmd;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Cookie;
+import dev.jarl.node.ExitException;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.Atom;
+import dev.jarl.term.Binary;
+import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
+import dev.jarl.term.TermList;
 import dev.jarl.term.Tuple;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -212,7 +217,7 @@ final class DemoCommand implements Callable<Integer> {
         String which = skipped.size() == 1 ? "Step " + skipped.get(0)
                 : skipped.get(skipped.size() - 1) - skipped.get(0) == skipped.size() - 1
                         ? "Steps " + skipped.get(0) + "-" + skipped.get(skipped.size() - 1)
-                        : "Steps " + skipped.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+                        : "Steps " + skipped.stream().map(String::valueOf).collect(Collectors.joining(", "));
         if (noErlang) {
             return which + " (with a real Erlang node) were left out: --no-erlang.";
         }
@@ -246,7 +251,7 @@ final class DemoCommand implements Callable<Integer> {
                 watcher.trapExit(true);
                 Pid worker = b.spawn(self -> {
                     self.receive();
-                    throw new dev.jarl.node.ExitException(Atom.of("boom"));
+                    throw new ExitException(Atom.of("boom"));
                 });
                 watcher.link(worker);
                 watcher.send(worker, Atom.of("go"));
@@ -260,7 +265,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Mailbox watcher = b.createMailbox()) {
                 Pid worker = a.spawn(self -> {
                     self.receive();
-                    throw new dev.jarl.node.ExitException(Atom.of("done"));
+                    throw new ExitException(Atom.of("done"));
                 });
                 Ref ref = watcher.monitor(worker);
                 watcher.send(worker, Atom.of("go"));
@@ -326,8 +331,7 @@ final class DemoCommand implements Callable<Integer> {
             return "error:{exception, undef, _} as from a BEAM node";
         });
         step("Java calls Erlang: rpc lists:reverse([1,2,3])", () -> {
-            Term r = a.rpc(e, "lists", "reverse", List.of(dev.jarl.term.TermList.of(dev.jarl.term.Int.of(1),
-                    dev.jarl.term.Int.of(2), dev.jarl.term.Int.of(3))), WAIT);
+            Term r = a.rpc(e, "lists", "reverse", List.of(TermList.of(Int.of(1), Int.of(2), Int.of(3))), WAIT);
             check(r.toString().equals("[3,2,1]"), "got " + r);
             return "Java got " + r;
         });
@@ -389,15 +393,15 @@ final class DemoCommand implements Callable<Integer> {
                         check(ny.ping(x), "pang");
                         long t0 = System.nanoTime();
                         for (int i = 1; i <= 1000; i++) {
-                            src.send("sink", x, dev.jarl.term.Int.of(i));
+                            src.send("sink", x, Int.of(i));
                         }
-                        src.send("sink", x, dev.jarl.term.Binary.of(new byte[1 << 20]));
+                        src.send("sink", x, Binary.of(new byte[1 << 20]));
                         for (int i = 1; i <= 1000; i++) {
                             Optional<Term> m = sink.receive(WAIT);
-                            check(m.isPresent() && m.get().equals(dev.jarl.term.Int.of(i)), "message " + i + " was " + m);
+                            check(m.isPresent() && m.get().equals(Int.of(i)), "message " + i + " was " + m);
                         }
                         Optional<Term> big = sink.receive(WAIT);
-                        check(big.isPresent() && big.get() instanceof dev.jarl.term.Binary bin && bin.size() == 1 << 20,
+                        check(big.isPresent() && big.get() instanceof Binary bin && bin.size() == 1 << 20,
                                 "the 1 MB binary did not arrive whole");
                         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                         return "pong, all in order, in " + ms + " ms";

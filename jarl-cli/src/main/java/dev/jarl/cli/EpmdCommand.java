@@ -9,6 +9,7 @@ import dev.jarl.epmd.EpmdServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -53,7 +54,7 @@ public final class EpmdCommand implements Callable<Integer> {
             }
             InetAddress bind = address == null ? null : InetAddress.getByName(address);
             server = EpmdServer.start(bind, listenPort);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             err.println("jarl epmd: unknown address " + address);
             err.flush();
             return 1;

@@ -4,6 +4,7 @@
  */
 package dev.jarl.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -11,8 +12,10 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
@@ -206,7 +209,7 @@ public final class ErlCommand implements Callable<Integer> {
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 tmp = null;
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
                 // another first use won the race; its directory is complete
                 if (!Files.isRegularFile(dir.resolve(MODULE + ".beam"))) {
                     throw new CliException("cannot put the compiled module into " + dir + ": " + e, 1);
@@ -306,12 +309,12 @@ public final class ErlCommand implements Callable<Integer> {
             if (path == null) {
                 return null;
             }
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(File.pathSeparator)) {
                 if (dir.isEmpty()) {
                     continue;
                 }
                 Path p = Path.of(dir, tool);
-                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p)) {
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p)) {
                     return p;
                 }
             }
@@ -326,7 +329,7 @@ public final class ErlCommand implements Callable<Integer> {
             Path out = Files.createTempFile("jarl-erl", ".out");
             try {
                 Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     return new Run(-1, "did not finish within " + timeoutSeconds + " s");

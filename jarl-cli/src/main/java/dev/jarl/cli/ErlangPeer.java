@@ -18,6 +18,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
 import dev.jarl.epmd.Epmd;
+import dev.jarl.epmd.EpmdClient;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.term.Atom;
@@ -168,8 +169,8 @@ final class ErlangPeer implements AutoCloseable {
     /** True once {@code name} is registered with the EPMD {@code via} uses: cheaper than a ping. */
     private static boolean registered(NodeName name, Node via) {
         try {
-            return new dev.jarl.epmd.EpmdClient(java.net.InetAddress.getLoopbackAddress(), via.config().epmdPort(),
-                    Duration.ofSeconds(2)).portPlease(name.alive()).isPresent();
+            return new EpmdClient(InetAddress.getLoopbackAddress(), via.config().epmdPort(), Duration.ofSeconds(2))
+                    .portPlease(name.alive()).isPresent();
         } catch (IOException e) {
             return false;
         }

@@ -67,15 +67,18 @@ final class GlobalCommand implements Callable<Integer> {
             }
             List<Term> sorted = new ArrayList<>(list.elements());
             sorted.sort(null);
-            PidsOnTarget pids = new PidsOnTarget(n, t, timeout);
+            List<Term> found = new ArrayList<>(sorted.size());
             for (Term name : sorted) {
-                Term pid;
                 try {
-                    pid = n.rpc(t, "global", "whereis_name", List.of(name), timeout);
+                    found.add(n.rpc(t, "global", "whereis_name", List.of(name), timeout));
                 } catch (RpcException e) {
-                    pid = e.rpcCallResult();
+                    found.add(e.rpcCallResult());
                 }
-                System.out.println(name + " " + pids.text(pid));
+            }
+            PidsOnTarget pids = new PidsOnTarget(n, t, timeout);
+            pids.ask(found);
+            for (int i = 0; i < sorted.size(); i++) {
+                System.out.println(sorted.get(i) + " " + pids.text(found.get(i)));
             }
             System.out.flush();
             return 0;

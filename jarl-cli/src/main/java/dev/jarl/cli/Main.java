@@ -5,6 +5,7 @@
 package dev.jarl.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -37,7 +38,7 @@ public final class Main implements Runnable {
         // jarl erl: erl's arguments ("-sname a") are its own, with or without "--" before them
         cl.getSubcommands().get("erl").setUnmatchedOptionsArePositionalParams(true);
         cl.setExecutionStrategy(Main::execute);
-        Cli.configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
+        Cli.configureLogging(Arrays.asList(args).contains("--verbose"));
         return cl.execute(args);
     }
 

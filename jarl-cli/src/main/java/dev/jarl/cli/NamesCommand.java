@@ -12,6 +12,7 @@ import dev.jarl.term.Printable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -68,7 +69,7 @@ public final class NamesCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             err.println("jarl names: unknown host " + host);
         } catch (IOException | IllegalArgumentException e) {
             err.println("jarl names: " + e.getMessage());

@@ -74,13 +74,21 @@ final class PgCommand implements Callable<Integer> {
             }
             List<Term> sorted = new ArrayList<>(list.elements());
             sorted.sort(Comparator.comparing(Term::toString));
-            PidsOnTarget printed = new PidsOnTarget(n, t, timeout);
-            System.out.println("scope " + s + " on " + t + ": " + sorted.size() + (sorted.size() == 1 ? " group" : " groups"));
+            List<List<Term>> members = new ArrayList<>(sorted.size());
+            List<Term> all = new ArrayList<>();
             for (Term g : sorted) {
-                Term members = n.rpc(t, "pg", "get_members", List.of(s, g), timeout);
-                List<Term> pids = members instanceof TermList ml ? new ArrayList<>(ml.elements()) : List.of(members);
+                Term got = n.rpc(t, "pg", "get_members", List.of(s, g), timeout);
+                List<Term> pids = got instanceof TermList ml ? new ArrayList<>(ml.elements()) : List.of(got);
                 pids.sort(Comparator.comparing(Term::toString));
-                System.out.println(g + " (" + pids.size() + (pids.size() == 1 ? " member)" : " members)"));
+                members.add(pids);
+                all.addAll(pids);
+            }
+            PidsOnTarget printed = new PidsOnTarget(n, t, timeout);
+            printed.ask(all);
+            System.out.println("scope " + s + " on " + t + ": " + sorted.size() + (sorted.size() == 1 ? " group" : " groups"));
+            for (int i = 0; i < sorted.size(); i++) {
+                List<Term> pids = members.get(i);
+                System.out.println(sorted.get(i) + " (" + pids.size() + (pids.size() == 1 ? " member)" : " members)"));
                 for (Term p : pids) {
                     System.out.println("  " + printed.text(p));
                 }

@@ -54,6 +54,8 @@ class JarlUdpDistFaultTest {
     private static final String[] FAULTS = {"fault_loss", "10", "fault_duplicate", "5", "fault_reorder", "5",
         "min_rto_ms", "10"};
     private static final Duration LONG = Duration.ofSeconds(240);
+    /** How long the first ping may take to get a pong: a few handshakes cut short by loss (see {@link #pingUntilPong}). */
+    private static final Duration SETUP = Duration.ofSeconds(45);
 
     /** A registered process {@code sink}: on {go, From, N} it takes N {seq, I} in order, {big, B} after the middle one. */
     private static final String SINK = "register(sink, spawn(fun() -> receive {go, From, Total} -> "
@@ -94,6 +96,21 @@ class JarlUdpDistFaultTest {
                 + "false -> ok end end || I <- lists:seq(1, " + N + ")] end), erlang:md5(B)";
     }
 
+    /**
+     * {@code net_adm:ping(Node)} again until pong, for at most {@link #SETUP}. The first ping
+     * sets the connection up, and the distribution handshake runs over the lossy stream: before
+     * a side has an RTT sample it retransmits after the initial RTO, 1 s, doubling
+     * (docs/udp-carrier.md), so one handshake segment (or its ACK) lost three times in a row
+     * outlasts net_kernel's 7 s set-up time and the ping is pang. That is the module working
+     * as specified, not what this test is about (the repair of a long transfer); with these
+     * faults about one ping in 150 took that long (a measurement, not a limit).
+     */
+    private static String pingUntilPong(String node) {
+        return "(fun P(Deadline) -> case net_adm:ping(" + node + ") of pong -> pong; pang -> "
+                + "case erlang:monotonic_time(millisecond) < Deadline of true -> P(Deadline); false -> pang end end end)"
+                + "(erlang:monotonic_time(millisecond) + " + SETUP.toMillis() + ")";
+    }
+
     private static long counter(String info, String key) {
         Matcher m = Pattern.compile(key + " ?=> ?(\\d+)").matcher(info);
         assertTrue(m.find(), key + " in " + info);
@@ -106,7 +123,7 @@ class JarlUdpDistFaultTest {
         ErlNode b = erl("fb");
         a.eval(SINK);
         String qa = "'" + a.name() + "'";
-        assertEquals("pong", b.eval("net_adm:ping(" + qa + ")"));
+        assertEquals("pong", b.evalResult(pingUntilPong(qa), SETUP.plusSeconds(10)).text());
         b.eval("{sink, " + qa + "} ! {go, self(), " + N + "}, ok");
         String md5 = b.evalResult(sendAll("{sink, " + qa + "}"), LONG).text();
         assertEquals("{sink_result,ok," + md5 + ",none}",
@@ -133,7 +150,11 @@ class JarlUdpDistFaultTest {
         NodeName erlName = NodeName.parse(e.name());
         e.eval(SINK);
         try (Mailbox src = jarl.createMailbox(); Mailbox dst = jarl.createMailbox("jsink")) {
-            assertTrue(jarl.ping(erlName, Duration.ofSeconds(20)));
+            boolean pong = false;
+            for (long deadline = System.nanoTime() + SETUP.toNanos(); !pong && System.nanoTime() < deadline; ) {
+                pong = jarl.ping(erlName, Duration.ofSeconds(20)); // see pingUntilPong
+            }
+            assertTrue(pong, "no pong within " + SETUP);
             byte[] big = new byte[32 << 20];
             new Random(25).nextBytes(big);
             // Jarl to erl, from a thread of its own
