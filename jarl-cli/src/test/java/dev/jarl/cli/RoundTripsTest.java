@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.MessageHandler;
 import dev.jarl.node.Node;
@@ -36,7 +38,7 @@ import dev.jarl.testing.ReleaseMatrix;
 
 /**
  * The RTT phase of {@code jarl bench} in both modes, between two Jarl nodes in this JVM (TCP
- * on loopback, a private EPMD): against {@code jarl serve}'s own roles, against an echo that
+ * on loopback, a private EPMD on loopback): against {@code jarl serve}'s own roles, against an echo that
  * counts what it gets, one that answers wrongly, one that stops answering and one that is
  * slow but never stalls. Against {@code erl}: CommandsInteropTest.
  */
@@ -45,6 +47,7 @@ class RoundTripsTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private final List<Node> nodes = new ArrayList<>();
+    private EpmdServer epmd;
     private Node driver;
     private Node target;
     private Mailbox box;
@@ -52,9 +55,10 @@ class RoundTripsTest {
     @BeforeEach
     void twoNodes() throws Exception {
         ReleaseMatrix.notReleaseSpecific(); // Jarl to Jarl
-        int epmdPort = Otp.freePort();
-        driver = start("rttdrv", epmdPort);
-        target = start("rtttgt", epmdPort);
+        // an EPMD of the test's own, on loopback (a node would start one on every address)
+        epmd = EpmdServer.start(InetAddress.getLoopbackAddress(), 0);
+        driver = start("rttdrv", epmd.port());
+        target = start("rtttgt", epmd.port());
         box = driver.createMailbox();
         // connected before any phase, as jarl bench connects first: a stall test's wait is not spent on the handshake
         assertTrue(driver.ping(target.name(), LONG), "ping");
@@ -71,6 +75,9 @@ class RoundTripsTest {
     void close() {
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).close();
+        }
+        if (epmd != null) {
+            epmd.close();
         }
     }
 
