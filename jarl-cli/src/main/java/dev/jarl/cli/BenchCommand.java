@@ -49,7 +49,7 @@ import picocli.CommandLine.Parameters;
 final class BenchCommand implements Callable<Integer> {
 
     private static final Atom MSG = Atom.of("msg");
-        private static final Atom SYNC = Atom.of("sync");
+    private static final Atom SYNC = Atom.of("sync");
     private static final Atom FLOOD = Atom.of("flood");
     private static final Atom FLOOD_DONE = Atom.of("flood_done");
     private static final Duration WAIT = Duration.ofSeconds(120);
