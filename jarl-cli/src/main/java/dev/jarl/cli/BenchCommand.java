@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.jarl.epmd.EpmdServer;
@@ -32,6 +31,8 @@ import picocli.CommandLine.Parameters;
  * JInterface or Jarl) exactly as {@code distbench.erl} does, and prints the same five lines.
  * A message counts only once the target acknowledged it: sends end with a {@code sync} that
  * returns the sink's count, floods end with {@code flood_done}, and both counts are checked.
+ * Round trips are driven by a {@code MessageHandler} process, or with {@code --rtt-mode
+ * receive} by this thread waiting in {@code receive} ({@link RoundTrips}).
  *
  * <p>It also prints this JVM's CPU time (all its threads: JIT and GC included, see
  * {@link CpuTime}) per million small messages sent and received and per thousand round
@@ -48,7 +49,6 @@ import picocli.CommandLine.Parameters;
 final class BenchCommand implements Callable<Integer> {
 
     private static final Atom MSG = Atom.of("msg");
-    private static final Atom PING = Atom.of("ping");
     private static final Atom SYNC = Atom.of("sync");
     private static final Atom FLOOD = Atom.of("flood");
     private static final Atom FLOOD_DONE = Atom.of("flood_done");
@@ -69,9 +69,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--big", defaultValue = "200", description = "1 MB messages per direction (default: ${DEFAULT-VALUE}).")
     int big;
 
+    @Option(names = "--rtt-mode", defaultValue = "handler", paramLabel = "handler|receive",
+            description = {"How the round trips are driven (default: ${DEFAULT-VALUE}). handler: a MessageHandler process",
+                    "takes each reply on the connection's input thread and sends the next request there, as a BEAM",
+                    "process would (one thread hand-off a round trip on this side). receive: this command's thread",
+                    "sends and waits in Mailbox.receive (two hand-offs: the reader, then the waiter). The --warm pass",
+                    "uses the same mode. See docs/benchmarks.md."})
+    String rttMode;
+
     @Option(names = "--receive-spin", defaultValue = "0", paramLabel = "MICROS",
             description = {"Microseconds a receiver spins before it parks (NodeConfig.receiveSpin; default: ${DEFAULT-VALUE},",
-                    "no spin). Buys round-trip latency with CPU time; see docs/benchmarks.md."})
+                    "no spin): the round trips of --rtt-mode receive and the waits of the other phases.",
+                    "Buys round-trip latency with CPU time; see docs/benchmarks.md."})
     long receiveSpinMicros;
 
     @Option(names = "--warm", description = "Run every phase once, untimed, before measuring.")
@@ -90,6 +99,7 @@ final class BenchCommand implements Callable<Integer> {
         if (small <= 0 || rtt <= 0 || big <= 0) {
             throw new CliException("--small, --rtt and --big must be positive: " + small + ", " + rtt + ", " + big);
         }
+        RoundTrips.Mode mode = RoundTrips.Mode.parse(rttMode);
         if (receiveSpinMicros < 0 || receiveSpinMicros > 10_000) {
             throw new CliException("--receive-spin: " + receiveSpinMicros + " (expected: 0 to 10000 microseconds)");
         }
@@ -109,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
             timed(progress, "warm-up", 50_000, "small messages sent", p -> sink(mb, t, 50_000, empty, p));
             Measured[] phases = {
                 new Measured("send_small", small, "small messages sent", p -> sink(mb, t, small, empty, p)),
-                new Measured("rtt", rtt, "round trips", p -> echo(mb, t, rtt, p)),
+                new Measured("rtt", rtt, "round trips", p -> RoundTrips.run(mode, n, mb, t, rtt, WAIT, p::set)),
                 new Measured("recv_small", small, "small messages received", p -> flood(mb, t, small, empty, p)),
                 new Measured("send_1mb", big, "1 MB messages sent", p -> sink(mb, t, big, oneMb, p)),
                 new Measured("recv_1mb", big, "1 MB messages received", p -> flood(mb, t, big, oneMb, p)),
@@ -172,22 +182,6 @@ final class BenchCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.end();
         return seconds;
-    }
-
-    /** {@code n} round trips through the echo role, each checked; returns {@code n}. */
-    private static long echo(Mailbox mb, NodeName target, int n, Progress progress) throws InterruptedException {
-        for (int k = n; k > 0; k--) {
-            Term expect = Tuple.of(PING, Int.of(k));
-            mb.send("echo", target, Tuple.of(mb.self(), expect));
-            Optional<Term> back = mb.receive(WAIT);
-            if (back.isEmpty() || !back.get().equals(expect)) {
-                throw new CliException("echo: expected " + expect + ", got " + back.map(Term::toString).orElse("nothing"));
-            }
-            if ((k & 255) == 0) {
-                progress.set(n - k);
-            }
-        }
-        return n;
     }
 
     private static void check(long got, long want) {

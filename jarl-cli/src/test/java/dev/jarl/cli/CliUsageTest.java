@@ -56,6 +56,17 @@ class CliUsageTest {
     }
 
     @Test
+    void anUnknownRttModeIsRefusedBeforeAnyNodeStarts() {
+        JarlProcess p = JarlProcess.run(Map.of(), LIMIT, "bench", "--cookie", "c", "--rtt-mode", "spin", "x@y");
+        assertEquals(2, p.exitCode());
+        assertEquals("jarl bench: --rtt-mode: spin (expected handler or receive)", p.stderr().strip());
+        assertEquals("", p.stdout());
+        JarlProcess help = JarlProcess.run(Map.of(), LIMIT, "bench", "--help");
+        assertEquals(0, help.exitCode(), help.stderr());
+        assertTrue(help.stdout().contains("--rtt-mode=handler|receive"), help.stdout());
+    }
+
+    @Test
     void anUnreadableCookieFileIsOneLineNamingIt() {
         JarlProcess p = JarlProcess.run(Map.of(), LIMIT, "ping", "--cookie-file", "/nonexistent/cookie", "x@y");
         assertEquals(1, p.exitCode());

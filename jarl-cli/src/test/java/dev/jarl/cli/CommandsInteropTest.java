@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.jarl.testing.ErlNode;
 import dev.jarl.testing.Otp;
@@ -145,9 +147,11 @@ class CommandsInteropTest {
         }
     }
 
-    @Test
-    void benchDrivesAnErlangTarget() {
-        JarlProcess bench = JarlProcess.run(env, LIMIT, "bench", "--cookie", COOKIE,
+    /** Both ways of driving the round trips (--rtt-mode) against a real erl echo; handler is the default. */
+    @ParameterizedTest
+    @ValueSource(strings = {"handler", "receive"})
+    void benchDrivesAnErlangTarget(String rttMode) {
+        JarlProcess bench = JarlProcess.run(env, LIMIT, "bench", "--cookie", COOKIE, "--rtt-mode", rttMode,
                 "--small", "3000", "--rtt", "300", "--big", "4", erl.name());
         assertEquals(0, bench.exitCode(), bench.stderr());
         assertFiveFigures(bench.stdout());
