@@ -53,7 +53,7 @@ class LauncherAotTest {
             [ -n "${FAKE_TRAIN_FAIL:-}" ] && { echo "training fails here" >&2; exit 1; }
             case $cmd in
               serve) trap 'echo cache >"$out"; exit 143' TERM; echo "ready fake"; while :; do sleep 0.05; done ;;
-              bench) sleep 0.3; echo cache >"$out" ;;
+              bench) sleep "${FAKE_BENCH_SECONDS:-0.3}"; echo cache >"$out" ;;
             esac
             """;
 
@@ -270,7 +270,9 @@ class LauncherAotTest {
     void anInterruptedTrainingEndsItsJvmsAndLeavesNoCache() throws Exception {
         Path aot = cache("25.0.9+1-test", "serve").getParent();
         for (String signal : List.of("TERM", "INT")) {
-            Process p = start(Map.of(), "--help");
+            // the fake driver trains for 60 s here, so the signal always lands inside the training
+            // (with the usual 0.3 s a loaded machine could finish it before the kill was sent)
+            Process p = start(Map.of("FAKE_BENCH_SECONDS", "60"), "--help");
             try {
                 Await.until(Duration.ofSeconds(20), () -> !trainingJvms().isEmpty(), () -> "no training JVM started");
                 Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
