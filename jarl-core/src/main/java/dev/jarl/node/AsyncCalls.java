@@ -7,6 +7,9 @@ package dev.jarl.node;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -59,8 +62,14 @@ final class AsyncCalls {
     private ScheduledThreadPoolExecutor timer;
     private Mailbox caller;
     private boolean closed;
-    /** Per node, what to run when it goes down; the caller process has one node monitor per key. */
-    private final ConcurrentHashMap<NodeName, Set<Runnable>> downWatch = new ConcurrentHashMap<>();
+    /**
+     * Per node, what to run when it goes down, oldest first: one set per node monitor of the
+     * caller process. A monitor fires when the connection goes, but its {@code nodedown}
+     * reaches {@link #stray} later; a set whose monitor already fired takes no operation
+     * made since (it belongs to the next connection), and each {@code nodedown} runs the
+     * oldest set, the one of the monitor that sent it.
+     */
+    private final ConcurrentHashMap<NodeName, ArrayDeque<Set<Runnable>>> downWatch = new ConcurrentHashMap<>();
 
     AsyncCalls(Node node) {
         this.node = node;
@@ -83,7 +92,7 @@ final class AsyncCalls {
     /** A message to the caller process that no operation waits for. */
     private void stray(Mailbox self, Term message) {
         if (message instanceof Tuple t && t.isTagged(NODEDOWN, 2) && t.get(1) instanceof Atom n) {
-            Set<Runnable> down = downWatch.remove(node.processes().nodeName(n));
+            Set<Runnable> down = oldest(node.processes().nodeName(n));
             if (down != null) {
                 down.forEach(Runnable::run);
             }
@@ -101,27 +110,41 @@ final class AsyncCalls {
      * could not be reached; returns it, to give to {@link #unwatch}.
      */
     Runnable watch(NodeName peer, Runnable onDown) {
+        LocalProcess self = caller().process();
         boolean[] fresh = new boolean[1];
-        downWatch.compute(peer, (k, s) -> {
-            if (s == null) {
-                s = ConcurrentHashMap.newKeySet();
+        downWatch.compute(peer, (k, sets) -> {
+            if (sets == null) {
+                sets = new ArrayDeque<>();
+            }
+            if (sets.isEmpty() || !self.hasNodeMonitor(peer)) {
+                sets.addLast(ConcurrentHashMap.newKeySet());
                 fresh[0] = true;
             }
-            s.add(onDown);
-            return s;
+            sets.peekLast().add(onDown);
+            return sets;
         });
         if (fresh[0]) {
-            node.processes().monitorNode(caller().process(), peer, true);
+            node.processes().monitorNode(self, peer, true);
         }
         return onDown;
     }
 
+    /** Takes the oldest set of {@code peer} (the one whose node monitor sent a nodedown). */
+    private Set<Runnable> oldest(NodeName peer) {
+        List<Set<Runnable>> taken = new ArrayList<>(1);
+        downWatch.computeIfPresent(peer, (k, sets) -> {
+            taken.add(sets.pollFirst());
+            return sets.isEmpty() ? null : sets;
+        });
+        return taken.isEmpty() ? null : taken.get(0);
+    }
+
     /** Stops watching (the operation settled). */
     void unwatch(NodeName peer, Runnable onDown) {
-        Set<Runnable> s = downWatch.get(peer);
-        if (s != null) {
-            s.remove(onDown);
-        }
+        downWatch.computeIfPresent(peer, (k, sets) -> {
+            sets.forEach(set -> set.remove(onDown));
+            return sets;
+        });
     }
 
     /**

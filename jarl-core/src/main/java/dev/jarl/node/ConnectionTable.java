@@ -59,7 +59,14 @@ final class ConnectionTable implements DistConnection.Handler {
         /** A connection came up. */
         void nodeUp(NodeName peer, DistConnection connection);
 
-        /** A connection went down. */
+        /**
+         * The connection to {@code peer} is going down: what refers to it (links, monitors,
+         * node monitors) fails now, while the row still holds it, so that nothing made after
+         * {@link ConnectionTable#nodes()} stops listing the peer is failed by this connection.
+         */
+        void connectionLost(NodeName peer);
+
+        /** A connection went down (after {@link #connectionLost}). */
         void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate);
 
         /** An attempt to connect to {@code peer} failed; what was queued for it is dropped. */
@@ -567,6 +574,18 @@ final class ConnectionTable implements DistConnection.Handler {
             return;
         }
         boolean wasCurrent;
+        p.lock.lock();
+        try {
+            wasCurrent = p.connection == connection;
+        } finally {
+            p.lock.unlock();
+        }
+        if (!wasCurrent) {
+            return;
+        }
+        // as erts clears a connection's links and monitors before the node can connect again:
+        // a ping, link or monitor made once nodes() drops the peer is for the next connection
+        host.connectionLost(p.name);
         p.lock.lock();
         try {
             wasCurrent = p.connection == connection;

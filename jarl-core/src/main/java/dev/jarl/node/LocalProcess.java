@@ -404,6 +404,16 @@ final class LocalProcess {
         }
     }
 
+    /** True while the process holds a node monitor of {@code n} that has not fired. */
+    boolean hasNodeMonitor(NodeName n) {
+        lock.lock();
+        try {
+            return get(nodeMonitors, n) != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code monitor_node(Node, false)}: removes every node monitor of {@code n}. */
     void removeNodeMonitors(NodeName n) {
         lock.lock();

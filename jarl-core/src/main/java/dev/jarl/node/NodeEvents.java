@@ -68,8 +68,12 @@ final class NodeEvents implements ConnectionTable.Host {
     }
 
     @Override
-    public void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate) {
+    public void connectionLost(NodeName peer) {
         node.processes().connectionLost(peer);
+    }
+
+    @Override
+    public void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate) {
         node.processes().notifyNodeWatchers(peer, false, connection, fate);
         for (NodeListener l : listeners) {
             try {
