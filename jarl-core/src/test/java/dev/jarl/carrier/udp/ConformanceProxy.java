@@ -122,7 +122,8 @@ final class ConformanceProxy implements AutoCloseable {
     /** Everything seen, one line each, for a failure message. */
     String log() {
         StringBuilder b = new StringBuilder();
-        List<Event> all = events;
+        // a snapshot: a sub-list of the live list fails when the proxy records an event meanwhile
+        List<Event> all = List.copyOf(events);
         int from = Math.max(0, all.size() - 400);
         if (from > 0) {
             b.append("... ").append(from).append(" earlier events\n");
