@@ -148,6 +148,8 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("cpu_s_per_m_send_small " + CpuTime.format(CpuTime.secondsPer(cpuNanos[0], small, 1_000_000)));
             System.out.println("cpu_s_per_k_rtt " + CpuTime.format(CpuTime.secondsPer(cpuNanos[1], rtt, 1_000)));
             System.out.println("cpu_s_per_m_recv_small " + CpuTime.format(CpuTime.secondsPer(cpuNanos[2], small, 1_000_000)));
+            System.out.println("cpu_s_per_k_send_1mb " + CpuTime.format(CpuTime.secondsPer(cpuNanos[3], big, 1_000)));
+            System.out.println("cpu_s_per_k_recv_1mb " + CpuTime.format(CpuTime.secondsPer(cpuNanos[4], big, 1_000)));
             return 0;
         }
     }
