@@ -115,7 +115,9 @@ final class BenchCommand implements Callable<Integer> {
             NodeName t = targetName; // parsed once: a String node would be parsed on every send
             Cli.reach(n, targetName);
             Binary empty = Binary.EMPTY;
-            Binary oneMb = Binary.of(new byte[1 << 20]);
+            // off the heap, as the BEAM's drivers send a reference-counted (off-heap) binary:
+            // each send hands the socket the binary itself, without the JDK's copy of a heap one
+            Binary oneMb = Binary.offHeap(new byte[1 << 20]);
             timed(progress, "warm-up", 50_000, "small messages sent", p -> sink(mb, t, 50_000, empty, p));
             Measured[] phases = {
                 new Measured("send_small", small, "small messages sent", p -> sink(mb, t, small, empty, p)),
