@@ -180,8 +180,8 @@ cpu_cell() { # side phase units per
   [ -n "$b" ] && [ -n "$a" ] && cpu_per_unit "$b" "$a" "$HZ" "$3" "$4" || echo "-"
 }
 
-echo "| driver -> target | send small msg/s | RTT us | recv small msg/s | send 1MB MB/s | recv 1MB MB/s | send CPU s/M drv | send CPU s/M tgt | RTT CPU s/k drv | RTT CPU s/k tgt | recv CPU s/M drv | recv CPU s/M tgt |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| driver -> target | send small msg/s | RTT us | recv small msg/s | send 1MB MB/s | recv 1MB MB/s | send CPU s/M drv | send CPU s/M tgt | RTT CPU s/k drv | RTT CPU s/k tgt | recv CPU s/M drv | recv CPU s/M tgt | send 1MB CPU s/k drv | send 1MB CPU s/k tgt | recv 1MB CPU s/k drv | recv 1MB CPU s/k tgt |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 n=0
 for kind in $kinds; do
   rows=()
@@ -194,7 +194,7 @@ for kind in $kinds; do
     have $d || { echo "compare.sh: row $d->$kind skipped (see above)" >&2; continue; }
     drive $d "cmpdrv${n}$d$$" "$tname@$host"
     v() { awk -v k="$1" '$1 == k { print $2 }' <<<"$out" | tail -1; }
-    echo "| $d->$kind | $(v send_small_msgs_per_s) | $(v rtt_us) | $(v recv_small_msgs_per_s) | $(v send_1mb_mbytes_per_s) | $(v recv_1mb_mbytes_per_s) | $(cpu_cell drv send_small "$SMALL" 1000000) | $(cpu_cell tgt send_small "$SMALL" 1000000) | $(cpu_cell drv rtt "$RTT" 1000) | $(cpu_cell tgt rtt "$RTT" 1000) | $(cpu_cell drv recv_small "$SMALL" 1000000) | $(cpu_cell tgt recv_small "$SMALL" 1000000) |"
+    echo "| $d->$kind | $(v send_small_msgs_per_s) | $(v rtt_us) | $(v recv_small_msgs_per_s) | $(v send_1mb_mbytes_per_s) | $(v recv_1mb_mbytes_per_s) | $(cpu_cell drv send_small "$SMALL" 1000000) | $(cpu_cell tgt send_small "$SMALL" 1000000) | $(cpu_cell drv rtt "$RTT" 1000) | $(cpu_cell tgt rtt "$RTT" 1000) | $(cpu_cell drv recv_small "$SMALL" 1000000) | $(cpu_cell tgt recv_small "$SMALL" 1000000) | $(cpu_cell drv send_1mb "$BIG" 1000) | $(cpu_cell tgt send_1mb "$BIG" 1000) | $(cpu_cell drv recv_1mb "$BIG" 1000) | $(cpu_cell tgt recv_1mb "$BIG" 1000) |"
     if [ -z "$(v rtt_us)" ]; then
       echo "compare.sh: $d->$kind gave no figures; its output:" >&2
       { echo "$out"; tail -20 "$work/driver.log"; } >&2
@@ -202,4 +202,4 @@ for kind in $kinds; do
   done
   kill "$target_pid" 2>/dev/null; wait "$target_pid" 2>/dev/null
 done
-echo "compare.sh: counts small=$SMALL rtt=$RTT big=$BIG$([ $WARM = 1 ] && echo ', warm'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); CPU in s per 1e6 messages or 1e3 round trips ($(nproc) CPUs)" >&2
+echo "compare.sh: counts small=$SMALL rtt=$RTT big=$BIG$([ $WARM = 1 ] && echo ', warm'); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); CPU in s per 1e6 small messages, 1e3 round trips or 1e3 1 MB messages ($(nproc) CPUs)" >&2

@@ -12,6 +12,7 @@ import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.Scope;
 import dev.jarl.term.Atom;
+import dev.jarl.term.Binary;
 import dev.jarl.term.Int;
 import dev.jarl.term.Pid;
 import dev.jarl.term.Term;
@@ -122,13 +123,20 @@ final class Roles {
         }
     }
 
-    /** {@code {flood, From, N, Bin}}: sends {@code {msg, I, Bin}} for I = 1..N, then {@code {flood_done, N}}. */
+    /** Binaries at least this large are moved off the heap once before the flood sends them N times. */
+    private static final int OFF_HEAP_MIN = 64 * 1024;
+
+    /**
+     * {@code {flood, From, N, Bin}}: sends {@code {msg, I, Bin}} for I = 1..N, then {@code {flood_done, N}}.
+     * A binary of {@value #OFF_HEAP_MIN} bytes or more is copied off the heap once
+     * ({@link Binary#toOffHeap()}), so the N sends hand the socket its bytes without a copy each.
+     */
     private static void flood(Mailbox mb) throws InterruptedException {
         while (true) {
             if (mb.receive() instanceof Tuple t && t.arity() == 4 && FLOOD.equals(t.get(0))
                     && t.get(1) instanceof Pid from && t.get(2) instanceof Int n && n.isLong()) {
                 long count = n.longValue();
-                Term bin = t.get(3);
+                Term bin = t.get(3) instanceof Binary b && b.size() >= OFF_HEAP_MIN ? b.toOffHeap() : t.get(3);
                 for (long i = 1; i <= count; i++) {
                     mb.send(from, Tuple.of(MSG, Int.of(i), bin));
                 }

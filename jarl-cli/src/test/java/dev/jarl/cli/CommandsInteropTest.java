@@ -211,7 +211,8 @@ class CommandsInteropTest {
                 }
                 assertEquals(expected, edges);
                 assertFiveFigures(figures.toString());
-                for (String key : List.of("cpu_s_per_m_send_small", "cpu_s_per_k_rtt", "cpu_s_per_m_recv_small")) {
+                for (String key : List.of("cpu_s_per_m_send_small", "cpu_s_per_k_rtt", "cpu_s_per_m_recv_small",
+                        "cpu_s_per_k_send_1mb", "cpu_s_per_k_recv_1mb")) {
                     String line = figures.toString().lines().filter(l -> l.startsWith(key + " ")).findFirst()
                             .orElseThrow(() -> new AssertionError("no " + key + " line in:\n" + figures));
                     assertTrue(Double.parseDouble(line.substring(key.length() + 1)) >= 0, line);

@@ -152,7 +152,8 @@ class FirstErrorsInteropTest {
         JarlProcess piped = JarlProcess.run(env, LIMIT, args);
         assertEquals(0, piped.exitCode(), piped.stderr());
         assertEquals(List.of("send_small_msgs_per_s", "rtt_us", "recv_small_msgs_per_s", "send_1mb_mbytes_per_s",
-                "recv_1mb_mbytes_per_s", "cpu_s_per_m_send_small", "cpu_s_per_k_rtt", "cpu_s_per_m_recv_small"),
+                "recv_1mb_mbytes_per_s", "cpu_s_per_m_send_small", "cpu_s_per_k_rtt", "cpu_s_per_m_recv_small",
+                "cpu_s_per_k_send_1mb", "cpu_s_per_k_recv_1mb"),
                 lines(piped.stdout()).stream().map(l -> l.split(" ")[0]).toList());
 
         JarlProcess terminal = JarlProcess.runOnTerminal(env, LIMIT, args);

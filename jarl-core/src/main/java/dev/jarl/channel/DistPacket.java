@@ -38,9 +38,10 @@ import dev.jarl.term.Tuple;
  * {@link #FRAGMENT_SIZE}), so the atom cache sees messages in the order the peer will.
  * Most packets then need no copy of their terms. Binaries of at least {@link #REFERENCE_MIN}
  * bytes in a payload are not copied either: the encoding refers to them
- * ({@link TermWriter#referenceBinaries}) and a gathering carrier writes views on them; only
- * a carrier that takes whole packets ({@link dev.jarl.carrier.DistChannel#getData()}) gets
- * them copied, once, when the packet leaves.
+ * ({@link TermWriter#referenceBinaries}) and a gathering carrier writes views on them (an
+ * off-heap binary's views are direct, so a socket takes them without the JDK's copy of a heap
+ * buffer into native memory); only a carrier that takes whole packets
+ * ({@link dev.jarl.carrier.DistChannel#getData()}) gets them copied, once, when the packet leaves.
  *
  * <p>Receiving: {@link #decode(ByteBuffer, DecodeLimits, AtomCacheIn)} reads pass-through
  * and normal-header packets into {@link Signal}s ({@link SignalCodec}); fragments are

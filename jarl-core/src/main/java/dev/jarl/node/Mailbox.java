@@ -66,6 +66,16 @@ import dev.jarl.term.Tuple;
  * unregistered, waiting receivers get an {@link ExitException} (an
  * {@link IllegalStateException}), and linked processes receive an exit signal with reason
  * {@code normal}. Thread-safe; usually one thread receives.
+ *
+ * <p><b>What a send keeps.</b> Terms are immutable, so a send keeps references rather
+ * than copies: a message to a local process is delivered as the same object, and one to a
+ * remote process is encoded on the caller's thread with its binaries of 8 KiB and more left
+ * where they are until the connection has written them.
+ * {@link dev.jarl.term.Binary#of(byte[])} copies the caller's array, so changing the array
+ * after the send changes nothing; a binary made with {@link dev.jarl.term.Binary#wrap}
+ * shares the caller's memory, which must then never change (see
+ * {@link dev.jarl.term.Binary}, also for off-heap binaries, which a socket takes without a
+ * copy).
  */
 public final class Mailbox implements AutoCloseable {
 

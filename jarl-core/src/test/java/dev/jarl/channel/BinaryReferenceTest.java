@@ -177,4 +177,43 @@ class BinaryReferenceTest {
         assertEquals(List.of(new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, PAYLOAD),
                 new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, Atom.of("after"))), rec.got);
     }
+
+    @Test
+    void offHeapBinariesLeaveAsViewsOnTheirOwnMemory() {
+        // odd sizes around the reference threshold and a fragment, nested, next to heap ones
+        List<Binary> offHeap = new ArrayList<>();
+        for (int n : List.of(DistPacket.REFERENCE_MIN, DistPacket.FRAGMENT_SIZE - 1, DistPacket.FRAGMENT_SIZE + 1, 200_003)) {
+            offHeap.add(Binary.offHeap(FragmentsAndAtomCacheTest.bytes(n, n)));
+        }
+        Term payload = Tuple.of(Atom.of("mixed"), offHeap.get(0),
+                TermList.of(Binary.of(FragmentsAndAtomCacheTest.bytes(70_000, 9)), Tuple.of(offHeap.get(1), offHeap.get(2))),
+                Binary.of(FragmentsAndAtomCacheTest.bytes(DistPacket.REFERENCE_MIN - 1, 8)), offHeap.get(3));
+        long offHeapBytes = offHeap.stream().mapToLong(Binary::size).sum();
+        DistConnectionTest.Recorder rec = new DistConnectionTest.Recorder();
+        DistConnection a = FragmentsAndAtomCacheTest.conn(FragmentsAndAtomCacheTest.BOTH, 1 << 24, rec);
+        DistConnection b = FragmentsAndAtomCacheTest.conn(FragmentsAndAtomCacheTest.BOTH, 1 << 24, rec);
+        DistConnection whole = FragmentsAndAtomCacheTest.conn(FragmentsAndAtomCacheTest.BOTH, 1 << 24, rec);
+        DistConnection c = FragmentsAndAtomCacheTest.conn(FragmentsAndAtomCacheTest.BOTH, 1 << 24, rec);
+        a.send(new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, payload));
+        whole.send(new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, payload));
+        List<ByteBuffer> pieces = new ArrayList<>();
+        long direct = 0;
+        for (int n = a.getData(pieces); n >= 0; n = a.getData(pieces)) {
+            for (ByteBuffer p : pieces) {
+                if (p.isDirect()) {
+                    direct += p.remaining();
+                }
+            }
+            b.putData(ByteBuffer.wrap(join(pieces)));
+            pieces.clear();
+        }
+        assertEquals(offHeapBytes, direct, "every byte of the off-heap binaries leaves from their own memory, none else");
+        // a carrier that takes whole packets gets the same bytes, copied into the packet
+        for (ByteBuffer p; (p = whole.getData()) != null; ) {
+            c.putData(ByteBuffer.wrap(bytes(p)));
+        }
+        assertEquals(List.of(), rec.downs);
+        Signal.Send want = new Signal.Send(DistConnectionTest.Q, DistConnectionTest.P, payload);
+        assertEquals(List.of(want, want), rec.got);
+    }
 }

@@ -221,4 +221,38 @@ class FragmentsInteropTest {
         long[] refs = jarl.connection(erlName).atomCacheReferences();
         assertTrue(refs[0] > 2048 && refs[1] > 2048, "references read and written: " + refs[0] + ", " + refs[1]);
     }
+
+    @Test
+    void offHeapAndHeapBinariesOfOddSizesReachErlangByteForByte() throws Exception {
+        // erl answers each message with the size and md5 of every binary in it, in order,
+        // and sends the message back, so both directions are checked against OTP's own view
+        erl.eval("register(ebins, spawn(fun() -> Walk = fun W(B) when is_binary(B) -> [{byte_size(B), erlang:md5(B)}]; "
+                + "W(T) when is_tuple(T) -> lists:append([W(E) || E <- tuple_to_list(T)]); "
+                + "W(L) when is_list(L) -> lists:append([W(E) || E <- L]); W(_) -> [] end, "
+                + "(fun L() -> receive {F, M} -> F ! {sums, Walk(M)}, F ! {back, M}, L() end end)() end)), ok");
+        try (Mailbox box = jarl.createMailbox()) {
+            List<byte[]> sent = new ArrayList<>();
+            List<Term> items = new ArrayList<>();
+            int i = 0;
+            for (int n : List.of(8191, 8192, 65_535, 65_536, 65_537, 196_609, 1_048_579)) {
+                byte[] b = new byte[n];
+                for (int k = 0; k < n; k++) {
+                    b[k] = (byte) (k * 13 + i);
+                }
+                sent.add(b);
+                Binary bin = i % 2 == 0 ? Binary.offHeap(b) : Binary.of(b);
+                items.add(i % 3 == 0 ? Tuple.of(Atom.of("nested"), TermList.of(bin)) : bin);
+                i++;
+            }
+            Term message = Tuple.of(Atom.of("bins"), TermList.of(items));
+            box.send("ebins", erlName, Tuple.of(box.self(), message));
+            Tuple sums = (Tuple) receive(box, "sums from erl");
+            List<Term> want = new ArrayList<>();
+            for (byte[] b : sent) {
+                want.add(Tuple.of(Int.of(b.length), Binary.of(md5(b, 0, b.length))));
+            }
+            assertEquals(TermList.of(want), sums.get(1), "sizes and md5s as erl saw them");
+            assertEquals(Tuple.of(Atom.of("back"), message), receive(box, "the message back"));
+        }
+    }
 }

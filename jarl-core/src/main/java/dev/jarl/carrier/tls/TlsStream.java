@@ -58,6 +58,8 @@ final class TlsStream implements ByteStream {
     private InputStream in;
     private OutputStream out;
     private byte[] scratch;
+    /** The writers' array for buffers without an accessible one; writes are serialised by the connection. */
+    private byte[] writeScratch;
 
     TlsStream(Socket plain, SSLSocket ssl) {
         this.plain = plain;
@@ -187,7 +189,12 @@ final class TlsStream implements ByteStream {
                 out.write(b.array(), b.arrayOffset() + b.position(), n);
                 b.position(b.limit());
             } else {
-                byte[] copy = new byte[Math.min(n, RECORD)];
+                // a read-only or direct view (a binary sent by reference): through one reused
+                // array, since the record layer encrypts from an array anyway
+                byte[] copy = writeScratch;
+                if (copy == null) {
+                    copy = writeScratch = new byte[RECORD];
+                }
                 while (b.hasRemaining()) {
                     int k = Math.min(copy.length, b.remaining());
                     b.get(copy, 0, k);
