@@ -46,6 +46,9 @@ final class JarlSide implements AutoCloseable {
     private final Node driver;
     private final List<Node> peers = new ArrayList<>();
     private final String prefix;
+    /** The last timed window of {@link #workers}: start and end, System.nanoTime (CLOCK_MONOTONIC on Linux). */
+    private long windowStart;
+    private long windowEnd;
 
     JarlSide(int epmdPort, String cookie) throws Exception {
         this.epmdPort = epmdPort;
@@ -76,11 +79,11 @@ final class JarlSide implements AutoCloseable {
         for (Plan.Step s : plan.peers()) {
             points.add(peers(s, connected));
             connected = (int) s.x();
-            log.accept("jarl " + points.get(points.size() - 1));
+            log.accept("jarl " + points.get(points.size() - 1) + window());
         }
         for (Plan.Step s : plan.procs()) {
             points.add(procs(s));
-            log.accept("jarl " + points.get(points.size() - 1));
+            log.accept("jarl " + points.get(points.size() - 1) + window());
         }
         return points;
     }
@@ -177,7 +180,10 @@ final class JarlSide implements AutoCloseable {
             mb.send("sink", t, Tuple.of(EXPECT, mb.self(), ref, Int.of(total)));
             goSend.countDown();
             Term counted = counted(mb, ref, total, failure);
-            nanos = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            nanos = t1 - t0;
+            windowStart = t0;
+            windowEnd = t1;
             check(((Int) ((Tuple) counted).get(1)).longValue(), total);
             check(sync(mb, t, SYNC), total);
         }
@@ -185,6 +191,15 @@ final class JarlSide implements AutoCloseable {
         await(finished, "round trips", failure);
         long[] all = samples.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         return point(sweep, s.x(), (double) each * n / (nanos / 1e9), 0, all, memory);
+    }
+
+    /**
+     * The last timed window in seconds of the monotonic clock (System.nanoTime, which is
+     * CLOCK_MONOTONIC on Linux): to cut a profile to it, e.g. {@code perf record -k
+     * CLOCK_MONOTONIC} and {@code perf script --time START,END}.
+     */
+    private String window() {
+        return String.format(java.util.Locale.ROOT, " window %.6f,%.6f", windowStart / 1e9, windowEnd / 1e9);
     }
 
     /** The sink's answer to {@code expect} (ref); fails at once when a worker has failed. */

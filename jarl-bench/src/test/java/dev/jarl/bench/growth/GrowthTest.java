@@ -152,6 +152,21 @@ class GrowthTest {
     }
 
     @Test
+    void pointsKeepsTheNamedValuesInEverySweep() {
+        Plan one = Plan.full().only(java.util.EnumSet.of(Sweep.PROCS)).points(java.util.Set.of(100_000L, 1L));
+        assertEquals("full (only procs) (points 1,100000)", one.name());
+        assertEquals(List.of(1L, 100_000L), one.procs().stream().map(Plan.Step::x).toList());
+        assertEquals(Plan.full().procs().get(5), one.procs().get(1));
+        Plan both = Plan.full().points(java.util.Set.of(1L));
+        assertEquals(1, both.peers().size());
+        assertEquals(1, both.procs().size());
+        assertTrue(both.sizes().isEmpty());
+        assertTrue(both.toErlang("/d").contains("{procs,[{1,200000,5000}]}"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.full().points(java.util.Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plan.full().points(java.util.Set.of(3L)));
+    }
+
+    @Test
     void planCoversTheIssuesRanges() {
         Plan full = Plan.full();
         assertEquals(16, full.sizes().get(0).x());
