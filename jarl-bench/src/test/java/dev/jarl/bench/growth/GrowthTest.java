@@ -166,6 +166,15 @@ class GrowthTest {
         assertThrows(IllegalArgumentException.class, () -> Plan.full().points(java.util.Set.of(3L)));
     }
 
+    /** Returning at all says every item of every thread was taken (it waits for all 200 000). */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void virtualThreadWakeTakesEveryItemWithAndWithoutTheCollectionBefore() throws Exception {
+        assertTrue(VirtualThreadWake.run(1, false) > 0);
+        assertTrue(VirtualThreadWake.run(1_000, false) > 0);
+        assertTrue(VirtualThreadWake.run(1_000, true) > 0);
+    }
+
     @Test
     void planCoversTheIssuesRanges() {
         Plan full = Plan.full();
