@@ -56,6 +56,14 @@ final class Processes {
      * wait for a busy limit. A flag, not a cache: set and cleared around each call.
      */
     private static final ThreadLocal<Boolean> IN_HANDLER = new ThreadLocal<>();
+    /**
+     * How many {@link MessageHandler} calls are running now, on every node of this JVM. While
+     * none is, {@link #inHandler} reads no thread-local: the first read of one on a thread
+     * creates the thread's thread-local map (about 150 bytes), so every process that sent to
+     * another node kept one for its life, and at 100 000 processes waking at once their maps
+     * were 15 MB more for the collector to copy and promote (docs/growth.md).
+     */
+    private static final AtomicInteger HANDLER_CALLS = new AtomicInteger();
     private static final int NODE_NAMES = 4096;
 
     private final Node node;
@@ -137,6 +145,7 @@ final class Processes {
             long start = System.nanoTime();
             Boolean outer = IN_HANDLER.get();
             IN_HANDLER.set(Boolean.TRUE);
+            HANDLER_CALLS.incrementAndGet();
             try {
                 handler.handle(mailbox, message);
             } catch (RuntimeException | Error e) {
@@ -146,6 +155,7 @@ final class Processes {
                     throw error;
                 }
             } finally {
+                HANDLER_CALLS.decrementAndGet();
                 if (outer == null) {
                     IN_HANDLER.remove();
                 }
@@ -159,9 +169,17 @@ final class Processes {
         };
     }
 
-    /** Whether the calling thread is running a {@link MessageHandler}. */
+    /**
+     * Whether the calling thread is running a {@link MessageHandler}. A thread in a handler
+     * counted itself in {@link #HANDLER_CALLS} before, so it never reads zero there.
+     */
     static boolean inHandler() {
-        return IN_HANDLER.get() != null;
+        return HANDLER_CALLS.get() != 0 && IN_HANDLER.get() != null;
+    }
+
+    /** {@link MessageHandler} calls running now in this JVM (for tests). */
+    static int handlerCalls() {
+        return HANDLER_CALLS.get();
     }
 
     private static String describe(LocalProcess p) {

@@ -196,4 +196,55 @@ class MessageHandlerTest {
             assertFalse(logs.find(Level.SEVERE, "message handler of").isEmpty(), "logged: " + logs.lines());
         }
     }
+
+    @Test
+    void theHandlerFlagIsSetInAHandlerAndClearedAfterItEvenWhenItFails() throws Exception {
+        int epmdPort = Otp.freePort();
+        List<Boolean> flags = new CopyOnWriteArrayList<>();
+        try (LogCapture logs = new LogCapture(Level.SEVERE);
+             Node a = start(epmdPort, config());
+             Mailbox mb = a.createMailbox()) {
+            Mailbox h = a.createMailbox("h", (self, m) -> {
+                flags.add(Processes.inHandler());
+                if (m.equals(Atom.of("fail"))) {
+                    throw new IllegalStateException("boom");
+                }
+                self.send((Pid) m, DONE);
+            });
+            mb.send(h.self(), mb.self());
+            assertEquals(DONE, mb.receive(Duration.ofSeconds(5)).orElseThrow());
+            mb.send(h.self(), Atom.of("fail"));
+            Await.until(Duration.ofSeconds(5), h::isExited, () -> "the failing handler's process ended");
+            assertEquals(List.of(true, true), flags);
+            assertEquals(0, Processes.handlerCalls(), "no handler call counted once they returned");
+            assertFalse(Processes.inHandler());
+            assertFalse(logs.find(Level.SEVERE, "message handler of").isEmpty(), "logged: " + logs.lines());
+        }
+    }
+
+    /**
+     * Deciding whether a send may wait reads no thread-local on a thread that runs no handler:
+     * the first read of one would create the thread's thread-local map, kept for the thread's
+     * life, on every process that sends to another node (100 000 processes: 15 MB more for
+     * the collector while they wake at once).
+     */
+    @Test
+    void askingWhetherAThreadRunsAHandlerAllocatesNothingOnThreadsThatRunNone() throws Exception {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        assertTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(), "allocation counting");
+        assertFalse(Processes.inHandler());
+        long[] bytes = new long[2];
+        Thread t = Thread.ofPlatform().start(() -> {
+            long a = bean.getCurrentThreadAllocatedBytes();
+            long b = bean.getCurrentThreadAllocatedBytes();
+            boolean flag = Processes.inHandler();
+            long c = bean.getCurrentThreadAllocatedBytes();
+            bytes[0] = (c - b) - (b - a);
+            bytes[1] = flag ? 1 : 0;
+        });
+        t.join();
+        assertEquals(0, Processes.handlerCalls(), "no handler runs in this JVM now");
+        assertEquals(0, bytes[1], "not in a handler");
+        assertEquals(0, bytes[0], "bytes allocated by the check on a fresh thread");
+    }
 }

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * chart) into the output directory and prints the table.
  *
  * <pre>
- * java -cp jarl-bench/target/benchmarks.jar dev.jarl.bench.growth.Growth [--quick] [--only SWEEP[,SWEEP...]] [--out DIR] [--no-beam]
+ * java -cp jarl-bench/target/benchmarks.jar dev.jarl.bench.growth.Growth [--quick] [--only SWEEP[,SWEEP...]] [--points X[,X...]] [--out DIR] [--no-beam]
  * </pre>
  *
  * <p>Jarl's nodes (the target, the driver, the peers) share this JVM; the BEAM's are
@@ -56,6 +56,7 @@ public final class Growth {
         Path out = Path.of("growth");
         boolean beam = true;
         java.util.EnumSet<Sweep> only = java.util.EnumSet.allOf(Sweep.class);
+        java.util.Set<Long> points = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> plan = Plan.quick();
@@ -79,6 +80,19 @@ public final class Growth {
                         usage(e.getMessage());
                     }
                 }
+                case "--points" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--points needs swept values, comma-separated (bytes, peers or processes)");
+                    }
+                    points = new java.util.TreeSet<>();
+                    try {
+                        for (String x : args[++i].split(",")) {
+                            points.add(Long.parseLong(x.trim()));
+                        }
+                    } catch (NumberFormatException e) {
+                        usage("--points: not a number: " + e.getMessage());
+                    }
+                }
                 case "-h", "--help" -> {
                     usage(null);
                     return;
@@ -89,13 +103,20 @@ public final class Growth {
         if (only.size() < Sweep.values().length) {
             plan = plan.only(only);
         }
+        if (points != null) {
+            try {
+                plan = plan.points(points);
+            } catch (IllegalArgumentException e) {
+                usage(e.getMessage());
+            }
+        }
         Result r = run(plan, out, beam, line -> System.err.println("growth: " + line));
         System.out.print(Files.readString(r.markdown()));
         System.err.println("growth: wrote " + r.markdown() + " and " + r.svg());
     }
 
     private static void usage(String error) {
-        String text = "usage: Growth [--quick] [--only SWEEP[,SWEEP...]] [--out DIR] [--no-beam]";
+        String text = "usage: Growth [--quick] [--only SWEEP[,SWEEP...]] [--points X[,X...]] [--out DIR] [--no-beam]";
         if (error != null) {
             System.err.println("growth: " + error);
             System.err.println(text);
@@ -146,7 +167,8 @@ public final class Growth {
         }
         List<String> notes = new ArrayList<>();
         notes.add("command: java -cp jarl-bench/target/benchmarks.jar " + Growth.class.getName()
-                + (plan.name().startsWith("quick") ? " --quick" : "") + onlyArgument(plan.name())
+                + (plan.name().startsWith("quick") ? " --quick" : "") + argument(plan.name(), "only")
+                + argument(plan.name(), "points")
                 + (withBeam ? "" : " --no-beam"));
         notes.add("plan: " + plan.name() + "; " + Runtime.getRuntime().availableProcessors() + " CPUs; load average "
                 + loadAverage() + " at the end; Java " + Runtime.version() + ", max heap "
@@ -163,10 +185,11 @@ public final class Growth {
         return new Result(md, svg, jarl, beam, skipped);
     }
 
-    /** " --only KEYS" for a plan {@link Plan#only} named, else "". */
-    private static String onlyArgument(String planName) {
-        int k = planName.indexOf("(only ");
-        return k < 0 ? "" : " --only " + planName.substring(k + "(only ".length(), planName.length() - 1);
+    /** " --OPTION VALUES" for a plan {@link Plan#only} or {@link Plan#points} named, else "". */
+    private static String argument(String planName, String option) {
+        String open = "(" + option + " ";
+        int k = planName.indexOf(open);
+        return k < 0 ? "" : " --" + option + " " + planName.substring(k + open.length(), planName.indexOf(')', k));
     }
 
     private static String loadAverage() {

@@ -46,6 +46,13 @@ final class JarlSide implements AutoCloseable {
     private final Node driver;
     private final List<Node> peers = new ArrayList<>();
     private final String prefix;
+    /** The last timed window of {@link #workers}: start and end, System.nanoTime (CLOCK_MONOTONIC on Linux). */
+    private long windowStart;
+    private long windowEnd;
+    /** The JVM's CPU nanoseconds and allocated bytes over that window, and its messages. */
+    private long windowCpu;
+    private long windowAllocated;
+    private long windowMessages;
 
     JarlSide(int epmdPort, String cookie) throws Exception {
         this.epmdPort = epmdPort;
@@ -76,11 +83,11 @@ final class JarlSide implements AutoCloseable {
         for (Plan.Step s : plan.peers()) {
             points.add(peers(s, connected));
             connected = (int) s.x();
-            log.accept("jarl " + points.get(points.size() - 1));
+            log.accept("jarl " + points.get(points.size() - 1) + window());
         }
         for (Plan.Step s : plan.procs()) {
             points.add(procs(s));
-            log.accept("jarl " + points.get(points.size() - 1));
+            log.accept("jarl " + points.get(points.size() - 1) + window());
         }
         return points;
     }
@@ -173,11 +180,19 @@ final class JarlSide implements AutoCloseable {
         long nanos;
         try (Mailbox mb = driver.createMailbox()) {
             Ref ref = driver.makeRef();
+            long cpu0 = processCpuNanos();
+            long allocated0 = allocatedBytes();
             long t0 = System.nanoTime();
             mb.send("sink", t, Tuple.of(EXPECT, mb.self(), ref, Int.of(total)));
             goSend.countDown();
             Term counted = counted(mb, ref, total, failure);
-            nanos = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            nanos = t1 - t0;
+            windowStart = t0;
+            windowEnd = t1;
+            windowCpu = processCpuNanos() - cpu0;
+            windowAllocated = allocatedBytes() - allocated0;
+            windowMessages = total;
             check(((Int) ((Tuple) counted).get(1)).longValue(), total);
             check(sync(mb, t, SYNC), total);
         }
@@ -185,6 +200,29 @@ final class JarlSide implements AutoCloseable {
         await(finished, "round trips", failure);
         long[] all = samples.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         return point(sweep, s.x(), (double) each * n / (nanos / 1e9), 0, all, memory);
+    }
+
+    /**
+     * The last timed window in seconds of the monotonic clock (System.nanoTime, which is
+     * CLOCK_MONOTONIC on Linux): to cut a profile to it, e.g. {@code perf record -k
+     * CLOCK_MONOTONIC} and {@code perf script --time START,END}; with the JVM's CPU time and
+     * allocation per message over it (less sensitive to a busy machine than the rate).
+     */
+    private String window() {
+        return String.format(java.util.Locale.ROOT, " window %.6f,%.6f cpu %.2f us/msg allocated %d B/msg", windowStart / 1e9,
+                windowEnd / 1e9, windowCpu / 1e3 / windowMessages, windowAllocated / windowMessages);
+    }
+
+    /** This JVM's CPU time (all its threads, the collector's among them), or 0 where unknown. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
+    }
+
+    /** Bytes allocated so far by every thread of this JVM (virtual threads count on their carriers), or 0 where unknown. */
+    private static long allocatedBytes() {
+        return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemoryEnabled() ? Math.max(0, t.getTotalThreadAllocatedBytes()) : 0;
     }
 
     /** The sink's answer to {@code expect} (ref); fails at once when a worker has failed. */

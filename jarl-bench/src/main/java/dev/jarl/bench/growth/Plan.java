@@ -63,6 +63,28 @@ public record Plan(String name, int warmMessages, int warmRoundTrips, List<Step>
                 keep.contains(Sweep.PROCS) ? procs : List.of());
     }
 
+    /**
+     * This plan with only the points whose swept value is in {@code xs}, in every sweep it
+     * runs (a sweep with none of them runs no point), named for what it keeps: for measuring
+     * or profiling one point alone, for example {@code --only procs --points 100000}. The
+     * warm-up stays.
+     */
+    public Plan points(java.util.Set<Long> xs) {
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("--points needs at least one value");
+        }
+        Plan kept = new Plan(name + " (points " + xs.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")) + ")",
+                warmMessages, warmRoundTrips, keep(sizes, xs), keep(peers, xs), keep(procs, xs));
+        if (kept.sizes.isEmpty() && kept.peers.isEmpty() && kept.procs.isEmpty()) {
+            throw new IllegalArgumentException("--points " + xs + ": no point of " + name + " has that value");
+        }
+        return kept;
+    }
+
+    private static List<Step> keep(List<Step> steps, java.util.Set<Long> xs) {
+        return steps.stream().filter(s -> xs.contains(s.x())).toList();
+    }
+
     /** Messages per size: {@code budget / size} between 3 and {@code max}; round trips likewise. */
     private static List<Step> sizes(long[] sizes, long budget, int max, long rttBudget, int maxRtt) {
         List<Step> steps = new ArrayList<>();

@@ -152,6 +152,30 @@ class GrowthTest {
     }
 
     @Test
+    void pointsKeepsTheNamedValuesInEverySweep() {
+        Plan one = Plan.full().only(java.util.EnumSet.of(Sweep.PROCS)).points(java.util.Set.of(100_000L, 1L));
+        assertEquals("full (only procs) (points 1,100000)", one.name());
+        assertEquals(List.of(1L, 100_000L), one.procs().stream().map(Plan.Step::x).toList());
+        assertEquals(Plan.full().procs().get(5), one.procs().get(1));
+        Plan both = Plan.full().points(java.util.Set.of(1L));
+        assertEquals(1, both.peers().size());
+        assertEquals(1, both.procs().size());
+        assertTrue(both.sizes().isEmpty());
+        assertTrue(both.toErlang("/d").contains("{procs,[{1,200000,5000}]}"));
+        assertThrows(IllegalArgumentException.class, () -> Plan.full().points(java.util.Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> Plan.full().points(java.util.Set.of(3L)));
+    }
+
+    /** Returning at all says every item of every thread was taken (it waits for all 200 000). */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void virtualThreadWakeTakesEveryItemWithAndWithoutTheCollectionBefore() throws Exception {
+        assertTrue(VirtualThreadWake.run(1, false) > 0);
+        assertTrue(VirtualThreadWake.run(1_000, false) > 0);
+        assertTrue(VirtualThreadWake.run(1_000, true) > 0);
+    }
+
+    @Test
     void planCoversTheIssuesRanges() {
         Plan full = Plan.full();
         assertEquals(16, full.sizes().get(0).x());
