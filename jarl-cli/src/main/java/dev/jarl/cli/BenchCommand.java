@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Mailbox;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
@@ -94,7 +93,6 @@ final class BenchCommand implements Callable<Integer> {
     String target;
 
     @Override
-    @SuppressWarnings("try") // epmd is held open, and closed after the node, not used in the block
     public Integer call() throws Exception {
         if (small <= 0 || rtt <= 0 || big <= 0) {
             throw new CliException("--small, --rtt and --big must be positive: " + small + ", " + rtt + ", " + big);
@@ -109,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                 .receiveSpin(Duration.ofNanos(receiveSpinMicros * 1000));
         carrier.apply(config, self);
         NodeConfig built = config.build();
-        try (EpmdServer epmd = carrier.startEpmd(built); Node n = Cli.startNode(built);
+        try (Node n = Cli.startNode(built);
              Mailbox mb = n.createMailbox();
              Progress progress = Progress.onTerminal()) {
             NodeName t = targetName; // parsed once: a String node would be parsed on every send

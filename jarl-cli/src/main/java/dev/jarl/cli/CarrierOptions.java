@@ -19,7 +19,6 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.TlsOptions;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.carriers.UdsOptions;
-import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
 import picocli.CommandLine.Option;
@@ -108,16 +107,6 @@ final class CarrierOptions {
     /** The {@code --listen} address, or null for every address. */
     InetAddress listenAddress() {
         return listen == null ? null : Cli.address("--listen", listen);
-    }
-
-    /**
-     * With {@code --listen}, the EPMD that a node of {@code config} would start when none
-     * answers on this host, bound to the same address (see {@link Cli#startEpmd}); the caller
-     * closes it after the node. Null without {@code --listen}, without EPMD, or when an EPMD answers.
-     */
-    EpmdServer startEpmd(NodeConfig config) {
-        InetAddress bind = listenAddress();
-        return bind == null ? null : Cli.startEpmd(listen, bind, config);
     }
 
     private TlsOptions tlsOptions() {

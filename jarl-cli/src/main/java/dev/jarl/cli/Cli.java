@@ -16,7 +16,6 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
-import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
@@ -42,24 +41,6 @@ final class Cli {
             return InetAddress.getByName(text);
         } catch (UnknownHostException e) {
             throw new CliException(option + " " + text + ": unknown address", 2);
-        }
-    }
-
-    /**
-     * The EPMD that a node of {@code config} listening on {@code bind} ({@code shown} as given)
-     * would start when none answers on this host, started here bound to the same address (the
-     * node then finds it and starts none of its own, which would listen on every address); the
-     * caller closes it after the node. Null without EPMD or when an EPMD answers.
-     */
-    static EpmdServer startEpmd(String shown, InetAddress bind, NodeConfig config) {
-        if (!config.useEpmd()) {
-            return null;
-        }
-        try {
-            return EpmdServer.startIfAbsent(bind, config.epmdPort()).orElse(null);
-        } catch (IOException e) {
-            throw new CliException("cannot start EPMD on " + shown + " port " + config.epmdPort() + ": "
-                    + e.getMessage());
         }
     }
 

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
-import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.NodeName;
@@ -38,36 +37,22 @@ final class ClientListenOption {
     String listen;
 
     /**
-     * Starts the client node for {@code target}; with {@code --listen}, first the EPMD it
-     * registers with when none answers on this host, bound to the same address (see
-     * {@link Cli#startEpmd}). Closing the result closes both, the node first.
+     * Starts the client node for {@code target}; with {@code --listen}, registered with EPMD
+     * (the node starts the embedded one, bound to the same address, when none answers on this
+     * host, and closes it with itself).
      */
     ClientNode start(NodeOptions options, NodeName target) {
         InetAddress bind = listen == null ? InetAddress.getLoopbackAddress() : Cli.address("--listen", listen);
         NodeConfig config = NodeConfig.builder(options.nodeName(target)).cookie(options.cookie())
                 .carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(bind))).useEpmd(listen != null).build();
-        EpmdServer epmd = listen == null ? null : Cli.startEpmd(listen, bind, config);
-        try {
-            return new ClientNode(Cli.startNode(config), epmd);
-        } catch (RuntimeException e) {
-            if (epmd != null) {
-                epmd.close();
-            }
-            throw e;
-        }
+        return new ClientNode(Cli.startNode(config));
     }
 
-    /** A started client node and the EPMD started for it (null when none was). */
-    record ClientNode(Node node, EpmdServer epmd) implements AutoCloseable {
+    /** A started client node. */
+    record ClientNode(Node node) implements AutoCloseable {
         @Override
         public void close() {
-            try {
-                node.close();
-            } finally {
-                if (epmd != null) {
-                    epmd.close();
-                }
-            }
+            node.close();
         }
     }
 }

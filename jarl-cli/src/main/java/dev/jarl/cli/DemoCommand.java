@@ -24,7 +24,6 @@ import dev.jarl.carriers.TcpOptions;
 import dev.jarl.carriers.UdpOptions;
 import dev.jarl.carriers.UdsOptions;
 import dev.jarl.epmd.Epmd;
-import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Cookie;
 import dev.jarl.node.ExitException;
 import dev.jarl.node.Mailbox;
@@ -138,8 +137,6 @@ final class DemoCommand implements Callable<Integer> {
         NodeName bName = new NodeName("demo_b_" + tag, host);
         Node[] nodes = new Node[2];
         ErlangPeer erl = null;
-        // with --listen, the EPMD the first node would start, bound to that address
-        EpmdServer epmd = bind == null ? null : Cli.startEpmd(listen, bind, tcp(aName, cookie));
         try {
             boolean up = step("start Jarl node " + aName, () -> {
                 nodes[0] = Node.start(tcp(aName, cookie));
@@ -188,9 +185,6 @@ final class DemoCommand implements Callable<Integer> {
                 if (nodes[i] != null) {
                     nodes[i].close();
                 }
-            }
-            if (epmd != null) {
-                epmd.close();
             }
         }
         return summary();

@@ -7,7 +7,6 @@ package dev.jarl.cli;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
-import dev.jarl.epmd.EpmdServer;
 import dev.jarl.node.Node;
 import dev.jarl.node.NodeConfig;
 import dev.jarl.term.Atom;
@@ -45,22 +44,10 @@ final class ServeCommand implements Callable<Integer> {
         NodeConfig.Builder config = NodeConfig.builder(name).cookie(node.cookie()).hidden(!visible);
         carrier.apply(config, name);
         NodeConfig built = config.build();
-        EpmdServer epmd = carrier.startEpmd(built);
-        Node n;
-        try {
-            n = Cli.startNode(built);
-        } catch (RuntimeException e) {
-            if (epmd != null) {
-                epmd.close();
-            }
-            throw e;
-        }
+        Node n = Cli.startNode(built);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             n.close();
-            if (epmd != null) {
-                epmd.close();
-            }
             stopped.countDown();
         }, "jarl-serve-shutdown"));
         Roles.start(n);

@@ -5,7 +5,9 @@
 package dev.jarl.carrier;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.SocketOption;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -48,6 +50,15 @@ public interface Listener extends AutoCloseable {
 
     /** A human-readable address for logs, e.g. {@code 127.0.0.1:41235}. */
     String address();
+
+    /**
+     * The one IP address this listener is bound to, or empty when it listens on every
+     * address (or on none: a carrier without IP addresses). A node that starts its embedded
+     * EPMD binds it to this address too. Empty by default.
+     */
+    default Optional<InetAddress> bindAddress() {
+        return Optional.empty();
+    }
 
     /**
      * The options {@link #setOption} takes for connections set up from now on; none by

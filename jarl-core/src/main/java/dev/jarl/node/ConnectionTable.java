@@ -46,6 +46,8 @@ import dev.jarl.term.NodeName;
  * says {@code true}, the old connection is closed and the new one takes over); UP_PENDING
  * &rarr; stop. An outgoing attempt answered {@code nok} keeps the row for up to the setup
  * time, waiting for the peer's own attempt to take it over, so no queued message is lost.
+ * A PENDING row whose attempt failed and is failing what waited on it is taken over by no
+ * one: the incoming attempt waits until the row is free and is then arbitrated as above.
  */
 final class ConnectionTable implements DistConnection.Handler {
 
@@ -69,7 +71,11 @@ final class ConnectionTable implements DistConnection.Handler {
         /** A connection went down (after {@link #connectionLost}). */
         void nodeDown(NodeName peer, DistConnection connection, ConnectionFate fate);
 
-        /** An attempt to connect to {@code peer} failed; what was queued for it is dropped. */
+        /**
+         * An attempt to connect to {@code peer} failed; what was queued for it is dropped.
+         * What refers to it (node monitors, links, monitors) fails now, while the row still
+         * holds the attempt, so that nothing made once the row is free is failed by it.
+         */
         void connectFailed(NodeName peer, ConnectionFate fate);
 
         /** The node cannot go on serving (its listener failed for good): stop it, with the reason. */
@@ -142,9 +148,28 @@ final class ConnectionTable implements DistConnection.Handler {
         }
     }
 
+    /** True while {@code p}'s attempt failed and fails what waited on it ({@link #release}); with the row's lock held. */
+    static boolean failing(Peer p) {
+        return p.state == State.PENDING && p.owner != null && p.owner.failing;
+    }
+
     /** Rows in the table now (for tests: a failed attempt must leave none behind). */
     int rows() {
         return peers.size();
+    }
+
+    /** Callers waiting in {@link #connect} for {@code name} now (for tests). */
+    int waiters(NodeName name) {
+        Peer p = peers.get(name);
+        if (p == null) {
+            return 0;
+        }
+        p.lock.lock();
+        try {
+            return p.waiters;
+        } finally {
+            p.lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ sending
@@ -190,6 +215,8 @@ final class ConnectionTable implements DistConnection.Handler {
         try {
             if (p.state == State.IDLE) {
                 startAttempt(p);
+            } else if (failing(p)) {
+                p.retry = true;
             }
         } finally {
             p.lock.unlock();
@@ -291,9 +318,14 @@ final class ConnectionTable implements DistConnection.Handler {
     }
 
     /**
-     * Closes {@code transport} and clears what {@code a} held in its row: a PENDING row goes
-     * back to IDLE (and leaves the table unless a caller waits on it, so the waiter still
-     * reads the reason and its cause), what was queued for it is dropped and the node told.
+     * Closes {@code transport} and clears what {@code a} held in its row. A PENDING row: what
+     * was queued for the attempt is dropped; what waited on it (node monitors, links,
+     * monitors) fails while the row still holds the failing attempt, as erts aborts a pending
+     * connection before the node can connect again, so that nothing made once the row is free
+     * is failed by this attempt; then the row goes back to IDLE (and leaves the table unless a
+     * caller waits on it, so the waiter still reads the reason and its cause), or to the next
+     * attempt if something asked for one meanwhile. An incoming attempt that arrives while the
+     * attempt fails waits for the row ({@link IncomingArbiter}) rather than taking it over.
      * Returns how many queued messages were dropped, or -1 when {@code a} owned no row.
      */
     private int release(Attempt a, CarrierConnection transport, ConnectionFate fate, Exception cause) {
@@ -304,19 +336,17 @@ final class ConnectionTable implements DistConnection.Handler {
         if (p == null) {
             return -1;
         }
-        int dropped = 0;
+        int dropped;
         p.lock.lock();
         try {
             if (p.owner == a && p.state == State.PENDING) {
+                // what is queued from now on is for the next attempt
                 dropped = p.queued.size();
                 p.queued.clear();
-                p.owner = null;
-                p.state = State.IDLE;
                 p.failures++;
                 p.lastFailure = fate;
                 p.lastFailureCause = cause;
-                p.changed.signalAll();
-                dropIfIdle(p);
+                a.failing = true;
             } else if (p.pendingOwner == a) {
                 p.pendingOwner = null;
                 if (p.state == State.UP_PENDING) {
@@ -330,7 +360,30 @@ final class ConnectionTable implements DistConnection.Handler {
         } finally {
             p.lock.unlock();
         }
-        host.connectFailed(p.name, fate);
+        try {
+            host.connectFailed(p.name, fate);
+        } finally {
+            p.lock.lock();
+            try {
+                a.failing = false;
+                if (p.owner == a) {
+                    p.owner = null;
+                    p.state = State.IDLE;
+                    if (p.retry || !p.queued.isEmpty()) {
+                        p.retry = false;
+                        if (closing) {
+                            p.queued.clear();
+                        } else {
+                            startAttempt(p);
+                        }
+                    }
+                    p.changed.signalAll();
+                    dropIfIdle(p);
+                }
+            } finally {
+                p.lock.unlock();
+            }
+        }
         return dropped;
     }
 
@@ -636,7 +689,9 @@ final class ConnectionTable implements DistConnection.Handler {
                 if (p.state == State.UP || p.state == State.UP_PENDING) {
                     return p.connection;
                 }
-                if (p.failures != failuresBefore) {
+                // an attempt that failed is done failing what waited on it before its callers hear;
+                // a caller that came meanwhile waits for the next attempt
+                if (p.failures != failuresBefore && !failing(p)) {
                     throw connectFailure(name, p.lastFailure, p.lastFailureCause);
                 }
                 if (p.state == State.IDLE) {

@@ -51,6 +51,23 @@ IncomingArbiter(ConnectionTable table, Attempt attempt) {
             return Status.NOT_ALLOWED;
         }
         Peer p = table.lockedPeer(name);
+        // our attempt failed and still fails what waited on it: the row is free (IDLE, or a
+        // new attempt of ours) once that is done; taken over before, what the failed attempt
+        // fails would include what this connection is to serve
+        long left = config.setupTime().toNanos();
+        while (ConnectionTable.failing(p) && left > 0) {
+            try {
+                left = p.changed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                p.lock.unlock();
+                Thread.currentThread().interrupt();
+                return Status.NOT_ALLOWED;
+            }
+            if (p.removed) {
+                p.lock.unlock();
+                p = table.lockedPeer(name);
+            }
+        }
         attempt.peer = p;
         Attempt cancel = null;
         Status status;

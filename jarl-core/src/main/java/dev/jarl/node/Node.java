@@ -157,7 +157,7 @@ public final class Node implements AutoCloseable {
         if (l.creation().isPresent()) {
             c = l.creation().getAsInt();
         } else if (config.useEpmd() && l.port().isPresent()) {
-            EpmdRegistration r = register(l.port().getAsInt());
+            EpmdRegistration r = register(l.port().getAsInt(), l.bindAddress().orElse(null));
             this.registration = r;
             c = r.creation();
             r.onLost(() -> {
@@ -185,10 +185,21 @@ public final class Node implements AutoCloseable {
                 config.hidden() ? "hidden" : "visible", Integer.toUnsignedString(c));
     }
 
-    private EpmdRegistration register(int port) throws IOException {
-        embeddedEpmd = EpmdServer.startIfAbsent(config.epmdPort()).orElse(null);
-        EpmdClient epmd = new EpmdClient(InetAddress.getLoopbackAddress(), config.epmdPort(), config.setupTime());
+    /**
+     * Registers with the EPMD of this host, starting the embedded one when none answers: bound
+     * to {@code bind}, the one address the node listens on (null: every address), and then
+     * registered with there.
+     */
+    private EpmdRegistration register(int port, InetAddress bind) throws IOException {
+        embeddedEpmd = EpmdServer.startIfAbsent(bind, config.epmdPort()).orElse(null);
+        InetAddress at = embeddedEpmd != null && bind != null ? bind : InetAddress.getLoopbackAddress();
+        EpmdClient epmd = new EpmdClient(at, config.epmdPort(), config.setupTime());
         return epmd.register(name.alive(), port, config.hidden());
+    }
+
+    /** The EPMD this node started because none answered, or null (for tests). */
+    EpmdServer embeddedEpmd() {
+        return embeddedEpmd;
     }
 
     // ------------------------------------------------------------------ identity

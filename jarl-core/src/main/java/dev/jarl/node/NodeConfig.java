@@ -45,7 +45,10 @@ import dev.jarl.term.NodeName;
  *                       when group or others may access it
  * @param carrier        the carrier, or empty for TCP with EPMD
  * @param useEpmd        register with EPMD (TCP); when no EPMD answers on the local host the
- *                       node starts Jarl's embedded one
+ *                       node starts Jarl's embedded one, bound to the address the carrier
+ *                       listens on when that is one address (e.g. {@code 127.0.0.1}), on
+ *                       every address only when the node listens on every address, and
+ *                       closed with the node
  * @param epmdPort       EPMD's port, by default {@code ERL_EPMD_PORT} or 4369
  * @param hidden         true (the default) for a hidden node, false for a visible one (see
  *                       {@link Node} on what visible means without {@code global})
@@ -239,7 +242,12 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             return this;
         }
 
-        /** Whether to register with EPMD (default true; meaningless for carriers without EPMD). */
+        /**
+         * Whether to register with EPMD (default true; meaningless for carriers without EPMD).
+         * When no EPMD answers on this host, the node starts the embedded one, on the address
+         * its carrier listens on ({@link dev.jarl.carrier.Listener#bindAddress()}), or on every
+         * address when the carrier listens on every address; it closes it when it closes.
+         */
         public Builder useEpmd(boolean useEpmd) {
             this.useEpmd = useEpmd;
             return this;

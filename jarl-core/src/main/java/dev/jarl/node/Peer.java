@@ -49,6 +49,13 @@ final class Peer {
          * one only when no silent one is left to close.
          */
         volatile boolean introduced;
+        /**
+         * The attempt failed and is failing what waited on it (node monitors, links,
+         * monitors) while it still owns its row; with the row's lock held. Until it lets the
+         * row go, an incoming attempt waits instead of taking the row over, and what asks
+         * for a connection meanwhile is for the next attempt ({@link Peer#retry}).
+         */
+        boolean failing;
 
         Attempt(boolean outgoing, Peer peer) {
             this.outgoing = outgoing;
@@ -85,6 +92,11 @@ final class Peer {
     ConnectionFate lastFailure;
     /** What ended the last failed attempt, when an exception did (for the caller's cause). */
     Exception lastFailureCause;
+    /**
+     * Something asked for a connection (a node monitor, say) while the owner was
+     * {@link Attempt#failing}: the next attempt starts once the row is free.
+     */
+    boolean retry;
     /** Threads waiting in {@code connect} for this row; a row with waiters stays in the table. */
     int waiters;
     /**

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.carrier.Carrier;
 import dev.jarl.carrier.ConnectionFate;
 import dev.jarl.carriers.MemNetwork;
 import dev.jarl.term.Atom;
@@ -52,6 +53,13 @@ class MemNodeTest {
     private Node node(String name, String cookie, Duration ticktime) throws IOException {
         Node n = Node.start(NodeConfig.builder(name + "@mem").cookie(cookie).carrier(net.carrier())
                 .netTicktime(ticktime).setupTime(Duration.ofSeconds(3)).build());
+        nodes.add(n);
+        return n;
+    }
+
+    private Node node(String name, Carrier carrier) throws IOException {
+        Node n = Node.start(NodeConfig.builder(name + "@mem").cookie("cookie").carrier(carrier)
+                .netTicktime(Duration.ofSeconds(60)).setupTime(Duration.ofSeconds(3)).build());
         nodes.add(n);
         return n;
     }
@@ -379,6 +387,34 @@ class MemNodeTest {
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)), "round " + i);
             assertEquals(null, watcher.receive(Duration.ZERO).orElse(null), "round " + i + ": a stale nodedown");
             watcher.monitorNode(a.name(), false);
+        }
+    }
+
+    /**
+     * A failed connection attempt fails what waited on it (node monitors, links, monitors)
+     * before the row is free for the next attempt, as erts aborts a pending connection: once
+     * {@link Node#connect} has thrown for the failed attempt, a node monitor and a ping made
+     * then belong to the next attempt and get no {@code nodedown} of the failed one.
+     */
+    @Test
+    void aPingAndNodeMonitorRightAfterAFailedAttemptAreNotFailedByIt() throws Exception {
+        FaultyCarrier faulty = new FaultyCarrier(net.carrier());
+        Node a = node("a");
+        Node b = node("b", faulty);
+        // bystanders, so failing the attempt's node monitors, links and monitors takes a while
+        for (int i = 0; i < 500; i++) {
+            b.createMailbox();
+        }
+        Mailbox watcher = b.createMailbox();
+        for (int i = 0; i < RECONNECT_ROUNDS; i++) {
+            faulty.connectFaults.add(new IOException("injected into connect " + i));
+            assertThrows(IOException.class, () -> b.connect(a.name(), Duration.ofSeconds(5)), "round " + i);
+            watcher.monitorNode(a.name(), true);
+            assertTrue(b.ping(a.name(), Duration.ofSeconds(5)), "round " + i + ": ping failed by the failed attempt");
+            assertEquals(null, watcher.receive(Duration.ZERO).orElse(null), "round " + i + ": a stale nodedown");
+            watcher.monitorNode(a.name(), false);
+            assertTrue(b.disconnect(a.name()));
+            assertTrue(Await.within(Duration.ofSeconds(5), () -> !b.nodes().contains(a.name())));
         }
     }
 }

@@ -5,8 +5,16 @@
 package dev.jarl.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.jarl.epmd.EpmdServer;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Int;
 import dev.jarl.term.NodeName;
@@ -92,6 +101,30 @@ class TcpNodeTest {
                     assertEquals(List.of(a.name()), b.nodes());
                     assertEquals(round, upsA.get(), "nodeups on a");
                     assertEquals(round, upsB.get(), "nodeups on b");
+                }
+            }
+        }
+    }
+
+    /**
+     * A node bound to one address starts its embedded EPMD on that address only (as the node
+     * itself listens), not on every address of the host.
+     */
+    @Test
+    void embeddedEpmdListensOnlyWhereTheNodeListens() throws Exception {
+        int epmdPort = Otp.freePort();
+        try (Node a = start(epmdPort); Node b = start(epmdPort)) {
+            EpmdServer epmd = a.embeddedEpmd();
+            assertNotNull(epmd, "no EPMD answered on the port, so the first node starts its own");
+            assertEquals(InetAddress.getLoopbackAddress(), epmd.address());
+            assertNull(b.embeddedEpmd(), "the second node uses the first one's EPMD");
+            assertTrue(b.ping(a.name(), Duration.ofSeconds(5)), "b finds a through that EPMD");
+            // another loopback address of this host finds no EPMD there
+            InetAddress other = InetAddress.getLoopbackAddress() instanceof Inet4Address
+                    ? InetAddress.getByName("127.0.0.2") : null;
+            if (other != null) {
+                try (Socket s = new Socket()) {
+                    assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(other, epmdPort), 2000));
                 }
             }
         }

@@ -6,8 +6,10 @@ package dev.jarl.carrier.stream;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -54,6 +56,12 @@ public abstract class SocketListener implements Listener {
     @Override
     public final OptionalInt creation() {
         return OptionalInt.empty();
+    }
+
+    @Override
+    public final Optional<InetAddress> bindAddress() {
+        InetAddress a = local.getAddress();
+        return a.isAnyLocalAddress() ? Optional.empty() : Optional.of(a);
     }
 
     @Override

@@ -5,11 +5,13 @@
 package dev.jarl.carrier.udp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -54,11 +56,14 @@ final class UdpListener extends Endpoint implements Listener {
     private final long epochAtStart;
     private final long clockAtStart;
     private volatile boolean accepting = true;
+    private final InetAddress bound;
 
     UdpListener(DatagramChannel channel, Link link, UdpOptions options) throws IOException {
         super(channel, link, options.clock());
         this.options = options;
-        this.port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+        this.port = bound.getPort();
+        this.bound = bound.getAddress();
         this.epochAtStart = System.currentTimeMillis();
         this.clockAtStart = clock.nanoTime();
     }
@@ -183,6 +188,11 @@ final class UdpListener extends Endpoint implements Listener {
     @Override
     public String address() {
         return local;
+    }
+
+    @Override
+    public Optional<InetAddress> bindAddress() {
+        return bound.isAnyLocalAddress() ? Optional.empty() : Optional.of(bound);
     }
 
     @Override
