@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.SocketOption;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +28,6 @@ import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
 import dev.jarl.channel.DistConnection;
-import dev.jarl.epmd.EpmdClient;
-import dev.jarl.epmd.EpmdRegistration;
 import dev.jarl.epmd.EpmdServer;
 import dev.jarl.handshake.HandshakeConfig;
 import dev.jarl.term.Atom;
@@ -103,8 +100,7 @@ public final class Node implements AutoCloseable {
     private volatile String stopReason;
     private volatile int creation;
     private volatile Listener listener;
-    private volatile EpmdRegistration registration;
-    private volatile EpmdServer embeddedEpmd;
+    private volatile NodeEpmd epmd;
     private volatile Global global;
     /** Made on first use of {@link #pg()}. */
     private volatile ProcessGroups pg;
@@ -157,10 +153,10 @@ public final class Node implements AutoCloseable {
         if (l.creation().isPresent()) {
             c = l.creation().getAsInt();
         } else if (config.useEpmd() && l.port().isPresent()) {
-            EpmdRegistration r = register(l.port().getAsInt(), l.bindAddress().orElse(null));
-            this.registration = r;
-            c = r.creation();
-            r.onLost(() -> {
+            NodeEpmd e = NodeEpmd.register(name, config, l.port().getAsInt(), l.bindAddress().orElse(null));
+            this.epmd = e;
+            c = e.registration().creation();
+            e.registration().onLost(() -> {
                 if (!closed.get()) {
                     LOG.log(Level.WARNING, "node {0}: the EPMD registration was lost; peers cannot find this node "
                             + "by name until it restarts", name);
@@ -185,21 +181,10 @@ public final class Node implements AutoCloseable {
                 config.hidden() ? "hidden" : "visible", Integer.toUnsignedString(c));
     }
 
-    /**
-     * Registers with the EPMD of this host, starting the embedded one when none answers: bound
-     * to {@code bind}, the one address the node listens on (null: every address), and then
-     * registered with there.
-     */
-    private EpmdRegistration register(int port, InetAddress bind) throws IOException {
-        embeddedEpmd = EpmdServer.startIfAbsent(bind, config.epmdPort()).orElse(null);
-        InetAddress at = embeddedEpmd != null && bind != null ? bind : InetAddress.getLoopbackAddress();
-        EpmdClient epmd = new EpmdClient(at, config.epmdPort(), config.setupTime());
-        return epmd.register(name.alive(), port, config.hidden());
-    }
-
     /** The EPMD this node started because none answered, or null (for tests). */
     EpmdServer embeddedEpmd() {
-        return embeddedEpmd;
+        NodeEpmd e = epmd;
+        return e == null ? null : e.embedded();
     }
 
     // ------------------------------------------------------------------ identity
@@ -652,13 +637,9 @@ public final class Node implements AutoCloseable {
         processes.terminateAll(SHUTDOWN);
         async.close();
         table.stopping();
-        EpmdRegistration r = registration;
-        if (r != null) {
-            r.close();
-        }
-        EpmdServer epmd = embeddedEpmd;
-        if (epmd != null) {
-            epmd.close();
+        NodeEpmd registered = epmd;
+        if (registered != null) {
+            registered.close();
         }
         Listener l = listener;
         if (l != null) {
