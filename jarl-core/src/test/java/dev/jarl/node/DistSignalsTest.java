@@ -216,7 +216,7 @@ class DistSignalsTest {
             GenServer.serve(reg, (request, from) -> request);
         });
         assertEquals(Tuple.of(Atom.of("got"), Int.of(1)), client.call(server, Int.of(1), T));
-        Await.within(Duration.ofSeconds(1), () -> b.whereis("named").isPresent());
+        Await.until(Duration.ofSeconds(5), () -> b.whereis("named").isPresent(), () -> "\"named\" not registered on b");
         assertEquals(Int.of(2), client.call(Tuple.of(Atom.of("named"), b.nameAtom()), Int.of(2), T));
         long t0 = System.nanoTime();
         CallException.Exited e = assertThrows(CallException.Exited.class,

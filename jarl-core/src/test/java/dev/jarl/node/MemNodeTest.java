@@ -363,10 +363,10 @@ class MemNodeTest {
         for (int i = 0; i < RECONNECT_ROUNDS; i++) {
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)), "ping " + i + " before the close");
             assertTrue(a.disconnect(b.name()));
-            Await.within(Duration.ofSeconds(5), () -> !b.nodes().contains(a.name()));
+            Await.until(Duration.ofSeconds(5), () -> !b.nodes().contains(a.name()), () -> b + " still lists " + a.name());
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)), "ping " + i + " right after b saw the close");
             b.disconnect(a.name());
-            Await.within(Duration.ofSeconds(5), () -> !b.nodes().contains(a.name()));
+            Await.until(Duration.ofSeconds(5), () -> !b.nodes().contains(a.name()), () -> b + " still lists " + a.name());
         }
     }
 
@@ -381,7 +381,7 @@ class MemNodeTest {
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)));
             watcher.monitorNode(a.name(), true);
             assertTrue(a.disconnect(b.name()));
-            Await.within(Duration.ofSeconds(5), () -> !b.nodes().contains(a.name()));
+            Await.until(Duration.ofSeconds(5), () -> !b.nodes().contains(a.name()), () -> b + " still lists " + a.name());
             assertEquals(nodedown, watcher.receive(Duration.ZERO).orElse(null), "round " + i);
             watcher.monitorNode(a.name(), true);
             assertTrue(b.ping(a.name(), Duration.ofSeconds(5)), "round " + i);
