@@ -236,6 +236,23 @@ class FragmentsAndAtomCacheTest {
         assertArrayEquals(big, ((Binary) ((Tuple) m.message()).get(1)).bytes());
     }
 
+    /**
+     * Issue 22: a 1 MiB message to a peer that agreed FRAGMENTS leaves in 256 KiB fragments,
+     * not 64 KiB ones: an Erlang receiver took Jarl's 17 packets of 64 KiB at 1 100 to 1 400
+     * MB/s and 5 packets at 2 200 to 2 600 (docs/benchmarks.md).
+     */
+    @Test
+    void aOneMebibyteMessageLeavesInFivePacketsOfAtMost256KiB() {
+        DistConnection a = conn(BOTH, 1 << 24, rec);
+        a.send(new Signal.Send(Q, P, Tuple.of(Atom.of("msg"), Int.of(1), Binary.of(bytes(1 << 20, 5)))));
+        List<ByteBuffer> packets = drain(a);
+        assertEquals(5, packets.size());
+        for (ByteBuffer p : packets) {
+            // the fragment header (18 bytes), and in the first the control message and its tuple
+            assertTrue(p.remaining() <= 256 * 1024 + 64, p.remaining() + " bytes");
+        }
+    }
+
     @Test
     void gatheringOutputHasTheSameBytesAsCopiedPackets() {
         DistConnection copied = conn(BOTH, 1 << 24, rec);
@@ -289,8 +306,9 @@ class FragmentsAndAtomCacheTest {
     @Test
     void twoBigMessagesFromDifferentSendersShareTheLine() {
         DistConnection a = conn(BOTH, 1 << 24, rec);
-        a.send(new Signal.Send(Q, P, Binary.of(bytes(300_000, 1))));
-        a.send(new Signal.Send(R, P, Binary.of(bytes(300_000, 2))));
+        // four fragments each
+        a.send(new Signal.Send(Q, P, Binary.of(bytes(3 * DistPacket.FRAGMENT_SIZE + 1_000, 1))));
+        a.send(new Signal.Send(R, P, Binary.of(bytes(3 * DistPacket.FRAGMENT_SIZE + 1_000, 2))));
         List<ByteBuffer> packets = drain(a);
         long s0 = packets.get(0).getLong(packets.get(0).position() + 2);
         long s1 = packets.get(1).getLong(packets.get(1).position() + 2);
@@ -305,10 +323,10 @@ class FragmentsAndAtomCacheTest {
     void smallSendersDoNotWaitBehindABigMessage() throws Exception {
         DistConnection a = conn(BOTH, 1 << 24, rec);
         a.busyLimit(100_000);
-        a.send(new Signal.Send(Q, P, Binary.of(bytes(2_000_000, 1))));
+        a.send(new Signal.Send(Q, P, Binary.of(bytes(8 * DistPacket.FRAGMENT_SIZE, 1))));
         CompletableFuture<Boolean> small = CompletableFuture.supplyAsync(() -> a.send(new Signal.Send(R, P, Atom.OK)));
         assertTrue(small.get(10, TimeUnit.SECONDS));
-        CompletableFuture<Boolean> bigAgain = CompletableFuture.supplyAsync(() -> a.send(new Signal.Send(R, P, Binary.of(bytes(200_000, 2)))));
+        CompletableFuture<Boolean> bigAgain = CompletableFuture.supplyAsync(() -> a.send(new Signal.Send(R, P, Binary.of(bytes(DistPacket.FRAGMENT_SIZE + 1_000, 2)))));
         Await.holdsFor(Duration.ofMillis(100), () -> !bigAgain.isDone(), () -> "a second big sender waits on the busy limit");
         drain(a);
         assertTrue(bigAgain.get(10, TimeUnit.SECONDS));
@@ -392,7 +410,7 @@ class FragmentsAndAtomCacheTest {
 
     /** Feeds {@code packets} to {@code to} through one reused buffer, scribbled over after each call. */
     static void feedBorrowed(DistConnection to, List<ByteBuffer> packets) {
-        byte[] scratch = new byte[1 << 17];
+        byte[] scratch = new byte[2 * DistPacket.FRAGMENT_SIZE]; // a fragment and its header fit
         for (ByteBuffer p : packets) {
             int n = p.remaining();
             p.duplicate().get(scratch, 0, n);

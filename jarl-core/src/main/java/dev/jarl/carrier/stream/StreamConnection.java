@@ -108,15 +108,15 @@ public class StreamConnection implements CarrierConnection {
     /** The largest chunk of a packet received beyond the allowance. */
     static final int MAX_CHUNK = 16 << 20;
     /**
-     * Packets longer than this and at most {@link #LEND_MAX} (fragments: 64 KiB and a
-     * header) are read whole into the connection's read buffer, grown to
+     * Packets longer than this and at most {@link #LEND_MAX} (fragments: Jarl's are 256 KiB
+     * and a header, the BEAM's 64 KiB and a header) are read whole into the connection's read buffer, grown to
      * {@link #LARGE_READ_BUFFER} for them, and lent from there with
      * {@link DistChannel#putBorrowed(ByteBuffer)}: their bytes are copied once on the way
      * to the message they belong to, not into a packet buffer first.
      */
     static final int LEND_MIN = 32 * 1024;
     /** The largest packet lent from the read buffer; half of it, so a move to its start copies less than the packet. */
-    static final int LEND_MAX = 128 * 1024;
+    static final int LEND_MAX = 320 * 1024;
     /** The read buffer of a connection once a packet over {@link #LEND_MIN} bytes arrived. */
     static final int LARGE_READ_BUFFER = 2 * LEND_MAX;
     /** The largest handshake message accepted or sent, whatever the length prefix. */
