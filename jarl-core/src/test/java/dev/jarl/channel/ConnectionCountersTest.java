@@ -117,11 +117,12 @@ class ConnectionCountersTest {
         long flags = DistFlags.DEFAULT_OFFERED | DistFlags.FRAGMENTS;
         DistConnection sender = conn(new DistConnection.Params(SELF, 9, PEER, 7, flags, true));
         DistConnection receiver = conn(new DistConnection.Params(PEER, 7, SELF, 9, flags, true));
-        Binary huge = Binary.of(new byte[300_000]);
+        int size = 4 * DistPacket.FRAGMENT_SIZE + 10_000; // five fragments
+        Binary huge = Binary.of(new byte[size]);
         List<RecordedEvent> events = Jfr.record(() -> {
             assertTrue(sender.sendNoWait(new Signal.Send(Q, P, huge)));
             List<ByteBuffer> fragments = drain(sender);
-            assertEquals(5, fragments.size(), "300 000 bytes in 64 KiB fragments");
+            assertEquals(5, fragments.size(), size + " bytes in fragments of " + DistPacket.FRAGMENT_SIZE);
             for (ByteBuffer f : fragments) {
                 receiver.putData(f);
             }
@@ -133,7 +134,7 @@ class ConnectionCountersTest {
         assertEquals("self@h", f.get(1).getString("peer"));
         for (RecordedEvent e : f) {
             assertEquals(5, e.getLong("fragments"));
-            assertTrue(e.getLong("bytes") > 300_000, e.toString());
+            assertTrue(e.getLong("bytes") > size, e.toString());
         }
         assertEquals(5, sender.counters().packetsOut());
         assertEquals(5, receiver.counters().packetsIn());
