@@ -109,8 +109,8 @@ public class StreamConnection implements CarrierConnection {
     static final int MAX_CHUNK = 16 << 20;
     /**
      * Packets longer than this and at most {@link #LEND_MAX} (fragments: Jarl's are 256 KiB
-     * and a header, the BEAM's 64 KiB and a header) are read whole into the connection's read buffer, grown to
-     * {@link #LARGE_READ_BUFFER} for them, and lent from there with
+     * and a header, the BEAM's 64 KiB and a header) are read whole into the connection's
+     * read buffer, grown to {@link #LARGE_READ_BUFFER} for them, and lent from there with
      * {@link DistChannel#putBorrowed(ByteBuffer)}: their bytes are copied once on the way
      * to the message they belong to, not into a packet buffer first.
      */
