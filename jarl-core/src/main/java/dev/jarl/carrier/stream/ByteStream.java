@@ -32,8 +32,8 @@ public interface ByteStream {
      * is read without the kernel waking the thread ({@code NodeConfig.readSpin}). Returns
      * true when bytes are ready (or the stream cannot tell, e.g. it failed: the read that
      * follows reports it), false when none came in time or the stream cannot poll
-     * ({@link #available()} is -1: no spin). Called by the reading thread only; allocates
-     * nothing.
+     * ({@link #available()} is -1: no spin). Between polls the thread yields its core to
+     * any thread that is ready to run. Called by the reading thread only; allocates nothing.
      */
     default boolean spinForInput(long nanos) {
         long start = System.nanoTime();
@@ -46,7 +46,9 @@ public interface ByteStream {
                 if (System.nanoTime() - start >= nanos) {
                     return false;
                 }
-                Thread.onSpinWait();
+                // yield, not onSpinWait: on a machine with few cores a thread that is due
+                // (the peer, a compiler, the collector) gets the core at once (docs/benchmarks.md)
+                Thread.yield();
             }
         } catch (IOException e) {
             return true; // the read reports it
