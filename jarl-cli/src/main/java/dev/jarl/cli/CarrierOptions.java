@@ -12,6 +12,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 import dev.jarl.carriers.Carriers;
@@ -72,7 +73,18 @@ final class CarrierOptions {
             description = "tls: verify the peer's certificate (verify_peer, the default) or not (verify_none).")
     String tlsVerify;
 
+    @Option(names = "--read-spin", defaultValue = "0", paramLabel = "MICROS",
+            description = {"tcp, tls: microseconds a connection's input thread that finds no bytes polls its socket "
+                    + "before it blocks (NodeConfig.readSpin; default: ${DEFAULT-VALUE}, no spin). Saves the kernel's "
+                    + "wake-up of the reader when the next packet comes within the spin, for CPU time; an idle "
+                    + "connection spins once, then blocks. See docs/benchmarks.md."})
+    long readSpinMicros;
+
     void apply(NodeConfig.Builder config, NodeName self) {
+        if (readSpinMicros < 0 || readSpinMicros > 10_000) {
+            throw new CliException("--read-spin: " + readSpinMicros + " (expected: 0 to 10000 microseconds)", 2);
+        }
+        config.readSpin(Duration.ofNanos(readSpinMicros * 1000));
         InetAddress bind = listenAddress();
         switch (carrier) {
             case "tcp" -> config.carrier(Carriers.tcp(TcpOptions.defaults().withBindAddress(bind)));

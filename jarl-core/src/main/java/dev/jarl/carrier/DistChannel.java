@@ -121,6 +121,16 @@ public interface DistChannel {
         putData(ByteBuffer.allocate(packet.remaining()).put(packet.duplicate()).flip());
     }
 
+    /**
+     * How long, in nanoseconds, the carrier's input thread may poll its transport for the
+     * next packet before it blocks in a read ({@code NodeConfig.readSpin}); read once, when
+     * the input thread starts. 0 (the default): it blocks at once. A carrier that cannot
+     * poll ignores it.
+     */
+    default long readSpinNanos() {
+        return 0;
+    }
+
     /** The default receive allowance, 8 MiB (see {@link #reserveAhead(long)}). */
     long DEFAULT_RECEIVE_ALLOWANCE = 8L << 20;
 

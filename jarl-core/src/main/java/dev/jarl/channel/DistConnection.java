@@ -126,6 +126,8 @@ public final class DistConnection implements DistChannel {
     private final Reassembler reassembler;
     /** What this connection may allocate ahead of the bytes (see {@link #reserveAhead}). */
     private final long receiveAllowance;
+    /** {@link #readSpin(Duration)} in nanoseconds. */
+    private volatile long readSpinNanos;
     /** Bytes allocated ahead of the bytes that fill them, by the carrier and by reassembly. */
     private final AtomicLong ahead = new AtomicLong();
     /** True to always hand output to the carrier's output party (see {@link #directOutput}). */
@@ -329,6 +331,23 @@ public final class DistConnection implements DistChannel {
             throw new IllegalArgumentException("busy limit: " + bytes + " (expected: positive)");
         }
         output.busyLimit(bytes);
+    }
+
+    /**
+     * Sets how long the carrier's input thread polls for the next packet before it blocks
+     * (default zero); takes effect when the input thread starts, so call it before
+     * {@code carrier.handshakeComplete(this)}.
+     */
+    public void readSpin(Duration spin) {
+        if (spin.isNegative()) {
+            throw new IllegalArgumentException("read spin: " + spin + " (expected: at least 0)");
+        }
+        readSpinNanos = spin.toNanos();
+    }
+
+    @Override
+    public long readSpinNanos() {
+        return readSpinNanos;
     }
 
     /**

@@ -407,6 +407,7 @@ final class ConnectionTable implements DistConnection.Handler {
         DistConnection connection = new DistConnection(params, transport, this, limits, config.maxMessageSize(),
                 config.inputLimits());
         connection.busyLimit(config.busyLimit());
+        connection.readSpin(config.readSpin());
         p.lock.lock();
         try {
             if (p.owner != a || p.state != State.PENDING || closing) {

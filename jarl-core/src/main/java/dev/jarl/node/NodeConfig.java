@@ -84,13 +84,22 @@ import dev.jarl.term.NodeName;
  *                       a parked thread when the reply comes within it, and burns a core
  *                       while it lasts: for round-trip-bound programs on spare cores (see
  *                       docs/benchmarks.md for what it buys and costs)
+ * @param readSpin       how long a connection's input thread, having found no bytes,
+ *                       polls its socket before it blocks in a read (zero, the default: it
+ *                       blocks at once). A packet that comes within the spin is read
+ *                       without the kernel waking the thread, which saves a wake-up on each
+ *                       side of a round trip; each wait burns CPU for up to this long, and an
+ *                       idle connection, once past it, burns none. TCP and TLS carriers;
+ *                       Unix domain sockets (no public way to poll a blocking channel) and
+ *                       the UDP and mem carriers ignore it. At most 10 ms; see
+ *                       docs/benchmarks.md for what it buys and costs
  */
 public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrier> carrier, boolean useEpmd,
                          int epmdPort, boolean hidden, Duration netTicktime, int tickIntensity, Duration setupTime,
                          int maxMessageSize, long busyLimit, long offeredFlags, long requiredFlags, Predicate<NodeName> allowed,
                          InstantSource clock, int maxTermDepth, long receiveAllowance, int maxFragmentSequences,
                          int maxPendingHandshakes, Duration pendingHandshakeTime, Duration handlerWarning,
-                         Duration receiveSpin) {
+                         Duration receiveSpin, Duration readSpin) {
 
     /** The default maximum message size, 512 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 << 20;
@@ -115,6 +124,10 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         Objects.requireNonNull(receiveSpin, "receiveSpin");
         if (receiveSpin.isNegative() || receiveSpin.compareTo(Duration.ofMillis(10)) > 0) {
             throw new IllegalArgumentException("receiveSpin: " + receiveSpin + " (expected: 0 to 10 ms)");
+        }
+        Objects.requireNonNull(readSpin, "readSpin");
+        if (readSpin.isNegative() || readSpin.compareTo(Duration.ofMillis(10)) > 0) {
+            throw new IllegalArgumentException("readSpin: " + readSpin + " (expected: 0 to 10 ms)");
         }
         if (handlerWarning.isNegative() || handlerWarning.isZero()) {
             throw new IllegalArgumentException("handlerWarning: " + handlerWarning + " (expected: positive)");
@@ -186,6 +199,7 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
         private long busyLimit = dev.jarl.channel.DistConnection.DEFAULT_BUSY_LIMIT;
         private Duration handlerWarning = DEFAULT_HANDLER_WARNING;
         private Duration receiveSpin = Duration.ZERO;
+        private Duration readSpin = Duration.ZERO;
         private long offeredFlags = DistFlags.DEFAULT_OFFERED;
         private long requiredFlags = DistFlags.DEFAULT_REQUIRED;
         private Predicate<NodeName> allowed = n -> true;
@@ -373,13 +387,26 @@ public record NodeConfig(NodeName name, Optional<Cookie> cookie, Optional<Carrie
             return this;
         }
 
+        /**
+         * How long a connection's input thread that finds no bytes polls its socket before
+         * it blocks in a read (default zero: no spin; at most 10 ms). TCP and TLS carriers
+         * only. Worth it only where a core is spare: each wait of a connection burns up to
+         * this much CPU to save the kernel's wake-up of its reader when the next packet
+         * comes within it.
+         */
+        public Builder readSpin(Duration spin) {
+            this.readSpin = Objects.requireNonNull(spin, "spin");
+            return this;
+        }
+
         /** The configuration. */
         public NodeConfig build() {
             int port = epmdPort != null ? epmdPort : dev.jarl.epmd.Epmd.portFromEnvironment();
             return new NodeConfig(name, Optional.ofNullable(cookie), Optional.ofNullable(carrier), useEpmd, port,
                     hidden, netTicktime, tickIntensity, setupTime, maxMessageSize, busyLimit, offeredFlags, requiredFlags,
                     allowed, clock, maxTermDepth, receiveAllowance, maxFragmentSequences, maxPendingHandshakes,
-                    pendingHandshakeTime != null ? pendingHandshakeTime : setupTime, handlerWarning, receiveSpin);
+                    pendingHandshakeTime != null ? pendingHandshakeTime : setupTime, handlerWarning, receiveSpin,
+                    readSpin);
         }
     }
 }

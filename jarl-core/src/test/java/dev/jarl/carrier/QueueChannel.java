@@ -53,8 +53,26 @@ public final class QueueChannel implements DistChannel {
     private volatile Error inputError;
     private volatile CountDownLatch holdInput;
 
+    private volatile long readSpinNanos;
+
     /** An open channel with nothing queued. */
     public QueueChannel() {
+    }
+
+    /** Sets what {@link #readSpinNanos()} tells the carrier; before {@code handshakeComplete}. */
+    public QueueChannel readSpin(long nanos) {
+        readSpinNanos = nanos;
+        return this;
+    }
+
+    @Override
+    public long readSpinNanos() {
+        return readSpinNanos;
+    }
+
+    /** The thread the carrier registered with {@link #inputHandler}, or null before it did. */
+    public Thread inputThread() {
+        return inputHandler;
     }
 
     /** Queues {@code packet} for the carrier's output party. */

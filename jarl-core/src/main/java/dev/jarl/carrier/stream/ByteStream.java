@@ -27,6 +27,44 @@ public interface ByteStream {
     int read(ByteBuffer dst) throws IOException;
 
     /**
+     * Polls for up to {@code nanos} until bytes are ready to read, without blocking in the
+     * kernel: a reader about to block calls it first, so a reply that comes within the spin
+     * is read without the kernel waking the thread ({@code NodeConfig.readSpin}). Returns
+     * true when bytes are ready (or the stream cannot tell, e.g. it failed: the read that
+     * follows reports it), false when none came in time or the stream cannot poll
+     * ({@link #available()} is -1: no spin). Between polls the thread yields its core to
+     * any thread that is ready to run. Called by the reading thread only; allocates nothing.
+     */
+    default boolean spinForInput(long nanos) {
+        long start = System.nanoTime();
+        try {
+            while (true) {
+                int n = available();
+                if (n != 0) {
+                    return n > 0;
+                }
+                if (System.nanoTime() - start >= nanos) {
+                    return false;
+                }
+                // yield, not onSpinWait: on a machine with few cores a thread that is due
+                // (the peer, a compiler, the collector) gets the core at once (docs/benchmarks.md)
+                Thread.yield();
+            }
+        } catch (IOException e) {
+            return true; // the read reports it
+        }
+    }
+
+    /**
+     * How many bytes a read would return without blocking, 0 when it would block, or -1 when
+     * the stream cannot tell (the default); cheap (one system call at most) and safe beside a
+     * concurrent writer. For {@link #spinForInput}.
+     */
+    default int available() throws IOException {
+        return -1;
+    }
+
+    /**
      * Reads at least one byte into {@code into[off..off+len)}, waiting at most
      * {@code timeoutMillis} (positive). A timeout leaves the stream usable.
      *

@@ -24,9 +24,13 @@ final class PacketReader {
     /** Fails the connection with a reason (and no cause) when the stream ends inside a large packet. */
     private final BiConsumer<String, Throwable> fail;
 
-    PacketReader(ByteStream stream, BiConsumer<String, Throwable> fail) {
+    /** How long {@link #fill} polls the stream before a read that would block ({@link ByteStream#spinForInput}); 0: never. */
+    private final long spinNanos;
+
+    PacketReader(ByteStream stream, BiConsumer<String, Throwable> fail, long spinNanos) {
         this.stream = stream;
         this.fail = fail;
+        this.spinNanos = spinNanos;
     }
 
     /**
@@ -138,10 +142,19 @@ final class PacketReader {
         }
     }
 
-    /** Reads until {@code buffer} (in read mode) has {@code n} bytes; false at end of stream. */
+    /**
+     * Reads until {@code buffer} (in read mode) has {@code n} bytes; false at end of stream.
+     * With a spin, each read is preceded by up to {@code spinNanos} of polling, so the next
+     * packet's first bytes, when they come within it, are read without the kernel waking
+     * this thread; after the spin the read blocks as usual, so an idle connection costs no
+     * CPU.
+     */
     boolean fill(ByteBuffer buffer, int n) throws IOException {
         while (buffer.remaining() < n) {
             buffer.compact();
+            if (spinNanos > 0) {
+                stream.spinForInput(spinNanos);
+            }
             int read = stream.read(buffer);
             buffer.flip();
             if (read < 0) {

@@ -111,6 +111,17 @@ public final class SocketChannelStream implements ByteStream {
         }
     }
 
+    /**
+     * TCP: the bytes in the socket's receive buffer ({@code FIONREAD} through the channel's
+     * socket adapter: {@code SocketChannelImpl.available()} holds only its state lock, never
+     * the read or write lock, so a concurrent writer does not hold it up). A Unix domain
+     * channel has no adapter and no public way to ask: -1, no spin.
+     */
+    @Override
+    public int available() throws IOException {
+        return adapter != null ? adapter.available() : -1;
+    }
+
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         return channel.write(srcs, offset, length);

@@ -587,7 +587,7 @@ public class StreamConnection implements CarrierConnection {
         DistChannel ch = channel;
         ch.inputHandler(Thread.currentThread());
         ByteBuffer buffer = stream.readBuffer(READ_BUFFER).flip();
-        PacketReader reader = new PacketReader(stream, this::fail);
+        PacketReader reader = new PacketReader(stream, this::fail, ch.readSpinNanos());
         byte[] scratch = new byte[0]; // allocated with the first packet, so an idle connection has none
         try {
             while (true) {

@@ -56,6 +56,8 @@ final class TlsStream implements ByteStream {
     private volatile boolean handshaken;
     private volatile boolean blocking;
     private InputStream in;
+    /** The plain socket's input, for {@link #available()}; set with {@link #in}. */
+    private InputStream plainIn;
     private OutputStream out;
     private byte[] scratch;
     /** The writers' array for buffers without an accessible one; writes are serialised by the connection. */
@@ -111,6 +113,7 @@ final class TlsStream implements ByteStream {
                         + ": peer certificate: not trusted (expected: a chain to one of the CA certificates): " + refused);
             }
             in = ssl.getInputStream();
+            plainIn = plain.getInputStream();
             out = new BufferedOutputStream(ssl.getOutputStream(), RECORD);
             handshaken = true;
         } finally {
@@ -163,6 +166,21 @@ final class TlsStream implements ByteStream {
             dst.put(scratch, 0, n);
         }
         return n;
+    }
+
+    /**
+     * Decrypted bytes the TLS socket holds, else the bytes in the plain socket's receive
+     * buffer ({@code FIONREAD}; they may be a partial record or one that carries no data,
+     * so a spin can end early and the read then blocks as it would have); -1 before the
+     * handshake.
+     */
+    @Override
+    public int available() throws IOException {
+        if (!handshaken) {
+            return -1;
+        }
+        int n = in.available();
+        return n > 0 ? n : plainIn.available();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import dev.jarl.carrier.CarrierConnection;
 import dev.jarl.carrier.CarrierFixture;
 import dev.jarl.carrier.HandshakeException;
 import dev.jarl.carrier.Listener;
+import dev.jarl.carrier.QueueChannel;
 import dev.jarl.carriers.AddressResolver;
 import dev.jarl.carriers.Carriers;
 import dev.jarl.carriers.TcpOptions;
@@ -235,6 +237,41 @@ class TlsCarrierTest {
             IOException e = assertThrows(IOException.class,
                     () -> Carriers.tls(options("node", at(plainServer.getLocalPort()))).connect(SERVER, Duration.ofSeconds(5)));
             assertTrue(e.getMessage().contains("does not speak TLS"), e.getMessage());
+        }
+    }
+
+    @Test
+    void withAReadSpinPacketsArriveInOrder() throws Exception {
+        // the spin asks TLS's buffered plaintext, then the plain socket (TlsStream.available)
+        Listener listener = listen(options("node", at(0)));
+        CompletableFuture<CarrierConnection> accepted = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                CarrierConnection c = listener.accept();
+                assertArrayEquals(new byte[] {1}, c.receiveHandshake(Duration.ofSeconds(10)));
+                accepted.complete(c);
+            } catch (Throwable t) {
+                accepted.completeExceptionally(t);
+            }
+        });
+        CarrierConnection client = Carriers.tls(options("node", at(listener))).connect(SERVER, Duration.ofSeconds(10));
+        toClose.add(client);
+        client.sendHandshake(new byte[] {1});
+        CarrierConnection server = accepted.get(10, TimeUnit.SECONDS);
+        toClose.add(server);
+        client.preNodeup();
+        server.preNodeup();
+        QueueChannel in = new QueueChannel().readSpin(TimeUnit.MILLISECONDS.toNanos(10));
+        QueueChannel out = new QueueChannel();
+        server.handshakeComplete(in);
+        client.handshakeComplete(out);
+        for (int i = 0; i < 300; i++) {
+            out.send(ByteBuffer.allocate(4).putInt(i).array());
+            if (i % 3 == 2) { // three at a time, then the reader waits (and spins) for the next
+                for (int j = i - 2; j <= i; j++) {
+                    assertEquals(j, ByteBuffer.wrap(in.nextData(5000)).getInt());
+                }
+            }
         }
     }
 
