@@ -1,0 +1,284 @@
+/*
+ * Copyright 2026 the Jarl authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package dev.jarl.carrier.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.jarl.carrier.ConnectionFate;
+import dev.jarl.carrier.DistChannel;
+
+/**
+ * Replies sent by handlers on the input thread over a real loopback TCP connection: the
+ * input thread writes them itself once it has handed over what it read, before it reads
+ * again ({@link StreamConnection#writeQueuedNoWait()}), so however soon one reply follows
+ * the last the output thread is never woken; a flood of replies arrives whole and in
+ * order; a long read batch does not hold its replies back; and a connection that ends
+ * while a write is owed ends once, without hanging.
+ */
+@Timeout(30)
+class InputFlushTest {
+
+    /**
+     * A channel whose handler answers every packet with the same bytes, queued as
+     * {@code DistConnection} queues a reply sent on the input thread: into an empty queue
+     * without a signal, then {@code writeQueuedNoWait()}, and a wake of the output thread
+     * (counted) only when the carrier declines.
+     */
+    private static final class Echo implements DistChannel {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition data = lock.newCondition();
+        final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+        final AtomicInteger wakes = new AtomicInteger();
+        final AtomicInteger handed = new AtomicInteger();
+        final List<String> closedReasons = new CopyOnWriteArrayList<>();
+        final CountDownLatch closed = new CountDownLatch(1);
+        /** Runs on the input thread after the reply to the packet of this index (from 0) is queued. */
+        volatile IntConsumer afterReply = i -> { };
+        volatile StreamConnection connection;
+        volatile Thread input;
+        boolean shut;
+
+        @Override
+        public ByteBuffer getData() {
+            lock.lock();
+            try {
+                return queue.poll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean awaitData() throws InterruptedException {
+            lock.lock();
+            try {
+                while (queue.isEmpty() && !shut) {
+                    data.await();
+                }
+                return !queue.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void inputHandler(Thread handler) {
+            input = handler;
+        }
+
+        @Override
+        public void putData(ByteBuffer packet) {
+            ByteBuffer reply = ByteBuffer.allocate(packet.remaining()).put(packet).flip();
+            boolean first;
+            lock.lock();
+            try {
+                first = queue.isEmpty();
+                queue.add(reply);
+            } finally {
+                lock.unlock();
+            }
+            if (first && !connection.writeQueuedNoWait()) {
+                wakes.incrementAndGet();
+                lock.lock();
+                try {
+                    data.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            afterReply.accept(handed.getAndIncrement());
+        }
+
+        @Override
+        public void closed(ConnectionFate fate) {
+            closedReasons.add(fate.detail());
+            lock.lock();
+            try {
+                shut = true;
+                data.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            closed.countDown();
+        }
+    }
+
+    private ServerSocketChannel server;
+    private SocketChannel peer;
+    private final Echo echo = new Echo();
+    private StreamConnection connection;
+
+    @BeforeEach
+    void connect() throws IOException {
+        server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        SocketChannel client = SocketChannel.open(server.getLocalAddress());
+        peer = server.accept();
+        connection = new StreamConnection(new SocketChannelStream(client), "test", 2, 1 << 20);
+        echo.connection = connection;
+        connection.preNodeup();
+        connection.handshakeComplete(echo);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        connection.close();
+        peer.close();
+        server.close();
+    }
+
+    /** {@code count} framed 8-byte packets, numbered from {@code from}. */
+    private static ByteBuffer requests(int from, int count) {
+        ByteBuffer b = ByteBuffer.allocate(12 * count);
+        for (int i = from; i < from + count; i++) {
+            b.putInt(8).putInt(i).putInt(~i);
+        }
+        return b.flip();
+    }
+
+    private void write(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            peer.write(b);
+        }
+    }
+
+    /** Reads {@code count} replies and checks they are the packets numbered from {@code from}, in order. */
+    private void expectReplies(int from, int count) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(12 * count);
+        while (b.hasRemaining()) {
+            if (peer.read(b) < 0) {
+                throw new AssertionError("end of stream after " + b.position() / 12 + " of " + count + " replies");
+            }
+        }
+        b.flip();
+        for (int i = from; i < from + count; i++) {
+            assertEquals(8, b.getInt(), "length of reply " + i);
+            assertEquals(i, b.getInt(), "reply in order");
+            assertEquals(~i, b.getInt(), "reply " + i + " intact");
+        }
+    }
+
+    @Test
+    void repliesFasterThanTheDirectGapNeverWakeTheOutputThread() throws Exception {
+        // one request at a time, then two a time: the second reply follows the first by
+        // much less than DIRECT_GAP_NANOS, and both are the input thread's to write
+        int n = 0;
+        for (int round = 0; round < 300; round++, n++) {
+            write(requests(n, 1));
+            expectReplies(n, 1);
+        }
+        for (int round = 0; round < 300; round++, n += 2) {
+            write(requests(n, 2));
+            expectReplies(n, 2);
+        }
+        assertEquals(0, echo.wakes.get(), "output thread woken");
+        assertEquals(List.of(), echo.closedReasons);
+    }
+
+    @Test
+    void aFloodOfRepliesArrivesWholeAndInOrder() throws Exception {
+        int count = 50_000;
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+            try {
+                write(requests(0, count));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        expectReplies(0, count);
+        sent.get(10, TimeUnit.SECONDS);
+        assertEquals(0, echo.wakes.get(), "output thread woken");
+        assertTrue(connection.writeCalls().get() < count, connection.writeCalls().get() + " writes for " + count + " replies");
+        assertEquals(List.of(), echo.closedReasons);
+    }
+
+    @Test
+    void aLongReadBatchDoesNotHoldItsRepliesBack() throws Exception {
+        // the handler of a packet well inside one batch waits until the peer has the
+        // replies before it: they must leave before the batch is handed over in full
+        int holdAt = StreamConnection.FLUSH_PACKETS + 10;
+        CountDownLatch peerHasThem = new CountDownLatch(1);
+        echo.afterReply = i -> {
+            if (i == holdAt) {
+                try {
+                    peerHasThem.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        write(requests(0, holdAt + 20));
+        expectReplies(0, StreamConnection.FLUSH_PACKETS);
+        peerHasThem.countDown();
+        expectReplies(StreamConnection.FLUSH_PACKETS, holdAt + 20 - StreamConnection.FLUSH_PACKETS);
+    }
+
+    @Test
+    void aReplyOwedWhenThePeerClosesLeavesBeforeTheEnd() throws Exception {
+        write(requests(0, 3));
+        peer.shutdownOutput();
+        expectReplies(0, 3);
+        assertTrue(echo.closed.await(10, TimeUnit.SECONDS), "the end was not reported");
+        assertEquals(-1, peer.read(ByteBuffer.allocate(1)));
+        assertEquals(1, echo.closedReasons.size(), echo.closedReasons.toString());
+    }
+
+    @Test
+    void aReplyOwedWhenAHandlerClosesTheConnectionLeavesBeforeTheEnd() throws Exception {
+        echo.afterReply = i -> {
+            if (i == 1) {
+                echo.connection.close();
+            }
+        };
+        write(requests(0, 2));
+        expectReplies(0, 2);
+        assertTrue(echo.closed.await(10, TimeUnit.SECONDS), "the end was not reported");
+        assertEquals(-1, peer.read(ByteBuffer.allocate(1)));
+        assertEquals(List.of("closed locally"), echo.closedReasons);
+    }
+
+    @Test
+    void aConnectionClosedElsewhereWhileAWriteIsOwedEndsOnce() throws Exception {
+        CountDownLatch closedElsewhere = new CountDownLatch(1);
+        CountDownLatch owing = new CountDownLatch(1);
+        echo.afterReply = i -> {
+            owing.countDown();
+            try {
+                closedElsewhere.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        write(requests(0, 1));
+        assertTrue(owing.await(10, TimeUnit.SECONDS), "the request was not handed over");
+        connection.close();
+        closedElsewhere.countDown();
+        echo.input.join(TimeUnit.SECONDS.toMillis(10));
+        assertTrue(!echo.input.isAlive(), "the input thread did not end");
+        assertEquals(List.of("closed locally"), echo.closedReasons);
+    }
+}
