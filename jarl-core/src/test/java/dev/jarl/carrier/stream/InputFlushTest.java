@@ -13,15 +13,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.ConnectionFate;
-import dev.jarl.carrier.DistChannel;
 
 /**
  * Replies sent by handlers on the input thread over a real loopback TCP connection: the
@@ -43,94 +37,12 @@ import dev.jarl.carrier.DistChannel;
 @Timeout(30)
 class InputFlushTest {
 
-    /**
-     * A channel whose handler answers every packet with the same bytes, queued as
-     * {@code DistConnection} queues a reply sent on the input thread: into an empty queue
-     * without a signal, then {@code writeQueuedNoWait()}, and a wake of the output thread
-     * (counted) only when the carrier declines.
-     */
-    private static final class Echo implements DistChannel {
-        final ReentrantLock lock = new ReentrantLock();
-        final Condition data = lock.newCondition();
-        final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
-        final AtomicInteger wakes = new AtomicInteger();
-        final AtomicInteger handed = new AtomicInteger();
-        final List<String> closedReasons = new CopyOnWriteArrayList<>();
-        final CountDownLatch closed = new CountDownLatch(1);
-        /** Runs on the input thread after the reply to the packet of this index (from 0) is queued. */
-        volatile IntConsumer afterReply = i -> { };
-        volatile StreamConnection connection;
-        volatile Thread input;
-        boolean shut;
-
-        @Override
-        public ByteBuffer getData() {
-            lock.lock();
-            try {
-                return queue.poll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean awaitData() throws InterruptedException {
-            lock.lock();
-            try {
-                while (queue.isEmpty() && !shut) {
-                    data.await();
-                }
-                return !queue.isEmpty();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void inputHandler(Thread handler) {
-            input = handler;
-        }
-
-        @Override
-        public void putData(ByteBuffer packet) {
-            ByteBuffer reply = ByteBuffer.allocate(packet.remaining()).put(packet).flip();
-            boolean first;
-            lock.lock();
-            try {
-                first = queue.isEmpty();
-                queue.add(reply);
-            } finally {
-                lock.unlock();
-            }
-            if (first && !connection.writeQueuedNoWait()) {
-                wakes.incrementAndGet();
-                lock.lock();
-                try {
-                    data.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-            afterReply.accept(handed.getAndIncrement());
-        }
-
-        @Override
-        public void closed(ConnectionFate fate) {
-            closedReasons.add(fate.detail());
-            lock.lock();
-            try {
-                shut = true;
-                data.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            closed.countDown();
-        }
-    }
-
     private ServerSocketChannel server;
     private SocketChannel peer;
-    private final Echo echo = new Echo();
+    private final HandlerChannel echo = new HandlerChannel();
+    /** Runs on the input thread after the reply to the packet of this index (from 0) is queued. */
+    private volatile IntConsumer afterReply = i -> { };
+    private final AtomicInteger handed = new AtomicInteger();
     private StreamConnection connection;
 
     @BeforeEach
@@ -140,6 +52,11 @@ class InputFlushTest {
         peer = server.accept();
         connection = new StreamConnection(new SocketChannelStream(client), "test", 2, 1 << 20);
         echo.connection = connection;
+        // the handler answers every packet with the same bytes
+        echo.onPacket = p -> {
+            echo.reply(ByteBuffer.allocate(p.remaining()).put(p).flip());
+            afterReply.accept(handed.getAndIncrement());
+        };
         connection.preNodeup();
         connection.handshakeComplete(echo);
     }
@@ -222,7 +139,7 @@ class InputFlushTest {
         // replies before it: they must leave before the batch is handed over in full
         int holdAt = StreamConnection.FLUSH_PACKETS + 10;
         CountDownLatch peerHasThem = new CountDownLatch(1);
-        echo.afterReply = i -> {
+        afterReply = i -> {
             if (i == holdAt) {
                 try {
                     peerHasThem.await();
@@ -249,7 +166,7 @@ class InputFlushTest {
 
     @Test
     void aReplyOwedWhenAHandlerClosesTheConnectionLeavesBeforeTheEnd() throws Exception {
-        echo.afterReply = i -> {
+        afterReply = i -> {
             if (i == 1) {
                 echo.connection.close();
             }
@@ -265,7 +182,7 @@ class InputFlushTest {
     void aConnectionClosedElsewhereWhileAWriteIsOwedEndsOnce() throws Exception {
         CountDownLatch closedElsewhere = new CountDownLatch(1);
         CountDownLatch owing = new CountDownLatch(1);
-        echo.afterReply = i -> {
+        afterReply = i -> {
             owing.countDown();
             try {
                 closedElsewhere.await();

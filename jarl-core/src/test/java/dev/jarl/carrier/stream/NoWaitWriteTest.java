@@ -17,14 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.ConnectionFate;
-import dev.jarl.carrier.DistChannel;
 import dev.jarl.testing.Await;
 
 /**
@@ -117,63 +113,6 @@ class NoWaitWriteTest {
         }
     }
 
-    /** A channel whose output queue the test fills. */
-    private static final class Queue implements DistChannel {
-        final LinkedBlockingDeque<ByteBuffer> packets = new LinkedBlockingDeque<>();
-        final ReentrantLock lock = new ReentrantLock();
-        final Condition data = lock.newCondition();
-        volatile String downReason;
-        /** Runs on the input thread for each packet handed over. */
-        volatile java.util.function.Consumer<ByteBuffer> onPacket = p -> { };
-        volatile StreamConnection connection;
-        /** The output party waits in {@link #awaitData()} (so a packet added without a signal stays for the caller). */
-        volatile boolean waiting;
-
-        void add(ByteBuffer packet) {
-            lock.lock();
-            try {
-                packets.add(packet);
-                data.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public ByteBuffer getData() {
-            return packets.poll();
-        }
-
-        @Override
-        public boolean awaitData() throws InterruptedException {
-            lock.lock();
-            try {
-                while (packets.isEmpty()) {
-                    waiting = true;
-                    data.await();
-                    waiting = false;
-                }
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void inputHandler(Thread handler) {
-        }
-
-        @Override
-        public void putData(ByteBuffer packet) {
-            onPacket.accept(packet);
-        }
-
-        @Override
-        public void closed(ConnectionFate fate) {
-            downReason = fate.detail();
-        }
-    }
-
     private static ByteBuffer packet(int size, int fill) {
         byte[] b = new byte[size];
         for (int i = 0; i < size; i++) {
@@ -195,7 +134,7 @@ class NoWaitWriteTest {
         return out.toByteArray();
     }
 
-    private static StreamConnection connected(ThrottledStream stream, Queue queue) throws IOException {
+    private static StreamConnection connected(ThrottledStream stream, HandlerChannel queue) throws IOException {
         StreamConnection c = new StreamConnection(stream, "test", 2, 1 << 20);
         c.preNodeup();
         c.handshakeComplete(queue);
@@ -206,7 +145,7 @@ class NoWaitWriteTest {
     void aPartialWriteIsFinishedOffTheInputThreadBeforeLaterPackets() throws Exception {
         for (long budget : new long[] {0, 3, 4, 57, 10_000}) {
             ThrottledStream stream = new ThrottledStream(budget);
-            Queue queue = new Queue();
+            HandlerChannel queue = new HandlerChannel();
             ByteBuffer first = packet(300, 1);
             ByteBuffer second = packet(20, 2);
             ByteBuffer third = packet(9000, 3);
@@ -234,7 +173,7 @@ class NoWaitWriteTest {
             assertArrayEquals(expected, stream.bytes(), "bytes in queue order (budget " + budget + ")");
             assertFalse(stream.blockingWriters.stream().anyMatch(n -> n.endsWith("-in")),
                     "a blocking write on the input thread: " + stream.blockingWriters);
-            assertEquals(null, queue.downReason);
+            assertEquals(List.of(), queue.closedReasons);
             c.close();
         }
     }
@@ -247,7 +186,7 @@ class NoWaitWriteTest {
                 return false;
             }
         };
-        Queue queue = new Queue();
+        HandlerChannel queue = new HandlerChannel();
         LinkedBlockingDeque<Boolean> taken = new LinkedBlockingDeque<>();
         queue.onPacket = p -> {
             queue.packets.add(packet(10, 1));
