@@ -91,7 +91,9 @@ public interface CarrierConnection extends AutoCloseable {
      * input thread has handed over the packets it has read, so the replies to one read go
      * out in one write, but must make it (or hand it to a party that will) before that
      * thread waits for input again. Returns false when it did not take the data: the
-     * channel then wakes its output party. The default does nothing and returns false.
+     * channel then wakes its output party. The channel also calls it for each packet the
+     * input thread queues behind others (the return value then ignored), so a carrier that
+     * defers can bound what it holds. The default does nothing and returns false.
      */
     default boolean writeQueuedNoWait() {
         return false;

@@ -384,6 +384,8 @@ public final class DistConnection implements DistChannel {
                 (wait || onInput) && !directOutputOff);
         if (queued == OutputQueue.WRITE_IT && !(onInput ? carrier.writeQueuedNoWait() : carrier.writeQueued())) {
             output.wake();
+        } else if (queued == OutputQueue.QUEUED && onInput && !directOutputOff) {
+            carrier.writeQueuedNoWait(); // behind one the carrier may be holding: it may bound what it holds
         }
         return queued != OutputQueue.CLOSED;
     }

@@ -461,8 +461,9 @@ public class StreamConnection implements CarrierConnection {
     static final long NO_WAIT_LIMIT = STAGING;
 
     /**
-     * Packets the input thread hands over while it owes a write before it writes anyway, so
-     * a long read batch does not hold its replies back until its end.
+     * Packets the input thread hands over, and packets its handlers queue, while it owes a
+     * write before it writes anyway: so neither a long read batch nor a handler that sends
+     * many messages holds them back until its end.
      */
     static final int FLUSH_PACKETS = 64;
 
@@ -474,14 +475,14 @@ public class StreamConnection implements CarrierConnection {
      * ({@link #writeQueuedNoWait()}); {@link #flushOwed()} pays it.
      */
     private boolean owed;
-    /** Input thread only: packets handed over since {@link #owed} was set. */
-    private int handedSinceOwed;
+    /** Input thread only: packets handed over and queued since {@link #owed} was set. */
+    private int sinceOwed;
 
     /**
-     * Called by the channel on the input thread (a handler's reply queued into an empty
-     * queue): takes the write and makes it once the packets already read are handed over,
-     * before the next read, or after {@link #FLUSH_PACKETS} more packets, whichever comes
-     * first ({@link #flushOwed()}). A reply to a request therefore leaves at once, however
+     * Called by the channel on the input thread (a handler's reply queued): takes the write
+     * and makes it once the packets already read are handed over, before the next read, or
+     * after {@link #FLUSH_PACKETS} more packets handed over or queued, whichever comes first
+     * ({@link #flushOwed()}). A reply to a request therefore leaves at once, however
      * soon after the last one, and the replies to a batch of requests read together leave
      * in one gathering write; the output thread is not woken for either. Declines (the
      * channel then wakes the output thread) on a stream without non-blocking writes (TLS)
@@ -493,13 +494,17 @@ public class StreamConnection implements CarrierConnection {
                 || failure.get() != null) {
             return false;
         }
-        owed = true;
+        if (!owed) {
+            owed = true;
+        } else if (++sinceOwed >= FLUSH_PACKETS) {
+            flushOwed();
+        }
         return true;
     }
 
     /** Input thread, after handing over a packet: pays an owed write once {@link #FLUSH_PACKETS} packets passed. */
     private void handedOver() {
-        if (owed && ++handedSinceOwed >= FLUSH_PACKETS) {
+        if (owed && ++sinceOwed >= FLUSH_PACKETS) {
             flushOwed();
         }
     }
@@ -517,7 +522,7 @@ public class StreamConnection implements CarrierConnection {
             return;
         }
         owed = false;
-        handedSinceOwed = 0;
+        sinceOwed = 0;
         DistChannel ch = channel;
         if (failure.get() != null) {
             return;

@@ -53,8 +53,9 @@ final class HandlerChannel implements DistChannel {
     /**
      * Queues {@code packet} as {@code DistConnection} queues a reply sent on the input
      * thread: into an empty queue without a signal, then {@code writeQueuedNoWait()}, and a
-     * wake of the output party (counted in {@link #wakes}) only when the carrier declines.
-     * Returns what {@code writeQueuedNoWait()} said, or null when it was not asked.
+     * wake of the output party (counted in {@link #wakes}) only when the carrier declines;
+     * behind others, {@code writeQueuedNoWait()} with its answer ignored. Returns what
+     * {@code writeQueuedNoWait()} said into an empty queue, else null.
      */
     Boolean reply(ByteBuffer packet) {
         boolean first;
@@ -66,6 +67,7 @@ final class HandlerChannel implements DistChannel {
             lock.unlock();
         }
         if (!first) {
+            connection.writeQueuedNoWait();
             return null;
         }
         boolean taken = connection.writeQueuedNoWait();

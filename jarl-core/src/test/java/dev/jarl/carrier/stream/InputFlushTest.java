@@ -155,6 +155,29 @@ class InputFlushTest {
     }
 
     @Test
+    void aHandlerThatSendsManyMessagesDoesNotHoldThemUntilItReturns() throws Exception {
+        // one request, many replies from one handler call, which then waits until the peer
+        // has some of them: they must leave while it runs
+        int many = 3 * StreamConnection.FLUSH_PACKETS;
+        CountDownLatch peerHasSome = new CountDownLatch(1);
+        echo.onPacket = p -> {
+            int at = p.getInt(p.position());
+            for (int i = 0; i < many; i++) {
+                echo.reply(ByteBuffer.allocate(8).putInt(0, at + i).putInt(4, ~(at + i)));
+            }
+            try {
+                peerHasSome.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        write(requests(0, 1));
+        expectReplies(0, StreamConnection.FLUSH_PACKETS);
+        peerHasSome.countDown();
+        expectReplies(StreamConnection.FLUSH_PACKETS, many - StreamConnection.FLUSH_PACKETS);
+    }
+
+    @Test
     void aReplyOwedWhenThePeerClosesLeavesBeforeTheEnd() throws Exception {
         write(requests(0, 3));
         peer.shutdownOutput();
