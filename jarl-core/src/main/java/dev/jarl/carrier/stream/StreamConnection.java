@@ -57,9 +57,9 @@ import dev.jarl.carrier.DistChannel;
  *       that a message handler sends on the input thread, into an empty queue, is the input
  *       thread's to write, with no gap rule: it writes once it has handed over the packets
  *       it has read, before its next read (or spin), or after {@link #FLUSH_PACKETS} more
- *       packets handed over or queued, whichever comes first; so a round trip's reply leaves at once and the
- *       replies to a batch of requests leave in one gathering write, without waking the
- *       output thread. It never blocks ({@link ByteStream#writeNoWait}): what the socket does
+ *       packets handed over or queued, whichever comes first; so a round trip's reply
+ *       leaves at once and the replies to a batch of requests leave in one gathering write,
+ *       without waking the output thread. It never blocks ({@link ByteStream#writeNoWait}): what the socket does
  *       not take at once is copied aside and written, before anything else, by the next
  *       party that takes the write lock, or by a virtual flusher thread started for it,
  *       which also writes whatever is queued behind it. An input thread blocked in a write
