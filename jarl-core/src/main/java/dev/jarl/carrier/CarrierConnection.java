@@ -87,8 +87,13 @@ public interface CarrierConnection extends AutoCloseable {
      * sent by a message handler running there) and so must never block: the carrier writes
      * only as much as the transport takes at once and leaves the rest to a party that may
      * block. An input thread that blocked in a write could deadlock two nodes whose input
-     * threads both wait for the other to read. Returns false when it did not take the data:
-     * the channel then wakes its output party. The default does nothing and returns false.
+     * threads both wait for the other to read. The carrier may defer the write until its
+     * input thread has handed over the packets it has read, so the replies to one read go
+     * out in one write, but must make it (or hand it to a party that will) before that
+     * thread waits for input again. Returns false when it did not take the data: the
+     * channel then wakes its output party. The channel also calls it for each packet the
+     * input thread queues behind others (the return value then ignored), so a carrier that
+     * defers can bound what it holds. The default does nothing and returns false.
      */
     default boolean writeQueuedNoWait() {
         return false;

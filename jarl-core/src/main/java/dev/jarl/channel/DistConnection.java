@@ -46,7 +46,9 @@ import dev.jarl.term.NodeName;
  * the carrier declines is the output party woken. A round trip so saves a thread hand-off.
  * The input thread (a message handler replying there) writes only through
  * {@link CarrierConnection#writeQueuedNoWait()}, which never blocks: two nodes' input
- * threads blocked in writes to each other would deadlock. See {@link #directOutput(boolean)}.
+ * threads blocked in writes to each other would deadlock; a stream carrier makes that write
+ * once its input thread has handed over what it read, so the replies to one read leave
+ * together. See {@link #directOutput(boolean)}.
  *
  * <p><b>Input.</b> The carrier's input party calls {@link #putData(ByteBuffer)}: an empty
  * packet is a tick; any other is decoded into a {@link Signal}, checked as erts checks every
@@ -375,13 +377,15 @@ public final class DistConnection implements DistChannel {
         }
         DistPacket.Encoded encoded = DistPacket.encode(SignalCodec.control(signal, op), SignalCodec.payload(signal, op), form);
         // the output party may be idle: a sender that queues into an empty queue writes
-        // itself when the carrier can (not the input thread, whose writes could deadlock
-        // two nodes)
+        // itself when the carrier can (the input thread only without blocking, as its
+        // writes could deadlock two nodes)
         boolean onInput = !wait && Thread.currentThread() == inputHandler;
         int queued = output.add(encoded, fragments ? lane(signal) : NO_SENDER, fragments && encoded.large(), wait,
                 (wait || onInput) && !directOutputOff);
         if (queued == OutputQueue.WRITE_IT && !(onInput ? carrier.writeQueuedNoWait() : carrier.writeQueued())) {
             output.wake();
+        } else if (queued == OutputQueue.QUEUED && onInput && !directOutputOff) {
+            carrier.writeQueuedNoWait(); // behind one the carrier may be holding: it may bound what it holds
         }
         return queued != OutputQueue.CLOSED;
     }

@@ -49,6 +49,8 @@ class DistConnectionTest {
         final AtomicInteger closes = new AtomicInteger();
         volatile long in;
         volatile long out;
+        /** Calls of {@link #writeQueuedNoWait()}, which takes the write (returns true). */
+        final AtomicInteger noWaitCalls = new AtomicInteger();
 
         @Override public void sendHandshake(byte[] message) { }
         @Override public byte[] receiveHandshake(Duration timeout) { return new byte[0]; }
@@ -59,6 +61,7 @@ class DistConnectionTest {
         @Override public CarrierStats stats() { return new CarrierStats(in, out, 0); }
         @Override public String peerAddress() { return "fake"; }
         @Override public void close() { closes.incrementAndGet(); }
+        @Override public boolean writeQueuedNoWait() { noWaitCalls.incrementAndGet(); return true; }
     }
 
     static final class Recorder implements DistConnection.Handler {
@@ -86,6 +89,21 @@ class DistConnectionTest {
         System.arraycopy(c, 0, out, 1, c.length);
         System.arraycopy(p, 0, out, 1 + c.length, p.length);
         return out;
+    }
+
+    @Test
+    void theInputThreadTellsTheCarrierOfEveryPacketItQueues() {
+        // the first finds the queue empty and is the carrier's to write; the carrier hears of
+        // the ones behind it too, so one that defers the write can bound what it holds
+        DistConnection c = conn(DistFlags.DEFAULT_OFFERED, 1 << 20);
+        c.inputHandler(Thread.currentThread());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(c.sendNoWait(new Signal.Send(Q, P, Int.of(i))));
+        }
+        assertEquals(3, carrier.noWaitCalls.get());
+        c.directOutput(false);
+        assertTrue(c.sendNoWait(new Signal.Send(Q, P, Int.of(3))));
+        assertEquals(3, carrier.noWaitCalls.get());
     }
 
     @Test

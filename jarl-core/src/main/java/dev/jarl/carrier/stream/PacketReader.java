@@ -27,10 +27,17 @@ final class PacketReader {
     /** How long {@link #fill} polls the stream before a read that would block ({@link ByteStream#spinForInput}); 0: never. */
     private final long spinNanos;
 
-    PacketReader(ByteStream stream, BiConsumer<String, Throwable> fail, long spinNanos) {
+    /**
+     * Runs before every read: the input thread writes what its handlers sent (see
+     * {@code StreamConnection.writeQueuedNoWait}) once it has handed over what it read.
+     */
+    private final Runnable beforeRead;
+
+    PacketReader(ByteStream stream, BiConsumer<String, Throwable> fail, long spinNanos, Runnable beforeRead) {
         this.stream = stream;
         this.fail = fail;
         this.spinNanos = spinNanos;
+        this.beforeRead = beforeRead;
     }
 
     /**
@@ -83,6 +90,7 @@ final class PacketReader {
         while (into.hasRemaining()) {
             int limit = into.limit();
             into.limit(Math.min(limit, into.position() + StreamConnection.SLICE));
+            beforeRead.run();
             int n = stream.read(into);
             into.limit(limit);
             if (n < 0) {
@@ -109,6 +117,7 @@ final class PacketReader {
         while (buffer.remaining() < n) {
             int position = buffer.position();
             buffer.position(buffer.limit()).limit(buffer.capacity());
+            beforeRead.run();
             int read = stream.read(buffer);
             buffer.limit(buffer.position()).position(position);
             if (read < 0) {
@@ -134,6 +143,7 @@ final class PacketReader {
                 return n;
             }
             buffer.clear();
+            beforeRead.run();
             int read = stream.read(buffer);
             buffer.flip();
             if (read < 0) {
@@ -152,6 +162,7 @@ final class PacketReader {
     boolean fill(ByteBuffer buffer, int n) throws IOException {
         while (buffer.remaining() < n) {
             buffer.compact();
+            beforeRead.run();
             if (spinNanos > 0) {
                 stream.spinForInput(spinNanos);
             }

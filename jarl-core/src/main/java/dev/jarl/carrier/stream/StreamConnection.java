@@ -54,12 +54,16 @@ import dev.jarl.carrier.DistChannel;
  *       thread in a request/reply exchange. Whoever writes takes packets under the write
  *       lock, so they leave in queue order.</li>
  *   <li><b>Direct output from the input thread</b> ({@link #writeQueuedNoWait()}): a reply
- *       that a message handler sends on the input thread is written there too, on the same
- *       terms, but never blocking ({@link ByteStream#writeNoWait}): what the socket does not
- *       take at once is copied aside and written, before anything else, by the next party
- *       that takes the write lock, or by a virtual flusher thread started for it. An input
- *       thread blocked in a write could deadlock two nodes. TLS streams do not write from
- *       the input thread.</li>
+ *       that a message handler sends on the input thread, into an empty queue, is the input
+ *       thread's to write, with no gap rule: it writes once it has handed over the packets
+ *       it has read, before its next read (or spin), or after {@link #FLUSH_PACKETS} more
+ *       packets handed over or queued, whichever comes first; so a round trip's reply
+ *       leaves at once and the replies to a batch of requests leave in one gathering write,
+ *       without waking the output thread. It never blocks ({@link ByteStream#writeNoWait}): what the socket does
+ *       not take at once is copied aside and written, before anything else, by the next
+ *       party that takes the write lock, or by a virtual flusher thread started for it,
+ *       which also writes whatever is queued behind it. An input thread blocked in a write
+ *       could deadlock two nodes. TLS streams do not write from the input thread.</li>
  *   <li><b>Input</b>: reads through a {@value #READ_BUFFER}-byte buffer, so many small
  *       packets arrive per system call; checks each declared length against the maximum
  *       before allocating anything; gathers each packet of up to {@link #BORROW_LIMIT}
@@ -131,10 +135,11 @@ public class StreamConnection implements CarrierConnection {
     private volatile boolean packet4;
     private volatile DistChannel channel;
     private volatile Thread outputThread;
+    private volatile Thread inputThread;
     private volatile Thread tickThread;
     private volatile boolean draining;
 
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final WriteLock writeLock = new WriteLock();
     /** Why the connection ended; set once, by the first failure. */
     private final AtomicReference<ConnectionFate> failure = new AtomicReference<>();
     private final AtomicBoolean reported = new AtomicBoolean();
@@ -259,6 +264,7 @@ public class StreamConnection implements CarrierConnection {
         outputThread = Thread.ofPlatform().daemon().name(name + "-out").unstarted(this::output);
         tickThread = Thread.ofVirtual().name(name + "-tick").unstarted(this::ticker);
         Thread input = Thread.ofPlatform().daemon().name(name + "-in").unstarted(this::input);
+        inputThread = input;
         outputThread.start();
         tickThread.start();
         input.start();
@@ -442,33 +448,120 @@ public class StreamConnection implements CarrierConnection {
     static final long DIRECT_LIMIT = 256 * 1024;
 
     /**
-     * A sender writes directly only if the last direct write is at least this long ago. A
-     * request and its reply are further apart than this, so they go out at once; a sender
-     * streaming messages in a loop is faster than this, and its messages then gather in the
-     * queue for the output thread's batched writes (one system call per direct write would
-     * halve the small-message rate).
+     * A sender (other than the input thread) writes directly only if the last direct write
+     * is at least this long ago. A request and its reply are further apart than this, so
+     * they go out at once; a sender streaming messages in a loop is faster than this, and
+     * its messages then gather in the queue for the output thread's batched writes (one
+     * system call per direct write would halve the small-message rate). The input thread's
+     * writes are batched by its reads instead ({@link #writeQueuedNoWait()}).
      */
     static final long DIRECT_GAP_NANOS = 30_000;
-
-    @Override
-    public boolean writeQueued() {
-        return writeDirect(false);
-    }
 
     /** Bytes the input thread writes directly at most, taken in one batch. */
     static final long NO_WAIT_LIMIT = STAGING;
 
+    /**
+     * Packets the input thread hands over, and packets its handlers queue, while it owes a
+     * write before it writes anyway: so neither a long read batch nor a handler that sends
+     * many messages holds them back until its end.
+     */
+    static final int FLUSH_PACKETS = 64;
+
+    /** Batches the input thread writes in one go before it leaves the rest to a flusher. */
+    static final int NO_WAIT_BATCHES = 8;
+
+    /**
+     * Input thread only: a handler queued into an empty queue and this thread owes the write
+     * ({@link #writeQueuedNoWait()}); {@link #flushOwed()} pays it.
+     */
+    private boolean owed;
+    /** Input thread only: packets handed over and queued since {@link #owed} was set. */
+    private int sinceOwed;
+
+    /**
+     * Called by the channel on the input thread (a handler's reply queued): takes the write
+     * and makes it once the packets already read are handed over, before the next read, or
+     * after {@link #FLUSH_PACKETS} more packets handed over or queued, whichever comes first
+     * ({@link #flushOwed()}). A reply to a request therefore leaves at once, however
+     * soon after the last one, and the replies to a batch of requests read together leave
+     * in one gathering write; the output thread is not woken for either. Declines (the
+     * channel then wakes the output thread) on a stream without non-blocking writes (TLS)
+     * or when called from another thread.
+     */
     @Override
     public boolean writeQueuedNoWait() {
-        return stream.canWriteNoWait() && writeDirect(true);
+        if (!stream.canWriteNoWait() || Thread.currentThread() != inputThread || channel == null
+                || failure.get() != null) {
+            return false;
+        }
+        if (!owed) {
+            owed = true;
+        } else if (++sinceOwed >= FLUSH_PACKETS) {
+            flushOwed();
+        }
+        return true;
+    }
+
+    /** Input thread, after handing over a packet: pays an owed write once {@link #FLUSH_PACKETS} packets passed. */
+    private void handedOver() {
+        if (owed && ++sinceOwed >= FLUSH_PACKETS) {
+            flushOwed();
+        }
     }
 
     /**
-     * A direct write by a sender ({@code fromInput} false: may block) or by the input thread
-     * (true: never blocks; declines while unwritten bytes wait in {@link #leftover}); see
-     * {@link #writeQueued()} and {@link #writeQueuedNoWait()}.
+     * Input thread: makes the write it owes, never blocking. What the stream does not take
+     * at once is copied to {@link #leftover} and a flusher writes it, and anything queued
+     * after it; so does a flusher when more is queued than {@link #NO_WAIT_BATCHES} batches
+     * take, or when another party holds the write lock (unless that party is the output
+     * thread, which looks at the queue again before it waits). On a failed connection the
+     * debt lapses: the channel drops what is queued and has been told why.
      */
-    private boolean writeDirect(boolean fromInput) {
+    private void flushOwed() {
+        if (!owed) {
+            return;
+        }
+        owed = false;
+        sinceOwed = 0;
+        DistChannel ch = channel;
+        if (failure.get() != null) {
+            return;
+        }
+        if (!writeLock.tryLock()) {
+            if (writeLock.owner() != outputThread) {
+                startFlusher();
+            }
+            return;
+        }
+        try {
+            if (leftover != null) {
+                return; // a flusher is due: it writes the leftover, then what is queued
+            }
+            int result = 1;
+            for (int i = 0; i < NO_WAIT_BATCHES && result > 0 && leftover == null; i++) {
+                noWait = true;
+                try {
+                    result = writeBatch(ch, directBatch, NO_WAIT_LIMIT);
+                } finally {
+                    noWait = false;
+                }
+            }
+            if (result > 0 || leftover != null) {
+                startFlusher();
+            }
+        } catch (IOException e) {
+            fail("write failed: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            fail("output failed: " + e, e);
+            throw e;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** A direct write by a sender other than the input thread (it may block). */
+    @Override
+    public boolean writeQueued() {
         DistChannel ch = channel;
         if (ch == null || failure.get() != null) {
             return false;
@@ -483,24 +576,8 @@ public class StreamConnection implements CarrierConnection {
         }
         lastDirect = now;
         try {
-            if (!fromInput) {
-                flushLeftover();
-                return writeBatch(ch, directBatch, DIRECT_LIMIT) <= 0;
-            }
-            if (leftover != null) {
-                return false;
-            }
-            int result;
-            noWait = true;
-            try {
-                result = writeBatch(ch, directBatch, NO_WAIT_LIMIT);
-            } finally {
-                noWait = false;
-            }
-            if (leftover != null) {
-                startFlusher();
-            }
-            return result <= 0;
+            flushLeftover();
+            return writeBatch(ch, directBatch, DIRECT_LIMIT) <= 0;
         } catch (IOException e) {
             fail("write failed: " + e.getMessage(), e);
             return true;
@@ -521,13 +598,30 @@ public class StreamConnection implements CarrierConnection {
         }
     }
 
-    /** A virtual thread that writes {@link #leftover} unless another party does first. */
+    /** A flusher is started and has not yet looked at the queue: it will write what is queued now. */
+    private final AtomicBoolean flusherDue = new AtomicBoolean();
+
+    /**
+     * Starts a virtual thread that takes the write lock (waiting for it), writes
+     * {@link #leftover} and then everything queued, blocking as the output thread would;
+     * unless one is due already.
+     */
     private void startFlusher() {
+        if (!flusherDue.compareAndSet(false, true)) {
+            return;
+        }
         Thread.ofVirtual().name("jarl-flush-" + peerAddress).start(() -> {
             writeLock.lock();
             try {
                 if (failure.get() == null) {
                     flushLeftover();
+                }
+                // cleared before the queue is looked at: a packet queued before this is
+                // written below, one queued after it finds no flusher due and starts one
+                flusherDue.set(false);
+                DistChannel ch = channel;
+                while (failure.get() == null && writeBatch(ch, directBatch, OUTPUT_LIMIT) >= 0) {
+                    // until the queue is empty
                 }
             } catch (IOException e) {
                 fail("write failed: " + e.getMessage(), e);
@@ -537,6 +631,15 @@ public class StreamConnection implements CarrierConnection {
                 writeLock.unlock();
             }
         });
+    }
+
+    /** The write lock, which tells who holds it. */
+    private static final class WriteLock extends ReentrantLock {
+        private static final long serialVersionUID = 1L;
+
+        Thread owner() {
+            return getOwner();
+        }
     }
 
     /** Adds {@code packet} to {@code into} as pieces of at most {@link #SLICE} bytes. */
@@ -587,7 +690,7 @@ public class StreamConnection implements CarrierConnection {
         DistChannel ch = channel;
         ch.inputHandler(Thread.currentThread());
         ByteBuffer buffer = stream.readBuffer(READ_BUFFER).flip();
-        PacketReader reader = new PacketReader(stream, this::fail, ch.readSpinNanos());
+        PacketReader reader = new PacketReader(stream, this::fail, ch.readSpinNanos(), this::flushOwed);
         byte[] scratch = new byte[0]; // allocated with the first packet, so an idle connection has none
         try {
             while (true) {
@@ -617,6 +720,7 @@ public class StreamConnection implements CarrierConnection {
                     packetsIn.incrementAndGet();
                     ch.putBorrowed(buffer.slice(at, length));
                     buffer.position(at + length);
+                    handedOver();
                     continue;
                 }
                 if (length <= BORROW_LIMIT) {
@@ -630,6 +734,7 @@ public class StreamConnection implements CarrierConnection {
                     }
                     packetsIn.incrementAndGet();
                     ch.putBorrowed(ByteBuffer.wrap(scratch, 0, length));
+                    handedOver();
                     continue;
                 }
                 ByteBuffer packet = reader.large(ch, buffer, length);
@@ -638,6 +743,7 @@ public class StreamConnection implements CarrierConnection {
                 }
                 packetsIn.incrementAndGet();
                 ch.putData(packet);
+                handedOver();
             }
         } catch (IOException e) {
             fail("read failed: " + e.getMessage(), e);
@@ -749,6 +855,9 @@ public class StreamConnection implements CarrierConnection {
      * ({@link ConnectionFate#of}).
      */
     private void fail(String reason, Throwable cause) {
+        if (owed && Thread.currentThread() == inputThread) {
+            flushOwed(); // what a handler sent before the end leaves before it
+        }
         if (!failure.compareAndSet(null, ConnectionFate.of(reason, cause))) {
             return;
         }

@@ -17,21 +17,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.jarl.carrier.ConnectionFate;
-import dev.jarl.carrier.DistChannel;
 import dev.jarl.testing.Await;
 
 /**
  * The input thread's direct write ({@link StreamConnection#writeQueuedNoWait()}): it never
  * makes a blocking write; what the transport does not take at once is written later, by a
  * flusher or the output thread, before anything queued after it, so the bytes on the wire
- * are exactly the packets in queue order.
+ * are exactly the packets in queue order. The input thread makes the write once it has
+ * handed over what it read, before its next read.
  */
 @Timeout(30)
 class NoWaitWriteTest {
@@ -41,6 +38,8 @@ class NoWaitWriteTest {
         final ByteArrayOutputStream wire = new ByteArrayOutputStream();
         final List<String> blockingWriters = new CopyOnWriteArrayList<>();
         final CountDownLatch closed = new CountDownLatch(1);
+        /** What reads deliver, one element a read; an empty one is the end of the stream. */
+        final LinkedBlockingDeque<byte[]> incoming = new LinkedBlockingDeque<>();
         long budget;
 
         ThrottledStream(long budget) {
@@ -49,12 +48,19 @@ class NoWaitWriteTest {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
+            byte[] in;
             try {
-                closed.await();
+                in = incoming.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return -1;
             }
-            return -1;
+            if (in.length == 0) {
+                incoming.addFirst(in);
+                return -1;
+            }
+            dst.put(in);
+            return in.length;
         }
 
         @Override
@@ -102,60 +108,8 @@ class NoWaitWriteTest {
 
         @Override
         public void close() {
+            incoming.add(new byte[0]);
             closed.countDown();
-        }
-    }
-
-    /** A channel whose output queue the test fills. */
-    private static final class Queue implements DistChannel {
-        final LinkedBlockingDeque<ByteBuffer> packets = new LinkedBlockingDeque<>();
-        final ReentrantLock lock = new ReentrantLock();
-        final Condition data = lock.newCondition();
-        volatile String downReason;
-        /** The output party waits in {@link #awaitData()} (so a packet added without a signal stays for the caller). */
-        volatile boolean waiting;
-
-        void add(ByteBuffer packet) {
-            lock.lock();
-            try {
-                packets.add(packet);
-                data.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public ByteBuffer getData() {
-            return packets.poll();
-        }
-
-        @Override
-        public boolean awaitData() throws InterruptedException {
-            lock.lock();
-            try {
-                while (packets.isEmpty()) {
-                    waiting = true;
-                    data.await();
-                    waiting = false;
-                }
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void inputHandler(Thread handler) {
-        }
-
-        @Override
-        public void putData(ByteBuffer packet) {
-        }
-
-        @Override
-        public void closed(ConnectionFate fate) {
-            downReason = fate.detail();
         }
     }
 
@@ -180,7 +134,7 @@ class NoWaitWriteTest {
         return out.toByteArray();
     }
 
-    private static StreamConnection connected(ThrottledStream stream, Queue queue) throws IOException {
+    private static StreamConnection connected(ThrottledStream stream, HandlerChannel queue) throws IOException {
         StreamConnection c = new StreamConnection(stream, "test", 2, 1 << 20);
         c.preNodeup();
         c.handshakeComplete(queue);
@@ -188,28 +142,38 @@ class NoWaitWriteTest {
     }
 
     @Test
-    void aPartialWriteIsFinishedOffTheCallingThreadBeforeLaterPackets() throws Exception {
+    void aPartialWriteIsFinishedOffTheInputThreadBeforeLaterPackets() throws Exception {
         for (long budget : new long[] {0, 3, 4, 57, 10_000}) {
             ThrottledStream stream = new ThrottledStream(budget);
-            Queue queue = new Queue();
-            StreamConnection c = connected(stream, queue);
+            HandlerChannel queue = new HandlerChannel();
             ByteBuffer first = packet(300, 1);
             ByteBuffer second = packet(20, 2);
             ByteBuffer third = packet(9000, 3);
             byte[] expected = framed(first.duplicate(), second.duplicate(), third.duplicate());
-            // the output party must be waiting first, or under load it may take the packet itself
+            // a handler on the input thread replies twice to the one packet read, as a node's would:
+            // the first reply finds the queue empty and is the input thread's to write
+            List<Boolean> taken = new CopyOnWriteArrayList<>();
+            CountDownLatch handed = new CountDownLatch(1);
+            queue.onPacket = p -> {
+                queue.packets.add(first);
+                taken.add(queue.connection.writeQueuedNoWait());
+                queue.packets.add(second);
+                handed.countDown();
+            };
+            StreamConnection c = connected(stream, queue);
+            queue.connection = c;
+            // the output party must be waiting first, or under load it may take the packets itself
             Await.until(java.time.Duration.ofSeconds(10), () -> queue.waiting, () -> "the output party never waited");
-            queue.packets.add(first);
-            assertTrue(c.writeQueuedNoWait(), "the queued packet was taken (budget " + budget + ")");
-            String self = Thread.currentThread().getName();
-            assertFalse(stream.blockingWriters.contains(self), "a blocking write on the calling thread");
-            queue.add(second);
+            stream.incoming.add(framed(packet(8, 9)));
+            assertTrue(handed.await(10, TimeUnit.SECONDS), "the packet was not handed over");
+            assertEquals(List.of(true), taken, "the queued packet was taken (budget " + budget + ")");
             queue.add(third);
             Await.until(java.time.Duration.ofSeconds(10), () -> stream.bytes().length == expected.length,
                     () -> stream.bytes().length + " of " + expected.length + " bytes (budget " + budget + ")");
             assertArrayEquals(expected, stream.bytes(), "bytes in queue order (budget " + budget + ")");
-            assertFalse(stream.blockingWriters.contains(self));
-            assertEquals(null, queue.downReason);
+            assertFalse(stream.blockingWriters.stream().anyMatch(n -> n.endsWith("-in")),
+                    "a blocking write on the input thread: " + stream.blockingWriters);
+            assertEquals(List.of(), queue.closedReasons);
             c.close();
         }
     }
@@ -222,12 +186,18 @@ class NoWaitWriteTest {
                 return false;
             }
         };
-        Queue queue = new Queue();
+        HandlerChannel queue = new HandlerChannel();
+        LinkedBlockingDeque<Boolean> taken = new LinkedBlockingDeque<>();
+        queue.onPacket = p -> {
+            queue.packets.add(packet(10, 1));
+            taken.add(queue.connection.writeQueuedNoWait());
+        };
         StreamConnection c = connected(stream, queue);
+        queue.connection = c;
         // the output party must be waiting first, or under load it may take the packet itself
         Await.until(java.time.Duration.ofSeconds(10), () -> queue.waiting, () -> "the output party never waited");
-        queue.packets.add(packet(10, 1));
-        assertFalse(c.writeQueuedNoWait());
+        stream.incoming.add(framed(packet(8, 9)));
+        assertEquals(Boolean.FALSE, taken.poll(10, TimeUnit.SECONDS));
         assertEquals(0, stream.bytes().length);
         c.close();
         stream.closed.await(5, TimeUnit.SECONDS);
