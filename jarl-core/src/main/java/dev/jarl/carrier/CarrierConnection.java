@@ -99,6 +99,16 @@ public interface CarrierConnection extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Optional: called on the carrier's input thread before the node hands something to
+     * another thread (a message to a receiver, the outcome of a call): a carrier that defers
+     * the writes {@link #writeQueuedNoWait()} took makes them now, without blocking, so the
+     * woken thread cannot act before what the input thread sent has left (a call's caller
+     * asking the peer about a monitor the call's demonitor removes). The default does nothing.
+     */
+    default void writeDeferred() {
+    }
+
     /** How this connection changes the handshake's flags; {@link FlagRules#NONE} by default. */
     default FlagRules flagRules() {
         return FlagRules.NONE;

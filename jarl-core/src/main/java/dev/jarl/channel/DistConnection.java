@@ -135,6 +135,10 @@ public final class DistConnection implements DistChannel {
     /** True to always hand output to the carrier's output party (see {@link #directOutput}). */
     private volatile boolean directOutputOff;
     private volatile Thread inputHandler;
+    /** Input thread only: it has queued a signal, so {@link #DEFERRING} names this connection. */
+    private boolean deferring;
+    /** On a carrier's input thread that has queued a signal: its connection. */
+    private static final ThreadLocal<DistConnection> DEFERRING = new ThreadLocal<>();
 
     private final AtomicBoolean down = new AtomicBoolean();
     private volatile ConnectionFate fate;
@@ -387,7 +391,26 @@ public final class DistConnection implements DistChannel {
         } else if (queued == OutputQueue.QUEUED && onInput && !directOutputOff) {
             carrier.writeQueuedNoWait(); // behind one the carrier may be holding: it may bound what it holds
         }
+        if (onInput && !deferring && queued != OutputQueue.CLOSED) {
+            deferring = true; // once per input thread: from now on its hand-offs ask the carrier first
+            DEFERRING.set(this);
+        }
         return queued != OutputQueue.CLOSED;
+    }
+
+    /**
+     * Called on any thread before it hands something to another thread (a message to a
+     * receiver, the outcome of a call): on a carrier's input thread, the carrier makes the
+     * writes it defers ({@link CarrierConnection#writeDeferred()}), so what a handler there
+     * sent is on its way before the thread it wakes can run; elsewhere it does nothing. Erlang
+     * orders signals per pair of processes; this keeps the order a user sees across threads
+     * too, such as a call that returns only after its demonitor has left.
+     */
+    public static void beforeHandOff() {
+        DistConnection c = DEFERRING.get();
+        if (c != null) {
+            c.carrier.writeDeferred();
+        }
     }
 
     @Override

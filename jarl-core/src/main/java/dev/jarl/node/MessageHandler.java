@@ -28,6 +28,13 @@ import dev.jarl.term.Term;
  * peer's ticks wait unread in the transport until the handler returns; the peer still
  * receives this node's ticks, which a separate thread writes).
  *
+ * <p>On a TCP or Unix-socket connection, what a handler on the input thread sends to other
+ * nodes is written once the input thread has handed over what it read (64 packets at most),
+ * or earlier, before the node hands a message or a call's outcome to another thread; so a
+ * process that receives a message the handler sent locally runs only after the handler's
+ * earlier remote sends have left. A thread the handler wakes by other means (a future it
+ * completes, a latch) may run before they have.
+ *
  * <p>The handler of one process runs on one thread at a time, in arrival order: messages
  * from one sender are handled in the order sent. An exception from the handler ends the
  * process with reason {@code handler_failed} (logged at ERROR); exit signals to a process

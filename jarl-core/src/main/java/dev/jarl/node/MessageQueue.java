@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import dev.jarl.channel.DistConnection;
 import dev.jarl.term.Atom;
 import dev.jarl.term.Ref;
 import dev.jarl.term.Term;
@@ -157,6 +158,9 @@ final class MessageQueue {
      * @return false when the queue is closed (the message is dropped)
      */
     boolean put(Term message) {
+        if (handler == null) {
+            DistConnection.beforeHandOff(); // a receiver may be woken, or be spinning
+        }
         Entry e = new Entry(message);
         boolean runHere;
         Waiter taker = null;
@@ -247,6 +251,7 @@ final class MessageQueue {
     }
 
     private void startDrain() {
+        DistConnection.beforeHandOff();
         Thread.ofVirtual().name("jarl-handler-drain").start(() -> runHandler(true));
     }
 
@@ -577,6 +582,7 @@ final class MessageQueue {
 
     /** Closes the queue with an exit reason; see {@link #close(String)}. */
     void close(Term reason) {
+        DistConnection.beforeHandOff();
         List<Waiter> told = new ArrayList<>();
         lock.lock();
         try {

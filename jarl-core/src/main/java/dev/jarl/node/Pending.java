@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.jarl.channel.DistConnection;
+
 /**
  * The future of one asynchronous operation (a call, an RPC, a ping, a receive) that holds
  * no thread while it waits: a message, a DOWN, a timer or the caller settles it, and the
@@ -126,6 +128,9 @@ final class Pending<T> extends CompletableFuture<T> {
         if (r != null) {
             r.run();
         }
+        // the release (a demonitor, an unalias) may have been sent on a connection's input
+        // thread: it leaves before the future completes, so the caller cannot outrun it
+        DistConnection.beforeHandOff();
         return true;
     }
 

@@ -4,12 +4,10 @@
  */
 package dev.jarl.carrier.stream;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ProtocolException;
 import java.net.SocketOption;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,9 +55,10 @@ import dev.jarl.carrier.DistChannel;
  *       that a message handler sends on the input thread, into an empty queue, is the input
  *       thread's to write, with no gap rule: it writes once it has handed over the packets
  *       it has read, before its next read (or spin), or after {@link #FLUSH_PACKETS} more
- *       packets handed over or queued, whichever comes first; so a round trip's reply
- *       leaves at once and the replies to a batch of requests leave in one gathering write,
- *       without waking the output thread. It never blocks ({@link ByteStream#writeNoWait}): what the socket does
+ *       packets handed over or queued, or before the node hands a message or an outcome to
+ *       another thread ({@link #writeDeferred()}), whichever comes first; so a round trip's
+ *       reply leaves at once and the replies to a batch of requests leave in one gathering
+ *       write, without waking the output thread. It never blocks ({@link ByteStream#writeNoWait}): what the socket does
  *       not take at once is copied aside and written, before anything else, by the next
  *       party that takes the write lock, or by a virtual flusher thread started for it,
  *       which also writes whatever is queued behind it. An input thread blocked in a write
@@ -181,16 +180,7 @@ public class StreamConnection implements CarrierConnection {
         if (packet4) {
             throw new IllegalStateException("handshake message after preNodeup");
         }
-        if (message.length > MAX_HANDSHAKE) {
-            throw new IOException("handshake message: " + message.length + " bytes (expected: at most " + MAX_HANDSHAKE + ")");
-        }
-        ByteBuffer frame = ByteBuffer.allocate(handshakeHeader + message.length);
-        if (handshakeHeader == 2) {
-            frame.putShort((short) message.length);
-        } else {
-            frame.putInt(message.length);
-        }
-        writeFully(new ByteBuffer[] {frame.put(message).flip()});
+        writeFully(new ByteBuffer[] {HandshakeFrames.frame(handshakeHeader, message)});
     }
 
     @Override
@@ -198,38 +188,7 @@ public class StreamConnection implements CarrierConnection {
         if (packet4) {
             throw new IllegalStateException("handshake message after preNodeup");
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] header = new byte[handshakeHeader];
-        readHandshake(header, deadline, "frame length");
-        long length = 0;
-        for (byte b : header) {
-            length = (length << 8) | (b & 0xFF);
-        }
-        if (length > MAX_HANDSHAKE) {
-            throw new IOException("handshake frame length: " + length + " bytes (expected: at most " + MAX_HANDSHAKE
-                    + ") from " + peerAddress);
-        }
-        byte[] message = new byte[(int) length];
-        readHandshake(message, deadline, "frame body");
-        return message;
-    }
-
-    /** Fills {@code into} from the stream, each read bounded by what is left until {@code deadline}. */
-    private void readHandshake(byte[] into, long deadline, String what) throws IOException {
-        int off = 0;
-        while (off < into.length) {
-            long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
-            if (leftMillis <= 0) {
-                throw new SocketTimeoutException("handshake " + what + ": " + off + " of " + into.length
-                        + " bytes within the setup time from " + peerAddress);
-            }
-            int n = stream.read(into, off, into.length - off, leftMillis);
-            if (n < 0) {
-                throw new EOFException("handshake " + what + ": connection closed after " + off + " of "
-                        + into.length + " bytes from " + peerAddress);
-            }
-            off += n;
-        }
+        return HandshakeFrames.read(stream, handshakeHeader, timeout, peerAddress);
     }
 
     @Override
@@ -470,23 +429,18 @@ public class StreamConnection implements CarrierConnection {
     /** Batches the input thread writes in one go before it leaves the rest to a flusher. */
     static final int NO_WAIT_BATCHES = 8;
 
-    /**
-     * Input thread only: a handler queued into an empty queue and this thread owes the write
-     * ({@link #writeQueuedNoWait()}); {@link #flushOwed()} pays it.
-     */
+    /** Input thread only: it owes the write of what a handler queued ({@link #writeQueuedNoWait()}). */
     private boolean owed;
     /** Input thread only: packets handed over and queued since {@link #owed} was set. */
     private int sinceOwed;
+    /** Input thread only: a write error met while a sender (where no connection may fail), for {@link #flushOwed()}. */
+    private IOException writeError;
 
     /**
      * Called by the channel on the input thread (a handler's reply queued): takes the write
-     * and makes it once the packets already read are handed over, before the next read, or
-     * after {@link #FLUSH_PACKETS} more packets handed over or queued, whichever comes first
-     * ({@link #flushOwed()}). A reply to a request therefore leaves at once, however
-     * soon after the last one, and the replies to a batch of requests read together leave
-     * in one gathering write; the output thread is not woken for either. Declines (the
-     * channel then wakes the output thread) on a stream without non-blocking writes (TLS)
-     * or when called from another thread.
+     * as the input thread's debt (class comment, "Direct output from the input thread").
+     * Declines (the channel wakes the output thread) on a stream without non-blocking writes
+     * (TLS) or when called from another thread.
      */
     @Override
     public boolean writeQueuedNoWait() {
@@ -497,27 +451,46 @@ public class StreamConnection implements CarrierConnection {
         if (!owed) {
             owed = true;
         } else if (++sinceOwed >= FLUSH_PACKETS) {
-            flushOwed();
+            payOwed();
         }
         return true;
     }
 
-    /** Input thread, after handing over a packet: pays an owed write once {@link #FLUSH_PACKETS} packets passed. */
+    @Override
+    public void writeDeferred() {
+        if (owed && Thread.currentThread() == inputThread) {
+            payOwed();
+        }
+    }
+
+    /** Input thread, after handing over a packet: pays once {@link #FLUSH_PACKETS} packets passed. */
     private void handedOver() {
         if (owed && ++sinceOwed >= FLUSH_PACKETS) {
             flushOwed();
         }
     }
 
+    /** Input thread, between packets (no lock held): pays what it owes, or fails on a write error met meanwhile. */
+    private void flushOwed() {
+        IOException e = writeError;
+        if (e != null) {
+            writeError = null;
+            fail("write failed: " + e.getMessage(), e);
+        } else if (owed) {
+            payOwed();
+        }
+    }
+
     /**
-     * Input thread: makes the write it owes, never blocking. What the stream does not take
+     * Input thread, also while it sends (perhaps under a node's lock, so a write error is
+     * only noted for {@link #flushOwed()}): makes the write it owes, never blocking. What the stream does not take
      * at once is copied to {@link #leftover} and a flusher writes it, and anything queued
      * after it; so does a flusher when more is queued than {@link #NO_WAIT_BATCHES} batches
      * take, or when another party holds the write lock (unless that party is the output
      * thread, which looks at the queue again before it waits). On a failed connection the
      * debt lapses: the channel drops what is queued and has been told why.
      */
-    private void flushOwed() {
+    private void payOwed() {
         if (!owed) {
             return;
         }
@@ -550,7 +523,7 @@ public class StreamConnection implements CarrierConnection {
                 startFlusher();
             }
         } catch (IOException e) {
-            fail("write failed: " + e.getMessage(), e);
+            writeError = e;
         } catch (RuntimeException | Error e) {
             fail("output failed: " + e, e);
             throw e;
@@ -855,9 +828,7 @@ public class StreamConnection implements CarrierConnection {
      * ({@link ConnectionFate#of}).
      */
     private void fail(String reason, Throwable cause) {
-        if (owed && Thread.currentThread() == inputThread) {
-            flushOwed(); // what a handler sent before the end leaves before it
-        }
+        writeDeferred(); // on the input thread: what a handler sent before the end leaves before it
         if (!failure.compareAndSet(null, ConnectionFate.of(reason, cause))) {
             return;
         }

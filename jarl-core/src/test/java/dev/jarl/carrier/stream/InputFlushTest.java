@@ -221,4 +221,32 @@ class InputFlushTest {
         assertTrue(!echo.input.isAlive(), "the input thread did not end");
         assertEquals(List.of("closed locally"), echo.closedReasons);
     }
+
+    @Test
+    void aWriteErrorMetAtAHandOffEndsTheConnectionOnlyBetweenPackets() throws Exception {
+        // a hand-off (writeDeferred) may come while the node holds a lock: a write error met
+        // there is kept for the input thread's next turn between packets, which then fails
+        CountDownLatch peerReset = new CountDownLatch(1);
+        List<String> duringHandler = new java.util.concurrent.CopyOnWriteArrayList<>();
+        afterReply = i -> {
+            try {
+                peerReset.await();
+                for (int k = 0; k < 3; k++) {
+                    echo.reply(ByteBuffer.allocate(8).putInt(0, k).putInt(4, ~k));
+                    connection.writeDeferred();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            duringHandler.addAll(echo.closedReasons);
+        };
+        write(requests(0, 1));
+        peer.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        peer.close();
+        peerReset.countDown();
+        assertTrue(echo.closed.await(10, TimeUnit.SECONDS), "the end was not reported");
+        assertEquals(List.of(), duringHandler, "the connection failed inside the hand-off");
+        assertEquals(1, echo.closedReasons.size(), echo.closedReasons.toString());
+        assertTrue(echo.closedReasons.get(0).startsWith("write failed"), echo.closedReasons.toString());
+    }
 }
