@@ -97,7 +97,9 @@ final class HandlerChannel implements DistChannel {
                 data.await();
                 waiting = false;
             }
-            return !packets.isEmpty();
+            // false only once closed, as DistConnection's: another party (the input thread, a
+            // flusher) may have taken the packets since the check above, without this lock
+            return !shut;
         } finally {
             lock.unlock();
         }
