@@ -135,9 +135,9 @@ public final class DistConnection implements DistChannel {
     /** True to always hand output to the carrier's output party (see {@link #directOutput}). */
     private volatile boolean directOutputOff;
     private volatile Thread inputHandler;
-    /** Input thread only: it has queued a signal, so {@link #DEFERRING} names this connection. */
+    /** Input thread only: the carrier took a write to defer, so {@link #DEFERRING} names this connection. */
     private boolean deferring;
-    /** On a carrier's input thread that has queued a signal: its connection. */
+    /** On a carrier's input thread whose carrier has deferred a write: its connection. */
     private static final ThreadLocal<DistConnection> DEFERRING = new ThreadLocal<>();
 
     private final AtomicBoolean down = new AtomicBoolean();
@@ -386,12 +386,22 @@ public final class DistConnection implements DistChannel {
         boolean onInput = !wait && Thread.currentThread() == inputHandler;
         int queued = output.add(encoded, fragments ? lane(signal) : NO_SENDER, fragments && encoded.large(), wait,
                 (wait || onInput) && !directOutputOff);
-        if (queued == OutputQueue.WRITE_IT && !(onInput ? carrier.writeQueuedNoWait() : carrier.writeQueued())) {
-            output.wake();
+        boolean deferred = false;
+        if (queued == OutputQueue.WRITE_IT) {
+            boolean taken;
+            if (onInput) {
+                taken = deferred = carrier.writeQueuedNoWait();
+            } else {
+                taken = carrier.writeQueued();
+            }
+            if (!taken) {
+                output.wake();
+            }
         } else if (queued == OutputQueue.QUEUED && onInput && !directOutputOff) {
-            carrier.writeQueuedNoWait(); // behind one the carrier may be holding: it may bound what it holds
+            // behind one the carrier may be holding: it may bound what it holds
+            deferred = carrier.writeQueuedNoWait();
         }
-        if (onInput && !deferring && queued != OutputQueue.CLOSED) {
+        if (deferred && !deferring) {
             deferring = true; // once per input thread: from now on its hand-offs ask the carrier first
             DEFERRING.set(this);
         }
