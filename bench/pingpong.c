@@ -58,8 +58,8 @@ static void set_nonblocking(int fd, int on) {
     }
 }
 
-static void wait_readable(int fd) {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
+static void wait_for(int fd, short events) {
+    struct pollfd p = {.fd = fd, .events = events};
     if (poll(&p, 1, -1) < 0) {
         die("poll");
     }
@@ -79,7 +79,7 @@ static ssize_t read_some(int fd, char *into, size_t n) {
         if (mode == SPIN && now_nanos() - spin_start < SPIN_NANOS) {
             continue;
         }
-        wait_readable(fd);
+        wait_for(fd, POLLIN);
     }
 }
 
@@ -93,7 +93,7 @@ static void write_all(int fd, const char *from, size_t n) {
             if (errno != EAGAIN) {
                 die("write");
             }
-            wait_readable(fd); /* not reached with a 32-byte message and an empty buffer */
+            wait_for(fd, POLLOUT); /* not reached with a 32-byte message and an empty buffer */
             continue;
         }
         from += w;
